@@ -1,0 +1,83 @@
+"""One normaliser from country names, short forms, demonyms and adjectives to ISO3.
+
+Built on pycountry (official, common and short names of every ISO 3166-1 country) plus
+`models/gazetteers/countries.yaml` for what pycountry lacks: demonyms ("Kazakh"),
+metonyms ("Beijing"), and short forms ("the PRC"). Every extractor uses this one class,
+so "China", "the People's Republic of China", "Chinese" and "China's" agree everywhere.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+from pydantic import Field
+
+from pipeline.rules.loader import MODELS_DIR, RuleFile, load_rule_file
+
+COUNTRIES_FILE = MODELS_DIR / "gazetteers" / "countries.yaml"
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_LEADING = re.compile(r"^(?:the|of)\s+", re.IGNORECASE)
+_SIDE = re.compile(r"\s+(?:side|government|authorities|people|delegation)$", re.IGNORECASE)
+
+
+class CountryFile(RuleFile):
+    aliases: dict[str, list[str]] = Field(description="ISO3 code -> names, demonyms and aliases.")
+
+
+def _key(text: str) -> str:
+    text = re.sub(r"\s+", " ", text.replace("’", "'")).strip(" ,.;:\"“”")
+    text = _LEADING.sub("", text)
+    text = _POSSESSIVE.sub("", text)
+    return text.casefold()
+
+
+class CountryNormalizer:
+    """Map a country mention to ISO 3166-1 alpha-3, or None when it is not a country."""
+
+    def __init__(self, path: Path = COUNTRIES_FILE) -> None:
+        self.index: dict[str, str] = {}
+        for country in pycountry.countries:
+            for attr in ("name", "official_name", "common_name"):
+                name = getattr(country, attr, None)
+                if name:
+                    self.index[_key(name)] = country.alpha_3
+        data = load_rule_file(path, CountryFile)
+        for iso3, names in data.aliases.items():
+            for name in names:
+                self.index[_key(name)] = iso3
+        self.names: dict[str, str] = {
+            c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries
+        }
+
+    def to_iso3(self, text: str) -> str | None:
+        """ISO3 for a name, short form, demonym or possessive; None if unknown."""
+        key = _key(text)
+        if key in self.index:
+            return self.index[key]
+        stripped = _SIDE.sub("", key)
+        if stripped != key and stripped in self.index:
+            return self.index[stripped]
+        if len(key) == 3 and key.upper() in self.names:
+            return key.upper()
+        return None
+
+    def name(self, iso3: str) -> str:
+        """Common English name of an ISO3 code."""
+        return self.names.get(iso3, iso3)
+
+    def surface_forms(self) -> dict[str, str]:
+        """Every known form (case-folded) -> ISO3, for building matchers."""
+        return dict(self.index)
+
+
+@lru_cache(maxsize=1)
+def countries() -> CountryNormalizer:
+    """The shared normaliser, built once per process."""
+    return CountryNormalizer()
+
+
+def to_iso3(text: str) -> str | None:
+    """Shortcut: `to_iso3("Kazakhstan's")` -> 'KAZ'."""
+    return countries().to_iso3(text)

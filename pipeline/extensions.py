@@ -1,0 +1,35 @@
+"""Doc extensions the components read and write; registered once, explicitly.
+
+Components store typed records on the Doc (`doc._.people`, ...), so a spaCy user who adds
+them to their own `nlp` gets the records without the rest of this package. Defaults are
+None, never a shared mutable list; read them with `records_of(doc, name)`.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from spacy.tokens import Doc
+
+from pipeline.records import RECORD_TABLES
+
+#: Per-document metadata set before `nlp.pipe` (travels with the Doc across processes).
+DOC_METADATA = ("published", "title", "source", "speaker_map")
+
+
+def doc_id_of(text: str) -> str:
+    """Stable document id: SHA-1 of the cleaned text."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def register_extensions() -> None:
+    """Register every Doc extension this package uses. Safe to call repeatedly."""
+    if not Doc.has_extension("doc_id"):
+        Doc.set_extension("doc_id", getter=lambda doc: doc_id_of(doc.text))
+    for name in (*DOC_METADATA, *RECORD_TABLES):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+def records_of(doc: Doc, table: str) -> list:
+    """Records a component stored on the Doc for one table (empty when it did not run)."""
+    return list(getattr(doc._, table) or [])

