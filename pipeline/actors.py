@@ -1,0 +1,539 @@
+"""Actor resolution shared by the event and commitment extractors.
+
+A subject phrase ("the Chinese side", "both sides", "President Xi", "we", "the two heads
+of state") becomes a list of actors: ISO3 codes, person names (as `people.name`) or
+organisation names. What a phrase means depends on the document, so resolution is done
+by an `ActorResolver` built once per Doc:
+
+    resolver = ActorResolver(doc)             # or ActorResolver(doc, ActorRules.load(rules_dirs))
+    resolver.resolve(token_or_span)           # -> ["CHN", "KAZ"], ["Xi Jinping"], ["SCO"], []
+    resolver.speaker_at(char_offset)          # -> "Geng Shuang" / "Xi Jinping" / None
+    resolver.main_parties                     # -> ["CHN", "KAZ"]
+
+Module shortcuts `main_parties(doc)` and `speakers(doc)` build a resolver with the shipped
+rules. The data (collective phrases, organisations, agency nouns, publishers, turn
+markers, bylines) lives in `models/rules/actors.yaml`.
+
+Reads `doc._.people` (Person records, may be empty), `doc._.source`, `doc._.title`,
+entities and, when present, the dependency parse. Writes `doc._.speaker_map`
+({turn start offset: speaker}) unless the caller set it already.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.countries import countries
+from pipeline.extensions import records_of
+from pipeline.rules.loader import Rule, RuleFile, load_rules
+
+#: Speaker recorded for a journalist's question turn: it speaks for no party in the text.
+QUESTION = "journalist"
+HEAD_ROLES = ("head_of_state", "head_of_government")
+_WE = {"we", "us", "our", "ours", "ourselves"}
+_I = {"i", "me", "my", "mine", "myself"}
+_HE = {"he", "him", "his", "she", "her", "hers"}
+_THEY = {"they", "them", "their", "theirs"}
+_IT = {"it", "its"}
+_SPEECH_LEMMAS = {"say", "tell", "add", "note", "state", "stress", "emphasize", "emphasise", "explain", "declare"}
+_QUOTE_CHARS = "\"“”«»"
+_TITLE_WORDS = {
+    "president", "prime", "minister", "chairman", "premier", "king", "queen", "emir", "crown", "prince",
+    "chancellor", "secretary", "general", "foreign", "state", "spokesperson", "spokesman", "mr", "mr.",
+    "mrs", "ms", "dr", "dr.", "vice", "deputy", "ambassador", "counselor", "the", "former", "sheikh",
+}
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
+
+
+class Collective(Rule):
+    resolves_to: Literal["main_parties", "main_leaders", "organisation"] = Field(
+        description="What the phrase stands for in its document.")
+    phrases: list[str] = Field(min_length=1, description="Subject phrases, matched case-insensitively.")
+
+
+class Organisation(Rule):
+    name: str = Field(description="Name written in records ('SCO', 'European Union').")
+    forms: list[str] = Field(min_length=1, description="Surface forms, matched case-sensitively.")
+
+
+class Publisher(Rule):
+    forms: list[str] = Field(min_length=1, description="Substrings of documents.source or the title.")
+    country: str = Field(pattern=r"^[A-Z]{3}$", description="ISO3 of the publisher's country.")
+
+
+class RegexRule(Rule):
+    pattern: str = Field(description="Python regular expression.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from exc
+        return value
+
+
+class Turn(RegexRule):
+    speaker: Literal["question", "spokesperson", "named"] = Field(
+        description="Who speaks: the journalist, the document's spokesperson, or the name in the marker.")
+
+
+class ActorFile(RuleFile):
+    collectives: list[Collective] = Field(default_factory=list)
+    organisations: list[Organisation] = Field(default_factory=list)
+    agency_nouns: list[str] = Field(default_factory=list, description="Head nouns acting for their country.")
+    own_agency_nouns: list[str] = Field(default_factory=list, description="Agencies of the speaker's country.")
+    publishers: list[Publisher] = Field(default_factory=list)
+    turns: list[Turn] = Field(default_factory=list)
+    spokesperson_patterns: list[RegexRule] = Field(default_factory=list)
+    author_patterns: list[RegexRule] = Field(default_factory=list)
+
+
+class ActorRules:
+    """The actors rule file, compiled once per process (per rule folders)."""
+
+    def __init__(self, data: ActorFile) -> None:
+        self.data = data
+        self.collectives: dict[str, str] = {
+            _norm_phrase(p): c.resolves_to for c in data.collectives for p in c.phrases
+        }
+        forms = sorted(((f, o.name) for o in data.organisations for f in o.forms), key=lambda x: -len(x[0]))
+        self.org_forms: list[tuple[re.Pattern, str]] = [
+            (re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])"), name) for f, name in forms
+        ]
+        self.org_names = {o.name for o in data.organisations}
+        self.agency_nouns = {n.casefold() for n in data.agency_nouns}
+        self.own_agency_nouns = {n.casefold() for n in data.own_agency_nouns}
+        self.turns = [(re.compile(t.pattern, re.MULTILINE), t) for t in data.turns]
+        self.spokesperson = [re.compile(r.pattern) for r in data.spokesperson_patterns]
+        self.authors = [re.compile(r.pattern) for r in data.author_patterns]
+
+    @classmethod
+    def load(cls, rules_dirs: Iterable[str | Path] = ()) -> "ActorRules":
+        return _load_cached(tuple(str(d) for d in rules_dirs))
+
+    def organisation_in(self, text: str) -> str | None:
+        """Canonical name of the first organisation form found in `text`."""
+        hits = [(m.start(), name) for pattern, name in self.org_forms for m in [pattern.search(text)] if m]
+        return min(hits)[1] if hits else None
+
+
+@lru_cache(maxsize=8)
+def _load_cached(rules_dirs: tuple[str, ...]) -> ActorRules:
+    return ActorRules(load_rules("actors", ActorFile, rules_dirs))
+
+
+def _norm_phrase(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'")).strip(" ,.;:").casefold()
+
+
+def _strip_titles(text: str) -> str:
+    words = text.replace("’s", "").replace("'s", "").split()
+    while words and words[0].casefold().strip(".,") in _TITLE_WORDS | {"chinese", "russian", "u.s.", "american"}:
+        words.pop(0)
+    return " ".join(words).strip(" ,.")
+
+
+class ActorResolver:
+    """Resolves subject phrases of one document to actors (see module docstring)."""
+
+    def __init__(self, doc: Doc, rules: ActorRules | None = None) -> None:
+        self.doc = doc
+        self.rules = rules or ActorRules.load()
+        self.people = records_of(doc, "people")
+        self._alias: dict[str, str] = {}
+        self._country_of_person: dict[str, str | None] = {}
+        self._role: dict[str, str] = {}
+        for person in self.people:
+            for form in (person.name, *person.aliases):
+                self._alias.setdefault(form.casefold(), person.name)
+                self._alias.setdefault(_strip_titles(form).casefold(), person.name)
+            self._country_of_person[person.name] = person.country
+            self._role[person.name] = person.role
+        if Doc.has_extension("speaker_map") and isinstance(doc._.speaker_map, dict):
+            self.speaker_map: dict[int, str] = dict(doc._.speaker_map)
+        else:
+            self.speaker_map = self._find_turns()
+            if Doc.has_extension("speaker_map"):
+                doc._.speaker_map = dict(self.speaker_map)
+        self._turn_starts = sorted(self.speaker_map)
+
+    # ----------------------------------------------------------------- document-level facts
+
+    @cached_property
+    def main_parties(self) -> list[str]:
+        """The document's two main countries: the title's first, then the most mentioned.
+
+        Returns one code when a single country dominates (under a quarter of the leader's
+        mentions for the runner-up), none for a text that names no country.
+        """
+        counts: Counter[str] = Counter()
+        for ent in self.doc.ents:
+            if ent.label_ in ("GPE", "NORP"):
+                code = countries().to_iso3(ent.text)
+                if code:
+                    counts[code] += 1
+        for code in self._countries_in(str(getattr(self.doc._, "title", "") or "")):
+            counts[code] += 3
+        ranked = [c for c, _ in counts.most_common()]
+        if len(ranked) >= 2 and counts[ranked[1]] * 4 >= counts[ranked[0]]:
+            return ranked[:2]
+        return ranked[:1]
+
+    @cached_property
+    def main_leaders(self) -> list[str]:
+        """One head of state or government per main party, in order of first mention."""
+        leaders: list[str] = []
+        for party in self.main_parties:
+            for person in self.people:
+                if person.country == party and person.role in HEAD_ROLES:
+                    leaders.append(person.name)
+                    break
+        return leaders
+
+    @cached_property
+    def publisher_country(self) -> str | None:
+        """Country of the publishing government or agency, from `doc._.source`."""
+        source = str(getattr(self.doc._, "source", "") or "")
+        for publisher in self.rules.data.publishers:
+            if any(form in source for form in publisher.forms):
+                return publisher.country
+        found = self._countries_in(source)
+        return found[0] if found else None
+
+    @cached_property
+    def author(self) -> str | None:
+        """Author of a signed article (byline or lead-in), as a people name."""
+        head = self.doc.text[:3000]
+        title = str(getattr(self.doc._, "title", "") or "")
+        for pattern in self.rules.authors:
+            for text in (head, title):
+                match = pattern.search(text)
+                if match:
+                    return self.person_name(match.group("name"))
+        return None
+
+    @cached_property
+    def author_country(self) -> str | None:
+        if not self.author:
+            return None
+        known = self._country_of_person.get(self.author)
+        if known:
+            return known
+        for pattern in self.rules.authors:
+            match = pattern.search(self.doc.text[:3000])
+            if match and "title" in match.groupdict() and match.group("title"):
+                found = self._countries_in(match.group("title"))
+                if found:
+                    return found[0]
+        return self.publisher_country
+
+    def country_of(self, actor: str | None) -> str | None:
+        """ISO3 an actor acts for: itself for a code, the person's country for a person."""
+        if actor is None:
+            return None
+        if re.fullmatch(r"[A-Z]{3}", actor):
+            return actor
+        return self._country_of_person.get(actor) or (
+            self.publisher_country if actor == self._spokesperson else None)
+
+    # ----------------------------------------------------------------- speakers
+
+    @cached_property
+    def _spokesperson(self) -> str | None:
+        title = str(getattr(self.doc._, "title", "") or "")
+        for pattern in self.rules.spokesperson:
+            for text in (title, self.doc.text[:1000]):
+                match = pattern.search(text)
+                if match:
+                    return self.person_name(match.group("name"))
+        return None
+
+    def _find_turns(self) -> dict[int, str]:
+        """Start offset of each Q/A turn -> its speaker; a signed article is one turn by its author."""
+        turns: dict[int, str] = {}
+        has_questions = any(
+            rule.speaker == "question" and pattern.search(self.doc.text) for pattern, rule in self.rules.turns)
+        for pattern, rule in self.rules.turns:
+            for match in pattern.finditer(self.doc.text):
+                if rule.speaker == "question":
+                    speaker = QUESTION
+                elif rule.speaker == "spokesperson":
+                    speaker = self._spokesperson or ""
+                elif has_questions or match.group("name").casefold() in self._alias:
+                    speaker = self.person_name(match.group("name"))
+                else:
+                    continue
+                if speaker:
+                    turns.setdefault(match.start(), speaker)
+        if not turns and self.author:
+            turns[0] = self.author
+        return dict(sorted(turns.items()))
+
+    def speaker_at(self, offset: int) -> str | None:
+        """Who speaks at a character offset: turn speaker or article author; None if unknown."""
+        speaker = None
+        for start in self._turn_starts:
+            if start > offset:
+                break
+            speaker = self.speaker_map[start]
+        return speaker
+
+    # ----------------------------------------------------------------- names
+
+    def person_name(self, text: str) -> str:
+        """The people record's name for a mention ("President Xi" -> "Xi Jinping"); else the mention."""
+        key = text.casefold().strip()
+        if key in self._alias:
+            return self._alias[key]
+        stripped = _strip_titles(text)
+        return self._alias.get(stripped.casefold(), stripped or text)
+
+    def _countries_in(self, text: str) -> list[str]:
+        """Countries named anywhere in a free text (longest forms first), in order of appearance."""
+        found: list[tuple[int, int, str]] = []
+        for form, code in _country_patterns():
+            for match in form.finditer(text):
+                if not any(s <= match.start() < e for s, e, _ in found):
+                    found.append((match.start(), match.end(), code))
+        return list(dict.fromkeys(code for _, _, code in sorted(found)))
+
+    # ----------------------------------------------------------------- resolution
+
+    def resolve(self, target: Token | Span) -> list[str]:
+        """Actors named by a subject phrase, or [] when it names no actor (things, generics)."""
+        head = target.root if isinstance(target, Span) else target
+        phrase = target if isinstance(target, Span) else self._phrase(head)
+        conjuncts = [head, *[t for t in head.conjuncts if t.i > head.i]] if head.has_dep() else [head]
+        if len(conjuncts) > 1 and isinstance(target, Token):
+            out: list[str] = []
+            for tok in conjuncts:
+                out += self._resolve_one(tok, self._phrase(tok, stop_at_conj=True))
+            return list(dict.fromkeys(out))
+        return self._resolve_one(head, phrase)
+
+    def _phrase(self, head: Token, stop_at_conj: bool = False) -> Span:
+        """Noun phrase of a head token: left modifiers, 'of'/'from' complements and (unless
+        `stop_at_conj`) coordinated heads; never a relative clause."""
+        doc = head.doc
+        if not doc.has_annotation("DEP"):
+            return doc[head.i: head.i + 1]
+        right = head.i
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ in ("of", "from"):
+                right = child.right_edge.i
+            elif child.dep_ in ("cc", "conj", "punct") and not stop_at_conj:
+                right = child.right_edge.i if child.dep_ == "conj" else right
+            else:
+                break
+        return doc[head.left_edge.i: right + 1]
+
+    def _resolve_one(self, head: Token, phrase: Span) -> list[str]:
+        lower = head.lower_
+        text = phrase.text
+        norm = _norm_phrase(re.sub(r"^(?:and|or|,)\s+", "", text, flags=re.I))
+        if lower in _WE and len(phrase) <= 2:
+            return self.resolve_we(head)
+        if lower in _I:
+            speaker = self._first_person(head)
+            return [speaker] if speaker else []
+        if lower in _HE:
+            person = self._previous_person(head)
+            return [person] if person else []
+        if lower in _THEY or lower in _IT:
+            return self._antecedent(head, plural=lower in _THEY)
+        kind = self.rules.collectives.get(norm) or self.rules.collectives.get(re.sub(r"^(?:the|all) ", "", norm))
+        if kind is None and lower in ("both", "all") and len(phrase) == 1:
+            kind = "main_parties" if lower == "both" else None
+        if kind == "main_parties":
+            return list(self.main_parties)
+        if kind == "main_leaders":
+            return self._leaders_in_context(head)
+        if kind == "organisation":
+            org = self._organisation_context(head)
+            return [org] if org else []
+        persons = self._persons_in(phrase, head)
+        if persons:
+            return persons
+        org = self.rules.organisation_in(text)
+        if org:
+            return [org]
+        code = countries().to_iso3(text)
+        if code:
+            return [code]
+        modifier_countries = self._modifier_countries(head)
+        if head.lower_ in self.rules.agency_nouns or head.lemma_.casefold() in self.rules.agency_nouns:
+            if modifier_countries:
+                return modifier_countries
+            if head.lower_ in self.rules.own_agency_nouns:
+                country = self.country_of(self._turn_speaker(head.idx))
+                return [country] if country else []
+            return []
+        if head.ent_type_ == "ORG" and head.pos_ == "PROPN":
+            return [self._org_entity(phrase)]
+        if head.ent_type_ in ("GPE", "NORP"):
+            code = countries().to_iso3(head.text)
+            return [code] if code else []
+        return []
+
+    def _modifier_countries(self, head: Token) -> list[str]:
+        """Countries among a head noun's modifiers ("the Chinese and US teams" -> CHN, USA)."""
+        out: list[str] = []
+        for child in head.lefts:
+            if child.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod"):
+                for tok in (child, *child.conjuncts):
+                    words = [t for t in tok.subtree if t.dep_ not in ("case", "cc", "punct", "det")]
+                    for candidate in (" ".join(t.text for t in words), tok.text):
+                        code = countries().to_iso3(candidate)
+                        if code:
+                            out.append(code)
+                            break
+        return list(dict.fromkeys(out))
+
+    def _persons_in(self, phrase: Span, head: Token | None = None) -> list[str]:
+        """People named by the phrase; with `head`, only a person who is the head ("President
+        Xi's visit" names no actor)."""
+        names: list[str] = []
+        for ent in phrase.ents:
+            if ent.label_ == "PERSON" and (head is None or ent.start <= head.i < ent.end):
+                names.append(self.person_name(ent.text))
+        if not names and self._alias:
+            key = _strip_titles(phrase.text).casefold()
+            if key in self._alias:
+                names.append(self._alias[key])
+        return list(dict.fromkeys(names))
+
+    def _org_entity(self, phrase: Span) -> str:
+        ents = [e for e in phrase.ents if e.label_ == "ORG"]
+        text = ents[0].text if ents else phrase.text
+        return re.sub(r"^(?:the|The)\s+", "", text).strip()
+
+    # ----------------------------------------------------------------- pronouns
+
+    def _turn_speaker(self, offset: int) -> str | None:
+        speaker = self.speaker_at(offset)
+        return None if speaker in (None, QUESTION) else speaker
+
+    def _paragraph_start(self, offset: int) -> int:
+        return self.doc.text.rfind("\n", 0, offset) + 1
+
+    def _quote_speaker(self, token: Token) -> str | None:
+        """Person quoted when `token` sits inside quotation marks: the subject of 'said' in the paragraph."""
+        start = self._paragraph_start(token.idx)
+        before = self.doc.text[start: token.idx]
+        if sum(before.count(q) for q in _QUOTE_CHARS) % 2 == 0:
+            return None
+        end = self.doc.text.find("\n", token.idx)
+        end = len(self.doc.text) if end < 0 else end
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return None
+        best: tuple[int, str] | None = None
+        for tok in span:
+            if tok.lemma_ in _SPEECH_LEMMAS:
+                for subj in tok.children:
+                    if subj.dep_ == "nsubj" and subj.lower_ not in _WE | _I | _HE | _THEY | _IT:
+                        names = self._persons_in(self._phrase(subj), subj)
+                        if names:
+                            distance = abs(tok.i - token.i)
+                            if best is None or distance < best[0]:
+                                best = (distance, names[0])
+        return best[1] if best else None
+
+    def _first_person(self, token: Token) -> str | None:
+        return self._quote_speaker(token) or self._turn_speaker(token.idx) or self.author
+
+    def resolve_we(self, token: Token) -> list[str]:
+        """'we': the quoted person's or turn speaker's country, a signed article's two parties,
+        the organisation at a multilateral summit, else the publisher's country."""
+        quoted = self._quote_speaker(token)
+        if quoted:
+            country = self.country_of(quoted)
+            return [country] if country else []
+        speaker = self._turn_speaker(token.idx)
+        if speaker and speaker != self.author:
+            country = self.country_of(speaker)
+            return [country] if country else ([self.publisher_country] if self.publisher_country else [])
+        if self.author:
+            country = self.author_country
+            parties = self.main_parties
+            if country and len(parties) == 2 and country in parties:
+                return list(parties)
+            return [country] if country else []
+        org = self._organisation_context(token)
+        if org:
+            return [org]
+        if self.publisher_country:
+            return [self.publisher_country]
+        return list(self.main_parties[:1])
+
+    def _organisation_context(self, token: Token) -> str | None:
+        """The multilateral organisation the current paragraph talks about, up to `token`."""
+        start = self._paragraph_start(token.idx)
+        text = self.doc.text[start: token.idx + len(token.text)]
+        hits = [(m.start(), name) for pattern, name in self.rules.org_forms for m in pattern.finditer(text)]
+        return max(hits)[1] if hits else None
+
+    def _previous_person(self, token: Token) -> str | None:
+        """Nearest person mentioned before `token` (within the document)."""
+        for ent in reversed([e for e in self.doc.ents if e.end <= token.i]):
+            if ent.label_ == "PERSON":
+                return self.person_name(ent.text)
+        return self.author
+
+    def _leaders_in_context(self, token: Token) -> list[str]:
+        """The last two heads of state or government named in the paragraph, else the main leaders."""
+        start = self._paragraph_start(token.idx)
+        names: list[str] = []
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON" and start <= ent.start_char and ent.end <= token.i:
+                name = self.person_name(ent.text)
+                if not self._role or self._role.get(name) in HEAD_ROLES:
+                    if name in names:
+                        names.remove(name)
+                    names.append(name)
+        if len(names) >= 2:
+            return names[-2:]
+        return list(self.main_leaders) if len(self.main_leaders) >= 2 else names
+
+    def _antecedent(self, token: Token, plural: bool) -> list[str]:
+        """'they'/'it': the actors of the nearest earlier subject in this or the previous sentence."""
+        sent = token.sent
+        candidates = [t for t in sent if t.i < token.i]
+        if sent.start > 0:
+            prev = self.doc[sent.start - 1].sent
+            candidates = [*prev, *candidates]
+        for cand in reversed(candidates):
+            if cand.dep_ in _SUBJECT_DEPS and cand.lower_ not in _THEY | _IT:
+                actors = self.resolve(cand)
+                if actors and (plural or len(actors) == 1):
+                    return actors
+        return []
+
+
+@lru_cache(maxsize=1)
+def _country_patterns() -> list[tuple[re.Pattern, str]]:
+    forms = countries().surface_forms()
+    ordered = sorted(forms.items(), key=lambda x: -len(x[0]))
+    return [(re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])", re.IGNORECASE), code) for f, code in ordered if len(f) > 2]
+
+
+def main_parties(doc: Doc) -> list[str]:
+    """The document's two main countries (see `ActorResolver.main_parties`)."""
+    return ActorResolver(doc).main_parties
+
+
+def speakers(doc: Doc) -> dict[int, str]:
+    """Start offset of each transcript turn (or 0 for a signed article) -> speaker name.
+
+    Question turns map to `QUESTION`. Also stored in `doc._.speaker_map`.
+    """
+    return dict(ActorResolver(doc).speaker_map)
