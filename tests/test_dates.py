@@ -1,0 +1,195 @@
+"""The shared date resolver: tables of exact dates, ranges, quarters, relative and unresolved forms."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from pipeline.dates import find_dates, find_time_frames, iso_value, resolve_date
+
+PUB_2024 = date(2024, 7, 2)  # a Tuesday
+PUB_2018 = date(2018, 7, 11)  # a Wednesday
+PUB_2017 = date(2017, 6, 10)
+
+
+# text, published, value, span, granularity, kind
+EXACT = [
+    ("the first quarter of this year", PUB_2024, "2024-Q1", "2024-Q1", "quarter", "exact"),
+    ("In the first quarter of 2023", None, "2023-Q1", "2023-Q1", "quarter", "exact"),
+    ("the third quarter of last year", PUB_2024, "2023-Q3", "2023-Q3", "quarter", "exact"),
+    ("Q4 2022", None, "2022-Q4", "2022-Q4", "quarter", "exact"),
+    ("2021 Q2", None, "2021-Q2", "2021-Q2", "quarter", "exact"),
+    ("last quarter", PUB_2024, "2024-Q2", "2024-Q2", "quarter", "exact"),
+    ("Last year,", PUB_2024, "2023", "2023", "year", "exact"),
+    ("last year", date(2024, 1, 5), "2023", "2023", "year", "exact"),
+    ("next year", PUB_2024, "2025", "2025", "year", "exact"),
+    ("this year", PUB_2017, "2017", "2017", "year", "exact"),
+    ("later this year", date(2024, 4, 15), "2024", "2024", "year", "exact"),
+    ("late last year", PUB_2018, "2017", "2017", "year", "exact"),
+    ("in 2023", None, "2023", "2023", "year", "exact"),
+    ("by 2030", None, "2030", "2030", "year", "exact"),
+    ("by the end of 2024", None, "2024", "2024", "year", "exact"),
+    ("By the end of 2016", PUB_2018, "2016", "2016", "year", "exact"),
+    ("mid-2025", None, "2025", "2025", "year", "exact"),
+    ("in June 2018", None, "2018-06", "2018-06", "month", "exact"),
+    ("December 2018", None, "2018-12", "2018-12", "month", "exact"),
+    ("In late August", date(2018, 10, 15), "2018-08", "2018-08", "month", "exact"),
+    ("in March", PUB_2018, "2018-03", "2018-03", "month", "exact"),
+    ("last June", date(2018, 10, 15), "2018-06", "2018-06", "month", "exact"),
+    ("next March", date(2018, 10, 15), "2019-03", "2019-03", "month", "exact"),
+    ("last month", date(2018, 10, 15), "2018-09", "2018-09", "month", "exact"),
+    ("last month", date(2019, 1, 15), "2018-12", "2018-12", "month", "exact"),
+    ("June 7, 2017", None, "2017-06-07", "2017-06-07", "day", "exact"),
+    ("24 April 2019", None, "2019-04-24", "2019-04-24", "day", "exact"),
+    ("Oct. 8, 2018", None, "2018-10-08", "2018-10-08", "day", "exact"),
+    ("the 5th of May 2020", None, "2020-05-05", "2020-05-05", "day", "exact"),
+    ("2024-04-15", None, "2024-04-15", "2024-04-15", "day", "exact"),
+    ("on Monday, April 15", date(2024, 4, 16), "2024-04-15", "2024-04-15", "day", "exact"),
+    ("today", date(2024, 4, 15), "2024-04-15", "2024-04-15", "day", "exact"),
+    ("yesterday", date(2019, 4, 24), "2019-04-23", "2019-04-23", "day", "exact"),
+    ("tomorrow", date(2019, 4, 24), "2019-04-25", "2019-04-25", "day", "exact"),
+    ("last week", PUB_2018, "2018-07-02", "2018-07-02", "week", "exact"),
+    ("next week", PUB_2018, "2018-07-16", "2018-07-16", "week", "exact"),
+    ("eleven years ago", PUB_2024, "2013", "2013", "year", "exact"),
+    ("Thirty-two years ago", PUB_2024, "1992", "1992", "year", "exact"),
+    ("25 years ago", PUB_2017, "1992", "1992", "year", "exact"),
+    ("two weeks ago", PUB_2018, "2018-06-25", "2018-06-25", "week", "exact"),
+    ("In recent weeks", date(2018, 10, 15), "2018", "2018", "year", "exact"),
+    ("15.04.2024", None, "2024-04-15", "2024-04-15", "day", "exact"),
+]
+
+RANGES = [
+    ("From June 7 to 10, 2017", None, "2017-06-07", "2017-06-07/2017-06-10", "day", "range"),
+    ("June 7-10, 2017", None, "2017-06-07", "2017-06-07/2017-06-10", "day", "range"),
+    ("7-10 June 2017", None, "2017-06-07", "2017-06-07/2017-06-10", "day", "range"),
+    ("from June 28 to July 2, 2019", None, "2019-06-28", "2019-06-28/2019-07-02", "day", "range"),
+    ("January-May", PUB_2024, "2024-01", "2024-01/2024-05", "month", "range"),
+    ("between January and May 2023", None, "2023-01", "2023-01/2023-05", "month", "range"),
+    ("from 2013 to 2016", None, "2013", "2013/2016", "year", "range"),
+    ("2021-2025", None, "2021", "2021/2025", "year", "range"),
+    ("the first half of 2023", None, "2023-Q1", "2023-Q1/2023-Q2", "quarter", "range"),
+    ("H2 2024", None, "2024-Q3", "2024-Q3/2024-Q4", "quarter", "range"),
+]
+
+UNRESOLVED = [
+    ("last year", None),  # relative, no publication date: never guessed from today
+    ("the first quarter of this year", None),
+    ("on Tuesday", None),
+    ("in June", None),
+    ("Over 80 years ago", PUB_2024),  # hedged: locates no date
+    ("Over 2,000 years ago", PUB_2024),
+    ("over the past four years", PUB_2017),  # a duration
+    ("the past 32 years", PUB_2024),
+    ("over the last year", date(2024, 11, 16)),
+    ("the 20th", PUB_2024),  # an ordinal, not a date
+    ("in the years to come", PUB_2024),
+    ("Astana Expo 2017", PUB_2017),  # a year inside a name
+    ("the 2030 Agenda", PUB_2017),
+]
+
+
+@pytest.mark.parametrize("text,published,value,span,granularity,kind", EXACT + RANGES)
+def test_resolve_date(text, published, value, span, granularity, kind):
+    resolved = resolve_date(text, published=published)
+    assert (resolved.value, resolved.span, resolved.granularity, resolved.kind) == (value, span, granularity, kind)
+
+
+@pytest.mark.parametrize("text,published", UNRESOLVED)
+def test_unresolved(text, published):
+    resolved = resolve_date(text, published=published)
+    assert resolved.value is None and resolved.start is None and resolved.kind == "unresolved"
+
+
+def test_issue_example_bounds():
+    resolved = resolve_date("the first quarter of this year", published=date(2024, 7, 2))
+    assert (resolved.start, resolved.end, resolved.granularity) == (date(2024, 1, 1), date(2024, 3, 31), "quarter")
+
+
+def test_coarse_dates_do_not_copy_reference_day():
+    resolved = resolve_date("in June 2018", published=date(2017, 6, 10))
+    assert (resolved.start, resolved.end) == (date(2018, 6, 1), date(2018, 6, 30))
+
+
+def test_datetime_published_accepted():
+    assert resolve_date("yesterday", published=datetime(2019, 4, 24, 15, 30)).value == "2019-04-23"
+
+
+@pytest.mark.parametrize(
+    "text,modifier,part",
+    [("by the end of 2024", "by", "end"), ("since 2013", "since", None), ("early next year", None, "early"),
+     ("no later than June 2025", "no later than", None), ("later this year", None, "later")],
+)
+def test_modifier_and_part(text, modifier, part):
+    resolved = resolve_date(text, published=PUB_2024)
+    assert (resolved.modifier, resolved.part) == (modifier, part)
+
+
+@pytest.mark.parametrize(
+    "published,tense,value",
+    [
+        (PUB_2018, None, "2018-07-10"),  # Wednesday: the nearest Tuesday is the day before
+        (date(2018, 7, 8), None, "2018-07-10"),  # Sunday: the nearest Tuesday is two days ahead
+        (date(2018, 7, 8), "past", "2018-07-03"),
+        (PUB_2018, "future", "2018-07-17"),
+    ],
+)
+def test_weekday_nearest_and_tense(published, tense, value):
+    assert resolve_date("on Tuesday", published=published, tense=tense).value == value
+
+
+def test_last_and_next_weekday():
+    assert resolve_date("last Tuesday", published=date(2024, 7, 2)).value == "2024-06-25"
+    assert resolve_date("next Friday", published=date(2024, 7, 2)).value == "2024-07-05"
+
+
+def test_month_without_year_follows_tense():
+    assert resolve_date("in November", published=PUB_2018, tense="past").value == "2017-11"
+    assert resolve_date("in March", published=PUB_2018, tense="future").value == "2019-03"
+
+
+SENTENCE = "From June 7 to 10, 2017 local time, President Xi paid a state visit and will host the summit in June 2018."
+
+
+def test_find_dates_offsets_and_values():
+    mentions = find_dates(SENTENCE, published=PUB_2017)
+    assert [(m.text, m.date.span) for m in mentions] == [
+        ("From June 7 to 10, 2017", "2017-06-07/2017-06-10"),
+        ("June 2018", "2018-06"),
+    ]
+    for m in mentions:
+        assert SENTENCE[m.start:m.end] == m.text
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("Last year, our two-way trade registered a record high of US$41 billion.", ["Last year"]),
+        ("Over the past four years, the two sides held many meetings.", []),
+        ("The ministers met on Tuesday in Astana, two days after the summit.", ["Tuesday"]),
+        ("The ceremony was attended by the 20th delegation.", []),
+        ("Trade may rise and the talks march on.", []),
+        ("Chinese President Xi Jinping attended the opening of Astana Expo 2017.", []),
+        ("He said in 2021 China will take over the port.", ["2021"]),
+        ("Iraq aims to be energy self-sufficient by 2030, with U.S. help.", ["by 2030"]),
+        ("The Advisory Council held its first meeting in Beijing in December 2018.", ["December 2018"]),
+        ("Home > China Today", []),
+    ],
+)
+def test_find_dates_table(sentence, expected):
+    assert [m.text for m in find_dates(sentence, published=PUB_2024)] == expected
+
+
+def test_time_frames():
+    text = "Over the past four years and over the last year, trade grew; in the years to come it will grow."
+    frames = [text[s:e] for s, e in find_time_frames(text)]
+    assert "Over the past four years" in frames and "over the last year" in frames
+    assert "in the years to come" in frames
+
+
+@pytest.mark.parametrize(
+    "day,granularity,value",
+    [(date(2024, 7, 2), "week", "2024-07-01"), (date(2024, 11, 30), "quarter", "2024-Q4"),
+     (date(2024, 2, 29), "month", "2024-02"), (date(1999, 1, 1), "year", "1999")],
+)
+def test_iso_value(day, granularity, value):
+    assert iso_value(day, granularity) == value
