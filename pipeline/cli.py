@@ -126,3 +126,7 @@ def print_summary(summary, out_dir: Path) -> None:
         out.print(f"[yellow]skipped[/] {error.source} ({error.stage}: {error.error}): {error.message}")
     if len(summary.errors) > 10:
         out.print(f"... and {len(summary.errors) - 10} more in errors.parquet")
+
+from pipeline.tools.evaluate import eval_command  # noqa: E402  (analyst commands register last)
+
+app.command("eval")(eval_command)
