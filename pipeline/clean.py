@@ -1,0 +1,253 @@
+"""Cleaning: raw document text in, the text every offset of every table points into out.
+
+Cleaning is an ordered list of pure `str -> str` steps (textacy-style), each a regex pass or
+a linear scan, with every rule compiled once in `Cleaner.__init__`:
+
+1. `fix_mojibake`: ftfy repairs text decoded with the wrong codec ("â€™" -> "’") and
+   normalises to NFC; `drop_mojibake_fragments` removes the pieces ftfy cannot repair
+   because a byte was lost (a "â–" left of a "■" whose third byte became a space).
+2. `normalise_spaces`: one kind of line break, one kind of space, no invisible characters.
+3. Block markup (`phase: block` rules in `models/cleaning/boilerplate.yaml`): image embeds,
+   kramdown attribute lines, end marks; then boilerplate lines (breadcrumbs, share/print).
+4. The trailing byline ("by Xinhua") is cut off and returned as metadata.
+5. `rejoin_wrapped_lines`: hard-wrapped lines are joined back into paragraphs.
+6. Inline markup (`phase: inline` rules): emphasis, headings, list markers, links, tags.
+7. `tidy_whitespace`: single spaces, one blank line between paragraphs.
+
+The output has one paragraph per line, paragraphs separated by a blank line, so the
+`diplo_paragraphs` component makes every paragraph (title, heading, caption, list item) a
+sentence boundary.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import ftfy
+
+from pipeline.cleaning_rules import CompiledMarkup, CompiledRules, compile_rules, load_cleaning_rules
+
+Step = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """A cleaned text and what cleaning took out of it that is worth keeping."""
+
+    text: str
+    byline: str | None  # trailing agency byline removed from the text ("Xinhua")
+    byline_rule: str | None = None  # id of the byline rule that matched
+    fired: tuple[str, ...] = ()  # ids of the markup and boilerplate rules that changed the text
+
+
+# --- 1. encoding repair -------------------------------------------------------------------
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=True,  # our inputs are text, never HTML source: "&amp;" is always a leftover
+    uncurl_quotes=False,  # typographic quotes are the publisher's, keep them
+    fix_character_width=False,  # full-width CJK punctuation is correct in Chinese text
+    normalization="NFC",
+    explain=False,
+)
+
+
+def fix_mojibake(text: str) -> str:
+    """Repair UTF-8 read as cp1252/latin-1 and similar mix-ups; NFC-normalise."""
+    return ftfy.fix_text(text, _FTFY_CONFIG)
+
+
+def _cp1252_continuation_chars() -> str:
+    """What UTF-8 continuation bytes (0x80-0xBF) look like when decoded as cp1252."""
+    chars = []
+    for byte in range(0x80, 0xC0):
+        try:
+            chars.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            chars.append(chr(byte))  # undefined in cp1252: decoders fall back to latin-1
+    return re.escape("".join(chars))
+
+
+_CONT = _cp1252_continuation_chars()
+# A lead byte of a 3-byte (à-ï) or 4-byte (ð-ô) UTF-8 sequence followed by too few continuation
+# bytes, standing alone between spaces: no language writes that, it is a symbol whose last byte
+# was lost on the way (ftfy leaves it because it cannot know the symbol).
+_FRAGMENT = re.compile(rf"(?<!\S)(?:[\u00e0-\u00ef][{_CONT}]|[\u00f0-\u00f4][{_CONT}]{{1,2}})(?!\S)")
+
+
+def drop_mojibake_fragments(text: str) -> str:
+    """Remove unrepairable mojibake fragments such as a lone "â–"."""
+    return _FRAGMENT.sub("", text)
+
+
+# --- 2. white space and invisible characters ------------------------------------------------
+
+_LINE_BREAKS = re.compile(r"\r\n?|[\v\f\x1c-\x1e\x85\u2028\u2029]")
+_SPACES = re.compile(r"[\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# C0/C1 controls (except tab and newline), soft hyphen, zero-width space and word joiner, BOM,
+# non-characters and lone surrogates (which could not even be written as UTF-8).
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def normalise_spaces(text: str) -> str:
+    """One line break ("\\n"), one space (" "), no invisible characters."""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text)
+
+
+# --- 5. hard-wrapped lines ----------------------------------------------------------------
+
+#: Lines longer than this are never taken as hard-wrapped: fixed-width wrapping (pandoc's 72,
+#: e-mail's 76-78, fmt's 75) happens well below it.
+MAX_WRAP_WIDTH = 100
+#: Narrower "wraps" are more likely short lines of a list or an address than wrapped prose.
+MIN_WRAP_WIDTH = 40
+#: A text needs at least this many continued lines to show a wrap width.
+MIN_WRAPPED_LINES = 4
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+# Lines that open a new block whatever the width: list items, headings, quotes, table rows.
+_BLOCK_START = re.compile(r"[ \t]*(?:[-*+•▪◦‣][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|>|\|)")
+_HARD_BREAK = re.compile(r"(?: {2,}|\\)$")  # markdown's explicit line break
+_SENTENCE_END = re.compile(r"[.!?:;…\"”’»)\]]$")
+
+
+def _wrap_width(blocks: list[list[str]]) -> int | None:
+    """The fixed width a text was hard-wrapped at, or None if it was not.
+
+    Only lines followed by another line of the same paragraph can show wrapping. In a
+    wrapped text nearly all of them are short (<= MAX_WRAP_WIDTH) and most lie within 20
+    characters of the width; the 90th percentile tolerates a few over-long words or URLs.
+    """
+    continued = [len(line.rstrip()) for lines in blocks for line in lines[:-1] if line.strip()]
+    short = sorted(n for n in continued if n <= MAX_WRAP_WIDTH)
+    if len(short) < MIN_WRAPPED_LINES or len(short) < 0.8 * len(continued):
+        return None
+    width = short[int(0.9 * (len(short) - 1))]
+    near_full = sum(1 for n in short if width - 20 <= n)
+    if width < MIN_WRAP_WIDTH or near_full < 0.5 * len(short):
+        return None
+    return width
+
+
+def _continues(line: str, following: str, width: int | None) -> bool:
+    """Is `following` the same paragraph as `line`, broken only by wrapping?"""
+    if _BLOCK_START.match(following) or _BLOCK_START.match(line) and line.lstrip().startswith("#"):
+        return False
+    if _HARD_BREAK.search(line):
+        return False
+    body = line.rstrip()
+    if width is not None:
+        # Wrapped at `width`: the line was full if the next word would not have fitted on it.
+        next_word = following.split(maxsplit=1)[0]
+        return len(body) + 1 + len(next_word) > width
+    # Not wrapped: only a break inside a sentence (no end punctuation, lower-case next line).
+    return not _SENTENCE_END.search(body) and following.lstrip()[:1].islower()
+
+
+def rejoin_wrapped_lines(text: str) -> str:
+    """Join hard-wrapped lines; every real paragraph ends up on its own line.
+
+    Paragraphs are separated by blank lines or, in texts not wrapped at a fixed width, by
+    single line breaks; both kinds survive, written as a blank line.
+    """
+    blocks = [[line for line in block.split("\n") if line.strip()] for block in _PARAGRAPH_BREAK.split(text)]
+    blocks = [lines for lines in blocks if lines]
+    width = _wrap_width(blocks)
+    paragraphs: list[str] = []
+    for lines in blocks:
+        current = lines[0]
+        for prev, line in zip(lines, lines[1:]):
+            if _continues(prev, line, width):
+                joint = "" if re.search(r"\w-$", current.rstrip()) else " "
+                current = current.rstrip() + joint + line.strip()
+            else:
+                paragraphs.append(current)
+                current = line
+        paragraphs.append(current)
+    return "\n\n".join(paragraphs)
+
+
+# --- 7. final white space -----------------------------------------------------------------
+
+_MULTI_SPACE = re.compile(r" {2,}")
+_SPACE_AROUND_BREAK = re.compile(r" *\n *")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def tidy_whitespace(text: str) -> str:
+    """Single spaces, no spaces at line ends, paragraphs separated by exactly one blank line."""
+    text = _SPACE_AROUND_BREAK.sub("\n", _MULTI_SPACE.sub(" ", text))
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+# --- the cleaner --------------------------------------------------------------------------
+
+
+class Cleaner:
+    """The cleaning steps with their rules compiled once; call it on each raw text."""
+
+    def __init__(self, rules_dirs: Iterable[Path | str] = ()) -> None:
+        self.rules: CompiledRules = compile_rules(load_cleaning_rules(rules_dirs))
+
+    def __call__(self, raw: str) -> CleanText:
+        fired: list[str] = []
+        text = raw
+        for step in (fix_mojibake, drop_mojibake_fragments, normalise_spaces):
+            text = step(text)
+        text = self._markup(text, self.rules.block, fired)
+        text = self._drop_lines(text, fired)
+        text, byline, byline_rule = self._split_byline(text)
+        text = rejoin_wrapped_lines(text)
+        text = self._markup(text, self.rules.inline, fired)
+        return CleanText(tidy_whitespace(text), byline, byline_rule, tuple(fired))
+
+    @staticmethod
+    def _markup(text: str, rules: tuple[CompiledMarkup, ...], fired: list[str]) -> str:
+        for rule in rules:
+            text, count = rule.regex.subn(rule.replace, text)
+            if count:
+                fired.append(rule.id)
+        return text
+
+    def _drop_lines(self, text: str, fired: list[str]) -> str:
+        if self.rules.lines is None:
+            return text
+
+        def drop(match: re.Match[str]) -> str:
+            rule_id = self.rules.line_ids[int(match.lastgroup[1:])]  # type: ignore[index]
+            if rule_id not in fired:
+                fired.append(rule_id)
+            return "\n" if match.group().endswith("\n") else ""
+
+        # Keep the newline so that a paragraph break around the dropped line survives.
+        return self.rules.lines.sub(drop, text)
+
+    def _split_byline(self, text: str) -> tuple[str, str | None, str | None]:
+        """Cut a byline off the last line; never empty a text that is nothing but a byline."""
+        body = text.rstrip()
+        cut = body.rfind("\n") + 1
+        last = body[cut:]
+        if not body[:cut].strip():
+            return text, None, None
+        for rule in self.rules.bylines:
+            match = rule.regex.search(last)
+            if match and match.group("name"):
+                kept = last[: match.start()] if rule.trailing else ""
+                return body[:cut] + kept, match.group("name").strip().rstrip("."), rule.id
+        return text, None, None
+
+
+@functools.lru_cache(maxsize=8)
+def get_cleaner(rules_dirs: tuple[str, ...] = ()) -> Cleaner:
+    """A cached Cleaner per rule folder set, so rules are compiled once per process."""
+    return Cleaner(rules_dirs)
+
+
+def clean_text(raw: str, rules_dirs: Iterable[Path | str] = ()) -> CleanText:
+    """Clean one raw document text with the shipped rules (plus any user rule folders)."""
+    return get_cleaner(tuple(str(d) for d in rules_dirs))(raw)

@@ -1,0 +1,97 @@
+"""Bytes to text: find the encoding of an input file, or say why it is not text.
+
+Order, from the most to the least certain evidence:
+1. a byte-order mark (UTF-8, UTF-32, UTF-16) names the encoding;
+2. NUL bytes without a UTF-16/32 BOM mean a binary file (no text encoding we read has them);
+3. strict UTF-8 (today's default, and almost never valid by accident for other encodings);
+4. charset-normalizer's guess for legacy encodings (cp1251 Cyrillic, GB18030, Shift-JIS ...),
+   except that any guess of a single-byte Latin code page is read as windows-1252: short
+   Western texts cannot be told apart among those code pages, and windows-1252 is the one
+   web browsers use for such input (WHATWG maps the "latin-1" label to it);
+5. the decoded text must look like text (few control characters), else it is binary.
+"""
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+#: Share of control characters (other than white space) above which decoded "text" is binary.
+MAX_CONTROL_SHARE = 0.01
+#: charset-normalizer only looks at this many bytes (it is slow on big inputs).
+DETECT_SAMPLE_BYTES = 256 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its BOM starts with UTF-16-LE's
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Single-byte code pages for Latin-script languages: read as windows-1252 (see module doc).
+_LATIN_FAMILY = {
+    "ascii", "iso8859_1", "cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "cp437", "cp850",
+    "cp858", "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish",
+    *(f"iso8859_{n}" for n in (2, 3, 4, 9, 10, 13, 14, 15, 16)),
+}
+_WHITESPACE_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+class DecodeError(ValueError):
+    """The bytes are not a text we can read; `kind` is the short error name for the errors table."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        self.kind = kind
+        super().__init__(message)
+
+
+def _control_share(text: str) -> float:
+    sample = text[:100_000]
+    controls = sum(1 for ch in sample if (ch < " " or "\x7f" <= ch <= "\x9f") and ch not in _WHITESPACE_CONTROLS)
+    return controls / max(len(sample), 1)
+
+
+def _legacy_decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes that are not UTF-8: (text, encoding name)."""
+    best = from_bytes(data[:DETECT_SAMPLE_BYTES]).best()
+    encoding = codecs.lookup(best.encoding).name.replace("-", "_") if best else "cp1252"
+    if encoding not in _LATIN_FAMILY:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError):
+            pass  # the guess came from a sample; the whole file disagrees
+    return data.decode("latin-1").translate(_CP1252_FROM_LATIN1), "cp1252"
+
+
+def _cp1252_table() -> dict[int, str]:
+    """latin-1 C1 controls -> the cp1252 characters at those bytes (undefined bytes stay latin-1)."""
+    table = {}
+    for byte in range(0x80, 0xA0):
+        try:
+            table[byte] = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+    return table
+
+
+#: Decoding as latin-1 then translating gives cp1252 without ever failing on its 5 holes.
+_CP1252_FROM_LATIN1 = _cp1252_table()
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a file's bytes: (text, encoding). Raises DecodeError for binary or undecodable data."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding.replace("-sig", "")
+            except UnicodeDecodeError as exc:
+                raise DecodeError("bad_encoding", f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason} at byte {exc.start}") from exc
+    if b"\x00" in data:
+        raise DecodeError("binary_file", "contains NUL bytes: a binary file, not text")
+    try:
+        text, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = _legacy_decode(data)
+    if _control_share(text) > MAX_CONTROL_SHARE:
+        raise DecodeError("binary_file", f"mostly non-text bytes (read as {encoding}): a binary file, not text")
+    return text, encoding

@@ -1,0 +1,89 @@
+"""YAML front matter of `.txt`/`.md` inputs, and the dates found in metadata.
+
+A front-matter block is a `---` line at the very top, YAML, and a closing `---` (or `...`)
+line. It is read with `yaml.safe_load` only: a `!!python/object` tag is an error, never a
+constructed object. A block that is not valid YAML is still cut off (it is metadata, not
+prose) and reported, so the document is processed without its metadata.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+#: Front matter longer than this is not metadata but a document that starts with a rule line.
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+#: The keys we read; other keys (tags, authors ...) are ignored.
+KEYS = ("title", "published", "source", "url", "language")
+#: Other names publishers use for the same fields.
+ALIASES = {"date": "published", "publisher": "source", "lang": "language", "link": "url"}
+
+_BLOCK = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+# The first content line of real front matter is a `key:` pair (or a comment).
+_LOOKS_LIKE_YAML = re.compile(r"\A\s*(?:#.*\n\s*)*[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)", re.MULTILINE)
+
+
+@dataclass
+class FrontMatter:
+    """What a front-matter block gave; `problems` are readable reasons for the errors table."""
+
+    fields: dict[str, object] = field(default_factory=dict)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (error kind, message)
+
+
+def split_front_matter(text: str) -> tuple[FrontMatter, str]:
+    """Return the parsed front matter and the text after it (the text itself if it has none)."""
+    match = _BLOCK.match(text)
+    if not match or len(match.group("yaml")) > MAX_FRONT_MATTER_CHARS or not _LOOKS_LIKE_YAML.match(match.group("yaml")):
+        return FrontMatter(), text
+    body = text[match.end() :]
+    try:
+        data = yaml.safe_load(match.group("yaml"))
+    except yaml.YAMLError as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return FrontMatter(problems=[("bad_front_matter", f"front matter is not valid YAML ({reason}); read without it")]), body
+    if not isinstance(data, dict):
+        return FrontMatter(problems=[("bad_front_matter", "front matter is not a mapping of keys; read without it")]), body
+    return read_fields(data), body
+
+
+def read_fields(data: dict) -> FrontMatter:
+    """Pick and check the known metadata keys of a front-matter or JSONL mapping."""
+    front = FrontMatter()
+    for key, value in data.items():
+        name = ALIASES.get(str(key).lower(), str(key).lower())
+        if name not in KEYS or value is None or name in front.fields:
+            continue
+        if name == "published":
+            try:
+                front.fields[name] = parse_date(value)
+            except ValueError as exc:
+                front.problems.append(("bad_date", f"{key}: {exc}; the document has no date"))
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            front.fields[name] = str(value).strip() or None
+        else:
+            front.problems.append(("bad_metadata", f"{key}: expected text, got {type(value).__name__}; ignored"))
+    return front
+
+
+def parse_date(value: object) -> dt.date:
+    """A publication date from YAML/JSON: a date, an ISO string, or a written-out date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{value!r} is not a date")
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    import dateparser  # slow to import; only needed for dates not written as ISO
+
+    parsed = dateparser.parse(text, settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
+    if parsed is None:
+        raise ValueError(f"{text!r} is not a full date (day, month and year)")
+    return parsed.date()
