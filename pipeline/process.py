@@ -54,7 +54,9 @@ def process_batch(
     """Run the pipeline over a batch; a document a component fails on becomes an error row."""
     nlp = get_nlp(model, rules_dirs)
     log = _FailureLog()
-    nlp.set_error_handler(log)
+    # Plain-function components (ours) report through the default handler; spaCy's
+    # `set_error_handler` is not used because its trainable pipes reject it.
+    nlp.default_error_handler = log
     rule = f"model:{model_label(nlp, model)}"
     done: dict[int, TableRows] = {}
     pairs = ((make_doc(nlp, job), i) for i, job in enumerate(jobs))
