@@ -21,3 +21,14 @@ def nlp() -> Language:
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLE_DIR
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One full run over the sample corpus (data/raw), shared by every end-to-end test."""
+    from pipeline.run import RunOptions, run
+
+    out = tmp_path_factory.mktemp("sample-output")
+    summary = run(RunOptions(inputs=[SAMPLE_DIR], out=out))
+    assert summary.failed == 0, summary.errors
+    return out

