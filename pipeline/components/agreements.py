@@ -1,0 +1,310 @@
+"""Agreements extractor: treaties, conventions, joint statements, memoranda, outlines ...
+
+Reads the parse, entities, `doc._.published`, `doc._.title` (and `doc._.people` through the
+actor resolver); writes `doc._.agreements`, one `Agreement` per distinct agreement of the
+document with repeated mentions folded into `aliases`.
+
+Candidates come from the trigger terms of `models/rules/agreements.yaml` (a spaCy Matcher);
+code then builds the name from the parse (`spans.phrase_span`), vetoes what is not one
+specific agreement (generic plurals, "over ten cooperation documents", anaphora such as "the
+two documents", trigger nouns inside organisation names), and takes the status from the
+context rules. Without a parser (`--model blank`) names are the matched terms plus adjacent
+capitalised words and the status is the default rule's.
+"""
+from __future__ import annotations
+
+import re
+
+from pydantic import Field, field_validator
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.actors import ActorResolver
+from pipeline.countries import to_iso3
+from pipeline.dates import resolve_date
+from pipeline.extensions import records_of
+from pipeline.records import Agreement, AgreementKind, AgreementStatus
+from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
+from pipeline.components import spans
+from pipeline.components.spans import ContextRule, MentionContext
+
+RULES_NAME = "agreements"
+
+
+class HeadRule(Rule):
+    """Trigger terms heading an agreement, and the kind they give."""
+
+    terms: list[str] = Field(min_length=1, description="Terms, singular; matched case-insensitively, plural too.")
+    kind: AgreementKind = Field(description="Agreement kind the head gives.")
+    needs_name: bool = Field(False, description="Common noun: count it only with a name, complement or term.")
+    capitalised_only: bool = Field(False, description="Count the head only when written with a capital.")
+
+
+class StatusRule(ContextRule):
+    status: AgreementStatus = Field(description="Status given when the rule fires.")
+
+
+class AgreementRuleFile(RuleFile):
+    complement_preps: list[str] = Field(default_factory=list, description="Prepositions whose phrase belongs to the name.")
+    generic_modifiers: list[str] = Field(default_factory=list, description="Modifiers that single nothing out.")
+    veto_parents: list[str] = Field(default_factory=list, description="Nouns that make a trigger an org name.")
+    heads: list[HeadRule] = Field(default_factory=list, description="Trigger nouns and their kinds.")
+    statuses: list[StatusRule] = Field(default_factory=list, description="Context rules giving the status.")
+
+    @field_validator("complement_preps", "generic_modifiers", "veto_parents")
+    @classmethod
+    def _lower(cls, words: list[str]) -> list[str]:
+        return [w.lower() for w in words]
+
+
+def load_agreement_rules(rules_dirs: list[str] | tuple[str, ...] = ()) -> AgreementRuleFile:
+    """Shipped rules merged with the user's folders; a default status rule is required."""
+    rules = load_rules(RULES_NAME, AgreementRuleFile, rules_dirs)
+    if not any(not (r.chain or r.mood or r.preps or r.modifiers or r.in_title is not None) for r in rules.statuses):
+        raise RuleFileError(MODELS_DIR / "rules" / f"{RULES_NAME}.yaml", "statuses", "no default rule (one without conditions)")
+    return rules
+
+
+_YEAR_ANNIVERSARY = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\s+anniversary\b", re.IGNORECASE)
+
+
+class AgreementExtractor:
+    """The `diplo_agreements` component (see module docstring)."""
+
+    def __init__(self, nlp: Language, rules_dirs: list[str]) -> None:
+        self.rules = load_agreement_rules(rules_dirs)
+        self.preps = frozenset(self.rules.complement_preps)
+        self.generic = frozenset(self.rules.generic_modifiers)
+        self.veto_parents = frozenset(self.rules.veto_parents)
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.heads: dict[str, HeadRule] = {}
+        for rule in self.rules.heads:
+            self.heads[rule.id] = rule
+            self.matcher.add(rule.id, [spans.term_patterns(t) for t in rule.terms])
+        self.statuses = self.rules.statuses
+
+    # ------------------------------------------------------------------ candidates
+
+    def candidates(self, doc: Doc) -> list[tuple[Token, HeadRule]]:
+        """(head token, rule) for each match; the longest term wins on a shared head."""
+        best: dict[int, tuple[int, Token, HeadRule]] = {}
+        for match_id, start, end in self.matcher(doc):
+            rule = self.heads[doc.vocab.strings[match_id]]
+            span = doc[start:end]
+            head = span.root if spans.has_parse(doc) else span[-1]
+            if span[0].lower_ == "memorandum":
+                head = span[0]
+            if head.i not in best or end - start > best[head.i][0]:
+                best[head.i] = (end - start, head, rule)
+        return [(head, rule) for _, head, rule in sorted(best.values(), key=lambda x: x[1].i)]
+
+    def is_specific(self, head: Token, rule: HeadRule, name: Span) -> bool:
+        """Veto what does not single out one agreement (see module docstring)."""
+        if head.pos_ not in ("NOUN", "PROPN") or rule.capitalised_only and not head.is_title:
+            return False
+        if head.dep_ == "compound" and head.head.lemma_.lower() in self.veto_parents:
+            return False
+        if head.dep_ == "compound" and not head.is_title:
+            return False
+        bare = spans.bare_span(head)
+        owners = {t.i for c in bare if spans.is_possessor(c) for t in c.subtree}
+        named = any(t.i not in owners and (t.pos_ == "PROPN" or t.is_title and t.i != t.sent.start) for t in bare if t.i != head.i)
+        named = named or (head.is_title and head.i != head.sent.start and not head.sent.text.istitle())
+        complement = name.end > head.i + 1 and any(
+            t.is_alpha and not t.is_stop and t.pos_ != "ADP" and t.lemma_.lower() not in self.generic
+            for t in name if t.i > head.i
+        )
+        modifiers = [t for t in bare if t.i < head.i and t.i not in owners and t.dep_ in ("compound", "nmod", "npadvmod")]
+        term = any("-" in t.text or t.text == "-" for t in bare if t.i < head.i) or any(
+            t.like_num for t in bare if t.i < head.i
+        )
+        specific = [t for t in modifiers if t.lemma_.lower() not in self.generic and not t.like_num]
+        quantified = any(
+            c.dep_ in ("nummod", "quantmod") or c.lower_ in ("several", "many", "some", "various", "these", "those")
+            for c in head.children
+        )
+        if spans.is_plural(head):
+            if quantified and not named:
+                return False
+            determined = any(spans.is_possessor(c) or c.lower_ in ("the", "our", "their") for c in head.children)
+            between = complement and name.text.lower().split()[len(bare):][:1] == ["between"]
+            return named or between or (determined and bool(specific))
+        if rule.needs_name:
+            return named or complement or term
+        return named or complement or bool(specific) or term
+
+    # ------------------------------------------------------------------ attributes
+
+    def status(self, ctx: MentionContext) -> StatusRule:
+        return spans.best_rule(self.statuses, ctx)
+
+    def parties(self, name: Span, ctx: MentionContext, resolver: ActorResolver | None) -> list[str]:
+        """Countries and organisations in the name, then the signers: the verb's subject or agent."""
+        found: list[str] = []
+        for ent in name.ents:
+            code = to_iso3(ent.text)
+            if code:
+                found.append(code)
+            elif ent.label_ == "ORG" and (ent.ent_id_ or ent.text.isupper() and len(ent.text) <= 6):
+                found.append(_org_party(ent))
+        for token in name:
+            if token.pos_ not in ("PROPN", "ADJ"):
+                continue
+            for part in re.split(r"[-–]", token.text):
+                code = to_iso3(part) if len(part) > 3 and part[:1].isupper() or part.isupper() and len(part) > 1 else None
+                if code:
+                    found.append(code)
+        if ctx.verb is not None and resolver is not None:
+            for child in ctx.verb.children:
+                if child.dep_ in ("nsubj", "agent", "prep") and (child.dep_ != "prep" or child.lower_ == "between"):
+                    target = child
+                    if child.dep_ in ("agent", "prep"):
+                        target = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if target is not None:
+                        found.extend(_party_list(target, resolver))
+        return list(dict.fromkeys(p for p in found if p))
+
+    def date(self, doc: Doc, name: Span, ctx: MentionContext, status: str, year: str | None) -> str | None:
+        """Year in the name ("2008 ... Agreement"), a date on the signing verb, or an anniversary."""
+        published = getattr(doc._, "published", None)
+        if status == "referenced":
+            before = name.sent.text[: name.start_char - name.sent.start_char]
+            ordinals = list(_YEAR_ANNIVERSARY.finditer(before))
+            return str(published.year - int(ordinals[-1].group(1))) if ordinals and published else None
+        if status not in ("signed", "adopted", "in_force"):
+            return None
+        if year is not None:
+            return year
+        if ctx.verb is not None and status in ("signed", "adopted"):
+            for child in ctx.verb.children:
+                if child.ent_type_ == "DATE" or any(t.ent_type_ == "DATE" for t in child.subtree):
+                    text = " ".join(t.text for t in child.subtree if t.ent_type_ == "DATE")
+                    value = resolve_date(text, published=published).value if text else None
+                    if value:
+                        return value
+        if ctx.in_title and status == "adopted" and published is not None:
+            return published.isoformat()
+        return None
+
+    # ------------------------------------------------------------------ main
+
+    def __call__(self, doc: Doc) -> Doc:
+        parsed = spans.has_parse(doc)
+        resolver = ActorResolver(doc) if parsed else None
+        records: dict[str, Agreement] = {}
+        heads_of: dict[str, str] = {}
+        for head, rule in self.candidates(doc):
+            if parsed:
+                name, year = _split_year(spans.phrase_span(head, self.preps), doc._.published)
+                if not self.is_specific(head, rule, name):
+                    continue
+                ctx = MentionContext.of(head, spans.in_title(name), name)
+            else:
+                name, year = _blank_name(head), None
+                if name is None:
+                    continue
+                ctx = MentionContext(in_title=False)
+            status_rule = self.status(ctx)
+            text = spans.clean_name(name)
+            key = _key(text)
+            existing = _find_fold(records, heads_of, key, head.lemma_.lower())
+            if existing is not None:
+                _fold(existing, text, status_rule)
+                continue
+            record = Agreement(
+                sentence=name.sent.text.strip(),
+                start=name.start_char,
+                end=name.end_char,
+                rule=f"{rule.id}+{status_rule.id}",
+                name=text,
+                kind=rule.kind,
+                status=status_rule.status,
+                parties=self.parties(name, ctx, resolver) if parsed else [],
+                date=self.date(doc, name, ctx, status_rule.status, year) if parsed else None,
+            )
+            records[key] = record
+            heads_of[key] = head.lemma_.lower()
+        doc._.agreements = list(records.values())
+        return doc
+
+
+def _split_year(name: Span, published) -> tuple[Span, str | None]:
+    """A past year before the name is the signing date ("the 2008 ... Agreement"); a future one
+    is part of the name ("the 2030 Agenda")."""
+    first = name[0]
+    if len(name) > 1 and spans.YEAR.match(first.text) and published is not None and int(first.text) <= published.year:
+        return name[1:], first.text
+    return name, None
+
+
+def _org_party(ent: Span) -> str:
+    """An agency acts for its country; other organisations by name."""
+    for token in ent:
+        code = to_iso3(token.text) if token.is_title or token.is_upper else None
+        if code:
+            return code
+    return re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE)
+
+
+def _party_list(token: Token, resolver: ActorResolver) -> list[str]:
+    """Each conjunct of a subject phrase, resolved to actors; agencies to their country."""
+    out: list[str] = []
+    for conj in [token, *[c for c in token.subtree if c.dep_ == "conj" and c.head.i in {token.i, *(x.i for x in token.conjuncts)}]]:
+        sub = conj.doc[conj.left_edge.i:conj.i + 1]
+        actors = resolver.resolve(sub)
+        if not actors:
+            codes = [to_iso3(e.text) for e in conj.doc[conj.left_edge.i:conj.right_edge.i + 1].ents]
+            actors = [c for c in codes if c][:1]
+        if conj.ent_type_ == "PERSON":
+            people = {p.name: p.country for p in records_of(conj.doc, "people")}
+            actors = [people[a] for a in actors if people.get(a)]
+        out.extend(a for a in actors if a and not a[0].islower())
+    return out
+
+
+def _key(text: str) -> str:
+    text = re.sub(r"[\"“”«»‘’']", "", text).casefold()
+    return re.sub(r"\s+", " ", re.sub(r"^the\s+", "", text)).strip()
+
+
+def _find_fold(records: dict[str, Agreement], heads_of: dict[str, str], key: str, head: str) -> Agreement | None:
+    """The record a new mention folds into: same name, or a shorter/longer form with the same head."""
+    if key in records:
+        return records[key]
+    for other, record in records.items():
+        if heads_of[other] != head:
+            continue
+        if other.endswith(" " + key) or key.endswith(" " + other):
+            return record
+    return None
+
+
+def _fold(record: Agreement, text: str, status_rule: StatusRule) -> None:
+    """Keep the most complete name, list the other forms; a later explicit cue beats the default."""
+    names = [record.name, *record.aliases, text]
+    longest = max(names, key=len)
+    record.aliases = list(dict.fromkeys(n for n in names if n != longest))
+    record.name = longest
+    if record.rule.endswith(".default.v1") and status_rule.priority > 0:
+        record.status = status_rule.status
+        record.rule = record.rule.split("+")[0] + "+" + status_rule.id
+
+
+def _blank_name(head: Token) -> Span | None:
+    """Without a parser: the head with the capitalised words before it, if there are any."""
+    start = head.i
+    while start > head.sent.start and (head.doc[start - 1].is_title or head.doc[start - 1].text in "-–"):
+        start -= 1
+    if start == head.i and not head.is_title:
+        return None
+    return head.doc[start:head.i + 1]
+
+
+@Language.factory(
+    "diplo_agreements",
+    assigns=["doc._.agreements"],
+    default_config={"rules_dirs": []},
+)
+def make_agreements(nlp: Language, name: str, rules_dirs: list[str]) -> AgreementExtractor:
+    return AgreementExtractor(nlp, list(rules_dirs))

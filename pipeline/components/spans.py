@@ -1,0 +1,369 @@
+"""Span building shared by the agreement and project extractors.
+
+Both record types are noun phrases headed by a trigger noun ("treaty", "wind farm") whose
+name is the noun's pre-modifiers plus a complement ("Treaty on Good-neighborliness ... of
+the SCO Member States", "terminal in Xi'an"), and whose status comes from the words that
+govern it ("signed", "to discuss and sign", "the construction of"). The helpers here read
+the dependency parse; `term_patterns` turns the trigger terms of the rule files into spaCy
+Matcher patterns so that the same data also works without a parser.
+
+The context rules (`ContextRule`) are evaluated against a `MentionContext` computed once
+per mention: the lemmas of the governing chain, the mood of the governing verb, the
+preposition that governs the phrase, the phrase's own modifiers and whether it sits in the
+title line. A rule fires when all its stated conditions hold; the highest priority wins.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import Field
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.rules.loader import Rule
+
+Mood = Literal["future", "infinitive", "modal", "finite", "participle", "none"]
+
+#: Dependencies of clauses that end a name: "the Outline ... signed between ...", "which ...".
+CLAUSE_DEPS = frozenset({"relcl", "acl", "appos", "advcl", "parataxis", "punct", "cc", "conj", "dep"})
+QUOTES = frozenset({'"', "“", "”", "«", "»", "'", "‘", "’", "``", "''"})
+LEADING_DROP_DEPS = frozenset({"det", "predet", "poss", "case", "punct", "quantmod", "advmod", "cc", "prep"})
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+MODAL_AUX = frozenset({"would", "should", "could", "may", "might", "must", "can"})
+YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+_ES_ENDINGS = ("s", "sh", "ch", "x", "z")
+
+
+def plural_forms(word: str) -> set[str]:
+    """The word and its regular English plurals, lower case: why the rule files list lemmas only."""
+    w = word.lower()
+    forms = {w}
+    if w.endswith("y") and len(w) > 2 and w[-2] not in "aeiou":
+        forms.add(w[:-1] + "ies")
+    elif w.endswith("um"):
+        forms |= {w[:-2] + "a", w + "s"}
+    elif w.endswith(_ES_ENDINGS):
+        forms.add(w + "es")
+    else:
+        forms.add(w + "s")
+    return forms
+
+
+def term_patterns(term: str) -> list[dict]:
+    """Matcher pattern for a trigger term: words matched case-insensitively, the head word also plural.
+
+    The head of an English noun compound is its last word ("wind farm"), except for an "X of Y"
+    term ("memorandum of understanding") whose head is the word before "of".
+    """
+    words = term.replace("-", " - ").split()
+    head = words.index("of") - 1 if "of" in words[1:] else len(words) - 1
+    pattern: list[dict] = []
+    for i, word in enumerate(words):
+        if i == head:
+            pattern.append({"LOWER": {"IN": sorted(plural_forms(word))}})
+        else:
+            pattern.append({"LOWER": word.lower()})
+    return pattern
+
+
+def is_plural(token: Token) -> bool:
+    return token.tag_ in ("NNS", "NNPS") or (token.tag_ == "" and token.lower_.endswith("s"))
+
+
+def is_possessor(token: Token) -> bool:
+    """"Djibouti's" in "Djibouti's deals": an owner, not part of a name."""
+    return token.dep_ == "poss" or any(c.dep_ == "case" and c.lower_ in ("'s", "’s", "'") for c in token.children)
+
+
+def has_parse(doc: Doc) -> bool:
+    return doc.has_annotation("DEP")
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop leading determiners, possessives, years and stray punctuation; balance quotes."""
+    while start < end - 1:
+        tok = doc[start]
+        if tok.dep_ in LEADING_DROP_DEPS and tok.text not in QUOTES and not tok.is_title:
+            start += 1
+        elif tok.dep_ == "poss" or tok.tag_ == "PRP$" or tok.lower_ in ("the", "a", "an", "this", "that"):
+            start += 1
+        elif tok.tag_ == "JJS" or tok.is_punct and tok.text not in QUOTES:
+            start += 1
+        elif tok.text in QUOTES and not any(t.text in QUOTES for t in doc[start + 1:end]):
+            start += 1
+        else:
+            break
+    while end > start + 1 and (doc[end - 1].is_punct and doc[end - 1].text not in QUOTES or doc[end - 1].is_space):
+        end -= 1
+    quotes = sum(t.text in QUOTES for t in doc[start:end])
+    if quotes % 2 and end < len(doc) and doc[end].text in QUOTES:
+        end += 1
+    elif quotes % 2 and doc[end - 1].text in QUOTES:
+        end -= 1
+    return start, end
+
+
+def _complement_end(prep: Token, stop_deps: frozenset[str]) -> int:
+    """End (exclusive) of a complement's subtree, cut before the first clause that hangs off it."""
+    end = prep.i + 1
+    for tok in prep.doc[prep.i + 1:prep.right_edge.i + 1]:
+        if tok.is_space or "\n" in tok.text:
+            break
+        path, node = [], tok
+        while node != prep and node.head != node:
+            path.append(node)
+            node = node.head
+        if node != prep or any(a.dep_ in stop_deps for a in path):
+            break
+        end = tok.i + 1
+    return end
+
+
+#: Inside a complement, clauses and appositions end the name; coordination does not
+#: ("Good-neighborliness, Friendship and Cooperation").
+COMPLEMENT_STOP = frozenset({"relcl", "acl", "appos", "advcl", "parataxis"})
+
+
+def _clause_end(verb: Token) -> int:
+    """End of an infinitive clause before any nested clause or comma-led addition."""
+    end = verb.i + 1
+    for tok in verb.doc[verb.i + 1:verb.right_edge.i + 1]:
+        path, node = [], tok
+        while node != verb and node.head != node:
+            path.append(node)
+            node = node.head
+        if node != verb or tok.is_space or any(a.dep_ in COMPLEMENT_STOP | {"punct"} and a.text == "," for a in path):
+            break
+        if any(a.dep_ in COMPLEMENT_STOP for a in path):
+            break
+        end = tok.i + 1
+    return end
+
+
+def _is_date(token: Token) -> bool:
+    return token.ent_type_ in ("DATE", "TIME")
+
+
+def _is_party_prefix(token: Token) -> bool:
+    """A detached "U.S.-China" or "China-Kazakhstan" just before a name belongs to it."""
+    return token.pos_ == "PROPN" and token.dep_ in ("dep", "compound", "nmod", "amod") and (
+        token.ent_type_ in ("GPE", "NORP") or bool(re.match(r"^[A-Z][\w.]*[-–][A-Z]", token.text))
+    )
+
+
+NAME_LINKS = frozenset({"of", "in", "and", "for", "on", "&"})
+
+
+def _capitalised_start(doc: Doc, start: int, floor: int) -> int:
+    """Extend a capitalised name leftwards over the rest of its capitalised run.
+
+    The parser often splits names with inner function words ("the ASEAN Trade in Goods
+    Agreement" parses "Trade" as the object), so adjacent capitalised words and the links
+    between them ("in", "of", "and") are taken back; determiners, verbs and owners stop it.
+    """
+    def capital(tok: Token) -> bool:
+        return (tok.is_title or tok.is_upper and tok.is_alpha) and tok.pos_ in ("PROPN", "NOUN", "ADJ") and tok.i > floor
+
+    while start > floor and doc[start].pos_ != "DET":
+        prev = doc[start - 1]
+        if capital(prev) and not is_possessor(prev):
+            start -= 1
+        elif prev.lower_ in NAME_LINKS and start - 2 >= floor and capital(doc[start - 2]) and not is_possessor(doc[start - 2]):
+            start -= 2
+        else:
+            break
+    return start
+
+
+def phrase_bounds(head: Token, complement_preps: frozenset[str], infinitive: bool = True) -> tuple[int, int]:
+    """Token bounds of the name a trigger noun heads: pre-modifiers, head, first complement.
+
+    A compound head ("corridor" in "economic corridor construction") takes the pre-modifiers
+    its parent holds left of it, because the parser attaches them to the last noun. The
+    complement is the prepositional phrase right after the head when its preposition is in
+    `complement_preps`, even where the parser attached it elsewhere ("the signing of the
+    Treaty on ..." with "on" under "signing"); a to-infinitive ("arrangement to pay ...")
+    also counts. Dates ("on 5 May") never do.
+    """
+    doc = head.doc
+    start = head.left_edge.i
+    if head.dep_ == "compound" and head.head.i > head.i:
+        start = min(start, head.head.left_edge.i)
+    start = max(start, head.sent.start)
+    while start > head.sent.start and _is_party_prefix(doc[start - 1]):
+        start -= 1
+    if head.is_title and head.i != head.sent.start:
+        start = _capitalised_start(doc, start, head.sent.start)
+    end = head.i + 1
+    nxt = doc[end] if end < len(doc) else None
+    if nxt is not None and nxt.text in QUOTES and any(t.text in QUOTES for t in doc[start:head.i]):
+        end += 1
+        nxt = doc[end] if end < len(doc) else None
+    if nxt is None or nxt.sent != head.sent:
+        return start, end
+    end = _first_complement(doc, head, nxt, start, end, complement_preps, infinitive)
+    while end < len(doc) and doc[end].lower_ in PARTY_PREPS and doc[end].sent == head.sent:
+        end = _complement_end(doc[end], COMPLEMENT_STOP)
+    return start, end
+
+
+#: Prepositions naming the parties, kept after a first complement ("Treaty on X between A and B").
+PARTY_PREPS = frozenset({"between", "among"})
+
+
+def _first_complement(doc: Doc, head: Token, nxt: Token, start: int, end: int, complement_preps: frozenset[str],
+                      infinitive: bool) -> int:
+    """End of the name after its first complement (see `phrase_bounds`)."""
+    if nxt.dep_ in ("prep", "agent") and nxt.lower_ in complement_preps:
+        pobj = [c for c in nxt.children if c.dep_ in ("pobj", "pcomp")]
+        if pobj and not any(_is_date(t) for t in pobj[0].subtree if t.i >= pobj[0].i):
+            end = max(end, _complement_end(nxt, COMPLEMENT_STOP))
+    elif nxt.dep_ == "mark" and nxt.lower_ in complement_preps and nxt.head.head == head:
+        end = max(end, _clause_end(nxt.head))
+    elif infinitive and nxt.lower_ == "to" and nxt.tag_ == "TO" and nxt.head.dep_ in ("acl", "relcl", "advcl", "xcomp"):
+        verb = nxt.head
+        governed = verb.head == head.head and verb.dep_ in ("advcl", "xcomp") and head.dep_ == "dobj" and not head.is_title
+        if verb.i > nxt.i and (verb.head == head or governed or verb.head.pos_ in ("NOUN", "PROPN") and verb.head.i < head.i):
+            end = max(end, _clause_end(verb))
+    return end
+
+
+def phrase_span(head: Token, complement_preps: frozenset[str], infinitive: bool = True) -> Span:
+    """The trimmed name span for a trigger head (see `phrase_bounds`)."""
+    start, end = phrase_bounds(head, complement_preps, infinitive)
+    start, end = _trim(head.doc, start, end)
+    return head.doc[start:end]
+
+
+def bare_span(head: Token) -> Span:
+    """The head with its pre-modifiers only: the short form kept as an alias."""
+    start = head.left_edge.i
+    if head.dep_ == "compound" and head.head.i > head.i:
+        start = min(start, head.head.left_edge.i)
+    start, end = _trim(head.doc, max(start, head.sent.start), head.i + 1)
+    return head.doc[start:end]
+
+
+def clean_name(span: Span) -> str:
+    """Surface text with line breaks and runs of spaces collapsed."""
+    return re.sub(r"\s+", " ", span.text).strip()
+
+
+def verb_mood(verb: Token) -> Mood:
+    """Future, infinitive, modal, participle or finite, looking through coordination.
+
+    "to discuss and sign": "sign" is a conjunct of "discuss", which carries the "to".
+    """
+    node = verb
+    for _ in range(4):
+        auxes = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
+        if auxes & FUTURE_AUX:
+            return "future"
+        if "to" in auxes or node.dep_ == "xcomp":
+            return "infinitive"
+        if auxes & MODAL_AUX:
+            return "modal"
+        if node.dep_ == "conj" and node.head.pos_ in ("VERB", "AUX"):
+            node = node.head
+            continue
+        break
+    if verb.tag_ in ("VBN", "VBG") and verb.dep_ in ("acl", "amod"):
+        return "participle"
+    return "finite"
+
+
+@dataclass
+class MentionContext:
+    """What the words around a mention say; computed once per mention."""
+
+    chain: list[str] = field(default_factory=list)
+    verb: Token | None = None
+    mood: Mood = "none"
+    prep: str | None = None
+    modifiers: set[str] = field(default_factory=set)
+    in_title: bool = False
+    negated: bool = False
+
+    @classmethod
+    def of(cls, head: Token, in_title: bool, name: Span | None = None) -> MentionContext:
+        """Governing chain: the noun the head modifies, then ancestors up to the first verb;
+        a participle or relative clause on the head itself ("the Outline signed last year")
+        comes first because it describes the mention directly."""
+        ctx = cls(in_title=in_title)
+        inside = range(name.start, name.end) if name is not None else range(head.i, head.i + 1)
+        own = [
+            t for t in head.doc[inside.start:min(inside.stop + 3, len(head.doc))]
+            if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX") and t.head.i in inside and t.i >= inside.stop
+        ]
+        nodes: list[Token] = own[:1]
+        node = head
+        while node.dep_ == "conj" and node.head.pos_ in ("NOUN", "PROPN"):
+            node = node.head
+        if node.dep_ == "pobj":
+            ctx.prep = node.head.lower_
+        while node.head != node:
+            parent = node.head
+            nodes.append(parent)
+            if parent.pos_ in ("VERB", "AUX") and parent.dep_ != "amod":
+                break
+            node = parent
+        ctx.chain = [t.lemma_.lower() for t in nodes] + [
+            f"{t.lemma_.lower()} {p.lower_}" for t in nodes for p in t.children if p.dep_ == "prt"
+        ]
+        verbs = [t for t in nodes if t.pos_ in ("VERB", "AUX")]
+        if verbs and verbs[0].dep_ == "conj" and verbs[0].head.pos_ == "VERB":
+            ctx.chain.append(verbs[0].head.lemma_.lower())
+        if verbs:
+            ctx.verb = verbs[0]
+            ctx.mood = verb_mood(verbs[0])
+            ctx.negated = any(c.dep_ == "neg" for c in verbs[0].children)
+        ctx.modifiers = {c.lemma_.lower() for c in head.children if c.dep_ in ("amod", "compound", "nmod", "advmod")}
+        return ctx
+
+
+class ContextRule(Rule):
+    """Conditions on a mention's context; every stated condition must hold.
+
+    Empty lists mean "any". `chain` matches a lemma anywhere in the governing chain (verbs
+    and event nouns alike: "sign", "signing", "anniversary", "construction"; "draw up" for a
+    verb with its particle); `mood` the governing verb's mood; `preps` the preposition that
+    governs the phrase; `modifiers` a lemma among the head's own modifiers ("recent").
+    """
+
+    priority: int = Field(0, description="Higher wins when several rules fire.")
+    chain: list[str] = Field(default_factory=list, description="Lemmas of governing words, one must occur.")
+    mood: list[Mood] = Field(default_factory=list, description="Moods of the governing verb, one must hold.")
+    preps: list[str] = Field(default_factory=list, description="Governing prepositions, one must hold.")
+    modifiers: list[str] = Field(default_factory=list, description="Lemmas of the head's modifiers.")
+    in_title: bool | None = Field(None, description="True: only in the title line; False: never there.")
+
+    def fires(self, ctx: MentionContext) -> bool:
+        if self.chain and not set(self.chain) & set(ctx.chain):
+            return False
+        if self.mood and ctx.mood not in self.mood:
+            return False
+        if self.preps and ctx.prep not in self.preps:
+            return False
+        if self.modifiers and not set(self.modifiers) & ctx.modifiers:
+            return False
+        return self.in_title is None or self.in_title == ctx.in_title
+
+
+def best_rule(rules: list, ctx: MentionContext):
+    """The firing rule with the highest priority (file order breaks ties), or None."""
+    fired = [r for r in rules if r.fires(ctx)]
+    return max(fired, key=lambda r: r.priority) if fired else None
+
+
+def in_title(span: Span) -> bool:
+    """Is the span in the document's title line (its first sentence, or the sentence equal to `doc._.title`)?"""
+    doc = span.doc
+    sent = span.sent if has_parse(doc) or doc.has_annotation("SENT_START") else None
+    title = getattr(doc._, "title", None) if Doc.has_extension("title") else None
+    if sent is None:
+        return False
+    first = next(iter(doc.sents), None)
+    if first is not None and first.start == sent.start:
+        return True
+    return bool(title) and re.sub(r"\s+", " ", sent.text).strip() == re.sub(r"\s+", " ", title).strip()
