@@ -53,7 +53,7 @@ _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
 
 
 class Collective(Rule):
-    resolves_to: Literal["main_parties", "main_leaders", "organisation"] = Field(
+    resolves_to: Literal["main_parties", "main_leaders", "people_in_context", "organisation"] = Field(
         description="What the phrase stands for in its document.")
     phrases: list[str] = Field(min_length=1, description="Subject phrases, matched case-insensitively.")
 
@@ -320,6 +320,22 @@ class ActorResolver:
             return list(dict.fromkeys(out))
         return self._resolve_one(head, phrase)
 
+    def denotes_actor(self, target: Token | Span) -> bool:
+        """Whether a phrase stands for an actor even when this document does not say which:
+        "we", "I", "he", a collective ("both sides" in a text naming no country), a named entity.
+        'they' and 'it' are not: unresolved, they are as likely to be projects as parties."""
+        head = target.root if isinstance(target, Span) else target
+        if head.lower_ in _WE | _I | _HE:
+            return True
+        if head.lower_ in _THEY:
+            earlier = self._earlier_subjects(head)
+            return bool(earlier) and self.denotes_actor(earlier[0])
+        phrase = target if isinstance(target, Span) else self._phrase(head)
+        norm = _norm_phrase(phrase.text)
+        if norm in self.rules.collectives or re.sub(r"^(?:the|all) ", "", norm) in self.rules.collectives:
+            return True
+        return head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+
     def _phrase(self, head: Token, stop_at_conj: bool = False) -> Span:
         """Noun phrase of a head token: left modifiers, 'of'/'from' complements and (unless
         `stop_at_conj`) coordinated heads; never a relative clause."""
@@ -356,7 +372,9 @@ class ActorResolver:
         if kind == "main_parties":
             return list(self.main_parties)
         if kind == "main_leaders":
-            return self._leaders_in_context(head)
+            return self._people_in_context(head, HEAD_ROLES)
+        if kind == "people_in_context":
+            return self._people_in_context(head, None)
         if kind == "organisation":
             org = self._organisation_context(head)
             return [org] if org else []
@@ -489,34 +507,38 @@ class ActorResolver:
                 return self.person_name(ent.text)
         return self.author
 
-    def _leaders_in_context(self, token: Token) -> list[str]:
-        """The last two heads of state or government named in the paragraph, else the main leaders."""
+    def _people_in_context(self, token: Token, roles: tuple[str, ...] | None) -> list[str]:
+        """The last two people (of `roles`, when given) named in the paragraph, else the main leaders."""
         start = self._paragraph_start(token.idx)
         names: list[str] = []
         for ent in self.doc.ents:
             if ent.label_ == "PERSON" and start <= ent.start_char and ent.end <= token.i:
                 name = self.person_name(ent.text)
-                if not self._role or self._role.get(name) in HEAD_ROLES:
+                if roles is None or not self._role or self._role.get(name) in roles:
                     if name in names:
                         names.remove(name)
                     names.append(name)
         if len(names) >= 2:
             return names[-2:]
+        if roles is None:
+            return names
         return list(self.main_leaders) if len(self.main_leaders) >= 2 else names
 
     def _antecedent(self, token: Token, plural: bool) -> list[str]:
         """'they'/'it': the actors of the nearest earlier subject in this or the previous sentence."""
+        for cand in self._earlier_subjects(token):
+            actors = self.resolve(cand)
+            if actors and (plural or len(actors) == 1):
+                return actors
+        return []
+
+    def _earlier_subjects(self, token: Token) -> list[Token]:
+        """Subjects before `token` in its sentence and the previous one, nearest first."""
         sent = token.sent
         candidates = [t for t in sent if t.i < token.i]
         if sent.start > 0:
-            prev = self.doc[sent.start - 1].sent
-            candidates = [*prev, *candidates]
-        for cand in reversed(candidates):
-            if cand.dep_ in _SUBJECT_DEPS and cand.lower_ not in _THEY | _IT:
-                actors = self.resolve(cand)
-                if actors and (plural or len(actors) == 1):
-                    return actors
-        return []
+            candidates = [*self.doc[sent.start - 1].sent, *candidates]
+        return [t for t in reversed(candidates) if t.dep_ in _SUBJECT_DEPS and t.lower_ not in _THEY | _IT]
 
 
 @lru_cache(maxsize=1)

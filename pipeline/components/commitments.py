@@ -1,0 +1,481 @@
+"""Commitments: what an actor says it will do, has agreed or decided to do, is ready to do.
+
+Reads the trigger rules of `models/rules/commitments.yaml`, the dependency parse, the
+people records (`doc._.people`, via `pipeline.actors`) and `doc._.published`; writes
+`doc._.commitments` (list of `Commitment`), at most one per sentence, as the spec counts.
+
+Candidates come from a spaCy `Matcher` over trigger lemmas; code then confirms or vetoes
+each one, Presidio-style:
+- the actor is the subject of the trigger's verb (climbing through `xcomp`, `conj` and
+  participles), or the subject of a framed clause ("agreed that Iraq's forces must ...",
+  "called for the member countries to ..."), resolved by `ActorResolver`; a subject that
+  names no actor (a project, an effect, "countries") vetoes the candidate, which keeps
+  predictions ("The project will take 10 years") and generic advice out;
+- questions, quoted sayings, conditionals, agentless passives and "will be <noun>" are
+  vetoed;
+- the trigger highest in the parse wins ("announced that China will hold" -> announce),
+  then the rule priority ("will need to" -> need; "will support" -> will).
+Without a parser (`--model blank`) triggers are matched on tokens and the actor is looked
+for among the words before the trigger.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from pydantic import Field
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.actors import QUESTION, ActorResolver, ActorRules
+from pipeline.dates import find_dates
+from pipeline.records import Commitment, Modality, Strength
+from pipeline.rules.loader import Rule, RuleFile, RuleFileError, load_rules
+
+FIRM: frozenset[str] = frozenset({"will", "agree", "decide", "pledge", "announce"})
+_SUBJ = ("nsubj", "csubj")
+_PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
+_CLAUSE_DEPS = ("xcomp", "ccomp", "advcl", "acl", "pcomp", "relcl")
+_MAX_ACTION_TOKENS = 30
+
+
+class Trigger(Rule):
+    modality: Modality = Field(description="Modality of the commitments this trigger makes.")
+    strength: Strength | None = Field(None, description="Default: firm for will/agree/decide/pledge/announce.")
+    phrases: list[str] = Field(min_length=1, description="Base forms ('stand ready to'); '(word)' is optional.")
+    pos: list[str] = Field(default_factory=list, description="Allowed POS of the first word (empty: any).")
+    modal: bool = Field(False, description="A modal auxiliary: the action is the verb it attaches to.")
+    complement: bool = Field(False, description="Needs a complement (to-infinitive, that-clause, object).")
+    reported_only: bool = Field(False, description="Counts only inside reported speech.")
+    possessor_actor: bool = Field(False, description="A non-actor subject may give its possessor as actor.")
+    self_clause_only: bool = Field(False, description="A that-clause must have the trigger's own subject.")
+    priority: int = Field(0, description="Tie-break between triggers on the same verb (higher wins).")
+    plover_event: str = Field("AGREE", description="PLOVER event category of the commitments.")
+    plover_mode: str | None = Field(None, description="PLOVER mode ('future'); 'negated' overrides it.")
+
+
+class CommitmentFile(RuleFile):
+    triggers: list[Trigger] = Field(min_length=1)
+    list_markers: list[str] = Field(default_factory=list)
+    saying_markers: list[str] = Field(default_factory=list)
+    conditional_marks: list[str] = Field(default_factory=list)
+    reporting_verbs: list[str] = Field(default_factory=list)
+    noun_governors: list[str] = Field(default_factory=list)
+    actor_bearing_nouns: list[str] = Field(default_factory=list)
+    prediction_verbs: list[str] = Field(default_factory=list)
+    irregular_forms: dict[str, list[str]] = Field(default_factory=dict, description="Base form -> irregular forms.")
+
+
+@dataclass
+class Candidate:
+    """A trigger match that passed the vetoes, with what the record needs."""
+
+    rule: Trigger
+    match: Span
+    anchor: Token
+    action: Token | None
+    actor: list[str]
+    depth: int
+
+    @property
+    def rank(self) -> tuple[int, int, int, int]:
+        return (self.depth, 0 if self.anchor.pos_ in ("VERB", "AUX") else 1, -self.rule.priority, self.match.start)
+
+
+def inflections(word: str, irregular: dict[str, list[str]]) -> list[str]:
+    """Surface forms of a base word: the statistical lemmatiser is not trusted ("hopes" -> "hop")."""
+    forms = {word, word + "s", word + "es", word + "d", word + "ed", word + "ing", *irregular.get(word, [])}
+    if word.endswith("e"):
+        forms |= {word[:-1] + "ing"}
+    if word.endswith("y"):
+        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+    if re.fullmatch(r"(?:[^aeiou]*[aeiou][^aeiouwxy])|(?:.*[^aeiou][aeiou][tlnp])", word):
+        forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
+    return sorted(forms | {f.capitalize() for f in forms})
+
+
+def phrase_pattern(phrase: str, pos: list[str], irregular: dict[str, list[str]]) -> list[dict]:
+    """Token pattern of a phrase of base forms: adverbs may come between words, '(word)' is optional."""
+    pattern: list[dict] = []
+    for n, word in enumerate(phrase.split()):
+        optional = word.startswith("(") and word.endswith(")")
+        word = word.strip("()")
+        if n and pos is not None:
+            pattern.append({"POS": "ADV", "OP": "*"})
+        token: dict = {"LOWER": {"IN": inflections(word.lower(), irregular)}}
+        if n == 0 and pos:
+            token["POS"] = {"IN": pos}
+        if optional:
+            token["OP"] = "?"
+        pattern.append(token)
+    return pattern
+
+
+class CommitmentExtractor:
+    """The `diplo_commitments` component (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str, rules_dirs: list[str]) -> None:
+        self.name = name
+        self.data = load_rules("commitments", CommitmentFile, rules_dirs)
+        self.actor_rules = ActorRules.load(rules_dirs)
+        self.rules = {r.id: r for r in self.data.triggers}
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.blank_matcher = Matcher(nlp.vocab, validate=True)
+        for rule in self.data.triggers:
+            try:
+                irregular = self.data.irregular_forms
+                self.matcher.add(rule.id, [phrase_pattern(p, rule.pos, irregular) for p in rule.phrases])
+                self.blank_matcher.add(rule.id, [phrase_pattern(p, None, irregular) for p in rule.phrases])
+            except ValueError as exc:
+                raise RuleFileError("commitments.yaml", f"id={rule.id}", str(exc)) from exc
+        self.list_markers = {w.casefold() for w in self.data.list_markers}
+        self.sayings = [re.compile(rf"\b{re.escape(w)}\b", re.I) for w in self.data.saying_markers]
+        self.conditionals = {w.casefold() for w in self.data.conditional_marks}
+        self.reporting = {w.casefold() for w in self.data.reporting_verbs}
+        self.governors = {w.casefold() for w in self.data.noun_governors}
+        self.bearing = {w.casefold() for w in self.data.actor_bearing_nouns}
+        self.predictions = {w.casefold() for w in self.data.prediction_verbs}
+
+    def __call__(self, doc: Doc) -> Doc:
+        resolver = ActorResolver(doc, self.actor_rules)
+        parsed = doc.has_annotation("DEP")
+        matcher = self.matcher if parsed else self.blank_matcher
+        by_sent: dict[int, list[Span]] = {}
+        for match_id, start, end in matcher(doc):
+            span = Span(doc, start, end, label=match_id)
+            by_sent.setdefault(span.sent.start, []).append(span)
+        records: list[Commitment] = []
+        previous: tuple[Candidate, Span] | None = None
+        for sent in doc.sents:
+            if self._skip_sentence(sent):
+                continue
+            matches = by_sent.get(sent.start, [])
+            if parsed:
+                candidates = [c for m in matches for c in [self._candidate(m, resolver)] if c]
+            else:
+                candidates = [c for m in matches for c in [self._blank_candidate(m, resolver)] if c]
+            if candidates:
+                best = min(candidates, key=lambda c: c.rank)
+                records.append(self._record(best, sent, resolver, doc))
+                previous = (best, sent)
+            elif parsed and previous and self._list_item(sent, previous[1]):
+                item = self._list_candidate(sent, previous[0])
+                if item:
+                    records.append(self._record(item, sent, resolver, doc))
+                    previous = (item, sent)
+        doc._.commitments = records
+        return doc
+
+    # ------------------------------------------------------------------ sentence-level vetoes
+
+    def _skip_sentence(self, sent: Span) -> bool:
+        text = sent.text.strip()
+        return text.endswith("?") or any(p.search(text) for p in self.sayings)
+
+    # ------------------------------------------------------------------ candidates
+
+    def _candidate(self, match: Span, resolver: ActorResolver) -> Candidate | None:
+        rule = self.rules[match.label_]
+        inside = set(t.i for t in match)
+        tops = [t for t in match if t.head.i not in inside or t.head == t]
+        anchor = tops[0]
+        if rule.modal:
+            if anchor.dep_ not in ("aux", "auxpass") or anchor.head.pos_ not in ("VERB", "AUX"):
+                return None
+            anchor = anchor.head
+        if anchor.pos_ not in ("VERB", "AUX", "NOUN", "ADJ", "PROPN"):
+            return None
+        if self._conditional(anchor) or (rule.reported_only and not self._reported(anchor)):
+            return None
+        if match[0].lower_ in ("will", "shall", "should") and self._inverted(match[0]):
+            return None
+        action = anchor if rule.modal else self._complement(match, anchor)
+        if rule.complement and action is None:
+            return None
+        if rule.modal and not self._acts(anchor):
+            return None
+        actor = self._actor(rule, match, anchor, action, resolver)
+        if actor is None:
+            return None
+        return Candidate(rule, match, anchor, action or anchor, actor, self._depth(anchor))
+
+    def _acts(self, verb: Token) -> bool:
+        """A modal's verb describes an action: not a passive, a copula or a predicted state."""
+        if any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in verb.children):
+            return False
+        if verb.lemma_ == "be" and not any(c.dep_ in ("xcomp",) for c in verb.children):
+            return False
+        return verb.lemma_.casefold() not in self.predictions
+
+    def _inverted(self, modal: Token) -> bool:
+        """'will China stop ...': a question word order."""
+        subjects = [c for c in modal.head.children if c.dep_ in _SUBJ]
+        return bool(subjects) and subjects[0].i > modal.i
+
+    def _conditional(self, token: Token) -> bool:
+        """The trigger's clause is, or is governed by, an 'if' clause."""
+        for tok in (token, *token.ancestors):
+            if any(c.dep_ == "mark" and c.lower_ in self.conditionals for c in tok.children):
+                return True
+            for clause in tok.children:
+                if clause.dep_ == "advcl" and any(
+                        c.dep_ == "mark" and c.lower_ in self.conditionals for c in clause.children):
+                    return True
+            if tok.dep_ not in _CLAUSE_DEPS and tok.dep_ != "conj":
+                break
+        return False
+
+    def _reported(self, token: Token) -> bool:
+        head = token
+        while head.dep_ == "conj":
+            head = head.head
+        return head.dep_ == "ccomp" and head.head.lemma_.casefold() in self.reporting
+
+    @staticmethod
+    def _depth(token: Token) -> int:
+        return sum(1 for _ in token.ancestors)
+
+    def _complement(self, match: Span, anchor: Token) -> Token | None:
+        """What the trigger governs: an infinitive, a that-clause, a gerund or an object noun."""
+        inside = {t.i for t in match}
+        for tok in match:
+            if tok.lower_ == "to" and tok.dep_ == "aux" and tok.head.i not in inside and tok.head.pos_ in ("VERB", "AUX"):
+                return tok.head
+        pool = list(match)
+        if anchor.dep_ in ("acomp", "attr") or anchor.pos_ == "ADJ":
+            pool.append(anchor.head)
+        for tok in pool:
+            for child in tok.children:
+                if child.i in inside:
+                    continue
+                if child.dep_ in ("xcomp", "ccomp", "pcomp") or (
+                    child.dep_ in ("advcl", "acl") and any(c.lower_ in ("to", "for") for c in child.children)
+                ):
+                    if child.pos_ in ("VERB", "AUX"):
+                        return child
+            for child in tok.children:
+                if child.i in inside:
+                    continue
+                if child.dep_ == "prep" and child.lower_ in ("to", "on", "of", "for"):
+                    for grand in child.children:
+                        if grand.dep_ in ("pcomp", "pobj"):
+                            return grand
+                if tok.lower_ in ("to", "on", "of", "for") and child.dep_ in ("pcomp", "pobj"):
+                    return child
+                if child.dep_ == "dobj":
+                    sub = [g for g in child.children if g.dep_ == "acl" or (g.dep_ == "prep" and g.lower_ in ("to", "for"))]
+                    return sub[0] if sub and sub[0].dep_ == "acl" else child
+        return None
+
+    # ------------------------------------------------------------------ actors
+
+    def _actor(self, rule: Trigger, match: Span, anchor: Token, action: Token | None,
+               resolver: ActorResolver) -> list[str] | None:
+        """Who is to act: an embedded clause's own subject, a noun's owner, or the trigger's subject.
+
+        None vetoes the candidate (no subject, or one that names no actor); [] keeps it with an
+        actor that the document does not let us resolve ("both sides" in a text naming no country).
+        """
+        if action is not None and action is not anchor and action.pos_ in ("VERB", "AUX"):
+            inner = [c for c in action.children if c.dep_ in _SUBJ]
+            if inner:
+                actors = self._as_actor(inner[0], resolver)
+                if rule.self_clause_only:
+                    own = self._subject_actor(anchor, resolver)
+                    if not actors and self._owned_by(inner[0], own, resolver):
+                        return own
+                    return actors if actors and set(actors) <= set(own or actors) else None
+                if actors is not None:
+                    return actors
+        owner = self._owner(anchor, action, resolver)
+        if owner:
+            return owner
+        if anchor.pos_ == "NOUN":
+            governor = self._governor(anchor)
+            return None if governor is None else self._subject_actor(governor, resolver)
+        actors = self._subject_actor(anchor, resolver, passive_ok=anchor in match)
+        if actors is None and rule.possessor_actor:
+            for subj in (c for c in anchor.children if c.dep_ in _SUBJ):
+                for tok in subj.subtree:
+                    if tok.dep_ == "poss":
+                        return self._as_actor(tok, resolver)
+        return actors
+
+    @staticmethod
+    def _as_actor(token: Token, resolver: ActorResolver) -> list[str] | None:
+        actors = resolver.resolve(token)
+        return actors if actors or resolver.denotes_actor(token) else None
+
+    @staticmethod
+    def _owned_by(subject: Token, own: list[str] | None, resolver: ActorResolver) -> bool:
+        """'I hope my visit will help': the clause's subject belongs to the hoper."""
+        return bool(own) and any(
+            t.dep_ == "poss" and set(resolver.resolve(t)) <= set(own or []) and resolver.resolve(t)
+            for t in subject.children)
+
+    def _owner(self, anchor: Token, action: Token | None, resolver: ActorResolver) -> list[str]:
+        """Country or possessor of an actor-bearing noun: "U.S. support", "Saudi Arabia's commitment"."""
+        nouns = [t for t in (anchor, action) if t is not None and t.lemma_.casefold() in self.bearing]
+        nouns += [c for c in anchor.children if c.dep_ == "dobj" and c.lemma_.casefold() in self.bearing]
+        for noun in nouns:
+            for child in noun.children:
+                if child.dep_ in ("poss", "compound", "amod", "nmod") and child.pos_ in ("PROPN", "ADJ", "NOUN"):
+                    actors = resolver.resolve(child)
+                    if actors:
+                        return actors
+        return []
+
+    def _governor(self, noun: Token) -> Token | None:
+        """The verb a noun trigger is the object of ("affirmed the need to"), if it is a governor verb."""
+        tok = noun
+        while tok.dep_ in ("pobj", "prep", "dobj", "attr", "conj", "appos") and tok.head is not tok:
+            tok = tok.head
+            if tok.pos_ in ("VERB", "AUX"):
+                break
+        if tok.pos_ in ("VERB", "AUX") and (tok.lemma_.casefold() in self.governors or tok.dep_ == "advcl"):
+            return tok
+        return None
+
+    def _subject_actor(self, verb: Token, resolver: ActorResolver, passive_ok: bool = False) -> list[str] | None:
+        """Actors of a verb's subject, climbing through xcomp, conj and participial clauses;
+        None when the subject is no actor or there is none."""
+        tok = verb
+        deps = _SUBJ + _PASSIVE_SUBJ if passive_ok else _SUBJ
+        for _ in range(6):
+            subjects = [c for c in tok.children if c.dep_ in deps]
+            if subjects:
+                if subjects[0].lower_ == "it" and tok.lemma_ == "be":
+                    return None
+                return self._as_actor(subjects[0], resolver)
+            if any(c.dep_ in _PASSIVE_SUBJ for c in tok.children):
+                return None
+            if tok.dep_ in ("xcomp", "conj", "advcl", "acomp", "ccomp") and tok.head is not tok:
+                tok = tok.head
+                continue
+            break
+        return None
+
+    # ------------------------------------------------------------------ elliptical list items
+
+    def _list_item(self, sent: Span, previous: Span) -> bool:
+        """'First, realize the docking of ...' right after a commitment: an item of its list."""
+        words = [t for t in sent if not t.is_punct and not t.is_space]
+        if len(words) < 3 or words[0].lower_ not in self.list_markers:
+            return False
+        gap = sent.start - previous.end
+        return gap <= 12 and words[1].tag_ == "VB"
+
+    def _list_candidate(self, sent: Span, previous: Candidate) -> Candidate | None:
+        verb = next(t for t in sent if not t.is_punct and not t.is_space and t.lower_ not in self.list_markers)
+        return Candidate(previous.rule, sent[verb.i - sent.start: verb.i - sent.start + 1], verb, verb,
+                         previous.actor, 0)
+
+    # ------------------------------------------------------------------ without a parser
+
+    def _blank_candidate(self, match: Span, resolver: ActorResolver) -> Candidate | None:
+        rule = self.rules[match.label_]
+        sent = match.sent
+        for width in (3, 2, 1):
+            start = max(sent.start, match.start - width)
+            words = match.doc[start: match.start]
+            if len(words) and words[0].i >= sent.start:
+                actors = resolver.resolve(words) if len(words) > 1 else resolver.resolve(words[0])
+                if actors:
+                    after = match.end if match.end < sent.end else match.start
+                    return Candidate(rule, match, match[0], match.doc[after], actors, 0)
+        return None
+
+    # ------------------------------------------------------------------ records
+
+    def _record(self, cand: Candidate, sent: Span, resolver: ActorResolver, doc: Doc) -> Commitment:
+        action_tokens = self._action_tokens(cand.action) if doc.has_annotation("DEP") else list(
+            doc[cand.action.i: sent.end])
+        action = " ".join(t.text for t in action_tokens[:_MAX_ACTION_TOKENS]).strip(" ,.;:")
+        negated = self._negated(cand)
+        speaker = resolver.speaker_at(cand.match.start_char)
+        rule = cand.rule
+        return Commitment(
+            sentence=sent.text.strip(),
+            start=cand.match.start_char,
+            end=max(cand.match.end_char, action_tokens[-1].idx + len(action_tokens[-1]) if action_tokens else 0),
+            rule=rule.id,
+            actor=cand.actor,
+            modality=rule.modality,
+            strength=rule.strength or ("firm" if rule.modality in FIRM else "soft"),
+            action=action,
+            counterparty=self._counterparty(action_tokens, cand.actor, resolver),
+            due=self._due(cand.action, sent, doc) if doc.has_annotation("DEP") else None,
+            negated=negated,
+            speaker=None if speaker == QUESTION else speaker,
+            trigger=cand.match.text,
+            plover_event=rule.plover_event,
+            plover_mode="negated" if negated else rule.plover_mode,
+        )
+
+    @staticmethod
+    def _action_tokens(verb: Token) -> list[Token]:
+        """The verb phrase: the verb, its objects and complements, coordinated verbs kept together;
+        no subject, auxiliaries or purpose clause."""
+        drop: set[int] = set()
+        for child in verb.children:
+            if child.i < verb.i and child.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "neg", "mark", "advmod", "punct", "cc"):
+                drop.update(t.i for t in child.subtree)
+            if child.dep_ in ("advcl", "relcl") or (child.dep_ == "conj" and any(c.dep_ in _SUBJ for c in child.children)):
+                drop.update(t.i for t in child.subtree)
+            if child.dep_ == "punct" and child.i > verb.i and child.text in ".;":
+                drop.add(child.i)
+        tokens = [t for t in verb.subtree if t.i not in drop and t.i >= verb.left_edge.i]
+        start = next((n for n, t in enumerate(tokens) if t.i >= verb.i), 0)
+        tokens = tokens[start:]
+        while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
+            tokens.pop()
+        return tokens or [verb]
+
+    @staticmethod
+    def _negated(cand: Candidate) -> bool:
+        for tok in (cand.anchor, cand.action, *cand.match):
+            if tok is not None and any(c.dep_ == "neg" or c.lower_ in ("never", "no longer") for c in tok.children):
+                return True
+        return False
+
+    @staticmethod
+    def _counterparty(tokens: Iterable[Token], actor: list[str], resolver: ActorResolver) -> list[str]:
+        """Who the actor acts with or for: 'with' objects and country objects of the action."""
+        out: list[str] = []
+        for tok in tokens:
+            if (tok.dep_ == "pobj" and tok.head.lower_ in ("with", "to", "for")) or (
+                tok.dep_ == "dobj" and tok.ent_type_ in ("GPE", "NORP", "ORG")
+            ):
+                for name in resolver.resolve(tok):
+                    if name not in actor and name not in out:
+                        out.append(name)
+        return out
+
+    @staticmethod
+    def _due(action: Token, sent: Span, doc: Doc) -> str | None:
+        """A date inside the action's clause ("In 2021, China will take over"), not one that dates
+        the trigger ("announced last week that"), nor one before the publication year."""
+        published = getattr(doc._, "published", None)
+        lo, hi = action.left_edge.idx, action.right_edge.idx + len(action.right_edge)
+        for mention in find_dates(sent.text, published, tense="future"):
+            start, end = sent.start_char + mention.start, sent.start_char + mention.end
+            if start < lo or end > hi or not mention.date.value:
+                continue
+            begin = mention.date.start
+            if isinstance(published, dt.date) and begin and begin.year < published.year:
+                continue
+            return mention.date.span
+        return None
+
+
+@Language.factory(
+    "diplo_commitments",
+    assigns=["doc._.commitments"],
+    default_config={"rules_dirs": []},
+)
+def make_commitments(nlp: Language, name: str, rules_dirs: list[str]) -> CommitmentExtractor:
+    return CommitmentExtractor(nlp, name, rules_dirs)

@@ -1,0 +1,203 @@
+"""Commitments extractor: trigger families, vetoes, actors, rule sweep and user rule folders."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.components.commitments import CommitmentFile
+from pipeline.rules.loader import RuleFileError, load_rules
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    """The model with only this extractor: people records are optional input (degrade gracefully)."""
+    from pipeline.nlp import build_nlp
+
+    return build_nlp(extractors=["diplo_commitments"])
+
+
+def commitments(nlp, text: str, published: dt.date | None = None, title: str | None = None, source: str | None = None):
+    doc = nlp.make_doc(text)
+    doc._.published, doc._.title, doc._.source = published, title, source
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc._.commitments
+
+
+# sentence, modality, actor
+POSITIVES = [
+    # will / shall / scheduled / plan
+    ("China will continue to deepen practical cooperation with Uzbekistan.", "will", ["CHN"]),
+    ("Russia shall provide the fuel for the power plant.", "will", ["RUS"]),
+    ("Prime Minister Narendra Modi is scheduled to visit Moscow next month.", "will", ["Narendra Modi"]),
+    ("Egypt plans to expand the Suez Canal economic zone by 2030.", "will", ["EGY"]),
+    ("Xi said China will open its market wider to Central Asian countries.", "will", ["CHN"]),
+    ("The foreign ministers affirmed that they would convene a working group on trade.", "will", None),
+    # agree / decide
+    ("Both sides agreed to step up coordination on regional security.", "agree", None),
+    ("China and Brazil reached important consensus on expanding trade in local currencies.", "agree", ["CHN", "BRA"]),
+    ("Vietnam decided to postpone the railway project until 2027.", "decide", ["VNM"]),
+    ("Chancellor Olaf Scholz has ordered that the review be completed by June.", "decide", ["Olaf Scholz"]),
+    # pledge / announce
+    ("China and Pakistan are committed to building the economic corridor.", "pledge", ["CHN", "PAK"]),
+    ("Japan pledged to provide $2 billion for the reconstruction of Ukraine.", "pledge", ["JPN"]),
+    ("The minister stressed Germany's commitment to supporting the reconstruction of Ukraine.", "pledge", ["DEU"]),
+    ("President Putin announced to open two new consulates in Mongolia.", "announce", ["Putin"]),
+    ("Indonesia announced that it will join the New Development Bank.", "announce", ["IDN"]),
+    # soft: ready / need / should / hope / support
+    ("China stands ready to work with Egypt to promote the peace process.", "ready", ["CHN"]),
+    ("Kazakhstan is willing to expand transit cargo through its ports.", "ready", ["KAZ"]),
+    ("Our two countries need to expand cooperation in energy and mining.", "need", None),
+    ("Brazil will need to review the proposal before the summit.", "need", ["BRA"]),
+    ("China and Russia should strengthen coordination at the United Nations.", "should", ["CHN", "RUS"]),
+    ("Let us work together to open a new chapter in China-Africa relations.", "should", None),
+    ("It is important that we strengthen exchanges between our young people.", "should", None),
+    ("France proposed to hold a conference on the reconstruction of Lebanon.", "should", ["FRA"]),
+    ("Mongolia hopes to join the railway project next year.", "hope", ["MNG"]),
+    ("Kenya looks forward to hosting the next China-Africa forum.", "hope", ["KEN"]),
+    ("China supports Kazakhstan in hosting the next summit.", "support", ["CHN"]),
+    ("Egypt welcomes Chinese investment in the Suez Canal economic zone.", "support", ["EGY"]),
+]
+
+
+@pytest.mark.parametrize("text, modality, actor", POSITIVES)
+def test_trigger_families(nlp, text, modality, actor):
+    records = commitments(nlp, text)
+    assert len(records) == 1, records
+    assert records[0].modality == modality
+    if actor is not None:
+        assert records[0].actor == actor
+
+
+NEGATIVES = [
+    "The new railway will promote the economic development of the whole region.",  # prediction, inanimate
+    "The project will take ten years to complete.",  # inanimate subject
+    "The pipeline will be delivered by the end of next year.",  # agentless passive
+    "We urge the United States to lift the sanctions.",  # demand on a third party
+    "Will China stop its purchases of Iranian oil?",  # question
+    "China and Kazakhstan signed ten cooperation documents last year.",  # past description
+    "China firmly opposes unilateral sanctions.",  # stance
+    "As a Chinese saying goes, « Friends must keep their word. »",  # quoted saying
+    "African countries need to vet such loans carefully.",  # generic advice, no actor
+    "If the talks fail, Iran will resume enrichment.",  # conditional
+    "The summit will be a great success.",  # prediction
+    "Countries may seek alternative suppliers.",  # may
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_not_commitments(nlp, text):
+    assert commitments(nlp, text) == []
+
+
+def test_negation_and_plover_mode(nlp):
+    (rec,) = commitments(nlp, "China will not accept any interference in its internal affairs.")
+    assert rec.negated is True and rec.modality == "will" and rec.plover_mode == "negated"
+    (rec,) = commitments(nlp, "China will accept the invitation to the conference.")
+    assert rec.negated is False and rec.plover_mode == "future" and rec.plover_event == "AGREE"
+
+
+def test_frame_wins_over_modal(nlp):
+    (rec,) = commitments(nlp, "President Erdogan announced that Turkey will host the next summit.")
+    assert rec.modality == "announce" and rec.strength == "firm" and rec.actor == ["TUR"]
+
+
+def test_embedded_actor_of_agreed_that(nlp):
+    (rec,) = commitments(nlp, "The two sides agreed that Iraq's security forces must lead the operation.")
+    assert rec.modality == "agree" and rec.actor == ["IRQ"]
+
+
+def test_action_keeps_coordinated_verbs_and_counterparty(nlp):
+    (rec,) = commitments(nlp, "China will work with Kazakhstan, strengthen mutual trust and expand trade.")
+    assert rec.action.startswith("work with Kazakhstan")
+    assert rec.action.endswith("expand trade")
+    assert rec.counterparty == ["KAZ"]
+
+
+def test_due_date_resolved_against_publication(nlp):
+    (rec,) = commitments(nlp, "In 2027, Egypt will host the forum.", published=dt.date(2025, 3, 1))
+    assert rec.due == "2027"
+    (rec,) = commitments(nlp, "Egypt will host the forum next year.", published=dt.date(2025, 3, 1))
+    assert rec.due == "2026"
+    (rec,) = commitments(nlp, "Egypt will host the forum.", published=dt.date(2025, 3, 1))
+    assert rec.due is None
+
+
+def test_one_commitment_per_sentence(nlp):
+    records = commitments(nlp, "China will support Kazakhstan and will help it build the railway.")
+    assert len(records) == 1 and records[0].modality == "will"
+
+
+def test_press_conference_speaker_and_we(nlp):
+    text = (
+        "Foreign Ministry Spokesperson Hua Chunying's Regular Press Conference\n\n"
+        "Q: Will China send a delegation?\n\n"
+        "A: We will send a delegation to the talks.\n"
+    )
+    records = commitments(nlp, text, title="Foreign Ministry Spokesperson Hua Chunying's Regular Press Conference",
+                          source="Ministry of Foreign Affairs of the People's Republic of China")
+    assert len(records) == 1
+    assert records[0].actor == ["CHN"] and records[0].speaker == "Hua Chunying"
+
+
+def test_list_items_inherit_previous_commitment(nlp):
+    text = ("Both sides decided to cooperate in three areas. First, expand trade in farm products. "
+            "Second, promote joint research in green energy.")
+    records = commitments(nlp, text, title="China and Chile sign trade deal")
+    assert [r.modality for r in records] == ["decide", "decide", "decide"]
+
+
+def test_blank_model_does_not_crash():
+    from pipeline.nlp import build_nlp
+
+    blank = build_nlp("blank", extractors=["diplo_commitments"])
+    doc = blank("China will expand imports from Kenya. The weather was fine.")
+    assert [r.actor for r in doc._.commitments] == [["CHN"]]
+
+
+# ---------------------------------------------------------------- rule files
+
+
+def shipped_rules() -> CommitmentFile:
+    return load_rules("commitments", CommitmentFile)
+
+
+def test_rule_ids_unique_and_examples_present():
+    rules = shipped_rules().triggers
+    assert len({r.id for r in rules}) == len(rules)
+    assert all(r.examples for r in rules)
+
+
+@pytest.mark.parametrize("rule", shipped_rules().triggers, ids=lambda r: r.id)
+def test_every_rule_fires_on_its_examples(nlp, rule):
+    for example in rule.examples:
+        records = commitments(nlp, example)
+        assert [r.rule for r in records] == [rule.id], example
+
+
+def test_user_rule_folder_adds_a_trigger(tmp_path: Path):
+    from pipeline.nlp import build_nlp
+
+    text = "Chile is determined to expand its lithium exports to Asia."
+    base = build_nlp(extractors=["diplo_commitments"])
+    assert base(text)._.commitments == []
+    (tmp_path / "commitments.yaml").write_text(yaml.safe_dump({
+        "description": "test triggers",
+        "triggers": [{"id": "test.determined.v1", "modality": "pledge", "phrases": ["be determined to"],
+                      "complement": True, "priority": 2}],
+    }))
+    custom = build_nlp(rules_dirs=[str(tmp_path)], extractors=["diplo_commitments"])
+    (rec,) = custom(text)._.commitments
+    assert (rec.rule, rec.modality, rec.actor) == ("test.determined.v1", "pledge", ["CHL"])
+
+
+def test_invalid_rule_file_names_file_and_entry(tmp_path: Path):
+    (tmp_path / "commitments.yaml").write_text(yaml.safe_dump({
+        "description": "broken",
+        "triggers": [{"id": "test.bad.v1", "modality": "maybe", "phrases": ["might"]}],
+    }))
+    with pytest.raises(RuleFileError, match=r"commitments.yaml: triggers\[0\] \(id=test.bad.v1\)"):
+        load_rules("commitments", CommitmentFile, [tmp_path])
