@@ -130,3 +130,6 @@ def print_summary(summary, out_dir: Path) -> None:
 from pipeline.tools.evaluate import eval_command  # noqa: E402  (analyst commands register last)
 
 app.command("eval")(eval_command)
+from pipeline.tools.rules_cmd import rules_app  # noqa: E402
+
+app.add_typer(rules_app, name="rules")

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Optional
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.cli import EXIT_BAD_RULES, EXIT_NO_MODEL, ModelOpt, RulesOpt, fail, out
@@ -356,7 +357,7 @@ def print_report(report: Report, show_errors: bool = False, echo: Callable[..., 
     m = report.micro
     echo(f"micro F1 {m.f1:.3f} (P {m.precision:.3f}, R {m.recall:.3f})")
     if report.missing_documents:
-        echo(f"[yellow]no output for:[/] {', '.join(report.missing_documents)}", markup=True)
+        echo(f"[yellow]no output for:[/] {escape(', '.join(report.missing_documents))}", markup=True)
     if not show_errors:
         return
     for kind, s in report.types.items():
