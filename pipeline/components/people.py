@@ -1,0 +1,534 @@
+"""People extractor: named real individuals, one record per person per document.
+
+Reads the model's PERSON entities (when a model is loaded), title phrases and the leaders
+gazetteer; writes `doc._.people` (a list of `pipeline.records.Person`) and corrects
+`doc.ents` so that every person it found is a PERSON entity (the model tags
+"Kassym-Jomart Tokayev" as ORG). Mentions come from four sources, each named by a form rule
+in `models/rules/people.yaml`:
+
+- `title_name`: "[Chinese] President Xi Jinping [of China]", "the President of Iraq, NAME";
+- `name_title`: "NAME, [a|the|former] [Kazakh] TITLE [of|from COUNTRY]", "NAME is a TITLE";
+- `gazetteer`: a full name listed in `models/gazetteers/leaders.yaml`;
+- `model`: a PERSON entity that no veto rejects.
+
+Mentions of one person (full name, surname, title + surname) are folded into one record;
+the country comes from the title's country phrase, else the gazetteer; the role from the
+title, else the gazetteer's term of office on the publication date (`doc._.published`).
+Works without a parser or NER (`--model blank`): then only titles and the gazetteer fire.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from pipeline.countries import countries
+from pipeline.leaders import ROLE_RANK, Gazetteer, Leader, name_key
+from pipeline.records import Person, Role
+from pipeline.rules.loader import Rule, RuleFile, load_rules
+
+FormName = Literal["title_name", "name_title", "gazetteer", "model"]
+#: Capitalised words that begin sentences or clauses but never names.
+_FUNCTION = {
+    "the", "a", "an", "in", "on", "at", "of", "for", "from", "by", "to", "with", "as", "and", "or", "but",
+    "according", "during", "after", "before", "today", "yesterday", "tomorrow", "this", "that", "these",
+    "those", "both", "all", "his", "her", "their", "our", "its", "we", "i", "he", "she", "they", "it",
+    "when", "while", "if", "since", "under", "meanwhile", "however", "also", "not", "said", "says",
+    "q", "a:", "file", "photo", "readout", "fact", "sheet", "statement", "statements", "joint",
+}
+_PARTICLES = {"bin", "ibn", "bint", "al", "el", "de", "da", "do", "dos", "das", "van", "von", "der", "den",
+              "la", "le", "del", "di", "y", "abu", "ben", "mac", "st."}
+_GLUE = {"-", "‐", "–"}
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+_NOT_NAME_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PUNCT", "NUM", "SYM", "PART"}
+_NOT_NAME_ENT = {"GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "FAC"}
+_COPULA = {"is", "was"}
+_ARTICLES = {"a", "an", "the"}
+MAX_NAME_WORDS = 4
+#: Words looked at before a title for its country phrase ("the People's Republic of China").
+COUNTRY_WINDOW = 6
+
+
+class TitleRule(Rule):
+    phrases: list[str] = Field(min_length=1, description="Title phrases, matched case-insensitively.")
+    role: Role | None = Field(description="Role the title implies; null when it implies none.")
+    country: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="Country the title implies ('Taoiseach': IRL).")
+
+
+class FormRule(Rule):
+    form: FormName = Field(description="Which mention shape this rule turns on.")
+
+
+class Modifiers(BaseModel):
+    """Words allowed between a country and its title; `former` ones mark a past office."""
+
+    model_config = ConfigDict(extra="forbid")
+    former: list[str] = Field(default_factory=list, description="'former', 'ex' ...")
+    skip: list[str] = Field(default_factory=list, description="'newly', 'elected', 'acting' ...")
+
+
+class VetoRule(Rule):
+    last_words: list[str] = Field(default_factory=list, description="A name ending in one of these is not a person.")
+    words: list[str] = Field(default_factory=list, description="A name containing one of these is not a person.")
+
+
+class PeopleFile(RuleFile):
+    titles: list[TitleRule] = Field(description="Title phrases and their roles.")
+    forms: list[FormRule] = Field(description="Mention shapes turned on, each with the id its records carry.")
+    modifiers: Modifiers = Field(default_factory=Modifiers, description="Words around titles.")
+    vetoes: list[VetoRule] = Field(default_factory=list, description="What is never a person.")
+
+
+@dataclass
+class Title:
+    text: str
+    role: Role | None
+    country: str | None
+    former: bool
+
+
+@dataclass
+class Mention:
+    """One occurrence of a person's name; `start`/`end` are token indices of the name."""
+
+    start: int
+    end: int
+    rule: str
+    titles: list[Title] = field(default_factory=list)
+    leader: Leader | None = None
+    title_alias: str | None = None
+
+    def text(self, doc: Doc) -> str:
+        return doc[self.start:self.end].text
+
+
+def _apostrophe_variants(text: str) -> set[str]:
+    return {text, text.replace("'", "’"), text.replace("’", "'")}
+
+
+class PeopleExtractor:
+    """Callable component; all matchers and indexes are built once in `__init__`."""
+
+    def __init__(self, nlp: Language, name: str, rules_dirs: Sequence[str]) -> None:
+        self.name = name
+        self.rules = load_rules("people", PeopleFile, rules_dirs)
+        self.gazetteer = Gazetteer(rules_dirs)
+        self.countries = countries()
+        self.forms = {rule.form: rule.id for rule in self.rules.forms}
+        self.title_rules = {rule.id: rule for rule in self.rules.titles}
+        self.titles = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for rule in self.rules.titles:
+            phrases = {v for p in rule.phrases for v in _apostrophe_variants(p)}
+            self.titles.add(rule.id, [nlp.make_doc(p) for p in phrases])
+        self.title_words = {w.casefold() for r in self.rules.titles for p in r.phrases for w in p.split()}
+        self.names = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.leader_of_form: dict[str, str] = {}
+        for leader in self.gazetteer.leaders.values():
+            for form in self.gazetteer.forms(leader):
+                if " " not in name_key(form):
+                    continue
+                self.names.add(leader.id, [nlp.make_doc(v) for v in _apostrophe_variants(form)])
+        self.former = {w.casefold() for w in self.rules.modifiers.former}
+        self.skip = {w.casefold() for w in self.rules.modifiers.skip}
+        self.veto_last = {w.casefold() for v in self.rules.vetoes for w in v.last_words}
+        self.veto_words = {w.casefold() for v in self.rules.vetoes for w in v.words}
+
+    # ----------------------------------------------------------------- tokens
+    def _is_name_token(self, tok: Token, tagged: bool, backward: bool = False) -> bool:
+        """A capitalised word that can be part of a name. Looking backwards from a title, capitalised
+        function words ("According", "Today") end the name; after a title they rarely occur, and
+        some are surnames ("He Lifeng")."""
+        text = tok.text
+        if not text[:1].isupper() or tok.lower_ in (_FUNCTION if backward else _ARTICLES):
+            return False
+        if not (any(c.isalpha() for c in text) and all(c.isalpha() or c in ".'’" for c in text)):
+            return False
+        if text.endswith(".") and not (len(text) == 2 or text in {"Jr.", "Sr."}):
+            return False
+        if tagged and tok.pos_ in _NOT_NAME_POS:
+            return False
+        return tok.ent_type_ not in _NOT_NAME_ENT or tok.ent_type_ == "PERSON"
+
+    @staticmethod
+    def _glued(doc: Doc, j: int) -> bool:
+        """Is token j a hyphen joining two words with no space ("Kassym-Jomart", "Jong-un")?"""
+        return (0 < j < len(doc) - 1 and doc[j].text in _GLUE and doc[j - 1].whitespace_ == ""
+                and doc[j].whitespace_ == "" and doc[j + 1].is_alpha and doc[j - 1].is_alpha)
+
+    def _unit_end(self, doc: Doc, i: int, limit: int) -> int:
+        """End of the hyphen-glued unit starting at token i."""
+        j = i + 1
+        while j + 1 < limit and self._glued(doc, j):
+            j += 2
+        return j
+
+    def _unit_start(self, doc: Doc, k: int, floor: int) -> int:
+        """Start of the hyphen-glued unit ending at token k - 1."""
+        while k - 2 > floor and self._glued(doc, k - 2):
+            k -= 2
+        return k - 1
+
+    def _is_unit_name(self, doc: Doc, start: int, end: int, tagged: bool, backward: bool = False) -> bool:
+        """A name word: capitalised ("Al-Sudani"), or a lowercase particle glued to one ("el-Sisi")."""
+        first = doc[start]
+        if end - start > 1 and first.lower_ in _PARTICLES:
+            return doc[start + 2].text[:1].isupper()
+        return self._is_name_token(first, tagged, backward)
+
+    def _name_forward(self, doc: Doc, i: int, title_starts: set[int]) -> int:
+        """End token of a name starting at i (i itself when there is none)."""
+        tagged = doc.has_annotation("TAG")
+        limit = doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+        j, words = i, 0
+        while j < limit and words < MAX_NAME_WORDS and not (words and j in title_starts):
+            unit = self._unit_end(doc, j, limit)
+            if self._is_unit_name(doc, j, unit, tagged):
+                words += 1
+            elif not (words and unit == j + 1 and doc[j].lower_ in _PARTICLES):
+                break
+            j = unit
+            if "\n" in doc[j - 1].whitespace_:
+                break
+        while j > i and doc[j - 1].lower_ in _PARTICLES:
+            j -= 1
+        return j if any(len(t.text.rstrip(".")) > 1 for t in doc[i:j] if t.is_alpha) else i
+
+    def _name_backward(self, doc: Doc, end: int) -> int:
+        """Start token of a name ending just before `end` (end itself when there is none)."""
+        tagged = doc.has_annotation("TAG")
+        floor = doc[end - 1].sent.start if end and doc.has_annotation("SENT_START") else 0
+        k, words = end, 0
+        while k > floor and words < MAX_NAME_WORDS:
+            start = self._unit_start(doc, k, floor)
+            if self._is_unit_name(doc, start, k, tagged, backward=True):
+                words += 1
+            elif not (words and k - start == 1 and doc[start].lower_ in _PARTICLES):
+                break
+            if "\n" in doc[start - 1].whitespace_ if start > 0 else False:
+                k = start
+                break
+            k = start
+        while k < end and doc[k].lower_ in _PARTICLES:
+            k += 1
+        return k if any(len(t.text.rstrip(".")) > 1 for t in doc[k:end] if t.is_alpha) else end
+
+    # --------------------------------------------------------------- country
+    def _country(self, span: Span) -> str | None:
+        """ISO3 of a span that is exactly a country phrase, written with a capital."""
+        text = span.text
+        if not span[-1].text[:1].isalpha() or not span[0].text[:1].isalpha():
+            return None
+        if not text[:1].isupper() and not text.lower().startswith("the "):
+            return None
+        return self.countries.to_iso3(text)
+
+    def _country_before(self, doc: Doc, start: int) -> tuple[str | None, bool]:
+        """Country phrase ending just before `start` (modifiers skipped), and whether 'former' was seen."""
+        floor = doc[start].sent.start if doc.has_annotation("SENT_START") else 0
+        k, former = start, False
+        while k > floor and (doc[k - 1].lower_ in self.skip or doc[k - 1].lower_ in self.former
+                             or doc[k - 1].lower_ == "-" or doc[k - 1].lower_ in {"and", ","}
+                             and k - 2 >= floor and doc[k - 2].lower_ in self.skip):
+            former |= doc[k - 1].lower_ in self.former
+            k -= 1
+        for size in range(min(COUNTRY_WINDOW, k - floor), 0, -1):
+            span = doc[k - size:k]
+            iso3 = self._country(span)
+            if iso3:
+                return iso3, former
+        return None, former
+
+    def _country_after(self, doc: Doc, i: int) -> tuple[str | None, int, bool]:
+        """'of/from [the] COUNTRY' at token i: (ISO3, end token, whether an 'of/from' phrase was there)."""
+        if i >= len(doc) or doc[i].lower_ not in {"of", "from"}:
+            return None, i, False
+        limit = doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+        for size in range(min(COUNTRY_WINDOW, limit - i - 1), 0, -1):
+            span = doc[i + 1:i + 1 + size]
+            iso3 = self._country(span)
+            if iso3:
+                nxt = i + 1 + size
+                # "of China Development Bank": the country begins an organisation's name
+                if nxt < limit and doc[nxt].text[:1].isupper() and doc[nxt].is_alpha:
+                    return None, i, True
+                return iso3, nxt, True
+        return None, i, True
+
+    # -------------------------------------------------------------- mentions
+    def _title_spans(self, doc: Doc) -> list[tuple[Span, TitleRule]]:
+        spans = [Span(doc, s, e, label=m) for m, s, e in self.titles(doc)]
+        return [(s, self.title_rules[s.label_]) for s in filter_spans(spans)]
+
+    def _make_title(self, doc: Doc, span: Span, rule: TitleRule) -> tuple[Title, int]:
+        """Title at `span` with its country (before it, or 'of COUNTRY' after it); returns the end used."""
+        country, former = self._country_before(doc, span.start)
+        after_country, end, has_of = self._country_after(doc, span.end)
+        text = span.text if after_country is None else doc[span.start:end].text
+        role = rule.role
+        if has_of and after_country is None and role in {"head_of_state", "head_of_government"}:
+            role = "official"  # "President of the World Bank"
+        return Title(text, role, after_country or country or rule.country, former), end
+
+    def _title_name_mentions(self, doc: Doc, titles: list[tuple[Span, TitleRule]]) -> list[Mention]:
+        """[country] TITLE [TITLE ...] [of COUNTRY] [,] NAME [of COUNTRY]."""
+        rule_id = self.forms.get("title_name")
+        if not rule_id:
+            return []
+        by_start = {s.start: (s, r) for s, r in titles}
+        title_ends = {s.end for s, _ in titles}
+        mentions = []
+        for span, rule in titles:
+            if span.start in title_ends:
+                continue  # second title of a chain ("ophthalmologist Dr."), read with the first
+            chain = [(span, rule)]
+            while chain[-1][0].end in by_start:
+                chain.append(by_start[chain[-1][0].end])
+            made = [self._make_title(doc, s, r)[0] for s, r in chain]
+            _, j, _ = self._country_after(doc, chain[-1][0].end)
+            comma = j < len(doc) and doc[j].text == ","
+            name_start = j + 1 if comma else j
+            if name_start >= len(doc) or (comma and not self._introduces(doc, span.start)):
+                continue
+            name_end = self._name_forward(doc, name_start, set(by_start))
+            if name_end == name_start:
+                continue
+            if doc[name_start].ent_iob_ == "B" and doc[name_start].ent_type_ == "PERSON":
+                ent_end = next(e.end for e in doc.ents if e.start == name_start)
+                name_end = min(name_end, ent_end)  # the model's boundary beats a title-case run
+            after_name, _, _ = self._country_after(doc, name_end)
+            if after_name and not made[-1].country:
+                made[-1].country = after_name
+            last = chain[-1][0]
+            alias = None if comma or last.end != name_start else f"{last.text} {doc[name_start:name_end].text}"
+            mentions.append(Mention(name_start, name_end, rule_id, made, title_alias=alias))
+        return mentions
+
+    def _introduces(self, doc: Doc, start: int) -> bool:
+        """Is the title at `start` a noun phrase of its own ("the President of X,", "Djibouti's president,")?"""
+        k = start
+        while k > 0 and (doc[k - 1].lower_ in self.skip or doc[k - 1].lower_ in self.former):
+            k -= 1
+        if k == 0:
+            return False
+        prev = doc[k - 1]
+        return prev.lower_ in _ARTICLES or prev.text in _POSSESSIVE or self._country_before(doc, start)[0] is not None
+
+    def _name_title_mentions(self, doc: Doc, titles: list[tuple[Span, TitleRule]]) -> list[Mention]:
+        """NAME, [a|the] [former] [country] TITLE [of|from X]; NAME is a TITLE; '... and TITLE' adds a title."""
+        rule_id = self.forms.get("name_title")
+        if not rule_id:
+            return []
+        mentions: list[Mention] = []
+        for span, rule in titles:
+            floor = span.sent.start if doc.has_annotation("SENT_START") else 0
+            k = span.start
+            while k > floor and (doc[k - 1].lower_ in self.skip or doc[k - 1].lower_ in self.former):
+                k -= 1
+            country_start = self._country_start(doc, floor, k)
+            marked = k < span.start or country_start < k
+            k = country_start
+            if k > floor and doc[k - 1].lower_ in _ARTICLES:
+                k, marked = k - 1, True
+            if k <= floor:
+                continue
+            title, tail = self._make_title(doc, span, rule)
+            prev = doc[k - 1]
+            if prev.lower_ == "and" and mentions and mentions[-1].end < k and span.sent == doc[mentions[-1].start].sent:
+                between = doc[mentions[-1].end:k - 1]
+                if not any(e.label_ == "PERSON" for e in between.ents):
+                    mentions[-1].titles.append(title)
+                continue
+            has_tail = span.end < len(doc) and doc[span.end].lower_ in {"of", "from"}
+            if prev.text == ",":
+                if not (marked or has_tail):
+                    continue
+            elif not (prev.lower_ in _COPULA and marked):
+                continue
+            end = k - 1
+            start = self._name_backward(doc, end)
+            if start == end:
+                continue
+            name = doc[start:end]
+            supported = (len(name_key(name.text).split()) > 1 or any(e.label_ == "PERSON" for e in name.ents)
+                         or self.gazetteer.lookup(name.text) is not None)
+            if supported:
+                mentions.append(Mention(start, end, rule_id, [title]))
+        return mentions
+
+    def _country_start(self, doc: Doc, floor: int, k: int) -> int:
+        """Start of a country phrase ending at k ("Kazakh", "the People's Republic of China"), else k."""
+        for size in range(min(COUNTRY_WINDOW, k - floor), 0, -1):
+            if self._country(doc[k - size:k]):
+                return k - size
+        return k
+
+    def _gazetteer_mentions(self, doc: Doc, titles: list[tuple[Span, TitleRule]]) -> list[Mention]:
+        """Full names from the gazetteer; a listed form that starts with a title ("King Salman bin
+        Abdulaziz") is cut after the title, which the title forms read."""
+        rule_id = self.forms.get("gazetteer")
+        if not rule_id:
+            return []
+        title_end = {s.start: s.end for s, _ in titles}
+        mentions = []
+        for span in filter_spans([Span(doc, s, e, label=m) for m, s, e in self.names(doc)]):
+            start = span.start
+            while start in title_end and title_end[start] < span.end:
+                start = title_end[start]
+            mentions.append(Mention(start, span.end, rule_id, leader=self.gazetteer.leaders[span.label_]))
+        return mentions
+
+    def _model_mentions(self, doc: Doc) -> list[Mention]:
+        rule_id = self.forms.get("model")
+        if not rule_id:
+            return []
+        mentions = []
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            start, end = ent.start, ent.end
+            for k in range(start, end):  # "Joe Biden's Meeting": the name ends at the possessive
+                if doc[k].text in _POSSESSIVE:
+                    end = k
+                    break
+            while start < end and (doc[start].lower_ in self.title_words or not doc[start].text[:1].isupper()):
+                start += 1
+            while end > start and not doc[end - 1].text[:1].isalpha():
+                end -= 1
+            if end > start:
+                mentions.append(Mention(start, end, rule_id))
+        return mentions
+
+    # --------------------------------------------------------------- vetoes
+    def _vetoed(self, doc: Doc, mention: Mention) -> bool:
+        span = doc[mention.start:mention.end]
+        words = [t.lower_ for t in span if t.is_alpha]
+        if not words or not any(c.isupper() for c in span.text):
+            return True
+        if len(span) == 1 and span.text.isupper() and len(span.text) <= 5:
+            return True  # acronyms: "BRI", "VOA"
+        if self.countries.to_iso3(span.text) is not None:
+            return True
+        if words[-1] in self.veto_last or any(w in self.veto_words for w in words):
+            return True
+        return all(w in self.title_words or w in self.skip or w in self.former for w in words)
+
+    # -------------------------------------------------------------- folding
+    def _fold(self, doc: Doc, mentions: list[Mention]) -> list[list[Mention]]:
+        """Group mentions of one person: same gazetteer entry, or one name's words within the other's."""
+        day = doc._.published if isinstance(doc._.published, dt.date) else None
+        for m in mentions:
+            if m.leader is None:
+                country = next((t.country for t in m.titles if t.country), None)
+                m.leader = self.gazetteer.lookup(m.text(doc), day, country)
+        ordered = sorted(mentions, key=lambda m: (-len(name_key(m.text(doc)).split()), m.start))
+        clusters: list[list[Mention]] = []
+        for m in ordered:
+            words = set(name_key(m.text(doc)).split())
+            home = None
+            candidates = []
+            for cluster in clusters:
+                full = set(name_key(cluster[0].text(doc)).split())
+                same_leader = m.leader is not None and any(c.leader is m.leader for c in cluster)
+                if same_leader or words <= full:
+                    candidates.append(cluster)
+            if candidates:
+                before = [c for c in candidates if min(x.start for x in c) < m.start]
+                home = max(before, key=lambda c: max(x.start for x in c if x.start < m.start)) if before \
+                    else candidates[0]
+            if home is None:
+                clusters.append([m])
+            else:
+                home.append(m)
+        return clusters
+
+    def _record(self, doc: Doc, cluster: list[Mention]) -> Person | None:
+        day = doc._.published if isinstance(doc._.published, dt.date) else None
+        cluster.sort(key=lambda m: m.start)
+        texts = [m.text(doc) for m in cluster]
+        name = max(texts, key=lambda t: (len(name_key(t).split()), len(t)))
+        leader = next((m.leader for m in cluster if m.leader), None)
+        titles = [t for m in cluster for t in m.titles]
+        if len(name_key(name).split()) < 2 and not titles and leader is None:
+            return None  # a lone surname-like word with no title: too weak to be a person
+        aliases: list[str] = []
+        for m, text in zip(cluster, texts):
+            for form in (text, m.title_alias if text != name else None):
+                if form and form != name and form not in aliases:
+                    aliases.append(form)
+        current = [t for t in titles if not t.former] or titles
+        ranked = [t for t in current if t.role is not None]
+        term = leader.term_on(day) if leader else None
+        role: Role = (max(ranked, key=lambda t: ROLE_RANK[t.role]).role if ranked  # type: ignore[arg-type]
+                      else term.role if term else "other")
+        country = next((t.country for t in current if t.country), None) or \
+            next((t.country for t in titles if t.country), None) or (leader.country if leader else None)
+        rule = next((m.rule for form in ("title_name", "name_title") for m in cluster
+                     if m.rule == self.forms.get(form)), None) or (leader.id if leader else cluster[0].rule)
+        first = cluster[0]
+        span = doc[first.start:first.end]
+        title_texts = list(dict.fromkeys(t.text for t in titles))
+        return Person(
+            sentence=span.sent.text.strip(), start=span.start_char, end=span.end_char, rule=rule,
+            name=name, aliases=aliases, titles=title_texts, country=country, role=role, mentions=len(cluster),
+        )
+
+    def _dedupe(self, doc: Doc, mentions: Iterable[Mention]) -> list[Mention]:
+        """One mention per name span; overlapping spans keep the earliest source (titles first)."""
+        kept: list[Mention] = []
+        for m in mentions:
+            if self._vetoed(doc, m):
+                continue
+            clash = next((k for k in kept if k.start < m.end and m.start < k.end), None)
+            if clash is None:
+                kept.append(m)
+            elif (clash.start, clash.end) == (m.start, m.end) or (clash.end - clash.start) >= (m.end - m.start):
+                clash.titles += m.titles
+                clash.leader = clash.leader or m.leader
+            else:  # the model or gazetteer saw a longer name ("Donald J. Trump", not "Donald J.")
+                clash.start, clash.end = m.start, m.end
+                clash.titles += m.titles
+                clash.leader = clash.leader or m.leader
+        return kept
+
+    def mentions(self, doc: Doc) -> list[Mention]:
+        """Every person mention in the doc, one per name span, vetoes applied (in source priority)."""
+        titles = self._title_spans(doc)
+        return self._dedupe(doc, [
+            *self._gazetteer_mentions(doc, titles),
+            *self._title_name_mentions(doc, titles),
+            *self._name_title_mentions(doc, titles),
+            *self._model_mentions(doc),
+        ])
+
+    def is_vetoed(self, span: Span) -> bool:
+        """Would a veto reject this span as a person's name?"""
+        return self._vetoed(span.doc, Mention(span.start, span.end, ""))
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self.mentions(doc)
+        people = [p for c in self._fold(doc, found) if (p := self._record(doc, c))]
+        doc._.people = sorted(people, key=lambda p: p.start)
+        self._set_ents(doc, [m for m in found if m.rule != self.forms.get("model")])
+        return doc
+
+    def _set_ents(self, doc: Doc, mentions: list[Mention]) -> None:
+        """Make every name found by a title or the gazetteer a PERSON entity, replacing overlapping labels."""
+        ours = filter_spans([Span(doc, m.start, m.end, label="PERSON", span_id=m.rule) for m in mentions])
+        taken = {i for s in ours for i in range(s.start, s.end)}
+        others = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
+        doc.ents = filter_spans([*ours, *others])
+
+
+@Language.factory("diplo_people", assigns=["doc._.people", "doc.ents"], default_config={"rules_dirs": []})
+def make_people(nlp: Language, name: str, rules_dirs: list[str]) -> PeopleExtractor:
+    return PeopleExtractor(nlp, name, rules_dirs)
+
+
+__all__ = ["PeopleExtractor", "PeopleFile", "make_people"]
