@@ -8,6 +8,7 @@ Usable in any spaCy pipeline:
 from pipeline.components import paragraphs, entity_ruler  # noqa: F401  (registration)
 from pipeline.components import agreements  # noqa: F401  (registration)
 from pipeline.components import commitments  # noqa: F401  (registration)
+from pipeline.components import numeric_claims  # noqa: F401  (registration)
 from pipeline.extensions import register_extensions
 
 register_extensions()

@@ -1,0 +1,588 @@
+"""Numeric claims extractor: money, counts, percentages and measures claimed about the world.
+
+Reads the parse (when there is one), `doc._.published`; writes `doc._.numeric_claims`, one
+`NumericClaim` per figure ("US$41 billion", "over 60", "more than 86 percent", "thousands").
+
+Candidates come from one regular expression built from `models/rules/numeric_claims.yaml`
+(qualifier words, currency symbols, codes and words, number words, scale words, percent words,
+vague magnitudes, ranges), so a currency or qualifier added to the file is found with no code
+change. Code then vetoes what is not a claim through the file's exclusion rules (dates and time
+frames from `pipeline.dates`, years, numbers inside names, anaphoric "our two countries",
+plan terms, idioms), and normalises what is left:
+
+- value: `pipeline.numbers.NumberParser` (text2num for words; lower bound of a range);
+- unit: ISO 4217 code, 'percent', else the counted noun from the dependency parse (the noun the
+  number modifies, the object of "23 of the 68 countries", "the number of X"), singular;
+- period: the date of the sentence (`pipeline.dates.find_dates`) whose phrase governs the
+  figure, except for lasting properties (a project's cost, an area);
+- subject: a short noun phrase for what is measured, from the parse.
+
+Without a parser (`--model blank`) the unit is the next lower-case word and the period the
+nearest date in the sentence.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.dates import DateMention, find_dates, find_time_frames
+from pipeline.numbers import DIGITS, NumberParser
+from pipeline.records import NumericClaim, Qualifier
+from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
+
+RULES_NAME = "numeric_claims"
+
+
+class CurrencyRule(Rule):
+    code: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code written in the `unit` column.")
+    before: list[str] = Field(default_factory=list, description="Symbols and codes written before the number.")
+    after: list[str] = Field(default_factory=list, description="Words and codes written after the number.")
+
+
+class ScaleRule(Rule):
+    factor: float = Field(gt=0, description="Multiplier of the number ('billion' gives 1e9).")
+    words: list[str] = Field(min_length=1, description="Scale words and abbreviations.")
+
+
+class NumberWordRule(Rule):
+    value: float = Field(description="Value of the phrase.")
+    words: list[str] = Field(min_length=1, description="Phrases text2num does not read ('a dozen').")
+
+
+class VagueRule(Rule):
+    value: float = Field(description="Lower bound of the magnitude ('thousands' gives 1000).")
+    qualifier: Qualifier = Field("over", description="Qualifier the magnitude gives.")
+    words: list[str] = Field(min_length=1, description="Plural magnitudes ('thousands').")
+
+
+class PercentRule(Rule):
+    words: list[str] = Field(min_length=1, description="Words and signs after the number ('percent', '%').")
+
+
+class QualifierRule(Rule):
+    qualifier: Qualifier = Field(description="Qualifier written in the `qualifier` column.")
+    words: list[str] = Field(min_length=1, description="Words before the figure ('more than').")
+
+
+class UnitRule(Rule):
+    unit: str = Field(description="Unit written in the `unit` column ('square kilometer').")
+    words: list[str] = Field(min_length=1, description="Forms right after the number.")
+    timeless: bool = Field(False, description="A lasting property (an area): never given a period.")
+
+
+Check = Literal["in_date", "time_frame", "year_like", "in_name"]
+
+
+class ExclusionRule(Rule):
+    check: Check | None = Field(None, description="A veto computed in code.")
+    pattern: str | None = Field(None, description="Regex; {NUM} is a number, {UNIT} a time unit.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "ExclusionRule":
+        if (self.check is None) == (self.pattern is None):
+            raise ValueError("give exactly one of `check` and `pattern`")
+        return self
+
+
+class NumericClaimRules(RuleFile):
+    count: Rule | None = Field(None, description="The rule named by plain counts (required in the shipped file).")
+    currencies: list[CurrencyRule] = Field(default_factory=list)
+    scales: list[ScaleRule] = Field(default_factory=list)
+    number_words: list[NumberWordRule] = Field(default_factory=list)
+    vague: list[VagueRule] = Field(default_factory=list)
+    percent: list[PercentRule] = Field(default_factory=list)
+    qualifiers: list[QualifierRule] = Field(default_factory=list)
+    units: list[UnitRule] = Field(default_factory=list)
+    exclusions: list[ExclusionRule] = Field(default_factory=list)
+
+
+def load_numeric_rules(rules_dirs: list[str] | tuple[str, ...] = ()) -> NumericClaimRules:
+    """Shipped rules merged with the user's folders; the shipped file must name the count rule."""
+    rules = load_rules(RULES_NAME, NumericClaimRules, rules_dirs)
+    if rules.count is None:
+        raise RuleFileError(MODELS_DIR / "rules" / f"{RULES_NAME}.yaml", "count", "the count rule is missing")
+    return rules
+
+
+def number_parser(rules: NumericClaimRules) -> NumberParser:
+    """The number normaliser configured with the file's scale words and fixed number words."""
+    scales = {w: r.factor for r in rules.scales for w in r.words}
+    words = {w: r.value for r in rules.number_words for w in r.words}
+    return NumberParser(scales, words)
+
+
+@lru_cache(maxsize=1)
+def default_number_parser() -> NumberParser:
+    """The normaliser of the shipped rule file (for library users: `default_number_parser().parse`)."""
+    return number_parser(load_numeric_rules())
+
+
+_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+          "sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_BIG = ["hundred", "thousand", "million", "billion", "trillion"]
+_WORD = r"(?:" + "|".join(sorted(_SMALL + _TENS + _BIG, key=len, reverse=True)) + r")\b"
+WORD_NUMBER = rf"\b{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*"
+_TIME_UNIT = r"(?:years?|months?|weeks?|days?|decades?|centuries|century|hours?)"
+_SENTENCE_PUNCT = set(".!?:;\"'“”«»(")
+
+
+def _alternation(words: list[str], word_boundary: bool = True) -> str:
+    """Longest-first alternation of literal words; a word ending in a letter must end there."""
+    parts = []
+    for w in sorted(set(words), key=len, reverse=True):
+        escaped = re.escape(w).replace(r"\ ", r"\s+")
+        parts.append(escaped + (r"(?![A-Za-z])" if word_boundary and w[-1:].isalnum() else ""))
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+@dataclass
+class Figure:
+    """One candidate figure before vetoes: its span, parts and the rules that shaped it."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    value_max: float | None
+    unit: str | None
+    qualifier: Qualifier
+    kind: Literal["money", "percent", "count", "vague"]
+    rule: str
+    num_start: int
+    num_end: int
+    fired: set[str] = field(default_factory=set)
+    veto: str | None = None
+    timeless: bool = False
+
+
+class NumericClaimExtractor:
+    """The `diplo_numeric_claims` component (see module docstring)."""
+
+    def __init__(self, rules_dirs: list[str] | tuple[str, ...] = ()) -> None:
+        self.rules = load_numeric_rules(rules_dirs)
+        self.parser = number_parser(self.rules)
+        self.count_id = self.rules.count.id if self.rules.count else RULES_NAME
+        rules = self.rules
+        self.before = {w.lower(): r for r in rules.currencies for w in r.before}
+        self.after = {w.lower(): r for r in rules.currencies for w in r.after}
+        self.scales = {w.lower(): r for r in rules.scales for w in r.words}
+        self.number_words = {re.sub(r"\s+", " ", w.lower()): r for r in rules.number_words for w in r.words}
+        self.vague = {re.sub(r"\s+", " ", w.lower()): r for r in rules.vague for w in r.words}
+        self.percent = {w.lower(): r for r in rules.percent for w in r.words}
+        self.qualifiers = {re.sub(r"\s+", " ", w.lower()): r for r in rules.qualifiers for w in r.words}
+        self.units = {re.sub(r"\s+", " ", w.lower()): r for r in rules.units for w in r.words}
+        self.pattern = self._figure_pattern()
+        self.units_re = re.compile(r"[\s-]*(" + _alternation(list(self.units)) + r")", re.IGNORECASE)
+        self.checks = {r.check: r for r in rules.exclusions if r.check}
+        self.patterns: list[tuple[ExclusionRule, re.Pattern[str]]] = []
+        number = rf"(?:{DIGITS}|{WORD_NUMBER}|{_alternation(list(self.number_words))})"
+        for rule in rules.exclusions:
+            if rule.pattern:
+                source = rule.pattern.replace("{NUM}", number).replace("{UNIT}", _TIME_UNIT)
+                try:
+                    self.patterns.append((rule, re.compile(source, re.IGNORECASE | re.MULTILINE)))
+                except re.error as exc:
+                    raise RuleFileError(f"{RULES_NAME}.yaml", f"exclusions (id={rule.id})", f"bad pattern: {exc}") from exc
+
+    # ------------------------------------------------------------------ candidates
+    def _figure_pattern(self) -> re.Pattern[str]:
+        number = rf"(?:{DIGITS}(?![\d])|{_alternation(list(self.number_words))}|{WORD_NUMBER})"
+        before = _alternation(list(self.before), word_boundary=True)
+        after = _alternation(list(self.after))
+        scale = _alternation(list(self.scales))
+        pct = _alternation(list(self.percent))
+
+        def part(n: str) -> str:
+            return (rf"(?:(?P<cur{n}>{before})\s?)?(?P<num{n}>{number})(?:[\s-]?(?P<scale{n}>{scale}))?"
+                    rf"(?:\s?(?P<pct{n}>{pct}))?(?:\s(?P<after{n}>{after}))?")
+
+        qual = _alternation(list(self.qualifiers))
+        vague = _alternation(list(self.vague))
+        source = (
+            rf"(?<![\w.,/:\-–$€£¥])(?:(?P<qual>{qual})\s+)?"
+            rf"(?:(?P<vague>{vague})|{part('')}"
+            rf"(?:(?P<sep>\s*(?:-|–|—|\bto\b)\s*|\s+and\s+){part('2')})?)"
+            rf"(?![\w]|[.,]\d)"
+        )
+        return re.compile(source, re.IGNORECASE)
+
+    def figures(self, text: str, offset: int = 0) -> list[Figure]:
+        """Every candidate figure in `text` (offsets shifted by `offset`), before vetoes."""
+        found: list[Figure] = []
+        pos = 0
+        while (m := self.pattern.search(text, pos)) is not None:
+            if m.end() == m.start():
+                pos = m.end() + 1
+                continue
+            figure, resume = self._figure(m, text)
+            if figure is not None:
+                figure.start += offset
+                figure.end += offset
+                figure.num_start += offset
+                figure.num_end += offset
+                found.append(figure)
+            pos = resume
+        return found
+
+    def _figure(self, m: re.Match, text: str) -> tuple[Figure | None, int]:
+        """Normalise one match; an invalid range gives its first figure and resumes at the second."""
+        qual_rule = self.qualifiers.get(re.sub(r"\s+", " ", m["qual"].lower())) if m["qual"] else None
+        qualifier: Qualifier = qual_rule.qualifier if qual_rule else "exact"
+        fired = {qual_rule.id} if qual_rule else set()
+        if m["vague"]:
+            rule = self.vague[re.sub(r"\s+", " ", m["vague"].lower())]
+            start = m.start("vague") if qual_rule is None else m.start()
+            fig = Figure(start, m.end(), m[0][start - m.start():], rule.value, None, None,
+                         qualifier if qual_rule else rule.qualifier, "vague", rule.id,
+                         m.start("vague"), m.end("vague"), fired | {rule.id})
+            return fig, m.end()
+        value = self._value(m, "")
+        if value is None:
+            return None, m.end()
+        value_max = None
+        end = max(e for e in (m.end("num"), m.end("scale"), m.end("pct"), m.end("after")) if e >= 0)
+        resume = end
+        if m["num2"] is not None:
+            second = self._value(m, "2")
+            sep = m["sep"].strip().lower()
+            preceded = text[: m.start()].rstrip().lower()
+            valid = (
+                second is not None
+                and (sep != "and" or preceded.endswith("between"))
+                and not preceded.endswith("from")
+            )
+            if valid:
+                if not m["scale"] and m["scale2"]:
+                    value *= self.scales[m["scale2"].lower()].factor
+                valid = second > value
+            if valid:
+                value_max, end, resume = second, m.end(), m.end()
+            else:
+                resume = m.start("cur2") if m["cur2"] else m.start("num2")
+        cur = m["cur"] or (m["cur2"] if value_max is not None else None)
+        after = m["after"] or (m["after2"] if value_max is not None else None)
+        pct = m["pct"] or (m["pct2"] if value_max is not None else None)
+        currency = self.before.get(cur.lower()) if cur else self.after.get(after.lower()) if after else None
+        if m["scale"]:
+            fired.add(self.scales[m["scale"].lower()].id)
+        num_text = re.sub(r"\s+", " ", m["num"].lower())
+        if num_text in self.number_words:
+            fired.add(self.number_words[num_text].id)
+        if currency is not None:
+            kind, unit, rule = "money", currency.code, currency.id
+        elif pct:
+            rule = self.percent[re.sub(r"\s+", " ", pct.lower())].id
+            kind, unit = "percent", "percent"
+        else:
+            kind, unit, rule = "count", None, self.count_id
+        fired.add(rule)
+        start = m.start()
+        fig = Figure(start, end, text[start:end], value, value_max, unit, qualifier, kind, rule,
+                     m.start("num"), m.end("num"), fired)
+        return fig, resume
+
+    def _value(self, m: re.Match, n: str) -> float | None:
+        value = self.parser.parse(m[f"num{n}"])
+        if value is None:
+            return None
+        if m[f"scale{n}"]:
+            value *= self.scales[m[f"scale{n}"].lower()].factor
+        return value
+
+    # ------------------------------------------------------------------ vetoes
+    def veto(self, fig: Figure, sent_text: str, sent_start: int, dates: list[DateMention],
+             frames: list[tuple[int, int]], doc: Doc | None) -> str | None:
+        """Id of the first exclusion rule that vetoes the figure, or None."""
+        n0, n1 = fig.num_start - sent_start, fig.num_end - sent_start
+        for rule in self.rules.exclusions:
+            if rule.check == "in_date" and any(d.start < n1 and n0 < d.end for d in dates):
+                return rule.id
+            if rule.check == "time_frame" and any(s < n1 and n0 < e for s, e in frames):
+                return rule.id
+            if rule.check == "year_like" and fig.kind == "count" and fig.value_max is None and \
+                    re.fullmatch(r"(?:1[89]|20)\d\d", sent_text[n0:n1]):
+                return rule.id
+            if rule.check == "in_name" and fig.kind == "count" and self._in_name(fig, sent_text, sent_start, doc):
+                return rule.id
+        for rule, pattern in self.patterns:
+            if any(m.start() < n1 and n0 < m.end() for m in pattern.finditer(sent_text)):
+                return rule.id
+        return None
+
+    @staticmethod
+    def _in_name(fig: Figure, sent_text: str, sent_start: int, doc: Doc | None) -> bool:
+        """A count right after a capitalised word ('Expo 2017') or counting a capitalised head."""
+        before = sent_text[: fig.start - sent_start].rstrip()
+        prev = re.search(r"([A-Za-z][\w'’.-]*)$", before)
+        if prev and prev.group(1)[0].isupper() and before[: prev.start()].strip() and \
+                before.endswith(prev.group(1)) and prev.group(1).lower() not in _NAME_FREE:
+            return True
+        after = sent_text[fig.end - sent_start:]
+        nxt = re.match(r"[\s-]+([A-Za-z][\w'’.]*)", after)
+        if not nxt or not nxt.group(1)[0].isupper() or nxt.group(1).isupper():
+            return False
+        if doc is not None and doc.has_annotation("DEP"):
+            token = _token_at(doc, fig.end + nxt.start(1))
+            if token is None:
+                return False
+            head = token.head if token.dep_ in ("compound", "amod", "nmod") and token.head.i > token.i else token
+            return head.is_title
+        return True
+
+    # ------------------------------------------------------------------ unit, subject, period
+    def unit_of(self, fig: Figure, doc: Doc, sent: Span) -> tuple[str | None, str | None, Token | None]:
+        """(unit, subject, counted noun token) of a count."""
+        after = doc.text[fig.end:]
+        unit_match = self.units_re.match(after)
+        if unit_match:
+            rule = self.units[re.sub(r"\s+", " ", unit_match.group(1).lower())]
+            fig.fired.add(rule.id)
+            fig.timeless = rule.timeless
+            return rule.unit, unit_match.group(1), None
+        hyphen = re.match(r"-([a-z]+)\b", after)
+        if hyphen:
+            return _singular(hyphen.group(1)), None, None
+        root = _figure_root(doc, fig)
+        if root is None:
+            return None, None, None
+        if not doc.has_annotation("DEP"):  # the last of the lower-case words that follow: "cross-border trips"
+            words = []
+            for token in doc[root.i + 1: sent.end]:
+                if token.text == "-" or token.is_alpha and token.is_lower and not token.is_stop:
+                    words.append(token)
+                else:
+                    break
+            nouns = [t for t in words if t.is_alpha]
+            if not nouns:
+                return None, None, None
+            return _singular(nouns[-1].text), doc[words[0].i: nouns[-1].i + 1].text, nouns[-1]
+        noun = _counted_noun(root, fig)
+        if noun is None:
+            noun = _number_of(sent)
+        if noun is None:
+            return None, None, None
+        return _token_unit(noun), _noun_phrase(noun, exclude=root), noun
+
+    def period_of(self, fig: Figure, doc: Doc, sent: Span, dates: list[DateMention]) -> str | None:
+        """ISO period of the date that governs the figure; None for lasting properties."""
+        usable = [d for d in dates if d.date.value is not None and d.date.modifier not in _OPEN_BOUNDS]
+        if not usable or fig.timeless:
+            return None
+        root = _figure_root(doc, fig)
+        has_parse = doc.has_annotation("DEP")
+        if has_parse and root is not None and fig.kind == "money" and _attributive(root):
+            return None  # a project's cost: a lasting property, not dated by the clause
+        if not has_parse or root is None:
+            nearest = min(usable, key=lambda d: abs(d.start + sent.start_char - fig.start))
+            return nearest.date.span
+        tied = []
+        for d in usable:
+            attach = _date_attachment(doc, sent.start_char + d.start, sent.start_char + d.end)
+            if attach is None:
+                continue
+            if attach == root or attach in root.ancestors:
+                tied.append((abs(sent.start_char + d.start - fig.start), d))
+        if not tied:
+            return None
+        return min(tied, key=lambda x: x[0])[1].date.span
+
+    def subject_of(self, fig: Figure, doc: Doc, noun_subject: str | None) -> str | None:
+        if fig.kind == "count" or fig.kind == "vague" and noun_subject:
+            return noun_subject
+        root = _figure_root(doc, fig)
+        if root is None or not doc.has_annotation("DEP"):
+            return None
+        for child in root.children:  # "$20 billion in AI data centers"
+            if child.dep_ == "prep" and child.lower_ in ("in", "of", "for", "on"):
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return _noun_phrase(pobj)
+        if _attributive(root):
+            return _noun_phrase(root.head, exclude=root)
+        verb = next((a for a in [root, *root.ancestors] if a.pos_ in ("VERB", "AUX")), None)
+        if verb is not None:
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and not subj.is_stop:
+                return _noun_phrase(subj)
+        return None
+
+    # ------------------------------------------------------------------ the component
+    def analyse(self, doc: Doc) -> list[tuple[Figure, NumericClaim | None]]:
+        """Every candidate with its veto or its record: the component's output and its trace."""
+        published = getattr(doc._, "published", None)
+        results: list[tuple[Figure, NumericClaim | None]] = []
+        money_codes: Counter[str] = Counter()
+        pending: list[tuple[Figure, Span, list[DateMention]]] = []
+        for sent in doc.sents:
+            text = sent.text
+            figures = self.figures(text, sent.start_char)
+            if not figures:
+                continue
+            dates = find_dates(text, published)
+            frames = find_time_frames(text)
+            for fig in figures:
+                fig.veto = self.veto(fig, text, sent.start_char, dates, frames, doc)
+                if fig.veto:
+                    results.append((fig, None))
+                    continue
+                if fig.kind == "money" and fig.unit:
+                    money_codes[fig.unit] += 1
+                pending.append((fig, sent, dates))
+        last_unit: str | None = None
+        for fig, sent, dates in pending:
+            claim = self._record(fig, doc, sent, dates, money_codes, last_unit)
+            if fig.kind == "count" and claim.unit:
+                last_unit = claim.unit
+            results.append((fig, claim))
+        results.sort(key=lambda r: r[0].start)
+        return results
+
+    def _record(self, fig: Figure, doc: Doc, sent: Span, dates: list[DateMention], codes: Counter[str],
+                last_unit: str | None) -> NumericClaim:
+        unit, noun_subject = fig.unit, None
+        if fig.kind in ("count", "vague"):
+            unit, noun_subject, _ = self.unit_of(fig, doc, sent)
+            if unit is None and fig.kind == "count" and _ELLIPSIS.search(doc.text[: fig.start]):
+                unit = last_unit  # "23 of the 68 countries ... Another eight": the noun is understood
+            if fig.kind == "vague" and fig.value >= 1e6 and re.match(r"\s+(?:in|worth)\b", doc.text[fig.end:]):
+                unit = codes.most_common(1)[0][0] if codes else None  # "billions in deals": money
+                fig.kind = "money"
+        sentence = sent.text.strip()
+        return NumericClaim(
+            sentence=sentence,
+            start=fig.start,
+            end=fig.end,
+            rule=fig.rule,
+            text=fig.text,
+            value=fig.value,
+            value_max=fig.value_max,
+            unit=unit,
+            qualifier=fig.qualifier,
+            subject=self.subject_of(fig, doc, noun_subject),
+            period=self.period_of(fig, doc, sent, dates),
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.numeric_claims = [claim for _, claim in self.analyse(doc) if claim is not None]
+        return doc
+
+
+#: "since 2013", "before 2020": one open end of a span, not the time a figure refers to.
+_OPEN_BOUNDS = {"since", "after", "before", "until", "till"}
+
+#: A count right after these words leaves its noun understood from the previous count.
+_ELLIPSIS = re.compile(r"\b(?:another|other|the\s+other|the\s+remaining|remaining|of\s+which|of\s+them)\s*$", re.IGNORECASE)
+
+_NAME_FREE = {
+    "the", "a", "an", "of", "in", "on", "at", "by", "for", "to", "and", "or", "but", "with", "from", "over",
+    "about", "around", "nearly", "than", "some", "almost", "up", "at least", "last", "this", "next", "all",
+    "another", "only", "just", "its", "their", "our", "his", "her", "total", "since", "until", "before",
+    "after", "during", "between", "among", "i", "we", "they", "he", "she", "it", "there", "here", "these",
+}
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _figure_root(doc: Doc, fig: Figure) -> Token | None:
+    """The token that stands for the figure in the parse: the span's root ('billion', '60')."""
+    span = doc.char_span(fig.num_start, fig.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    return span.root if doc.has_annotation("DEP") else span[-1]
+
+
+def _singular(word: str) -> str:
+    w = word.lower()
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("ches", "shes", "sses", "xes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def _token_unit(token: Token) -> str:
+    """Lower-case singular of a counted noun ('MOUs' gives 'mou', 'pairs' gives 'pair')."""
+    if token.text.isupper() and token.text.endswith("s"):
+        return token.text[:-1].lower()
+    lemma = token.lemma_.lower()
+    if token.tag_ in ("NNS", "NNPS") and lemma == token.lower_:
+        return _singular(lemma)
+    return lemma
+
+
+def _counted_noun(root: Token, fig: Figure) -> Token | None:
+    """The noun a number counts: its head, the object of 'N of the Xs', or a following noun."""
+    for child in root.children:  # "23 of the 68 countries", "thousands of DPRK troops"
+        if child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
+                return pobj
+    head = root.head
+    if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "npadvmod") and head.i > root.i \
+            and head.pos_ in ("NOUN", "PROPN"):
+        return head
+    nxt = root.nbor(1) if root.i + 1 < len(root.doc) else None
+    if nxt is not None and nxt.pos_ == "NOUN" and nxt.is_lower:
+        return nxt
+    return None
+
+
+def _number_of(sent: Span) -> Token | None:
+    """'the number of visits ... amounted to 200,000': the counted noun is the object of 'number of'."""
+    for token in sent:
+        if token.lower_ == "number" and token.i + 2 < sent.end and token.nbor(1).lower_ == "of":
+            pobj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    return None
+
+
+def _noun_phrase(noun: Token, exclude: Token | None = None) -> str:
+    """The noun with its left modifiers, without determiners, possessives and the figure itself."""
+    skip = {t.i for t in exclude.subtree} if exclude is not None else set()
+    left = [t for t in noun.lefts if t.dep_ in ("amod", "compound", "nmod", "nummod") and t.i not in skip]
+    tokens = [t for l in left for t in l.subtree if t.i not in skip and t.dep_ not in ("det", "poss", "case")]
+    first = min([t.i for t in tokens] + [noun.i])
+    return noun.doc[first: noun.i + 1].text
+
+
+def _attributive(root: Token) -> bool:
+    """Money modifying a noun ('a $14 billion dam project'): the cost of a thing."""
+    return root.dep_ in ("compound", "nmod", "amod", "nummod") and root.head.i > root.i and \
+        root.head.pos_ in ("NOUN", "PROPN")
+
+
+def _date_attachment(doc: Doc, start: int, end: int) -> Token | None:
+    """The word a date phrase modifies: the head outside the date's own tokens."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    root = span.root
+    head = root.head
+    while head.i != head.head.i and head.dep_ == "prep" and head.i in range(span.start, span.end):
+        head = head.head
+    if head.dep_ == "prep":  # "in 2023": the preposition's head
+        head = head.head
+    return head if head.i != root.i else root
+
+
+@Language.factory(
+    "diplo_numeric_claims",
+    assigns=["doc._.numeric_claims"],
+    default_config={"rules_dirs": []},
+)
+def make_numeric_claims(nlp: Language, name: str, rules_dirs: list[str]) -> NumericClaimExtractor:
+    return NumericClaimExtractor(rules_dirs)

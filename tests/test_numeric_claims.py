@@ -1,0 +1,279 @@
+"""Numeric claims: tables of real-style phrasings, near misses, rule sweep and user rule files."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.components.numeric_claims import NumericClaimExtractor, load_numeric_rules
+from pipeline.nlp import BLANK, build_nlp
+from pipeline.rules.loader import RuleFileError, iter_rules
+
+PUB = date(2024, 7, 2)
+
+
+@pytest.fixture(scope="module")
+def nc_nlp():
+    """The model plus this component only, so other extractors' work in progress cannot break it."""
+    return build_nlp(extractors=["diplo_numeric_claims"])
+
+
+@pytest.fixture(scope="module")
+def blank_nlp():
+    return build_nlp(BLANK, extractors=["diplo_numeric_claims"])
+
+
+def run(nlp, text: str, published: date | None = PUB, rules_dirs=None):
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    for name, proc in nlp.pipeline:
+        if rules_dirs is not None and name == "diplo_numeric_claims":
+            proc = NumericClaimExtractor(rules_dirs)
+        doc = proc(doc)
+    return doc
+
+
+def claims(nlp, text, published=PUB):
+    return [(c.text, c.value, c.unit, c.qualifier, c.period) for c in run(nlp, text, published)._.numeric_claims]
+
+
+# sentence, expected [(text, value, unit, qualifier, period)]
+POSITIVES = [
+    # money: symbols, codes, words, scales
+    ("Last year, our two-way trade registered a record high of US$41 billion.",
+     [("US$41 billion", 41e9, "USD", "exact", "2023")]),
+    ("The bank approved a loan of $500 million for the highway.", [("$500 million", 5e8, "USD", "exact", None)]),
+    ("The two sides signed deals worth USD 3.2 billion at the forum.", [("USD 3.2 billion", 3.2e9, "USD", "exact", None)]),
+    ("China will provide RMB 600 million in grants to the member states.",
+     [("RMB 600 million", 6e8, "CNY", "exact", None)]),
+    ("The fund holds 40 billion yuan of capital.", [("40 billion yuan", 4e10, "CNY", "exact", None)]),
+    ("Kazakhstan allocated 120 billion tenge to the programme in 2023.",
+     [("120 billion tenge", 1.2e11, "KZT", "exact", "2023")]),
+    ("Bilateral settlements in rubles exceeded 3 trillion rubles.", [("3 trillion rubles", 3e12, "RUB", "exact", None)]),
+    ("The European Union pledged €2.5 billion for the corridor.", [("€2.5 billion", 2.5e9, "EUR", "exact", None)]),
+    ("London announced a £300 million package for the region.", [("£300 million", 3e8, "GBP", "exact", None)]),
+    ("India approved 5,000 crore rupees for the port.", [("5,000 crore rupees", 5e10, "INR", "exact", None)]),
+    ("Investment totalled $3.5bn over the period.", [("$3.5bn", 3.5e9, "USD", "exact", None)]),
+    ("Aid of $45m was approved.", [("$45m", 45e6, "USD", "exact", None)]),
+    ("The Saudi side announced its $600-billion commitment to invest.", [("$600-billion", 6e11, "USD", "exact", None)]),
+    ("Exports reached 12 billion dollars.", [("12 billion dollars", 1.2e10, "USD", "exact", None)]),
+    # qualifiers
+    ("In recent weeks, more than $30 billion in projects have been scrapped.",
+     [("more than $30 billion", 3e10, "USD", "over", "2024")]),
+    ("The agreement is worth nearly $142 billion.", [("nearly $142 billion", 1.42e11, "USD", "about", None)]),
+    ("About 30 percent of the maritime commerce in the world passes through the strait.",
+     [("About 30 percent", 30.0, "percent", "about", None)]),
+    ("The terminal can handle up to 500,000 containers a year.",
+     [("up to 500,000", 5e5, "container", "up_to", None)]),
+    ("At least 12 people were injured in the blast.", [("At least 12", 12.0, "people", "at_least", None)]),
+    ("Fewer than 40 projects remain on hold.", [("Fewer than 40", 40.0, "project", "under", None)]),
+    ("Around 2,500 students study at the campus.", [("Around 2,500", 2500.0, "student", "about", None)]),
+    ("Xi Jinping attended over 20 bilateral and multilateral events.", [("over 20", 20.0, "event", "over", None)]),
+    # counts: digits and words, the counted noun singular
+    ("Last year, a total of 600,000 cross-border trips were recorded.",
+     [("600,000", 6e5, "trip", "exact", "2023")]),
+    ("Subnational cooperation is booming, with the number of sister cities increasing to 26 pairs.",
+     [("26", 26.0, "pair", "exact", None)]),
+    ("The two countries signed over ten cooperation documents.", [("over ten", 10.0, "document", "over", None)]),
+    ("The delegations exchanged 24 MOUs on trade and transport.", [("24", 24.0, "mou", "exact", None)]),
+    ("The leaders have met 11 times since 2013.", [("11", 11.0, "time", "exact", None)]),
+    ("Thirty-two Kazakh students received scholarships.", [("Thirty-two", 32.0, "student", "exact", None)]),
+    ("The package draws on equipment from over a dozen U.S. defense firms.",
+     [("over a dozen", 12.0, "firm", "over", None)]),
+    ("The railway links two continents and three oceans.",
+     [("two", 2.0, "continent", "exact", None), ("three", 3.0, "ocean", "exact", None)]),
+    ("Analysts said 23 of the 68 countries are at risk.",
+     [("23", 23.0, "country", "exact", None), ("68", 68.0, "country", "exact", None)]),
+    ("The zone will occupy more than 48 square kilometers when finished.",
+     [("more than 48", 48.0, "square kilometer", "over", None)]),
+    ("The commission set up three working groups.", [("three", 3.0, "working group", "exact", None)]),
+    ("The project will take 10 years to complete.", [("10", 10.0, "year", "exact", None)]),
+    ("Within a short time of over 60 hours, the President attended the events.",
+     [("over 60", 60.0, "hour", "over", None)]),
+    ("Workers began the 1,000-unit housing project.", [("1,000", 1000.0, "unit", "exact", None)]),
+    ("The project created 1.2 million jobs.", [("1.2 million", 1.2e6, "job", "exact", None)]),
+    # vague magnitudes
+    ("President Biden condemned the deployment of thousands of DPRK troops.",
+     [("thousands", 1000.0, "troop", "over", None)]),
+    ("Hundreds of students study in the program.", [("Hundreds", 100.0, "student", "over", None)]),
+    # percentages and ranges
+    ("Growth slowed to 3.5% in the first quarter of this year.", [("3.5%", 3.5, "percent", "exact", "2024-Q1")]),
+    ("By the end of 2016, the country's debt had reached more than 86 percent of its GDP.",
+     [("more than 86 percent", 86.0, "percent", "over", "2016")]),
+    ("The central bank cut the rate by 0.25 percentage points.",
+     [("0.25 percentage points", 0.25, "percent", "exact", None)]),
+    ("Tariffs will fall by 3 to 5 percent.", [("3 to 5 percent", 3.0, "percent", "exact", None)]),
+    ("The plan needs between 10 and 12 billion euros.", [("10 and 12 billion euros", 1e10, "EUR", "exact", None)]),
+    # periods
+    ("In 2024, goods trade totaled $25.9 billion, with exports at $13.2 billion.",
+     [("$25.9 billion", 2.59e10, "USD", "exact", "2024"), ("$13.2 billion", 1.32e10, "USD", "exact", "2024")]),
+    ("Saudi direct investment in the United States totaled $9.5 billion in 2023.",
+     [("$9.5 billion", 9.5e9, "USD", "exact", "2023")]),
+    ("In late August, the government canceled more than $20 billion in projects.",
+     [("more than $20 billion", 2e10, "USD", "over", "2024-08")]),
+    ("The cabinet made a decision late last year to cancel a $14 billion dam project.",
+     [("$14 billion", 1.4e10, "USD", "exact", None)]),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", POSITIVES, ids=[s[:40] for s, _ in POSITIVES])
+def test_claims(nc_nlp, sentence, expected):
+    assert claims(nc_nlp, sentence) == expected
+
+
+def test_value_max_and_subject(nc_nlp):
+    (claim,) = run(nc_nlp, "Tariffs will fall by 3 to 5 percent.")._.numeric_claims
+    assert (claim.value, claim.value_max) == (3.0, 5.0)
+    (trips,) = run(nc_nlp, "Last year, a total of 600,000 cross-border trips were recorded.")._.numeric_claims
+    assert trips.subject == "cross-border trips"
+    (trade,) = run(nc_nlp, "Last year, our two-way trade registered a record high of US$41 billion.")._.numeric_claims
+    assert trade.subject == "two-way trade"
+
+
+def test_record_provenance(nc_nlp):
+    text = "Intro line.\nThe fund holds 40 billion yuan of capital."
+    (claim,) = run(nc_nlp, text)._.numeric_claims
+    assert text[claim.start:claim.end] == claim.text == "40 billion yuan"
+    assert claim.sentence == "The fund holds 40 billion yuan of capital."
+    assert claim.rule == "numeric_claims.currency.cny.v1"
+
+
+NEAR_MISSES = [
+    "Our two countries have always supported each other.",
+    "The two heads of state held talks in Astana.",
+    "Their two nations share a long border.",
+    "Over the past four years, the two sides held many meetings.",
+    "Thirty-two years ago, China recognized Kazakhstan's independence.",
+    "It was in Kazakhstan eleven years ago that I first proposed the initiative.",
+    "Over 2,000 years ago, a royal emissary led a mission to the Western Regions.",
+    "From June 7 to 10, 2017, President Xi paid a state visit.",
+    "He will attend the 24th Meeting of the Council of Heads of State.",
+    "This will be my fifth visit to your country.",
+    "First, we need to consolidate mutual trust.",
+    "Xi attended the opening ceremony of Astana Expo 2017.",
+    "The two sides proposed a five-year implementation outline.",
+    "Both sides will jointly combat the three evil forces.",
+    "The two documents were signed by the ministers.",
+    "Iraq could become energy self-sufficient in ten years.",
+    "Nearly ten years after the liberation of Mosul, the city is rebuilt.",
+    "From day one, the administration put America first.",
+    "Hambantota is one example of the trend.",
+    "The three Joint Communiques remain the foundation.",
+    "The Six-Party Talks were held for multiple times.",
+    "Implementing the 2030 Agenda for Sustainable Development is a priority.",
+    "Britain will allow Huawei to build parts of its 5G network.",
+    "(1) Air Force and Space Capabilities;",
+    "The airline ordered Boeing 737 aircraft.",
+    "The last four months have seen strong growth.",
+    "China and Kazakhstan will cooperate in the years to come.",
+]
+
+
+@pytest.mark.parametrize("sentence", NEAR_MISSES, ids=[s[:40] for s in NEAR_MISSES])
+def test_near_misses(nc_nlp, sentence):
+    assert claims(nc_nlp, sentence) == []
+
+
+def test_no_period_without_publication_date(nc_nlp):
+    assert claims(nc_nlp, "Last year, a total of 600,000 cross-border trips were recorded.", None) == [
+        ("600,000", 6e5, "trip", "exact", None)
+    ]
+
+
+def test_repeated_figures_are_separate_claims(nc_nlp):
+    text = "The $600 billion package is historic. The $600 billion in investment builds on it."
+    assert [c.value for c in run(nc_nlp, text)._.numeric_claims] == [6e11, 6e11]
+
+
+def test_vague_money_takes_the_document_currency(nc_nlp):
+    text = "The deal is worth $5 billion. The president secured billions in commercial deals."
+    units = [(c.text, c.unit) for c in run(nc_nlp, text)._.numeric_claims]
+    assert units == [("$5 billion", "USD"), ("billions", "USD")]
+
+
+def test_elliptical_count_takes_previous_unit(nc_nlp):
+    text = "He said 23 of the 68 countries are at risk. Another eight, including Djibouti, are vulnerable."
+    assert [(c.text, c.unit) for c in run(nc_nlp, text)._.numeric_claims][-1] == ("eight", "country")
+
+
+def test_blank_model_does_not_crash(blank_nlp):
+    doc = run(blank_nlp, "Last year, a total of 600,000 cross-border trips were recorded. Our two countries agree.")
+    assert [(c.text, c.value, c.unit, c.period) for c in doc._.numeric_claims] == [("600,000", 6e5, "trip", "2023")]
+
+
+# ---------------------------------------------------------------- rule files
+def test_rule_sweep(nc_nlp):
+    """Every rule loads, has a unique id, and fires on each of its own examples."""
+    rules = load_numeric_rules()
+    ids = [r.id for r in iter_rules(rules)]
+    assert len(ids) == len(set(ids))
+    extractor = NumericClaimExtractor()
+    for rule in iter_rules(rules):
+        assert rule.examples, f"{rule.id} has no examples"
+        for example in rule.examples:
+            doc = run(nc_nlp, example)
+            traces = extractor.analyse(doc)
+            fired = {rid for fig, _ in traces for rid in (*fig.fired, fig.veto) if rid}
+            assert rule.id in fired, f"{rule.id} does not fire on {example!r}"
+
+
+def write_rules(folder: Path, data: dict) -> str:
+    folder.mkdir(exist_ok=True)
+    base = {"description": "user rules"}
+    (folder / "numeric_claims.yaml").write_text(yaml.safe_dump({**base, **data}), encoding="utf-8")
+    return str(folder)
+
+
+def test_user_currency_changes_output(nc_nlp, tmp_path):
+    sentence = "The emirate invested 30 billion dirhams in the port."
+    assert claims(nc_nlp, sentence)[0][2] == "dirham"  # a counted noun until the currency is known
+    user = write_rules(tmp_path / "rules", {"currencies": [
+        {"id": "user.currency.aed.v1", "code": "AED", "after": ["dirhams"], "examples": [sentence]}]})
+    doc = run(nc_nlp, sentence, rules_dirs=[user])
+    assert [(c.value, c.unit, c.rule) for c in doc._.numeric_claims] == [(3e10, "AED", "user.currency.aed.v1")]
+
+
+def test_user_exclusion_changes_output(nc_nlp, tmp_path):
+    sentence = "The Group of 77 held its annual meeting."
+    assert claims(nc_nlp, sentence) != []
+    user = write_rules(tmp_path / "rules", {"exclusions": [
+        {"id": "user.exclude.g77.v1", "pattern": "\\bGroup\\s+of\\s+{NUM}\\b"}]})
+    assert run(nc_nlp, sentence, rules_dirs=[user])._.numeric_claims == []
+
+
+def test_user_qualifier_changes_output(nc_nlp, tmp_path):
+    sentence = "Trade rose to upward of 40 percent of GDP."
+    user = write_rules(tmp_path / "rules", {"qualifiers": [
+        {"id": "user.qualifier.upward.v1", "qualifier": "over", "words": ["upward of"]}]})
+    assert [c.qualifier for c in run(nc_nlp, sentence, rules_dirs=[user])._.numeric_claims] == ["over"]
+    assert claims(nc_nlp, sentence)[0][3] == "exact"
+
+
+@pytest.mark.parametrize(
+    "entry,where",
+    [
+        ({"id": "bad.currency.v1", "code": "dollars"}, "currencies[0] (id=bad.currency.v1)"),
+        ({"id": "bad.currency.v1", "code": "USD", "symbol": "$"}, "currencies[0] (id=bad.currency.v1)"),
+    ],
+)
+def test_invalid_rule_file_fails_fast(tmp_path, entry, where):
+    user = write_rules(tmp_path / "rules", {"currencies": [entry]})
+    with pytest.raises(RuleFileError) as info:
+        NumericClaimExtractor([user])
+    assert where in str(info.value) and "numeric_claims.yaml" in str(info.value)
+
+
+def test_exclusion_needs_check_or_pattern(tmp_path):
+    user = write_rules(tmp_path / "rules", {"exclusions": [
+        {"id": "bad.exclusion.v1"}]})
+    with pytest.raises(RuleFileError, match="bad.exclusion.v1"):
+        NumericClaimExtractor([user])
+
+
+def test_bad_pattern_fails_fast(tmp_path):
+    user = write_rules(tmp_path / "rules", {"exclusions": [
+        {"id": "bad.pattern.v1", "pattern": "(unclosed"}]})
+    with pytest.raises(RuleFileError, match="bad.pattern.v1"):
+        NumericClaimExtractor([user])
