@@ -133,3 +133,6 @@ app.command("eval")(eval_command)
 from pipeline.tools.rules_cmd import rules_app  # noqa: E402
 
 app.add_typer(rules_app, name="rules")
+from pipeline.tools.explain import explain_command  # noqa: E402
+
+app.command("explain")(explain_command)
