@@ -91,6 +91,7 @@ class ActorFile(RuleFile):
     organisations: list[Organisation] = Field(default_factory=list)
     agency_nouns: list[str] = Field(default_factory=list, description="Head nouns acting for their country.")
     own_agency_nouns: list[str] = Field(default_factory=list, description="Agencies of the speaker's country.")
+    non_actor_heads: list[str] = Field(default_factory=list, description="Proper-noun heads that are no actor.")
     publishers: list[Publisher] = Field(default_factory=list)
     turns: list[Turn] = Field(default_factory=list)
     spokesperson_patterns: list[RegexRule] = Field(default_factory=list)
@@ -110,6 +111,7 @@ class ActorRules:
             (re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])"), name) for f, name in forms
         ]
         self.org_names = {o.name for o in data.organisations}
+        self.non_actor_heads = {n.casefold() for n in data.non_actor_heads}
         self.agency_nouns = {n.casefold() for n in data.agency_nouns}
         self.own_agency_nouns = {n.casefold() for n in data.own_agency_nouns}
         self.turns = [(re.compile(t.pattern, re.MULTILINE), t) for t in data.turns]
@@ -120,9 +122,13 @@ class ActorRules:
     def load(cls, rules_dirs: Iterable[str | Path] = ()) -> "ActorRules":
         return _load_cached(tuple(str(d) for d in rules_dirs))
 
-    def organisation_in(self, text: str) -> str | None:
-        """Canonical name of the first organisation form found in `text`."""
-        hits = [(m.start(), name) for pattern, name in self.org_forms for m in [pattern.search(text)] if m]
+    def organisation_in(self, text: str, covering: int | None = None) -> str | None:
+        """Canonical name of the first organisation form found in `text` (one that covers the
+        character `covering`, when given: "the SCO Summit" names no organisation as a whole)."""
+        hits = [
+            (m.start(), name) for pattern, name in self.org_forms for m in pattern.finditer(text)
+            if covering is None or m.start() <= covering < m.end()
+        ]
         return min(hits)[1] if hits else None
 
 
@@ -334,7 +340,7 @@ class ActorResolver:
         norm = _norm_phrase(phrase.text)
         if norm in self.rules.collectives or re.sub(r"^(?:the|all) ", "", norm) in self.rules.collectives:
             return True
-        return head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+        return head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") and head.lower_ not in self.rules.non_actor_heads
 
     def _phrase(self, head: Token, stop_at_conj: bool = False) -> Span:
         """Noun phrase of a head token: left modifiers, 'of'/'from' complements and (unless
@@ -378,10 +384,10 @@ class ActorResolver:
         if kind == "organisation":
             org = self._organisation_context(head)
             return [org] if org else []
-        persons = self._persons_in(phrase, head)
+        persons = self._persons_in(phrase, head) or self._person_by_title(phrase)
         if persons:
             return persons
-        org = self.rules.organisation_in(text)
+        org = self.rules.organisation_in(text, head.idx - phrase.start_char)
         if org:
             return [org]
         code = countries().to_iso3(text)
@@ -391,12 +397,12 @@ class ActorResolver:
         if head.lower_ in self.rules.agency_nouns or head.lemma_.casefold() in self.rules.agency_nouns:
             if modifier_countries:
                 return modifier_countries
-            if head.lower_ in self.rules.own_agency_nouns:
-                country = self.country_of(self._turn_speaker(head.idx))
+            if head.lower_ in self.rules.own_agency_nouns and self.speaker_map:
+                country = self.country_of(self._turn_speaker(head.idx)) or self.publisher_country
                 return [country] if country else []
             return []
-        if head.ent_type_ == "ORG" and head.pos_ == "PROPN":
-            return [self._org_entity(phrase)]
+        if head.pos_ == "PROPN" and head.ent_type_ in ("ORG", "") and head.lower_ not in self.rules.non_actor_heads:
+            return [self._org_name(phrase, head)]
         if head.ent_type_ in ("GPE", "NORP"):
             code = countries().to_iso3(head.text)
             return [code] if code else []
@@ -429,10 +435,37 @@ class ActorResolver:
                 names.append(self._alias[key])
         return list(dict.fromkeys(names))
 
-    def _org_entity(self, phrase: Span) -> str:
-        ents = [e for e in phrase.ents if e.label_ == "ORG"]
-        text = ents[0].text if ents else phrase.text
-        return re.sub(r"^(?:the|The)\s+", "", text).strip()
+    def _org_name(self, phrase: Span, head: Token) -> str:
+        """Name of an organisation subject: its entity, without country adjectives ("Saudi Arabian
+        DataVolt" -> "DataVolt"), expanded to an earlier longer form ("the Advisory Council" ->
+        "Advisory Council of the Belt and Road Forum ...")."""
+        ents = [e for e in phrase.ents if e.label_ == "ORG" and e.start <= head.i < e.end]
+        if ents:
+            tokens = list(ents[0])
+        else:
+            tokens = [t for t in phrase[: head.i - phrase.start + 1] if t.dep_ in ("compound", "nmod", "amod") or t == head]
+        for n in range(min(3, len(tokens) - 1), 0, -1):
+            if countries().to_iso3(" ".join(t.text for t in tokens[:n])):
+                tokens = tokens[n:]
+                break
+        name = re.sub(r"^(?:the|The)\s+", "", "".join(t.text_with_ws for t in tokens)).strip()
+        for ent in self.doc.ents:
+            full = re.sub(r"^(?:the|The)\s+", "", ent.text)
+            if ent.label_ == "ORG" and ent.end <= phrase.start and full.startswith(name + " ") :
+                return full
+        return name
+
+    def _person_by_title(self, phrase: Span) -> list[str]:
+        """"the President" -> the one person the document gives that title (main leaders first)."""
+        words = [t.text for t in phrase if t.dep_ != "det" and not t.is_punct]
+        if not words or not self.people or any(w.casefold() not in _TITLE_WORDS for w in words):
+            return []
+        title = " ".join(words).casefold()
+        holders = [p.name for p in self.people if any(t.casefold() == title for t in p.titles)]
+        leading = [h for h in holders if h in self.main_leaders]
+        if len(set(leading)) == 1:
+            return leading[:1]
+        return holders[:1] if len(set(holders)) == 1 else []
 
     # ----------------------------------------------------------------- pronouns
 
@@ -526,11 +559,11 @@ class ActorResolver:
 
     def _antecedent(self, token: Token, plural: bool) -> list[str]:
         """'they'/'it': the actors of the nearest earlier subject in this or the previous sentence."""
-        for cand in self._earlier_subjects(token):
-            actors = self.resolve(cand)
-            if actors and (plural or len(actors) == 1):
-                return actors
-        return []
+        earlier = self._earlier_subjects(token)
+        if not earlier:
+            return []
+        actors = self.resolve(earlier[0])
+        return actors if plural or len(actors) == 1 else []
 
     def _earlier_subjects(self, token: Token) -> list[Token]:
         """Subjects before `token` in its sentence and the previous one, nearest first."""

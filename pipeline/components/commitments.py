@@ -53,6 +53,11 @@ class Trigger(Rule):
     reported_only: bool = Field(False, description="Counts only inside reported speech.")
     possessor_actor: bool = Field(False, description="A non-actor subject may give its possessor as actor.")
     self_clause_only: bool = Field(False, description="A that-clause must have the trigger's own subject.")
+    verb_complement: bool = Field(
+        False, description="The complement must be a verb or an intention noun ('called for X to act', 'announced plans').")
+    finite_only: bool = Field(False, description="Not as an infinitive or perfect ('have supported' is history).")
+    past_needs_infinitive: bool = Field(
+        False, description="In the past tense, only with an infinitive ('welcomed efforts to maintain').")
     priority: int = Field(0, description="Tie-break between triggers on the same verb (higher wins).")
     plover_event: str = Field("AGREE", description="PLOVER event category of the commitments.")
     plover_mode: str | None = Field(None, description="PLOVER mode ('future'); 'negated' overrides it.")
@@ -68,6 +73,8 @@ class CommitmentFile(RuleFile):
     actor_bearing_nouns: list[str] = Field(default_factory=list)
     prediction_verbs: list[str] = Field(default_factory=list)
     irregular_forms: dict[str, list[str]] = Field(default_factory=dict, description="Base form -> irregular forms.")
+    history_years: int = Field(1, description="A trigger dated more than this many years before publication is history.")
+    belief_modals: list[str] = Field(default_factory=list, description="Modals that make a that-clause a belief.")
 
 
 @dataclass
@@ -139,6 +146,7 @@ class CommitmentExtractor:
         self.governors = {w.casefold() for w in self.data.noun_governors}
         self.bearing = {w.casefold() for w in self.data.actor_bearing_nouns}
         self.predictions = {w.casefold() for w in self.data.prediction_verbs}
+        self.belief_modals = {w.casefold() for w in self.data.belief_modals}
 
     def __call__(self, doc: Doc) -> Doc:
         resolver = ActorResolver(doc, self.actor_rules)
@@ -184,17 +192,28 @@ class CommitmentExtractor:
         tops = [t for t in match if t.head.i not in inside or t.head == t]
         anchor = tops[0]
         if rule.modal:
-            if anchor.dep_ not in ("aux", "auxpass") or anchor.head.pos_ not in ("VERB", "AUX"):
+            anchor = self._modal_head(anchor)
+            if anchor is None:
                 return None
-            anchor = anchor.head
         if anchor.pos_ not in ("VERB", "AUX", "NOUN", "ADJ", "PROPN"):
             return None
         if self._conditional(anchor) or (rule.reported_only and not self._reported(anchor)):
             return None
         if match[0].lower_ in ("will", "shall", "should") and self._inverted(match[0]):
             return None
+        if self._addressee_report(anchor) or self._history(anchor, resolver.doc):
+            return None
+        if rule.finite_only and self._nonfinite(anchor):
+            return None
+        if self._negated_past(rule, anchor):
+            return None
         action = anchor if rule.modal else self._complement(match, anchor)
         if rule.complement and action is None:
+            return None
+        if rule.verb_complement and (action is None or (
+                action.pos_ not in ("VERB", "AUX") and action.lemma_.casefold() not in self.bearing)):
+            return None
+        if rule.past_needs_infinitive and anchor.tag_ in ("VBD", "VBN") and not self._infinitive_object(anchor):
             return None
         if rule.modal and not self._acts(anchor):
             return None
@@ -202,6 +221,58 @@ class CommitmentExtractor:
         if actor is None:
             return None
         return Candidate(rule, match, anchor, action or anchor, actor, self._depth(anchor))
+
+    @staticmethod
+    def _modal_head(modal: Token) -> Token | None:
+        """The verb a modal belongs to, also in 'can and will accomplish'."""
+        if modal.dep_ == "conj" and modal.head.dep_ in ("aux", "auxpass"):
+            modal = modal.head
+        if modal.dep_ not in ("aux", "auxpass") or modal.head.pos_ not in ("VERB", "AUX"):
+            return None
+        return modal.head
+
+    @staticmethod
+    def _nonfinite(verb: Token) -> bool:
+        """'to support' (governed by another verb) or 'have supported' (a record of the past)."""
+        return any(c.dep_ == "aux" and (c.lower_ == "to" or c.lemma_ == "have") for c in verb.children)
+
+    @staticmethod
+    def _negated_past(rule: Trigger, anchor: Token) -> bool:
+        """'has not agreed to', 'did not decide': nothing was committed (unlike 'will not')."""
+        if rule.modal or not any(c.dep_ == "neg" for c in anchor.children):
+            return False
+        auxes = {c.lemma_ for c in anchor.children if c.dep_ == "aux"}
+        return anchor.tag_ in ("VBD", "VBN") or bool(auxes & {"have", "do"}) and not auxes & {"will", "shall"}
+
+    @staticmethod
+    def _infinitive_object(verb: Token) -> bool:
+        """'welcomed efforts to maintain ...': the object carries a to-infinitive."""
+        for obj in (c for c in verb.children if c.dep_ == "dobj"):
+            if any(g.dep_ in ("acl", "relcl") and any(a.lower_ == "to" for a in g.children) for g in obj.children):
+                return True
+        return any(c.dep_ == "xcomp" for c in verb.children)
+
+    @staticmethod
+    def _addressee_report(token: Token) -> bool:
+        """'You said we should ...': the addressee's words, not the speaker's commitment."""
+        for tok in (token, *token.ancestors):
+            if tok.dep_ == "ccomp":
+                return any(c.dep_ == "nsubj" and c.lower_ == "you" for c in tok.head.children)
+        return False
+
+    def _history(self, anchor: Token, doc: Doc) -> bool:
+        """A trigger whose own clause is dated years before publication ('proposed in 2013')."""
+        published = getattr(doc._, "published", None)
+        if not isinstance(published, dt.date):
+            return False
+        clause = [c for c in anchor.children if c.dep_ in ("prep", "npadvmod", "advmod", "advcl")]
+        for child in clause:
+            span = doc[child.left_edge.i: child.right_edge.i + 1]
+            for mention in find_dates(span.text, published, tense="past"):
+                end = mention.date.end
+                if end and (published - end).days > 366 * self.data.history_years:
+                    return True
+        return False
 
     def _acts(self, verb: Token) -> bool:
         """A modal's verb describes an action: not a passive, a copula or a predicted state."""
@@ -291,12 +362,19 @@ class CommitmentExtractor:
                     return actors if actors and set(actors) <= set(own or actors) else None
                 if actors is not None:
                     return actors
+                if action.dep_ == "ccomp" or self._belief(action):
+                    return None
+        if anchor.pos_ == "NOUN":
+            governor = self._governor(anchor)
+            if governor is None:
+                return None
+            owner = self._owner(anchor, action, resolver)
+            if owner:
+                return owner
+            return self._subject_actor(governor, resolver) if governor.pos_ in ("VERB", "AUX") else None
         owner = self._owner(anchor, action, resolver)
         if owner:
             return owner
-        if anchor.pos_ == "NOUN":
-            governor = self._governor(anchor)
-            return None if governor is None else self._subject_actor(governor, resolver)
         actors = self._subject_actor(anchor, resolver, passive_ok=anchor in match)
         if actors is None and rule.possessor_actor:
             for subj in (c for c in anchor.children if c.dep_ in _SUBJ):
@@ -304,6 +382,10 @@ class CommitmentExtractor:
                     if tok.dep_ == "poss":
                         return self._as_actor(tok, resolver)
         return actors
+
+    def _belief(self, verb: Token) -> bool:
+        """'agrees that the deals could generate growth': a judgement, not an undertaking."""
+        return any(c.dep_ == "aux" and c.lower_ in self.belief_modals for c in verb.children)
 
     @staticmethod
     def _as_actor(token: Token, resolver: ActorResolver) -> list[str] | None:
@@ -330,13 +412,18 @@ class CommitmentExtractor:
         return []
 
     def _governor(self, noun: Token) -> Token | None:
-        """The verb a noun trigger is the object of ("affirmed the need to"), if it is a governor verb."""
+        """The verb (or noun: 'a demonstration of our commitment') a noun trigger depends on,
+        if it is one of `noun_governors`; 'concern over the PRC's support' is no commitment."""
         tok = noun
-        while tok.dep_ in ("pobj", "prep", "dobj", "attr", "conj", "appos") and tok.head is not tok:
+        while tok.dep_ in ("pobj", "prep", "dobj", "attr", "conj", "appos", "nsubj") and tok.head is not tok:
             tok = tok.head
-            if tok.pos_ in ("VERB", "AUX"):
+            if tok.pos_ in ("VERB", "AUX") or tok.lemma_.casefold() in self.governors:
                 break
-        if tok.pos_ in ("VERB", "AUX") and (tok.lemma_.casefold() in self.governors or tok.dep_ == "advcl"):
+            if tok.pos_ in ("NOUN", "PROPN"):
+                return None
+        if tok is noun:
+            return None
+        if tok.lemma_.casefold() in self.governors or (tok.pos_ == "VERB" and tok.dep_ in ("advcl", "csubj")):
             return tok
         return None
 
@@ -353,6 +440,9 @@ class CommitmentExtractor:
                 return self._as_actor(subjects[0], resolver)
             if any(c.dep_ in _PASSIVE_SUBJ for c in tok.children):
                 return None
+            if tok.dep_ == "conj" and tok.head.dep_ == "relcl" and tok.head.head.head is not tok.head.head:
+                tok = tok.head.head.head
+                continue
             if tok.dep_ in ("xcomp", "conj", "advcl", "acomp", "ccomp") and tok.head is not tok:
                 tok = tok.head
                 continue
@@ -366,8 +456,8 @@ class CommitmentExtractor:
         words = [t for t in sent if not t.is_punct and not t.is_space]
         if len(words) < 3 or words[0].lower_ not in self.list_markers:
             return False
-        gap = sent.start - previous.end
-        return gap <= 12 and words[1].tag_ == "VB"
+        between = sent.doc.text[previous[-1].idx: sent.start_char]
+        return "\n" not in between and words[1].tag_ == "VB"
 
     def _list_candidate(self, sent: Span, previous: Candidate) -> Candidate | None:
         verb = next(t for t in sent if not t.is_punct and not t.is_space and t.lower_ not in self.list_markers)
