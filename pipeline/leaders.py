@@ -26,7 +26,7 @@ _DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 ROLE_RANK: dict[str, int] = {
     "head_of_state": 6, "head_of_government": 5, "minister": 4, "diplomat": 3, "official": 2, "other": 1,
 }
-_INITIAL = re.compile(r"^(?:[a-z]\.)+$|^(?:jr|sr|ii|iii|iv)\.?$")
+_INITIAL = re.compile(r"^(?:[a-z]\.)+$|^(?:jr|sr)\.?$")
 
 
 class Term(BaseModel):

@@ -80,8 +80,8 @@ class VetoRule(Rule):
 
 
 class PeopleFile(RuleFile):
-    titles: list[TitleRule] = Field(description="Title phrases and their roles.")
-    forms: list[FormRule] = Field(description="Mention shapes turned on, each with the id its records carry.")
+    titles: list[TitleRule] = Field(default_factory=list, description="Title phrases and their roles.")
+    forms: list[FormRule] = Field(default_factory=list, description="Mention shapes turned on, with the ids records carry.")
     modifiers: Modifiers = Field(default_factory=Modifiers, description="Words around titles.")
     vetoes: list[VetoRule] = Field(default_factory=list, description="What is never a person.")
 
@@ -92,6 +92,7 @@ class Title:
     role: Role | None
     country: str | None
     former: bool
+    rule: str
 
 
 @dataclass
@@ -104,6 +105,17 @@ class Mention:
     titles: list[Title] = field(default_factory=list)
     leader: Leader | None = None
     title_alias: str | None = None
+    rules: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.rules.add(self.rule)
+
+    def absorb(self, other: Mention) -> None:
+        """Take over what another mention of the same name knows."""
+        self.titles += other.titles
+        self.leader = self.leader or other.leader
+        self.title_alias = self.title_alias or other.title_alias
+        self.rules |= other.rules
 
     def text(self, doc: Doc) -> str:
         return doc[self.start:self.end].text
@@ -274,7 +286,7 @@ class PeopleExtractor:
         role = rule.role
         if has_of and after_country is None and role in {"head_of_state", "head_of_government"}:
             role = "official"  # "President of the World Bank"
-        return Title(text, role, after_country or country or rule.country, former), end
+        return Title(text, role, after_country or country or rule.country, former, rule.id), end
 
     def _title_name_mentions(self, doc: Doc, titles: list[tuple[Span, TitleRule]]) -> list[Mention]:
         """[country] TITLE [TITLE ...] [of COUNTRY] [,] NAME [of COUNTRY]."""
@@ -469,8 +481,9 @@ class PeopleExtractor:
                       else term.role if term else "other")
         country = next((t.country for t in current if t.country), None) or \
             next((t.country for t in titles if t.country), None) or (leader.country if leader else None)
-        rule = next((m.rule for form in ("title_name", "name_title") for m in cluster
-                     if m.rule == self.forms.get(form)), None) or (leader.id if leader else cluster[0].rule)
+        rules = {r for m in cluster for r in m.rules}
+        rule = next((self.forms[f] for f in ("title_name", "name_title") if self.forms.get(f) in rules), None) \
+            or (leader.id if leader else cluster[0].rule)
         first = cluster[0]
         span = doc[first.start:first.end]
         title_texts = list(dict.fromkeys(t.text for t in titles))
@@ -488,13 +501,11 @@ class PeopleExtractor:
             clash = next((k for k in kept if k.start < m.end and m.start < k.end), None)
             if clash is None:
                 kept.append(m)
-            elif (clash.start, clash.end) == (m.start, m.end) or (clash.end - clash.start) >= (m.end - m.start):
-                clash.titles += m.titles
-                clash.leader = clash.leader or m.leader
-            else:  # the model or gazetteer saw a longer name ("Donald J. Trump", not "Donald J.")
+            elif (clash.end - clash.start) >= (m.end - m.start):
+                clash.absorb(m)
+            else:  # the model saw a longer name ("Donald J. Trump", not "Donald J.")
                 clash.start, clash.end = m.start, m.end
-                clash.titles += m.titles
-                clash.leader = clash.leader or m.leader
+                clash.absorb(m)
         return kept
 
     def mentions(self, doc: Doc) -> list[Mention]:
