@@ -10,6 +10,7 @@ from pipeline.components import people  # noqa: F401  (registration)
 from pipeline.components import agreements  # noqa: F401  (registration)
 from pipeline.components import commitments  # noqa: F401  (registration)
 from pipeline.components import numeric_claims  # noqa: F401  (registration)
+from pipeline.components import events  # noqa: F401  (registration)
 from pipeline.extensions import register_extensions
 
 register_extensions()

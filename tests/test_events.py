@@ -1,0 +1,281 @@
+"""diplo_events: trigger families, arguments, dates, status, PLOVER, one record per event."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from pipeline.components.events import EventExtractor, load_event_rules
+from pipeline.rules.loader import RuleFileError, iter_rules
+
+PUBLISHED = dt.date(2024, 7, 10)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def extractor(nlp: Language) -> EventExtractor:
+    return EventExtractor(nlp, "test_events")
+
+
+def run(nlp: Language, extractor: EventExtractor, text: str, published: dt.date | None = PUBLISHED):
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    doc = nlp(doc)
+    return extractor(doc)._.events
+
+
+# ------------------------------------------------------------------ trigger families
+
+FAMILIES = [
+    # visits
+    ("President Xi Jinping paid a state visit to Kazakhstan from June 7 to 10, 2017.", "visit", "past", "2017-06-07"),
+    ("Prime Minister Anwar Ibrahim visited Beijing in November 2022.", "visit", "past", "2022-11"),
+    ("Premier Li Qiang arrived in Canberra on Saturday for an official visit.", "visit", "past", "2024-07-06"),
+    ("President Lula will pay a state visit to China next year.", "visit", "planned", "2025"),
+    ("President Biden welcomed Prime Minister Kishida to the White House today.", "visit", "past", "2024-07-10"),
+    # meetings
+    ("Foreign Minister Wang Yi met with Secretary of State Antony Blinken in Vientiane on Friday.", "meeting", "past",
+     "2024-07-05"),
+    ("The two sides held talks in Islamabad last week.", "meeting", "past", "2024-07-01"),
+    ("The two foreign ministers met in Geneva in March 2023.", "meeting", "past", "2023-03"),
+    ("I look forward to meeting with President Tokayev in Astana.", "meeting", "planned", None),
+    # summits
+    ("President Ramaphosa attended the G20 Summit in Rio de Janeiro.", "summit", "past", None),
+    ("Prime Minister Modi chaired the Voice of the Global South Summit in January 2023.", "summit", "past", "2023-01"),
+    ("China will host the next SCO summit in June 2025.", "summit", "planned", "2025-06"),
+    # signings
+    ("The two countries signed over ten cooperation documents on Monday.", "signing", "past", "2024-07-08"),
+    ("Vietnam and Japan inked a memorandum on energy transition in May 2024.", "signing", "past", "2024-05"),
+    ("A China-Kazakhstan agreement on cultural centers has been signed.", "signing", "past", None),
+    # ceremonies
+    ("The two heads of state attended the opening ceremony of the railway in 2019.", "ceremony", "past", "2019"),
+    ("The two leaders witnessed the signing of cooperation documents.", "ceremony", "past", None),
+    ("President Guelleh spoke at the inauguration ceremony of the free trade zone last week.", "ceremony", "past",
+     "2024-07-01"),
+    # calls
+    ("President Macron and President Xi held a phone call on Tuesday.", "call", "past", "2024-07-09"),
+    ("Chancellor Scholz spoke by phone with President Zelensky on 3 June 2024.", "call", "past", "2024-06-03"),
+    ("This meeting follows their April 2, 2024, telephone call.", "call", "past", "2024-04-02"),
+]
+
+
+@pytest.mark.parametrize(("text", "etype", "status", "date"), FAMILIES)
+def test_trigger_families(nlp, extractor, text, etype, status, date):
+    events = [e for e in run(nlp, extractor, text) if e.type == etype]
+    assert len(events) == 1, run(nlp, extractor, text)
+    event = events[0]
+    assert (event.status, event.date_start) == (status, date)
+    assert event.sentence == text
+    assert text[event.start:event.end] == event.trigger
+
+
+NOT_EVENTS = [
+    "The new railway will meet the needs of exporters.",
+    "President Xi Jinping published a signed article in the newspaper.",
+    "The achievements of bilateral and multilateral meetings produced a strong resonance.",
+    "This year marks the 15th anniversary of the signing of the SCO Charter.",
+    "Our people can visit each other as frequently as relatives do.",
+    "Last year, a total of 600,000 cross-border trips were recorded.",
+    "He called for the member countries to deepen mutual trust.",
+    "He put forward initiatives, including to hold a Defense and Security Forum.",
+    "The Chinese and US teams will continue to meet each other halfway.",
+    "Prime Minister Sudani discussed his affirmative agenda to continue rebuilding Iraq.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_EVENTS)
+def test_near_misses(nlp, extractor, text):
+    assert run(nlp, extractor, text) == []
+
+
+# ------------------------------------------------------------------ arguments
+
+def test_participants_and_location_of_a_visit(nlp, extractor):
+    (event,) = run(nlp, extractor, "President Xi Jinping paid a state visit to Kazakhstan in 2017.")
+    assert event.participants == ["Xi Jinping", "KAZ"]
+    assert event.location == "KAZ"
+    assert event.trigger == "paid a state visit"
+
+
+def test_respectively_gives_one_meeting_per_counterpart(nlp, extractor):
+    text = "President Xi Jinping also met with leaders of Tajikistan, Spain and Turkmenistan respectively."
+    events = run(nlp, extractor, text)
+    assert [e.participants for e in events] == [["Xi Jinping", "TJK"], ["Xi Jinping", "ESP"], ["Xi Jinping", "TKM"]]
+
+
+def test_without_respectively_one_meeting(nlp, extractor):
+    events = run(nlp, extractor, "President Xi Jinping met with leaders of Tajikistan and Spain.")
+    assert len(events) == 1
+
+
+def test_bilateral_summit_is_a_meeting(nlp, extractor):
+    (event,) = run(nlp, extractor, "The world is following the upcoming summit between the DPRK and Russia.")
+    assert (event.type, event.status, event.rule) == ("meeting", "planned", "events.summit.noun.v1")
+    assert set(event.participants) == {"PRK", "RUS"}
+
+
+def test_date_belongs_only_to_the_event_it_qualifies(nlp, extractor):
+    text = ("From May 14 to 16, 2024, President Putin paid a state visit to China, and attended the opening "
+            "ceremony of the Russia-China Expo upon invitation.")
+    events = {e.type: e for e in run(nlp, extractor, text)}
+    assert (events["visit"].date_start, events["visit"].date_end) == ("2024-05-14", "2024-05-16")
+    assert events["ceremony"].date_start is None
+
+
+def test_unresolvable_date_is_null(nlp, extractor):
+    (event,) = run(nlp, extractor, "The two ministers met in Geneva last week.", published=None)
+    assert event.date_start is None
+
+
+# ------------------------------------------------------------------ one record per event
+
+def test_later_references_are_not_new_events(nlp, extractor):
+    text = ("President Ruto paid a state visit to Japan from February 6 to 9, 2024.\n"
+            "This visit is President Ruto's second visit to Japan.\n"
+            "During the visit, he met with Prime Minister Fumio Kishida.\n"
+            "The two leaders met again on the sidelines of the summit.")
+    events = run(nlp, extractor, text)
+    assert [(e.type, e.sentence[:20]) for e in events] == [
+        ("visit", "President Ruto paid "), ("meeting", "During the visit, he")]
+
+
+def test_later_reference_lends_its_date(nlp, extractor):
+    text = ("Readout of President Biden's Meeting with President Lula\n"
+            "President Biden met with President Lula in Washington today.")
+    (event,) = run(nlp, extractor, text)
+    assert (event.sentence, event.date_start) == ("Readout of President Biden's Meeting with President Lula", "2024-07-10")
+
+
+def test_another_summit_stays_apart(nlp, extractor):
+    text = ("President Xi attended the SCO Summit in Astana.\n"
+            "He announced that China will hold the next summit in 2025.\n"
+            "The initiative was proposed at the Dushanbe Summit in 2014.")
+    events = run(nlp, extractor, text)
+    assert [(e.type, e.date_start, e.status) for e in events] == [
+        ("summit", None, "past"), ("summit", "2025", "planned"), ("summit", "2014", "past")]
+
+
+# ------------------------------------------------------------------ status and PLOVER
+
+STATUS = [
+    ("President Xi Jinping visited Kazakhstan in 2013.", "past", "CONSULT", "visit"),
+    ("I will soon pay a state visit to Kazakhstan.", "planned", "AGREE", "future"),
+    ("China participates in the Expo with the largest exhibition area.", "ongoing", "CONSULT", "multilateral"),
+    ("The two presidents signed the joint statement.", "past", "SUPPORT", None),
+    ("The two presidents will sign the joint statement on Friday.", "planned", "AGREE", "future"),
+    ("The two leaders did not meet during the summit.", "past", "CONSULT", "negated"),
+    ("Chancellor Scholz spoke by phone with President Zelensky.", "past", "CONSULT", "phone"),
+]
+
+
+@pytest.mark.parametrize(("text", "status", "plover", "mode"), STATUS)
+def test_status_and_plover(nlp, extractor, text, status, plover, mode):
+    (event,) = run(nlp, extractor, text)
+    assert (event.status, event.plover_event, event.plover_mode) == (status, plover, mode)
+
+
+def test_a_date_after_publication_makes_an_event_planned(nlp, extractor):
+    (event,) = run(nlp, extractor, "The foreign ministers meet in Brussels on September 12, 2024.")
+    assert (event.status, event.date_start) == ("planned", "2024-09-12")
+
+
+# ------------------------------------------------------------------ rules as data
+
+def test_every_rule_loads_with_a_unique_id():
+    data = load_event_rules()
+    ids = [rule.id for rule in iter_rules(data)]
+    assert len(ids) == len(set(ids)) > 20
+
+
+@pytest.mark.parametrize("rule", load_event_rules().triggers, ids=lambda r: r.id)
+def test_every_trigger_fires_on_its_examples(nlp, extractor, rule):
+    assert rule.examples, f"{rule.id} has no examples"
+    for example in rule.examples:
+        fired = {e.rule for e in run(nlp, extractor, example)}
+        assert rule.id in fired, (example, fired)
+
+
+@pytest.mark.parametrize("cue", load_event_rules().status_cues, ids=lambda r: r.id)
+def test_every_status_cue_fires_on_its_examples(nlp, extractor, cue):
+    for example in cue.examples:
+        events = run(nlp, extractor, example)
+        if not cue.emit:
+            assert events == []
+            continue
+        assert events, example
+        if cue.status:
+            assert events[0].status == cue.status
+        if cue.mode in ("negated", "hypothetical"):
+            assert events[0].plover_mode == cue.mode
+
+
+@pytest.mark.parametrize("veto", load_event_rules().vetoes, ids=lambda r: r.id)
+def test_every_veto_fires_on_its_examples(nlp, extractor, veto):
+    for example in veto.examples:
+        assert run(nlp, extractor, example) == []
+
+
+def test_bilateral_summit_rule_fires_on_its_examples(nlp, extractor):
+    rule = load_event_rules().bilateral_summit
+    for example in rule.examples:
+        assert rule.to_type in {e.type for e in run(nlp, extractor, example)}
+
+
+USER_RULES = """
+description: test rules
+triggers:
+  - id: user.meeting.huddle.v1
+    type: meeting
+    pos: noun
+    lemmas: [huddle]
+    examples: ["The ministers held a huddle with the envoys in Rome."]
+status_cues:
+  - id: events.status.hypothetical.v1
+    kind: aux
+    words: [can, could, may, might]
+    mode: hypothetical
+"""
+
+
+def test_a_user_rule_changes_the_output_without_code(nlp, tmp_path: Path):
+    text = "The two ministers had a huddle in Rome with the envoys."
+    assert run(nlp, EventExtractor(nlp, "shipped"), text) == []
+    (tmp_path / "events.yaml").write_text(USER_RULES, encoding="utf-8")
+    custom = EventExtractor(nlp, "custom", [str(tmp_path)])
+    (event,) = run(nlp, custom, text)
+    assert (event.type, event.rule, event.location) == ("meeting", "user.meeting.huddle.v1", "Rome")
+    (event,) = run(nlp, custom, "Our people can visit each other as frequently as relatives do.")
+    assert event.plover_mode == "hypothetical"
+
+
+@pytest.mark.parametrize(("body", "entry"), [
+    ("triggers:\n  - {id: user.bad.v1, type: meeting, pos: noun, lemmas: [x], objects: ['@nope']}\n", "file"),
+    ("triggers:\n  - {id: user.bad.v1, type: meeting, pos: noun, lemmas: [x], lemmaz: [y]}\n", "triggers[0]"),
+    ("triggers:\n  - {id: user.bad.v1, type: party, pos: noun, lemmas: [x]}\n", "triggers[0]"),
+])
+def test_a_broken_rule_file_fails_fast(nlp, tmp_path: Path, body: str, entry: str):
+    (tmp_path / "events.yaml").write_text("description: broken\n" + body, encoding="utf-8")
+    with pytest.raises(RuleFileError) as info:
+        EventExtractor(nlp, "broken", [str(tmp_path)])
+    assert "events.yaml" in str(info.value) and entry in info.value.entry
+
+
+def test_an_invalid_raw_pattern_fails_fast(nlp, tmp_path: Path):
+    body = ("triggers:\n  - id: user.raw.v1\n    type: meeting\n    pos: verb\n    lemmas: [x]\n"
+            "    pattern: [{RIGHT_ID: trigger, RIGHT_ATTRS: {LEMMAA: meet}}]\n")
+    (tmp_path / "events.yaml").write_text("description: broken\n" + body, encoding="utf-8")
+    with pytest.raises(RuleFileError, match="user.raw.v1"):
+        EventExtractor(nlp, "broken", [str(tmp_path)])
+
+
+# ------------------------------------------------------------------ without a parser
+
+def test_blank_mode_degrades_to_token_triggers():
+    blank = spacy.blank("en")
+    blank.add_pipe("sentencizer")
+    doc = blank("The two presidents met in Geneva on 3 June 2024. Nothing else happened.")
+    doc._.published = PUBLISHED
+    events = EventExtractor(blank, "blank")(doc)._.events
+    assert [(e.type, e.date_start, e.rule) for e in events] == [("meeting", "2024-06-03", "events.meeting.verb.v1")]
