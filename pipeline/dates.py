@@ -357,6 +357,19 @@ def _h_half(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     return _range(start, end, "quarter", m)
 
 
+def _h_first_months(m: re.Match, ctx: _Context) -> ResolvedDate | None:
+    """'the first five months of this year': January to May."""
+    months = _number(m["n"])
+    if months is None or not 1 <= months <= 12:
+        return None
+    year, _ = _year_of(m, "y", "ry", ctx)
+    if year is None:
+        return _unresolved("month", m)
+    if months == 1:
+        return _exact(*_month_bounds(year, 1), "month", m)
+    return _range(dt.date(year, 1, 1), _month_end(year, months), "month", m)
+
+
 def _h_year_range(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     first = int(m["y"])
     last = int(m["y2"]) if m["y2"] else first // 100 * 100 + int(m["y2s"])
@@ -523,6 +536,9 @@ _RULES: list[tuple[str, str, Handler]] = [
      rf"\b{_PREP}(?:the\s+)?(?P<hn>first|second|1st|2nd)\s+half\s+of\s+(?:the\s+year\s+)?{_yref('y', 'ry')}",
      _h_half),
     ("dates.half_code.v1", rf"\b{_PREP}(?-i:H)(?P<hd>[12])[\s-]*{_y('y')}", _h_half),
+    ("dates.first_months.v1",
+     rf"\b{_PREP}(?:the\s+)?first\s+{_NUMBER}\s+months\s+of\s+(?:the\s+year\s+)?{_yref('y', 'ry')}",
+     _h_first_months),
     ("dates.year_range.v1", rf"\b{_PREP}{_y('y')}(?:{_TO}(?P<y2>1[89]\d\d|20\d\d)|[-–](?P<y2s>\d\d))(?![\d%])",
      _h_year_range),
     ("dates.year.v1", rf"{_PREP}{_PART}(?:the\s+year\s+(?:of\s+)?)?{_y('y')}", _h_year),

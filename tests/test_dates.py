@@ -69,6 +69,8 @@ RANGES = [
     ("2021-2025", None, "2021", "2021/2025", "year", "range"),
     ("the first half of 2023", None, "2023-Q1", "2023-Q1/2023-Q2", "quarter", "range"),
     ("H2 2024", None, "2024-Q3", "2024-Q3/2024-Q4", "quarter", "range"),
+    ("in the first five months of this year", PUB_2024, "2024-01", "2024-01/2024-05", "month", "range"),
+    ("the first two months of 2023", None, "2023-01", "2023-01/2023-02", "month", "range"),
 ]
 
 UNRESOLVED = [

@@ -115,6 +115,19 @@ POSITIVES = [
      [("more than $20 billion", 2e10, "USD", "over", "2024-08")]),
     ("The cabinet made a decision late last year to cancel a $14 billion dam project.",
      [("$14 billion", 1.4e10, "USD", "exact", None)]),
+    ("In the first five months of this year, trade rose 10 percent.",
+     [("10 percent", 10.0, "percent", "exact", "2024-01/2024-05")]),
+    ("Chinese investment in Africa fell 7.6% to $3.7 billion in 2023.",
+     [("7.6%", 7.6, "percent", "exact", "2023"), ("$3.7 billion", 3.7e9, "USD", "exact", "2023")]),
+    ("On Monday, the President announced $5 billion in aid.", [("$5 billion", 5e9, "USD", "exact", None)]),
+    ("As of March 31, 2024, the debt stood at $12 billion.", [("$12 billion", 1.2e10, "USD", "exact", "2024-03-31")]),
+    ("Late last year, the company leased 15,000 acres of land.", [("15,000", 1.5e4, "acre", "exact", None)]),
+    ("China's 1.4 billion people form a huge market.", [("1.4 billion", 1.4e9, "people", "exact", None)]),
+    ("The bridge is 500 m long.", [("500", 500.0, "m", "exact", None)]),
+    ("The bank lent hundreds of millions of dollars to the project.",
+     [("hundreds of millions", 1e8, "USD", "over", None)]),
+    ("Trade grew from 3 to 5 percent of GDP.",
+     [("3", 3.0, None, "exact", None), ("5 percent", 5.0, "percent", "exact", None)]),
 ]
 
 
@@ -168,6 +181,12 @@ NEAR_MISSES = [
     "The airline ordered Boeing 737 aircraft.",
     "The last four months have seen strong growth.",
     "China and Kazakhstan will cooperate in the years to come.",
+    "The talks began at 10 a.m. local time.",
+    "The Group of Seven met under Resolution 2231 during the COVID-19 pandemic.",
+    "China is Kazakhstan's No. 1 trading partner.",
+    "The G20 summit was held after 9/11.",
+    "Ministers met from 10:30 to 12:00.",
+    "The 1990s saw rapid growth.",
 ]
 
 

@@ -197,7 +197,11 @@ class NumericClaimExtractor:
         number = rf"(?:{DIGITS}(?![\d])|{_alternation(list(self.number_words))}|{WORD_NUMBER})"
         before = _alternation(list(self.before), word_boundary=True)
         after = _alternation(list(self.after))
-        scale = _alternation(list(self.scales))
+        # One-letter scales ("$45m", "3k") only right after a digit: "500 m" is metres.
+        letters = [w for w in self.scales if len(w) == 1]
+        scale = _alternation([w for w in self.scales if len(w) > 1])
+        if letters:
+            scale = rf"(?:{scale}|(?<=\d){_alternation(letters)})"
         pct = _alternation(list(self.percent))
 
         def part(n: str) -> str:
@@ -208,9 +212,9 @@ class NumericClaimExtractor:
         vague = _alternation(list(self.vague))
         source = (
             rf"(?<![\w.,/:\-–$€£¥])(?:(?P<qual>{qual})\s+)?"
-            rf"(?:(?P<vague>{vague})|{part('')}"
+            rf"(?:(?P<vague>{vague})(?:\s+of\s+(?P<vcur>{after}))?|{part('')}"
             rf"(?:(?P<sep>\s*(?:-|–|—|\bto\b)\s*|\s+and\s+){part('2')})?)"
-            rf"(?![\w]|[.,]\d)"
+            rf"(?![\w/]|[.,:]\d)"
         )
         return re.compile(source, re.IGNORECASE)
 
@@ -240,9 +244,11 @@ class NumericClaimExtractor:
         if m["vague"]:
             rule = self.vague[re.sub(r"\s+", " ", m["vague"].lower())]
             start = m.start("vague") if qual_rule is None else m.start()
-            fig = Figure(start, m.end(), m[0][start - m.start():], rule.value, None, None,
-                         qualifier if qual_rule else rule.qualifier, "vague", rule.id,
-                         m.start("vague"), m.end("vague"), fired | {rule.id})
+            currency = self.after[m["vcur"].lower()] if m["vcur"] else None
+            fig = Figure(start, m.end("vague"), text[start:m.end("vague")], rule.value, None,
+                         currency.code if currency else None, qualifier if qual_rule else rule.qualifier,
+                         "money" if currency else "vague", rule.id, m.start("vague"), m.end("vague"),
+                         fired | {rule.id} | ({currency.id} if currency else set()))
             return fig, m.end()
         value = self._value(m, "")
         if value is None:
@@ -254,17 +260,18 @@ class NumericClaimExtractor:
             second = self._value(m, "2")
             sep = m["sep"].strip().lower()
             preceded = text[: m.start()].rstrip().lower()
+            first_kind = "money" if m["cur"] or m["after"] else "percent" if m["pct"] else None
+            second_kind = "money" if m["cur2"] or m["after2"] else "percent" if m["pct2"] else None
+            shared = value * self.scales[m["scale2"].lower()].factor if not m["scale"] and m["scale2"] else value
             valid = (
                 second is not None
+                and first_kind in (None, second_kind)
                 and (sep != "and" or preceded.endswith("between"))
-                and not preceded.endswith("from")
+                and not preceded.endswith("from")  # "rose from 3 to 5 percent": a change, two figures
+                and second > shared
             )
             if valid:
-                if not m["scale"] and m["scale2"]:
-                    value *= self.scales[m["scale2"].lower()].factor
-                valid = second > value
-            if valid:
-                value_max, end, resume = second, m.end(), m.end()
+                value, value_max, end, resume = shared, second, m.end(), m.end()
             else:
                 resume = m.start("cur2") if m["cur2"] else m.start("num2")
         cur = m["cur"] or (m["cur2"] if value_max is not None else None)
@@ -321,10 +328,14 @@ class NumericClaimExtractor:
     def _in_name(fig: Figure, sent_text: str, sent_start: int, doc: Doc | None) -> bool:
         """A count right after a capitalised word ('Expo 2017') or counting a capitalised head."""
         before = sent_text[: fig.start - sent_start].rstrip()
+        mid_sentence = bool(before) and before[-1] not in _SENTENCE_PUNCT
+        number = sent_text[fig.num_start - sent_start: fig.num_end - sent_start]
+        if number[:1].isupper() and number[:1].isalpha() and mid_sentence and fig.num_start == fig.start:
+            return True  # "the Group of Seven", "the Big Four"
         prev = re.search(r"([A-Za-z][\w'’.-]*)$", before)
         if prev and prev.group(1)[0].isupper() and before[: prev.start()].strip() and \
-                before.endswith(prev.group(1)) and prev.group(1).lower() not in _NAME_FREE:
-            return True
+                not re.search(r"['’]s?$", prev.group(1)) and prev.group(1).lower() not in _NAME_FREE:
+            return True  # "Boeing 737", "Resolution 2231"; not a possessor ("China's 1.4 billion people")
         after = sent_text[fig.end - sent_start:]
         nxt = re.match(r"[\s-]+([A-Za-z][\w'’.]*)", after)
         if not nxt or not nxt.group(1)[0].isupper() or nxt.group(1).isupper():
@@ -373,7 +384,11 @@ class NumericClaimExtractor:
 
     def period_of(self, fig: Figure, doc: Doc, sent: Span, dates: list[DateMention]) -> str | None:
         """ISO period of the date that governs the figure; None for lasting properties."""
-        usable = [d for d in dates if d.date.value is not None and d.date.modifier not in _OPEN_BOUNDS]
+        usable = [
+            d for d in dates
+            if d.date.value is not None and d.date.modifier not in _OPEN_BOUNDS
+            and (d.date.granularity not in ("day", "week") or d.date.modifier in ("as of", "by"))
+        ]
         if not usable or fig.timeless:
             return None
         root = _figure_root(doc, fig)
@@ -475,6 +490,7 @@ class NumericClaimExtractor:
         return doc
 
 
+#: A day or week dates an event ("announced on Monday"), not the amount; only "as of"/"by" date a stock.
 #: "since 2013", "before 2020": one open end of a span, not the time a figure refers to.
 _OPEN_BOUNDS = {"since", "after", "before", "until", "till"}
 
