@@ -136,3 +136,6 @@ app.add_typer(rules_app, name="rules")
 from pipeline.tools.explain import explain_command  # noqa: E402
 
 app.command("explain")(explain_command)
+from pipeline.tools.show import show_command  # noqa: E402
+
+app.command("show")(show_command)

@@ -26,7 +26,6 @@ from typing import Annotated, Any, Optional
 import pandas as pd
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from pipeline.cli import EXIT_BAD_RULES, EXIT_NO_MODEL, ModelOpt, RulesOpt, fail, out
 from pipeline.nlp import DEFAULT_MODEL, ModelNotFoundError
@@ -346,14 +345,14 @@ def _pct(value: float | None) -> str:
 
 
 def print_report(report: Report, show_errors: bool = False, echo: Callable[..., None] = out.print) -> None:
-    table = Table(show_edge=False)
-    for column in ("type", "P", "R", "F1", "gold", "pred", "matched"):
-        table.add_column(column, justify="left" if column == "type" else "right")
-    table.add_column("attribute accuracy")
+    """Plain aligned columns (like the reference scorer), readable in a pipe and easy to grep."""
+    def line(text: str) -> None:
+        echo(text, markup=False, highlight=False, soft_wrap=True)
+
+    line(f"{'type':16}{'P':>7}{'R':>7}{'F1':>7}{'gold':>6}{'pred':>6}{'matched':>9}  attribute accuracy")
     for kind, s in report.types.items():
         attrs = ", ".join(f"{a}={_pct(v)}" for a, v in s.attribute_accuracy().items() if v is not None)
-        table.add_row(kind, _pct(s.precision), _pct(s.recall), _pct(s.f1), str(s.gold), str(s.pred), str(s.matched), attrs)
-    echo(table)
+        line(f"{kind:16}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}{s.gold:6}{s.pred:6}{s.matched:9}  {attrs}")
     m = report.micro
     echo(f"micro F1 {m.f1:.3f} (P {m.precision:.3f}, R {m.recall:.3f})")
     if report.missing_documents:
@@ -367,7 +366,7 @@ def print_report(report: Report, show_errors: bool = False, echo: Callable[..., 
             for miss in misses:
                 sentence = miss.record.get("sentence")
                 where = f'  "{sentence}"' if isinstance(sentence, str) and sentence else ""
-                echo(f"  {miss.source}: {miss.label()}{where}", markup=False, highlight=False, soft_wrap=True)
+                line(f"  {miss.source}: {miss.label()}{where}")
 
 
 def eval_command(
