@@ -405,7 +405,7 @@ class CommitmentExtractor:
         nouns += [c for c in anchor.children if c.dep_ == "dobj" and c.lemma_.casefold() in self.bearing]
         for noun in nouns:
             for child in noun.children:
-                if child.dep_ in ("poss", "compound", "amod", "nmod") and child.pos_ in ("PROPN", "ADJ", "NOUN"):
+                if child.dep_ == "poss" or child.dep_ in ("compound", "amod", "nmod") and child.pos_ in ("PROPN", "ADJ"):
                     actors = resolver.resolve(child)
                     if actors:
                         return actors
@@ -423,9 +423,7 @@ class CommitmentExtractor:
                 return None
         if tok is noun:
             return None
-        if tok.lemma_.casefold() in self.governors or (tok.pos_ == "VERB" and tok.dep_ in ("advcl", "csubj")):
-            return tok
-        return None
+        return tok if tok.lemma_.casefold() in self.governors else None
 
     def _subject_actor(self, verb: Token, resolver: ActorResolver, passive_ok: bool = False) -> list[str] | None:
         """Actors of a verb's subject, climbing through xcomp, conj and participial clauses;
@@ -433,7 +431,8 @@ class CommitmentExtractor:
         tok = verb
         deps = _SUBJ + _PASSIVE_SUBJ if passive_ok else _SUBJ
         for _ in range(6):
-            subjects = [c for c in tok.children if c.dep_ in deps]
+            subjects = [c for c in tok.children if c.dep_ in deps] or [  # parser slip: subject on an auxiliary
+                g for c in tok.children if c.dep_ == "aux" for g in c.children if g.dep_ in deps]
             if subjects:
                 if subjects[0].lower_ == "it" and tok.lemma_ == "be":
                     return None

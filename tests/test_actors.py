@@ -1,0 +1,175 @@
+"""Actor resolution: subject phrases to ISO3 codes, people and organisations; parties; speakers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.actors import QUESTION, ActorFile, ActorResolver, ActorRules, main_parties, speakers
+from pipeline.records import Person
+from pipeline.rules.loader import RuleFileError, load_rules
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    """Model, paragraphs and entity ruler only: the resolver must not depend on other extractors."""
+    from pipeline.nlp import build_nlp
+
+    return build_nlp(extractors=[])
+
+
+def make_doc(nlp, text: str, title: str | None = None, source: str | None = None, people=()):
+    doc = nlp.make_doc(text)
+    doc._.title, doc._.source, doc._.speaker_map = title, source, None
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    doc._.people = list(people)
+    return doc
+
+
+def person(name: str, country: str | None, role: str = "head_of_state", titles=(), aliases=()) -> Person:
+    return Person(name=name, country=country, role=role, titles=list(titles), aliases=list(aliases),
+                  sentence="", start=0, end=0, rule="test")
+
+
+def subject_of(doc, verb: str):
+    """The nsubj token of the first verb with this text."""
+    token = next(t for t in doc if t.text == verb)
+    return next(c for c in token.children if c.dep_ in ("nsubj", "nsubjpass"))
+
+
+CHINA_KAZ = ("China and Kazakhstan held talks in Astana. Kazakhstan thanked China. "
+             "China is Kazakhstan's largest trading partner. ")
+
+
+@pytest.mark.parametrize("sentence, verb, expected", [
+    ("The Chinese side agreed to expand imports.", "agreed", ["CHN"]),
+    ("Both sides agreed to expand imports.", "agreed", ["CHN", "KAZ"]),
+    ("The two countries will open new consulates.", "open", ["CHN", "KAZ"]),
+    ("Our two countries need to deepen trust.", "need", ["CHN", "KAZ"]),
+    ("China and Kazakhstan will build a new road.", "build", ["CHN", "KAZ"]),
+    ("Kazakhstan's foreign ministry will issue visas.", "issue", ["KAZ"]),
+    ("The Chinese and Kazakh delegations will meet again.", "meet", ["CHN", "KAZ"]),
+    ("The Shanghai Cooperation Organization will admit Iran.", "admit", ["SCO"]),
+    ("The new railway will promote trade.", "promote", []),
+])
+def test_resolve_subject_phrases(nlp, sentence, verb, expected):
+    doc = make_doc(nlp, CHINA_KAZ + sentence)
+    assert sorted(ActorResolver(doc).resolve(subject_of(doc, verb))) == sorted(expected)
+
+
+def test_main_parties_from_title_and_mentions(nlp):
+    doc = make_doc(nlp, "Egypt and China signed a deal. China will build a port in Egypt. Egypt welcomed it.",
+                   title="Egypt and China sign port deal")
+    assert sorted(main_parties(doc)) == ["CHN", "EGY"]
+    doc = make_doc(nlp, "Brazil hosted the summit. Brazil will chair the group. Brazil thanked its partners.")
+    assert main_parties(doc) == ["BRA"]
+
+
+def test_people_and_titles(nlp):
+    people = [person("Xi Jinping", "CHN", titles=["President"], aliases=["Xi", "President Xi"]),
+              person("Kassym-Jomart Tokayev", "KAZ", titles=["President"], aliases=["Tokayev"])]
+    doc = make_doc(nlp, CHINA_KAZ + "President Xi will visit Astana. The two heads of state will meet.",
+                   people=people)
+    resolver = ActorResolver(doc)
+    assert resolver.resolve(subject_of(doc, "visit")) == ["Xi Jinping"]
+    assert sorted(resolver.resolve(subject_of(doc, "meet"))) == ["Kassym-Jomart Tokayev", "Xi Jinping"]
+    assert resolver.country_of("Xi Jinping") == "CHN"
+
+
+def test_title_only_subject(nlp):
+    people = [person("Joseph R. Biden Jr.", "USA", titles=["President"]),
+              person("Mohammed Al-Sudani", "IRQ", "head_of_government", titles=["Prime Minister"])]
+    doc = make_doc(nlp, "The United States and Iraq held talks. The Prime Minister will visit Washington.",
+                   people=people)
+    assert ActorResolver(doc).resolve(subject_of(doc, "visit")) == ["Mohammed Al-Sudani"]
+
+
+def test_we_in_press_conference_is_speaker_country(nlp):
+    text = ("Foreign Ministry Spokesperson Lin Jian's Regular Press Conference\n\n"
+            "Q: Will China attend the talks?\n\n"
+            "A: We will send a delegation.\n\n"
+            "Q: What about Japan?\n\n"
+            "A: I have nothing to add.\n")
+    doc = make_doc(nlp, text, title="Foreign Ministry Spokesperson Lin Jian's Regular Press Conference",
+                   source="Ministry of Foreign Affairs of the People's Republic of China")
+    resolver = ActorResolver(doc)
+    assert resolver.resolve(subject_of(doc, "send")) == ["CHN"]
+    turns = speakers(doc)
+    assert list(turns.values()) == [QUESTION, "Lin Jian", QUESTION, "Lin Jian"]
+    assert list(turns) == [text.index("Q:"), text.index("A:"), text.index("Q: What"), text.index("A: I")]
+    assert doc._.speaker_map == turns
+    assert resolver.speaker_at(text.index("nothing")) == "Lin Jian"
+    assert resolver.resolve(subject_of(doc, "have")) == ["Lin Jian"]
+
+
+def test_signed_article_author_and_we(nlp):
+    text = ("Chinese President Xi Jinping published a signed article in a Tajik newspaper on Tuesday.\n"
+            "A New Chapter in Friendship – Xi Jinping, President of the People's Republic of China\n"
+            "I will soon pay a state visit to Tajikistan. China and Tajikistan are good neighbours. "
+            "Tajikistan is a friend of China. We will deepen cooperation.\n")
+    doc = make_doc(nlp, text, source="Xinhua")
+    resolver = ActorResolver(doc)
+    assert resolver.author == "Xi Jinping" and resolver.author_country == "CHN"
+    assert resolver.resolve(subject_of(doc, "pay")) == ["Xi Jinping"]
+    assert sorted(resolver.resolve(subject_of(doc, "deepen"))) == ["CHN", "TJK"]
+
+
+def test_we_at_multilateral_summit_is_the_organisation(nlp):
+    text = ("At the SCO summit, President Xi said that we should fight terrorism together. "
+            "We should expand trade.\n\nAt home, we will pursue reform.\n")
+    doc = make_doc(nlp, text, source="Ministry of Foreign Affairs of the People's Republic of China")
+    resolver = ActorResolver(doc)
+    assert resolver.resolve(subject_of(doc, "expand")) == ["SCO"]
+    assert resolver.resolve(subject_of(doc, "pursue")) == ["CHN"]
+
+
+def test_we_in_quotation_is_the_quoted_person_country(nlp):
+    people = [person("Abdoulkader Kamil Mohamed", "DJI", "head_of_government", aliases=["Mohamed"])]
+    text = 'The port opened on Monday.\n"We plan to expand it," Mohamed said.\n'
+    doc = make_doc(nlp, text, source="Voice of America", people=people)
+    assert ActorResolver(doc).resolve(subject_of(doc, "plan")) == ["DJI"]
+
+
+def test_no_parser_does_not_crash():
+    from pipeline.nlp import build_nlp
+
+    blank = build_nlp("blank", extractors=[])
+    doc = blank("Both sides agreed. China will act.")
+    resolver = ActorResolver(doc)
+    assert resolver.resolve(doc[4]) == ["CHN"]
+    assert resolver.main_parties == []
+
+
+def test_user_rule_folder_adds_an_organisation(nlp, tmp_path: Path):
+    (tmp_path / "actors.yaml").write_text(yaml.safe_dump({
+        "description": "test organisations",
+        "organisations": [{"id": "test.org.ecowas.v1", "name": "ECOWAS",
+                           "forms": ["Economic Community of West African States", "ECOWAS"]}],
+    }))
+    doc = make_doc(nlp, "The Economic Community of West African States will send observers.")
+    subject = subject_of(doc, "send")
+    assert ActorResolver(doc).resolve(subject) != ["ECOWAS"]
+    assert ActorResolver(doc, ActorRules.load([tmp_path])).resolve(subject) == ["ECOWAS"]
+
+
+def test_rule_file_ids_unique_and_invalid_file_fails(tmp_path: Path):
+    data = load_rules("actors", ActorFile)
+    ids = [r.id for group in (data.collectives, data.organisations, data.publishers, data.turns,
+                              data.spokesperson_patterns, data.author_patterns) for r in group]
+    assert len(ids) == len(set(ids))
+    (tmp_path / "actors.yaml").write_text(yaml.safe_dump({
+        "description": "broken", "turns": [{"id": "test.turn.v1", "pattern": "^(Q:", "speaker": "question"}]}))
+    with pytest.raises(RuleFileError, match=r"actors.yaml: turns\[0\] \(id=test.turn.v1\)"):
+        load_rules("actors", ActorFile, [tmp_path])
+
+
+@pytest.mark.parametrize("rule", [*load_rules("actors", ActorFile).turns,
+                                  *load_rules("actors", ActorFile).spokesperson_patterns,
+                                  *load_rules("actors", ActorFile).author_patterns], ids=lambda r: r.id)
+def test_regex_rules_fire_on_their_examples(rule):
+    import re
+
+    for example in rule.examples:
+        assert re.search(rule.pattern, example, re.MULTILINE), example
