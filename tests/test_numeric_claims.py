@@ -126,6 +126,11 @@ POSITIVES = [
     ("The bridge is 500 m long.", [("500", 500.0, "m", "exact", None)]),
     ("The bank lent hundreds of millions of dollars to the project.",
      [("hundreds of millions", 1e8, "USD", "over", None)]),
+    ("More than 4.4 million Americans are employed by Japanese companies.",
+     [("More than 4.4 million", 4.4e6, "american", "over", None)]),
+    ("The Quad committed to deliver 1.2 billion vaccine doses.", [("1.2 billion", 1.2e9, "dose", "exact", None)]),
+    ("About two-thirds of the 1,500 participants came from developing countries.",
+     [("1,500", 1500.0, "participant", "exact", None)]),
     ("Trade grew from 3 to 5 percent of GDP.",
      [("3", 3.0, None, "exact", None), ("5 percent", 5.0, "percent", "exact", None)]),
 ]
@@ -187,6 +192,8 @@ NEAR_MISSES = [
     "The G20 summit was held after 9/11.",
     "Ministers met from 10:30 to 12:00.",
     "The 1990s saw rapid growth.",
+    "Section 1 of the Act sets out the reporting duty.",
+    "The ministers held the 2+2 dialogue in Tokyo.",
 ]
 
 

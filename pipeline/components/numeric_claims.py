@@ -336,6 +336,8 @@ class NumericClaimExtractor:
         if prev and prev.group(1)[0].isupper() and before[: prev.start()].strip() and \
                 not re.search(r"['’]s?$", prev.group(1)) and prev.group(1).lower() not in _NAME_FREE:
             return True  # "Boeing 737", "Resolution 2231"; not a possessor ("China's 1.4 billion people")
+        if not number[:1].isalpha():  # digits before a capitalised noun are counts ("193 Member States")
+            return False
         after = sent_text[fig.end - sent_start:]
         nxt = re.match(r"[\s-]+([A-Za-z][\w'’.]*)", after)
         if not nxt or not nxt.group(1)[0].isupper() or nxt.group(1).isupper():
@@ -345,7 +347,7 @@ class NumericClaimExtractor:
             if token is None:
                 return False
             head = token.head if token.dep_ in ("compound", "amod", "nmod") and token.head.i > token.i else token
-            return head.is_title
+            return head.is_title and head.ent_type_ != "NORP"  # "three Americans" counts people
         return True
 
     # ------------------------------------------------------------------ unit, subject, period
@@ -536,6 +538,8 @@ def _token_unit(token: Token) -> str:
     lemma = token.lemma_.lower()
     if token.tag_ in ("NNS", "NNPS") and lemma == token.lower_:
         return _singular(lemma)
+    if lemma.endswith("os") and lemma + "es" == token.lower_:
+        return token.lower_[:-1]  # the rule lemmatizer's "doses" -> "dos"
     return lemma
 
 
