@@ -139,3 +139,6 @@ app.command("explain")(explain_command)
 from pipeline.tools.show import show_command  # noqa: E402
 
 app.command("show")(show_command)
+from pipeline.tools.query import query_command  # noqa: E402
+
+app.command("query")(query_command)
