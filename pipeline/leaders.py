@@ -121,10 +121,12 @@ class Gazetteer:
         """The name and every alias."""
         return [leader.name, *leader.aliases]
 
-    def lookup(self, name: str, day: dt.date | None = None, country: str | None = None) -> Leader | None:
+    def lookup(self, name: str, day: dt.date | None = None, country: str | None = None,
+               roles: Iterable[str] = ()) -> Leader | None:
         """The one leader this name denotes, or None when unknown or ambiguous.
 
-        Ambiguity is resolved by the country the text gives, then by who was in office on `day`.
+        Ambiguity ("Premier Li", "Foreign Minister Wang") is resolved by the country the text gives,
+        then by who was in office on `day`, then by the role the text's title implies.
         """
         key = name_key(name)
         found = self.full.get(key) or (self.surnames.get(key) if " " not in key else None) or []
@@ -132,6 +134,8 @@ class Gazetteer:
             found = [leader for leader in found if leader.country == country]
         if len(found) > 1 and day is not None:
             iso = day.isoformat()
-            serving = [leader for leader in found if any(t.covers(iso) for t in leader.terms)]
-            found = serving or found
+            found = [leader for leader in found if any(t.covers(iso) for t in leader.terms)] or found
+        wanted = set(roles)
+        if len(found) > 1 and wanted:
+            found = [leader for leader in found if (t := leader.term_on(day)) and t.role in wanted] or found
         return found[0] if len(found) == 1 else None

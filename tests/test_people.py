@@ -69,6 +69,10 @@ def triples(people: list[Person]) -> set[tuple[str, str | None, str]]:
         ("Chinese musician Xian Xinghai and Kazakh composer Bakhytzhan Baikadamov became close friends.",
          {("Xian Xinghai", "CHN", "other"), ("Bakhytzhan Baikadamov", "KAZ", "other")}),
         ("The trend is clear, says economist Christopher Balding.", {("Christopher Balding", None, "other")}),
+        ("Chinese Ambassador to Kazakhstan Zhang Xiao attended the opening of the cultural center.",
+         {("Zhang Xiao", "CHN", "diplomat")}),
+        ("White House Press Secretary Karoline Leavitt told reporters the trip was confirmed.",
+         {("Karoline Leavitt", None, "official")}),
         # gazetteer without a title
         ("Kassym-Jomart Tokayev welcomed Shavkat Mirziyoyev to Astana.",
          {("Kassym-Jomart Tokayev", "KAZ", "head_of_state"), ("Shavkat Mirziyoyev", "UZB", "head_of_state")}),
@@ -92,6 +96,8 @@ def test_people_phrasings(people_nlp: Language, text: str, expected: set) -> Non
         "The film « The Composer » was shown in both countries.",
         "Kazakh and Chinese students met at the Confucius Institute.",
         "In Beijing, the Minister said nothing.",
+        "The projects include King Salman International Airport and King Salman Park in Riyadh.",
+        "Both countries co-sponsored resolutions at the United Nations General Assembly.",
     ],
 )
 def test_not_people(people_nlp: Language, text: str) -> None:

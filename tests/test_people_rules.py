@@ -1,6 +1,7 @@
 """People rule files as data: sweep of shipped rules and leaders, user additions, fail-fast errors."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -70,11 +71,40 @@ def test_every_leader_is_found_by_name_with_country_and_role(blank_nlp: Language
         assert (person.country, person.role) == (leader.country, leader.term_on(None).role), leader.id
 
 
+def _mid_term(since: str, until: str | None) -> dt.date:
+    start = dt.date.fromisoformat((since + "-01-01")[:10])
+    end = dt.date.fromisoformat((until + "-01-01")[:10]) if until else start + dt.timedelta(days=730)
+    return start + (end - start) / 2
+
+
 def test_every_alias_resolves_to_its_leader() -> None:
+    """An alias shared by several leaders ("Li", "Wang") resolves by date and the title's role."""
     gazetteer = Gazetteer()
     for leader in gazetteer.leaders.values():
+        term = leader.terms[-1]
+        day = _mid_term(term.since, term.until)
         for alias in leader.aliases:
-            assert gazetteer.lookup(alias) is leader, (leader.id, alias)
+            assert gazetteer.lookup(alias, day, roles=[term.role]) is leader, (leader.id, alias)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "leader"),
+    [
+        ("Premier Li met the delegation in Beijing.", dt.date(2016, 5, 1), "leader.chn.li-keqiang"),
+        ("Premier Li met the delegation in Beijing.", dt.date(2024, 5, 1), "leader.chn.li-qiang"),
+        ("Foreign Minister Wang briefed the press.", dt.date(2021, 6, 1), "leader.chn.wang-yi"),
+        ("Chinese President Xi arrived in Astana.", dt.date(2024, 7, 2), "leader.chn.xi-jinping"),
+    ],
+)
+def test_surname_with_title_resolves_by_date_and_role(blank_nlp: Language, text: str, published: dt.date,
+                                                     leader: str) -> None:
+    doc = blank_nlp.make_doc(text)
+    doc._.published = published
+    for _, proc in blank_nlp.pipeline:
+        doc = proc(doc)
+    (person,) = doc._.people
+    assert person.country == "CHN"
+    assert extractor(blank_nlp).gazetteer.lookup(person.name, published, roles=[person.role]).id == leader
 
 
 def write(folder: Path, name: str, text: str) -> Path:

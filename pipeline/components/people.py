@@ -304,6 +304,7 @@ class PeopleExtractor:
                 chain.append(by_start[chain[-1][0].end])
             made = [self._make_title(doc, s, r)[0] for s, r in chain]
             _, j, _ = self._country_after(doc, chain[-1][0].end)
+            j = self._host_country_end(doc, j)
             comma = j < len(doc) and doc[j].text == ","
             name_start = j + 1 if comma else j
             if name_start >= len(doc) or (comma and not self._introduces(doc, span.start)):
@@ -321,6 +322,14 @@ class PeopleExtractor:
             alias = None if comma or last.end != name_start else f"{last.text} {doc[name_start:name_end].text}"
             mentions.append(Mention(name_start, name_end, rule_id, made, title_alias=alias))
         return mentions
+
+    def _host_country_end(self, doc: Doc, i: int) -> int:
+        """Skip 'to COUNTRY' after an envoy's title ("Ambassador to Kazakhstan"): a host, not the country served."""
+        if i < len(doc) and doc[i].lower_ == "to":
+            for size in range(COUNTRY_WINDOW, 0, -1):
+                if i + 1 + size <= len(doc) and self._country(doc[i + 1:i + 1 + size]):
+                    return i + 1 + size
+        return i
 
     def _introduces(self, doc: Doc, start: int) -> bool:
         """Is the title at `start` a noun phrase of its own ("the President of X,", "Djibouti's president,")?"""
@@ -438,7 +447,8 @@ class PeopleExtractor:
         for m in mentions:
             if m.leader is None:
                 country = next((t.country for t in m.titles if t.country), None)
-                m.leader = self.gazetteer.lookup(m.text(doc), day, country)
+                roles = {t.role for t in m.titles if t.role}
+                m.leader = self.gazetteer.lookup(m.text(doc), day, country, roles)
         ordered = sorted(mentions, key=lambda m: (-len(name_key(m.text(doc)).split()), m.start))
         clusters: list[list[Mention]] = []
         for m in ordered:
@@ -501,10 +511,10 @@ class PeopleExtractor:
             clash = next((k for k in kept if k.start < m.end and m.start < k.end), None)
             if clash is None:
                 kept.append(m)
-            elif (clash.end - clash.start) >= (m.end - m.start):
-                clash.absorb(m)
-            else:  # the model saw a longer name ("Donald J. Trump", not "Donald J.")
+            elif m.start == clash.start and m.end > clash.end:  # a longer name to the right ("Donald J. Trump")
                 clash.start, clash.end = m.start, m.end
+                clash.absorb(m)
+            else:  # the earlier source keeps its boundaries ("Zhang Xiao", not "Kazakhstan Zhang Xiao")
                 clash.absorb(m)
         return kept
 
