@@ -4,8 +4,8 @@ Cleaning is an ordered list of pure `str -> str` steps (textacy-style), each a r
 a linear scan, with every rule compiled once in `Cleaner.__init__`:
 
 1. `fix_mojibake`: ftfy repairs text decoded with the wrong codec ("â€™" -> "’") and
-   normalises to NFC; `drop_mojibake_fragments` removes the pieces ftfy cannot repair
-   because a byte was lost (a "â–" left of a "■" whose third byte became a space).
+   normalises to NFC (`drop_mojibake_fragments`, run last, removes the pieces ftfy cannot
+   repair because a byte was lost: a "â–" left of a "■" whose third byte became a space).
 2. `normalise_spaces`: one kind of line break, one kind of space, no invisible characters.
 3. Block markup (`phase: block` rules in `models/cleaning/boilerplate.yaml`): image embeds,
    kramdown attribute lines, end marks; then boilerplate lines (breadcrumbs, share/print).
@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import functools
 import re
-import statistics
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import ftfy
+import ftfy.badness
+import ftfy.chardata
+import ftfy.fixes
 
 from pipeline.cleaning_rules import CompiledMarkup, CompiledRules, compile_rules, load_cleaning_rules
 
@@ -47,17 +50,33 @@ class CleanText:
 # --- 1. encoding repair -------------------------------------------------------------------
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=True,  # our inputs are text, never HTML source: "&amp;" is always a leftover
+    unescape_html=False,  # done once for the whole text below
     uncurl_quotes=False,  # typographic quotes are the publisher's, keep them
     fix_character_width=False,  # full-width CJK punctuation is correct in Chinese text
     normalization="NFC",
     explain=False,
 )
+# Mojibake needs non-ASCII characters, so only such lines can need ftfy's (slow) repair.
+_NON_ASCII_LINE = re.compile(r"^[^\n]*?[^\x00-\x7f][^\n]*", re.MULTILINE)
+_C1_OR_LOSS = re.compile(r"[\x80-\x9f\ufffd]")
+_LIGATURE = re.compile("[" + "".join(sorted(map(chr, ftfy.chardata.LIGATURES))) + "]")
+
+
+def _fix_line(match: re.Match[str]) -> str:
+    line = match.group()
+    if ftfy.badness.is_bad(line) or _C1_OR_LOSS.search(line):
+        return ftfy.fix_text(line, _FTFY_CONFIG)
+    return line
 
 
 def fix_mojibake(text: str) -> str:
-    """Repair UTF-8 read as cp1252/latin-1 and similar mix-ups; NFC-normalise."""
-    return ftfy.fix_text(text, _FTFY_CONFIG)
+    """Repair UTF-8 read as cp1252/latin-1 and similar mix-ups, HTML entities, ligatures; NFC."""
+    text = _NON_ASCII_LINE.sub(_fix_line, text)
+    if "&" in text:
+        text = ftfy.fixes.unescape_html(text)  # our inputs are text, so "&amp;" is always a leftover
+    if _LIGATURE.search(text):
+        text = ftfy.fixes.fix_latin_ligatures(text)
+    return unicodedata.normalize("NFC", text)
 
 
 def _cp1252_continuation_chars() -> str:
@@ -112,8 +131,7 @@ MIN_WRAPPED_LINES = 4
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 # Lines that open a new block whatever the width: list items, headings, quotes, table rows.
 _BLOCK_START = re.compile(r"[ \t]*(?:[-*+•▪◦‣][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|>|\|)")
-_HARD_BREAK = re.compile(r"(?: {2,}|\\)$")  # markdown's explicit line break
-_SENTENCE_END = re.compile(r"[.!?:;…\"”’»)\]]$")
+_SENTENCE_END = frozenset('.!?:;…"”’»)]')
 
 
 def _wrap_width(blocks: list[list[str]]) -> int | None:
@@ -138,7 +156,7 @@ def _continues(line: str, following: str, width: int | None) -> bool:
     """Is `following` the same paragraph as `line`, broken only by wrapping?"""
     if _BLOCK_START.match(following) or _BLOCK_START.match(line) and line.lstrip().startswith("#"):
         return False
-    if _HARD_BREAK.search(line):
+    if line.endswith(("  ", "\\")):  # markdown's explicit line break
         return False
     body = line.rstrip()
     if width is not None:
@@ -146,7 +164,7 @@ def _continues(line: str, following: str, width: int | None) -> bool:
         next_word = following.split(maxsplit=1)[0]
         return len(body) + 1 + len(next_word) > width
     # Not wrapped: only a break inside a sentence (no end punctuation, lower-case next line).
-    return not _SENTENCE_END.search(body) and following.lstrip()[:1].islower()
+    return body[-1:] not in _SENTENCE_END and following.lstrip()[:1].islower()
 
 
 def rejoin_wrapped_lines(text: str) -> str:
@@ -160,29 +178,28 @@ def rejoin_wrapped_lines(text: str) -> str:
     width = _wrap_width(blocks)
     paragraphs: list[str] = []
     for lines in blocks:
-        current = lines[0]
+        parts = [lines[0].rstrip()]
         for prev, line in zip(lines, lines[1:]):
             if _continues(prev, line, width):
-                joint = "" if re.search(r"\w-$", current.rstrip()) else " "
-                current = current.rstrip() + joint + line.strip()
+                # A word broken after its hyphen ("military-" / "military") joins without a space.
+                tail = parts[-1]
+                parts.append(line.strip() if tail.endswith("-") and tail[-2:-1].isalnum() else " " + line.strip())
             else:
-                paragraphs.append(current)
-                current = line
-        paragraphs.append(current)
+                paragraphs.append("".join(parts))
+                parts = [line.rstrip()]
+        paragraphs.append("".join(parts))
     return "\n\n".join(paragraphs)
 
 
 # --- 7. final white space -----------------------------------------------------------------
 
-_MULTI_SPACE = re.compile(r" {2,}")
-_SPACE_AROUND_BREAK = re.compile(r" *\n *")
-_BLANK_LINES = re.compile(r"\n{3,}")
+_MULTI_SPACE = re.compile(r"  +")
 
 
 def tidy_whitespace(text: str) -> str:
     """Single spaces, no spaces at line ends, paragraphs separated by exactly one blank line."""
-    text = _SPACE_AROUND_BREAK.sub("\n", _MULTI_SPACE.sub(" ", text))
-    return _BLANK_LINES.sub("\n\n", text).strip()
+    lines = (line.strip() for line in _MULTI_SPACE.sub(" ", text).split("\n"))
+    return "\n\n".join(line for line in lines if line)
 
 
 # --- the cleaner --------------------------------------------------------------------------
@@ -197,13 +214,15 @@ class Cleaner:
     def __call__(self, raw: str) -> CleanText:
         fired: list[str] = []
         text = raw
-        for step in (fix_mojibake, drop_mojibake_fragments, normalise_spaces):
+        for step in (fix_mojibake, normalise_spaces):
             text = step(text)
         text = self._markup(text, self.rules.block, fired)
         text = self._drop_lines(text, fired)
         text, byline, byline_rule = self._split_byline(text)
         text = rejoin_wrapped_lines(text)
         text = self._markup(text, self.rules.inline, fired)
+        # Last, so that no markup removal can leave a fragment behind.
+        text = drop_mojibake_fragments(text)
         return CleanText(tidy_whitespace(text), byline, byline_rule, tuple(fired))
 
     @staticmethod
@@ -232,13 +251,12 @@ class Cleaner:
         body = text.rstrip()
         cut = body.rfind("\n") + 1
         last = body[cut:]
-        if not body[:cut].strip():
-            return text, None, None
         for rule in self.rules.bylines:
             match = rule.regex.search(last)
             if match and match.group("name"):
-                kept = last[: match.start()] if rule.trailing else ""
-                return body[:cut] + kept, match.group("name").strip().rstrip("."), rule.id
+                rest = body[:cut] + (last[: match.start()] if rule.trailing else "")
+                if rest.strip():
+                    return rest, match.group("name").strip().rstrip("."), rule.id
         return text, None, None
 
 
