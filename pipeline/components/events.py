@@ -78,6 +78,8 @@ class AnaphoraRule(Rule):
     determiners: list[str] = Field(description="Determiners of a later reference ('this visit').")
     pronouns: list[str] = Field(description="Possessive pronouns of a later reference ('my visit').")
     adverbs: list[str] = Field(default_factory=list, description="Adverbs of a repeated mention ('met again').")
+    first_mention_types: list[EventType] = Field(
+        default_factory=list, description="Types whose bare 'the X' may be a first report ('the inauguration').")
 
 
 class StatusCue(Rule):
@@ -152,6 +154,8 @@ class Candidate:
     ordinal: str | None = None
     theme: set[str] = field(default_factory=set)
     head: str | None = None
+    keys: set[str] = field(default_factory=set)
+    indefinite: bool = False
 
 
 def _forms(lemma: str) -> set[str]:
@@ -182,6 +186,7 @@ class EventExtractor:
             words = sorted({f for lemma in rule.lemmas for f in _forms(lemma.casefold())} | set(rule.forms))
             self.token_matcher.add(rule.id, [[{"LOWER": {"IN": words}}]])
         self.veto_words = {w.casefold() for r in self.rules.vetoes if not r.infinitive_only for w in r.governors}
+        self.verb_lemmas = {w.casefold() for r in self.rules.triggers if r.pos == "verb" for w in r.lemmas}
         self.proposal_words = {w.casefold() for r in self.rules.vetoes if r.infinitive_only for w in r.governors}
         self.class_words = set().union(*self.classes.values()) if self.classes else set()
         self.rejected: dict[str, int] = {}
@@ -294,7 +299,7 @@ class EventExtractor:
         ancestors = [_lemma(a) for a in trigger.ancestors]
         if any(a in self.veto_words for a in ancestors[:4]):
             return True
-        verb = trigger.head if trigger.dep_ in _OBJECT_DEPS else trigger
+        verb = trigger.head if trigger.dep_ in _OBJECT_DEPS and _lemma(trigger.head) in self.verb_lemmas else trigger
         infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for t in (verb, verb.head) for c in t.children
                          if t is verb or verb.dep_ == "conj")
         return verb.pos_ == "VERB" and infinitive and any(a in self.proposal_words for a in ancestors[:7])
@@ -342,6 +347,7 @@ class EventExtractor:
             near = [verb, *objs[:1]] if not objs or abs(objs[0].i - verb.i) <= 6 else [objs[0]]
             cand = Candidate(rule, etype, verb, [verb, *objs], _extent(near), objects=objs)
             cand.anaphoric = self._refers_back(verb) or bool(objs) and all(self._anaphoric_noun(o) for o in objs)
+            cand.indefinite = any(_has_indefinite(o) for o in objs)
             cand.participants = self._actors(subjects, resolver)
             cand.counterparts = self._counterparts(verb, objs, etype, resolver)
             self._place_and_names(cand, resolver)
@@ -387,6 +393,7 @@ class EventExtractor:
         span_tokens = [noun, *(governor and [governor] or [])]
         cand = Candidate(rule, rule.type, noun, anchors, _extent(span_tokens))
         cand.anaphoric = self._anaphoric_noun(noun) or self._refers_back(noun)
+        cand.indefinite = _has_indefinite(noun)
         participants: list[str] = []
         if governor is not None and noun.dep_ in _OBJECT_DEPS:
             participants += self._actors(_subjects(governor), resolver)
@@ -413,7 +420,7 @@ class EventExtractor:
         """A predicate noun ('This is his third visit'), a verb describing one ('the first Expo
         held by ...') or a repeated contact ('met again') refers to an event already reported."""
         noun = token.head if token.dep_ in ("acl", "relcl") else token
-        if noun.dep_ == "attr" or noun.dep_ == "conj" and noun.head.dep_ == "attr":
+        if noun.dep_ == "attr" or noun.dep_ == "conj" and (noun.head.dep_ == "attr" or noun.head.lemma_ == "be"):
             return True
         return any(c.dep_ == "advmod" and c.lower_ in self.rules.anaphora.adverbs for c in token.children)
 
@@ -483,7 +490,7 @@ class EventExtractor:
             cand.head = cand.head or _lemma(holder)
             org = self.actor_rules.organisation_in(" ".join(t.text for t in _name_tokens(holder)))
             if org:
-                cand.names.add(org.casefold())
+                cand.keys.add(org.casefold())
             for tok in _name_tokens(holder):
                 if tok.ent_type_ == "ORDINAL" or tok.lower_ in ("first", "second", "next", "last", "previous"):
                     cand.ordinal = cand.ordinal or tok.lower_
@@ -493,6 +500,8 @@ class EventExtractor:
                 elif tok.pos_ in ("PROPN", "ADJ") and tok.is_title and _lemma(tok) not in self.class_words \
                         and tok.ent_type_ not in ("PERSON", "GPE", "NORP", "LOC", "DATE"):
                     cand.names.add(tok.lower_)
+                    if tok.is_upper and len(tok.text) > 1:
+                        cand.keys.add(tok.lower_)
                 if tok.pos_ in ("NOUN", "PROPN", "ADJ") and not tok.is_stop and tok.ent_type_ not in ("PERSON", "DATE"):
                     cand.theme.add(_lemma(tok))
         if cand.type == "visit" and cand.location:
@@ -607,7 +616,8 @@ class EventExtractor:
         for cand in cands:
             for split in self._split(cand):
                 earlier = self._earlier(split, kept)
-                if earlier is None and split.anaphoric and split.rule.pos == "noun" and not _is_specific(split.trigger):
+                if earlier is None and split.anaphoric and split.rule.pos == "noun" and not _is_specific(split.trigger) \
+                        and split.type not in self.rules.anaphora.first_mention_types:
                     continue  # 'the summit' with nothing before it: what it refers to was not reported as an event
                 if earlier is None:
                     kept.append(split)
@@ -634,7 +644,7 @@ class EventExtractor:
     def _earlier(self, cand: Candidate, kept: list[Candidate]) -> Candidate | None:
         """The kept event that `cand` mentions again, if any (see the module docstring)."""
         same = [k for k in kept if k.type == cand.type]
-        if not same or cand.ordinal in _NEW_ORDINALS:
+        if not same or cand.ordinal in _NEW_ORDINALS or cand.indefinite and not cand.anaphoric:
             return None
         if cand.anaphoric:
             compatible = [k for k in same if _compatible(k, cand, loose=True)]
@@ -642,14 +652,17 @@ class EventExtractor:
         for k in reversed(same):
             if _conflict(k.ordinal, cand.ordinal) or _conflict(k.date_start, cand.date_start):
                 continue
-            if cand.names and k.names:
-                shared = cand.names <= k.names if cand.type == "signing" else bool(cand.names & k.names)
+            if cand.names and k.names or cand.keys and k.keys:
+                if cand.type == "signing":
+                    shared = bool(cand.names) and cand.names <= k.names
+                else:
+                    shared = bool(cand.keys & k.keys) or len(cand.names & k.names) >= 2
                 if shared:
                     return k
                 continue
             if cand.theme and k.theme and cand.theme <= k.theme:
                 return k
-            if cand.participants and _compatible(k, cand, loose=False) and (
+            if cand.type != "signing" and cand.participants and _compatible(k, cand, loose=False) and (
                     cand.type != "summit" or k.head is None or cand.head is None or k.head == cand.head):
                 return k
         return None
