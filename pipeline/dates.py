@@ -135,13 +135,13 @@ _MONTH = (r"(?-i:(?P<{g}>January|February|March|April|May|June|July|August|Septe
           r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)")
 _WEEKDAY = r"(?-i:(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))"
 _DAY = r"(?P<{g}>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
-_YEAR = r"(?<![\d$€£.,])(?P<{g}>1[89]\d\d|20\d\d)(?![\d%]|[,.]\d)"
+_YEAR = r"(?<![\d$€£.,/])(?P<{g}>1[89]\d\d|20\d\d)(?![\d%]|[,./]\d|s\b)"
 _REL_YEAR = r"(?P<{g}>this|last|next|the\s+current|the\s+previous|the\s+following)\s+year"
 _TO = r"\s*(?:-|–|—|\bto\b|\bthrough\b|\buntil\b|\btill\b|\band\b)\s*"
 _PREP = (r"(?:(?P<prep>from|between|by|since|until|till|through|before|after|as\s+of|"
          r"(?:no|not)\s+later\s+than)\s+)?")
 _PART = (r"(?:(?:the\s+)?(?P<part>end|beginning|start|middle|close|turn)\s+of\s+(?:the\s+)?"
-         r"|(?P<part2>early|mid|late|later|earlier)(?:\s+|-))?")
+         r"|(?P<part2>early|mid|late|later|earlier|end)(?:\s+|-))?")
 _NUMBER = (r"(?P<n>\d[\d,]*|an?|a\s+few|a\s+couple\s+of|(?:" + "|".join(_TENS) + r")(?:[-\s](?:"
            + "|".join(_SMALL[:9]) + r"))?|" + "|".join(_SMALL) + r"|a\s+hundred|hundreds\s+of)")
 _HEDGE = (r"(?:(?P<hedge>over|more\s+than|nearly|almost|about|around|some|roughly|approximately|"
@@ -382,7 +382,7 @@ _FUNCTION_WORDS = {
     "in", "by", "since", "until", "till", "through", "before", "after", "from", "of", "during", "and",
     "to", "between", "as", "early", "mid", "late", "end", "around", "about", "than", "for", "year",
     "at", "on", "the", "fiscal", "calendar", "beginning", "start", "spring", "summer", "autumn", "fall",
-    "winter", "year's", "with", "or", "but", "that", "when", "while", "where", "which",
+    "winter", "year's", "with", "fy", "or", "but", "that", "when", "while", "where", "which",
 }
 
 
@@ -402,6 +402,47 @@ def _year_in_name(m: re.Match, ctx: _Context) -> bool:
         and prev_word.lower().rstrip(".") not in MONTHS
         and prev_word.lower() not in WEEKDAYS
     )
+
+
+def _h_decade(m: re.Match, ctx: _Context) -> ResolvedDate | None:
+    """'the 1990s': the ten years, a range of years."""
+    first = int(m["y"])
+    return _range(dt.date(first, 1, 1), dt.date(first + 9, 12, 31), "year", m)
+
+
+def _h_year_end(m: re.Match, ctx: _Context) -> ResolvedDate | None:
+    """'by year-end', 'at the end of the year': the publication year, part 'end'."""
+    if ctx.published is None:
+        return ResolvedDate(None, None, "year", "unresolved", _mods(m)["modifier"], "end")
+    year = ctx.published.year
+    return ResolvedDate(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", "exact", _mods(m)["modifier"], "end")
+
+
+_SEASON_END = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11, "winter": 2}
+
+
+def _h_season(m: re.Match, ctx: _Context) -> ResolvedDate | None:
+    """'this autumn', 'last summer', 'spring 2023': only the year is supported (seasons differ by hemisphere)."""
+    if m["y"]:
+        year: int | None = int(m["y"])
+    elif ctx.published is None:
+        return _unresolved("year", m)
+    else:
+        rel = m["rel"].split()[-1].lower()
+        year = ctx.published.year
+        season_over = ctx.published.month > _SEASON_END[m["season"].lower()] and m["season"].lower() != "winter"
+        if rel == "last" and not season_over:
+            year -= 1
+        elif rel in ("next", "coming") and season_over:
+            year += 1
+    return _exact(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m)
+
+
+def _h_month_year_range(m: re.Match, ctx: _Context) -> ResolvedDate | None:
+    """'June 2024 to March 2025'."""
+    start = dt.date(int(m["y1"]), MONTHS[m["m1"].lower().rstrip(".")], 1)
+    last_month = MONTHS[m["m2"].lower().rstrip(".")]
+    return _range(start, _month_end(int(m["y"]), last_month), "month", m)
 
 
 def _h_year(m: re.Match, ctx: _Context) -> ResolvedDate | None:
@@ -521,6 +562,8 @@ _RULES: list[tuple[str, str, Handler]] = [
      rf"\b{_PREP}(?:{_WEEKDAY},?\s+)?{_m('m1')}\s+{_d('d1')}(?:,?\s+{_y('y')})?(?!\s*(?:-|–|to\b))", _h_day_md),
     ("dates.day_dm.v1",
      rf"\b{_PREP}(?:{_WEEKDAY},?\s+)?(?:the\s+)?{_d('d1')}\s+(?:of\s+)?{_m('m1')}(?:,?\s+{_y('y')})?", _h_day_md),
+    ("dates.month_year_range.v1",
+     rf"\b{_PREP}{_m('m1')},?\s+{_y('y1')}{_TO}{_m('m2')},?\s+{_y('y')}", _h_month_year_range),
     ("dates.month_range.v1",
      rf"\b{_PREP}{_m('m1')}{_TO}{_m('m2')}(?:,?\s+(?:of\s+)?{_yref('y', 'ry')})?", _h_month_range),
     ("dates.month.v1",
@@ -541,7 +584,13 @@ _RULES: list[tuple[str, str, Handler]] = [
      _h_first_months),
     ("dates.year_range.v1", rf"\b{_PREP}{_y('y')}(?:{_TO}(?P<y2>1[89]\d\d|20\d\d)|[-–](?P<y2s>\d\d))(?![\d%])",
      _h_year_range),
-    ("dates.year.v1", rf"{_PREP}{_PART}(?:the\s+year\s+(?:of\s+)?)?{_y('y')}", _h_year),
+    ("dates.year.v1", rf"{_PREP}{_PART}(?:the\s+year\s+(?:of\s+)?|(?-i:FY)\s?|fiscal\s+year\s+)?{_y('y')}",
+     _h_year),
+    ("dates.decade.v1", r"\b(?:the\s+)?(?P<y>1[89]\d0|20\d0)(?:'s|’s|s)\b", _h_decade),
+    ("dates.year_end.v1", rf"\b{_PREP}(?:(?:the\s+)?year[-\s]end|the\s+end\s+of\s+the\s+year)\b", _h_year_end),
+    ("dates.season.v1",
+     rf"\b{_PREP}{_PART}(?:(?P<rel>this|last|next|the\s+coming)\s+(?P<season>spring|summer|autumn|fall|winter)\b"
+     rf"|(?:the\s+)?(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?{_y('y')})", _h_season),
     ("dates.rel_year.v1", rf"\b{_PREP}{_PART}{_REL_YEAR.format(g='ry')}\b", _h_rel_year),
     ("dates.rel_month.v1", rf"\b{_PREP}{_PART}(?P<rel>this|last|next)\s+month\b", _h_rel_month),
     ("dates.rel_week.v1", rf"\b{_PREP}{_PART}(?P<rel>this|last|next)\s+week\b", _h_rel_week),

@@ -56,6 +56,19 @@ EXACT = [
     ("two weeks ago", PUB_2018, "2018-06-25", "2018-06-25", "week", "exact"),
     ("In recent weeks", date(2018, 10, 15), "2018", "2018", "year", "exact"),
     ("15.04.2024", None, "2024-04-15", "2024-04-15", "day", "exact"),
+    ("2024/07/02", None, "2024-07-02", "2024-07-02", "day", "exact"),
+    ("end-2024", None, "2024", "2024", "year", "exact"),
+    ("by year-end", PUB_2024, "2024", "2024", "year", "exact"),
+    ("FY2023", None, "2023", "2023", "year", "exact"),
+    ("2024's growth", None, "2024", "2024", "year", "exact"),
+    ("last summer", PUB_2024, "2023", "2023", "year", "exact"),
+    ("last summer", date(2024, 10, 1), "2024", "2024", "year", "exact"),
+    ("this autumn", PUB_2024, "2024", "2024", "year", "exact"),
+    ("in the spring of 2023", None, "2023", "2023", "year", "exact"),
+    ("as of end-June", PUB_2024, "2024-06", "2024-06", "month", "exact"),
+    ("later this month", PUB_2024, "2024-07", "2024-07", "month", "exact"),
+    ("in mid-June 2023", None, "2023-06", "2023-06", "month", "exact"),
+    ("a year ago", PUB_2024, "2023", "2023", "year", "exact"),
 ]
 
 RANGES = [
@@ -69,6 +82,9 @@ RANGES = [
     ("2021-2025", None, "2021", "2021/2025", "year", "range"),
     ("the first half of 2023", None, "2023-Q1", "2023-Q1/2023-Q2", "quarter", "range"),
     ("H2 2024", None, "2024-Q3", "2024-Q3/2024-Q4", "quarter", "range"),
+    ("June 2024 to March 2025", None, "2024-06", "2024-06/2025-03", "month", "range"),
+    ("the 1990s", None, "1990", "1990/1999", "year", "range"),
+    ("on 2 and 3 July 2024", None, "2024-07-02", "2024-07-02/2024-07-03", "day", "range"),
     ("in the first five months of this year", PUB_2024, "2024-01", "2024-01/2024-05", "month", "range"),
     ("the first two months of 2023", None, "2023-01", "2023-01/2023-02", "month", "range"),
 ]
@@ -87,6 +103,9 @@ UNRESOLVED = [
     ("in the years to come", PUB_2024),
     ("Astana Expo 2017", PUB_2017),  # a year inside a name
     ("the 2030 Agenda", PUB_2017),
+    ("the fall of the Berlin Wall", PUB_2017),
+    ("in the coming weeks", PUB_2017),
+    ("in the last two weeks", PUB_2017),
 ]
 
 
