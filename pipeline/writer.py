@@ -51,16 +51,11 @@ class TableWriter:
         self.token = uuid.uuid4().hex[:8]
         self.schemas = {name: arrow_schema(model) for name, model in TABLES.items()}
         self.buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
-        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.writers = {name: pq.ParquetWriter(self._tmp_path(name), schema) for name, schema in self.schemas.items()}
         self.counts: dict[str, int] = {name: 0 for name in TABLES}
 
     def _tmp_path(self, table: str) -> Path:
         return self.out_dir / f".{table}.parquet{TMP_MARK}{self.token}"
-
-    def _writer(self, table: str) -> pq.ParquetWriter:
-        if table not in self.writers:
-            self.writers[table] = pq.ParquetWriter(self._tmp_path(table), self.schemas[table])
-        return self.writers[table]
 
     def add(self, table: str, rows: Iterable[Row]) -> None:
         buffer = self.buffers[table]
@@ -71,7 +66,7 @@ class TableWriter:
     def _flush(self, table: str) -> None:
         buffer = self.buffers[table]
         if buffer:
-            self._writer(table).write_table(pa.Table.from_pylist(buffer, schema=self.schemas[table]))
+            self.writers[table].write_table(pa.Table.from_pylist(buffer, schema=self.schemas[table]))
             self.counts[table] += len(buffer)
             buffer.clear()
 
@@ -85,14 +80,14 @@ class TableWriter:
             kept = pa.Table.from_batches([batch]).filter(pc.is_in(batch.column("doc_id"), value_set=keep))
             if kept.num_rows:
                 self._flush(table)
-                self._writer(table).write_table(kept.select(schema.names).cast(schema))
+                self.writers[table].write_table(kept.select(schema.names).cast(schema))
                 self.counts[table] += kept.num_rows
 
     def commit(self, manifest: dict) -> dict[str, int]:
         """Close every table, move it into place, then write the manifest."""
-        for table in TABLES:
+        for table, writer in self.writers.items():
             self._flush(table)
-            self._writer(table).close()
+            writer.close()
         for table in TABLES:
             os.replace(self._tmp_path(table), table_path(self.out_dir, table))
         write_json_atomic(self.out_dir / MANIFEST, {**manifest, "counts": dict(self.counts)})
