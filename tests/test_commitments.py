@@ -85,12 +85,21 @@ NEGATIVES = [
     "If the talks fail, Iran will resume enrichment.",  # conditional
     "The summit will be a great success.",  # prediction
     "Countries may seek alternative suppliers.",  # may
+    "India is expected to sign the deal next week.",  # prediction by others
+    "We hope the US side will stop interfering in China's internal affairs.",  # hope aimed at others
+    "The ministers did not agree on a date for the next round.",  # negated past: nothing agreed
+    "He expressed deep concern over Iran's continued support for the militias.",  # not a pledge
+    "President Trump announced a trade agreement with the United Kingdom.",  # concluded deal
+    "Both sides welcomed the resumption of direct flights.",  # past development
+    "Our two countries have always supported each other.",  # history
+    "The analyst agrees that the deals could generate significant growth.",  # judgement
+    "You said we should ask the relevant department.",  # the addressee's words
 ]
 
 
 @pytest.mark.parametrize("text", NEGATIVES)
 def test_not_commitments(nlp, text):
-    assert commitments(nlp, text) == []
+    assert commitments(nlp, text, source="Ministry of Foreign Affairs of the People's Republic of China") == []
 
 
 def test_negation_and_plover_mode(nlp):
@@ -98,6 +107,17 @@ def test_negation_and_plover_mode(nlp):
     assert rec.negated is True and rec.modality == "will" and rec.plover_mode == "negated"
     (rec,) = commitments(nlp, "China will accept the invitation to the conference.")
     assert rec.negated is False and rec.plover_mode == "future" and rec.plover_event == "AGREE"
+    (rec,) = commitments(nlp, "China and Laos should expand cooperation in agriculture.")
+    assert rec.plover_mode == "hypothetical" and rec.strength == "soft"
+    (rec,) = commitments(nlp, "China supports Laos in hosting the next summit.")
+    assert rec.plover_event == "SUPPORT"
+
+
+def test_history_is_not_a_commitment(nlp):
+    text = "President Xi put forward the initiative in Astana in 2013."
+    assert commitments(nlp, text, published=dt.date(2024, 7, 2)) == []
+    assert len(commitments(nlp, "President Xi put forward the initiative in Astana in June.",
+                           published=dt.date(2024, 7, 2))) == 1
 
 
 def test_frame_wins_over_modal(nlp):

@@ -359,7 +359,7 @@ class CommitmentExtractor:
                     own = self._subject_actor(anchor, resolver)
                     if not actors and self._owned_by(inner[0], own, resolver):
                         return own
-                    return actors if actors and set(actors) <= set(own or actors) else None
+                    return actors if actors and own and set(actors) <= set(own) else None
                 if actors is not None:
                     return actors
                 if action.dep_ == "ccomp" or self._belief(action):
