@@ -393,7 +393,7 @@ class EventExtractor:
         span_tokens = [noun, *(governor and [governor] or [])]
         cand = Candidate(rule, rule.type, noun, anchors, _extent(span_tokens))
         cand.anaphoric = self._anaphoric_noun(noun) or self._refers_back(noun)
-        cand.indefinite = _has_indefinite(noun)
+        cand.indefinite = _has_indefinite(noun) and governor is None  # "pay a visit" is a light verb, not a new one
         participants: list[str] = []
         if governor is not None and noun.dep_ in _OBJECT_DEPS:
             participants += self._actors(_subjects(governor), resolver)
