@@ -181,7 +181,6 @@ class NumericClaimExtractor:
         self.units = {re.sub(r"\s+", " ", w.lower()): r for r in rules.units for w in r.words}
         self.pattern = self._figure_pattern()
         self.units_re = re.compile(r"[\s-]*(" + _alternation(list(self.units)) + r")", re.IGNORECASE)
-        self.checks = {r.check: r for r in rules.exclusions if r.check}
         self.patterns: list[tuple[ExclusionRule, re.Pattern[str]]] = []
         number = rf"(?:{DIGITS}|{WORD_NUMBER}|{_alternation(list(self.number_words))})"
         for rule in rules.exclusions:
@@ -305,8 +304,13 @@ class NumericClaimExtractor:
         return value
 
     # ------------------------------------------------------------------ vetoes
+    def exclusion_spans(self, sent_text: str) -> list[tuple[str, list[tuple[int, int]]]]:
+        """(rule id, matched spans) of every pattern exclusion in a sentence, computed once."""
+        return [(rule.id, [m.span() for m in pattern.finditer(sent_text)]) for rule, pattern in self.patterns]
+
     def veto(self, fig: Figure, sent_text: str, sent_start: int, dates: list[DateMention],
-             frames: list[tuple[int, int]], doc: Doc | None) -> str | None:
+             frames: list[tuple[int, int]], excluded: list[tuple[str, list[tuple[int, int]]]],
+             doc: Doc | None) -> str | None:
         """Id of the first exclusion rule that vetoes the figure, or None."""
         n0, n1 = fig.num_start - sent_start, fig.num_end - sent_start
         for rule in self.rules.exclusions:
@@ -319,9 +323,9 @@ class NumericClaimExtractor:
                 return rule.id
             if rule.check == "in_name" and fig.kind == "count" and self._in_name(fig, sent_text, sent_start, doc):
                 return rule.id
-        for rule, pattern in self.patterns:
-            if any(m.start() < n1 and n0 < m.end() for m in pattern.finditer(sent_text)):
-                return rule.id
+        for rule_id, spans in excluded:
+            if any(s < n1 and n0 < e for s, e in spans):
+                return rule_id
         return None
 
     @staticmethod
@@ -445,8 +449,9 @@ class NumericClaimExtractor:
                 continue
             dates = find_dates(text, published)
             frames = find_time_frames(text)
+            excluded = self.exclusion_spans(text)
             for fig in figures:
-                fig.veto = self.veto(fig, text, sent.start_char, dates, frames, doc)
+                fig.veto = self.veto(fig, text, sent.start_char, dates, frames, excluded, doc)
                 if fig.veto:
                     results.append((fig, None))
                     continue
