@@ -7,7 +7,7 @@ EXTRAS_TEST := model,test
 STAMP_RUN   := $(VENV)/.installed-run-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 STAMP_TEST  := $(VENV)/.installed-test-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench clean-output
+.PHONY: run test browser bench clean-output
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,14 @@ run: $(STAMP_RUN)
 	$(BIN)/pipeline run data/raw --out data/processed
 
 ## Install with test extras, then run the whole test suite.
-test: $(STAMP_TEST)
+test: $(STAMP_TEST) browser
 	$(BIN)/python -m pytest -q
+
+## Headless Chromium and its driver for the `pipeline show` browser tests (Debian packages), where missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
 
 ## Measure speed and memory against bare spaCy (see bench/README section in README.md).
 bench: $(STAMP_TEST)
