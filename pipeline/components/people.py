@@ -295,6 +295,7 @@ class PeopleExtractor:
             return []
         by_start = {s.start: (s, r) for s, r in titles}
         title_ends = {s.end for s, _ in titles}
+        gazetteer_starts = {start for _, start, _ in self.names(doc)}
         mentions = []
         for span, rule in titles:
             if span.start in title_ends:
@@ -305,6 +306,7 @@ class PeopleExtractor:
             made = [self._make_title(doc, s, r)[0] for s, r in chain]
             _, j, _ = self._country_after(doc, chain[-1][0].end)
             j = self._host_country_end(doc, j)
+            j = self._topic_end(doc, j, gazetteer_starts)
             comma = j < len(doc) and doc[j].text == ","
             name_start = j + 1 if comma else j
             if name_start >= len(doc) or (comma and not self._introduces(doc, span.start)):
@@ -329,6 +331,20 @@ class PeopleExtractor:
             for size in range(COUNTRY_WINDOW, 0, -1):
                 if i + 1 + size <= len(doc) and self._country(doc[i + 1:i + 1 + size]):
                     return i + 1 + size
+        return i
+
+    def _topic_end(self, doc: Doc, i: int, known_starts: set[int]) -> int:
+        """Skip a title's capitalised topic ("Special Envoy for Climate John Kerry") when the model or the
+        gazetteer marks where the name begins inside it; otherwise the topic and the name cannot be told apart."""
+        if i >= len(doc) or doc[i].lower_ not in {"for", "on"}:
+            return i
+        limit = doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+        for k in range(i + 1, min(i + 9, limit)):
+            tok = doc[k]
+            if (tok.ent_type_ == "PERSON" and tok.ent_iob_ == "B") or k in known_starts:
+                return k
+            if not (tok.text[:1].isupper() or tok.lower_ in {"and", "of", "the", "-"}):
+                break
         return i
 
     def _introduces(self, doc: Doc, start: int) -> bool:
@@ -485,10 +501,11 @@ class PeopleExtractor:
                 if form and form != name and form not in aliases:
                     aliases.append(form)
         current = [t for t in titles if not t.former] or titles
-        ranked = [t for t in current if t.role is not None]
+        roles: list[Role] = [t.role for t in current if t.role is not None]
         term = leader.term_on(day) if leader else None
-        role: Role = (max(ranked, key=lambda t: ROLE_RANK[t.role]).role if ranked  # type: ignore[arg-type]
-                      else term.role if term else "other")
+        if term is not None and (not roles or day is None or term.covers(day.isoformat())):
+            roles.append(term.role)  # an office held on the day, or the last one when the text gives none
+        role: Role = max(roles, key=ROLE_RANK.__getitem__) if roles else "other"
         country = next((t.country for t in current if t.country), None) or \
             next((t.country for t in titles if t.country), None) or (leader.country if leader else None)
         rules = {r for m in cluster for r in m.rules}
