@@ -75,6 +75,7 @@ class CommitmentFile(RuleFile):
     irregular_forms: dict[str, list[str]] = Field(default_factory=dict, description="Base form -> irregular forms.")
     history_years: int = Field(1, description="A trigger dated more than this many years before publication is history.")
     belief_modals: list[str] = Field(default_factory=list, description="Modals that make a that-clause a belief.")
+    non_committal_frames: list[str] = Field(default_factory=list, description="Verbs whose clause is a wish or view.")
 
 
 @dataclass
@@ -147,6 +148,7 @@ class CommitmentExtractor:
         self.bearing = {w.casefold() for w in self.data.actor_bearing_nouns}
         self.predictions = {w.casefold() for w in self.data.prediction_verbs}
         self.belief_modals = {w.casefold() for w in self.data.belief_modals}
+        self.non_committal = {w.casefold() for w in self.data.non_committal_frames}
 
     def __call__(self, doc: Doc) -> Doc:
         resolver = ActorResolver(doc, self.actor_rules)
@@ -201,7 +203,7 @@ class CommitmentExtractor:
             return None
         if match[0].lower_ in ("will", "shall", "should") and self._inverted(match[0]):
             return None
-        if self._addressee_report(anchor) or self._history(anchor, resolver.doc):
+        if self._addressee_report(anchor) or self._history(anchor, resolver.doc) or self._wished(anchor):
             return None
         if rule.finite_only and self._nonfinite(anchor):
             return None
@@ -258,6 +260,16 @@ class CommitmentExtractor:
         for tok in (token, *token.ancestors):
             if tok.dep_ == "ccomp":
                 return any(c.dep_ == "nsubj" and c.lower_ == "you" for c in tok.head.children)
+        return False
+
+    def _wished(self, anchor: Token) -> bool:
+        """'We hope the US side will stop ...', 'They believe China will ...': someone else's wish
+        or opinion about what the clause's subject will do."""
+        tok = anchor
+        while tok.dep_ in ("ccomp", "xcomp", "conj") and tok.head is not tok:
+            if tok.dep_ == "ccomp" and tok.head.lemma_.casefold() in self.non_committal:
+                return True
+            tok = tok.head
         return False
 
     def _history(self, anchor: Token, doc: Doc) -> bool:
