@@ -135,7 +135,11 @@ def compile_rules(rules: CleaningRules) -> CompiledRules:
         alternatives = "|".join(
             f"(?P<g{i}>(?{'i' if r.ignore_case else '-i'}:{r.pattern}))" for i, r in enumerate(rules.lines)
         )
-        line_regex = re.compile(rf"^[ \t]*(?:{alternatives})[ \t]*(?:\n|\Z)", re.MULTILINE)
+        # Boilerplate dressed as markup ("**Share this:**", "### Related news") is still boilerplate.
+        # One character per step and possessive, so a line of 10,000 "#" cannot backtrack.
+        line_regex = re.compile(
+            rf"^(?:[ \t#>*_]|[-+•][ \t])*+(?:{alternatives})[ \t#*_]*(?:\n|\Z)", re.MULTILINE
+        )
     return CompiledRules(
         block=tuple(m for m in markup if phases[m.id] == "block"),
         inline=tuple(m for m in markup if phases[m.id] == "inline"),

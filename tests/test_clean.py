@@ -358,3 +358,14 @@ def test_five_thousand_word_sentence_without_punctuation() -> None:
     assert clean_text(f"{words}\n\n{words}").text == f"{words}\n\n{words}"
     assert clean_text(f"{words}\n{words}").text == f"{words} {words}"  # a break inside a sentence
     assert time.perf_counter() - start < 2
+
+
+@pytest.mark.parametrize("hostile", [
+    "[" * 20000 + "](", "<a href=" * 10000, "<a href='" * 10000, "<script>" * 20000, "<!--" * 20000,
+    "#" * 20000 + "x", "**" * 10000 + "x", "Home > x\n" * 20000, "a\n" * 50000, "â– " * 10000,
+])
+def test_no_regex_blows_up_on_hostile_text(hostile: str) -> None:
+    """Every pattern runs in near-linear time: no nested or unbounded backtracking."""
+    start = time.perf_counter()
+    clean_text(hostile)
+    assert time.perf_counter() - start < 3
