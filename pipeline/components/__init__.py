@@ -6,6 +6,7 @@ Usable in any spaCy pipeline:
     nlp.add_pipe("diplo_people")
 """
 from pipeline.components import paragraphs, entity_ruler  # noqa: F401  (registration)
+from pipeline.components import projects  # noqa: F401  (registration)
 from pipeline.components import people  # noqa: F401  (registration)
 from pipeline.components import agreements  # noqa: F401  (registration)
 from pipeline.components import commitments  # noqa: F401  (registration)

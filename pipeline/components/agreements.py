@@ -30,6 +30,8 @@ from pipeline.components import spans
 from pipeline.components.spans import ContextRule, MentionContext
 
 RULES_NAME = "agreements"
+#: Prepositions naming the parties, kept after a first complement ("Treaty on X between A and B").
+PARTY_PREPS = frozenset({"between", "among"})
 
 
 class HeadRule(Rule):
@@ -196,7 +198,7 @@ class AgreementExtractor:
         heads_of: dict[str, str] = {}
         for head, rule in self.candidates(doc):
             if parsed:
-                name, year = _split_year(spans.phrase_span(head, self.preps), doc._.published)
+                name, year = _split_year(spans.phrase_span(head, self.preps, party_preps=PARTY_PREPS), doc._.published)
                 if not self.is_specific(head, rule, name):
                     continue
                 ctx = MentionContext.of(head, spans.in_title(name), name)

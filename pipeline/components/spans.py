@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.rules.loader import Rule
 
-Mood = Literal["future", "infinitive", "modal", "finite", "participle", "none"]
+Mood = Literal["future", "infinitive", "modal", "finite", "participle", "gerund", "none"]
 
 #: Dependencies of clauses that end a name: "the Outline ... signed between ...", "which ...".
 CLAUSE_DEPS = frozenset({"relcl", "acl", "appos", "advcl", "parataxis", "punct", "cc", "conj", "dep"})
@@ -73,7 +73,7 @@ def is_plural(token: Token) -> bool:
 
 def is_possessor(token: Token) -> bool:
     """"Djibouti's" in "Djibouti's deals": an owner, not part of a name."""
-    return token.dep_ == "poss" or any(c.dep_ == "case" and c.lower_ in ("'s", "’s", "'") for c in token.children)
+    return token.dep_ == "poss" or any(c.dep_ == "case" and c.lower_ in ("'s", "’s", "'", "’") for c in token.children)
 
 
 def has_parse(doc: Doc) -> bool:
@@ -81,13 +81,20 @@ def has_parse(doc: Doc) -> bool:
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop leading determiners, possessives, years and stray punctuation; balance quotes."""
+    """Drop leading owners ("President Trump's"), determiners and stray punctuation; balance quotes."""
+    for tok in doc[start:end - 1]:
+        if tok.pos_ in ("ADP", "VERB", "SCONJ"):
+            break
+        if tok.dep_ == "case" and tok.lower_ in ("'s", "’s", "'", "’") and tok.head.i < tok.i:
+            start = tok.i + 1
     while start < end - 1:
         tok = doc[start]
         if tok.dep_ in LEADING_DROP_DEPS and tok.text not in QUOTES and not tok.is_title:
             start += 1
         elif tok.dep_ == "poss" or tok.tag_ == "PRP$" or tok.lower_ in ("the", "a", "an", "this", "that"):
             start += 1
+        elif tok.is_currency:
+            break
         elif tok.tag_ == "JJS" or tok.is_punct and tok.text not in QUOTES:
             start += 1
         elif tok.text in QUOTES and not any(t.text in QUOTES for t in doc[start + 1:end]):
@@ -169,14 +176,21 @@ def _capitalised_start(doc: Doc, start: int, floor: int) -> int:
         prev = doc[start - 1]
         if capital(prev) and not is_possessor(prev):
             start -= 1
-        elif prev.lower_ in NAME_LINKS and start - 2 >= floor and capital(doc[start - 2]) and not is_possessor(doc[start - 2]):
+        elif (prev.lower_ in NAME_LINKS and start - 2 >= floor and capital(doc[start - 2]) and not is_possessor(doc[start - 2])
+              and not (prev.lower_ == "and" and doc[start - 2] in doc[start:].root.conjuncts)):
             start -= 2
         else:
             break
     return start
 
 
-def phrase_bounds(head: Token, complement_preps: frozenset[str], infinitive: bool = True) -> tuple[int, int]:
+def phrase_bounds(
+    head: Token,
+    complement_preps: frozenset[str],
+    infinitive: bool = True,
+    party_preps: frozenset[str] = frozenset(),
+    place_preps: frozenset[str] = frozenset(),
+) -> tuple[int, int]:
     """Token bounds of the name a trigger noun heads: pre-modifiers, head, first complement.
 
     A compound head ("corridor" in "economic corridor construction") takes the pre-modifiers
@@ -184,7 +198,9 @@ def phrase_bounds(head: Token, complement_preps: frozenset[str], infinitive: boo
     complement is the prepositional phrase right after the head when its preposition is in
     `complement_preps`, even where the parser attached it elsewhere ("the signing of the
     Treaty on ..." with "on" under "signing"); a to-infinitive ("arrangement to pay ...")
-    also counts. Dates ("on 5 May") never do.
+    also counts. Dates ("on 5 May") never do; a preposition in `place_preps` only with a
+    named object ("terminal in Xi'an", not "initiative in bilateral cooperation"). Phrases
+    with `party_preps` ("between A and B") may follow the first complement.
     """
     doc = head.doc
     start = head.left_edge.i
@@ -202,14 +218,18 @@ def phrase_bounds(head: Token, complement_preps: frozenset[str], infinitive: boo
         nxt = doc[end] if end < len(doc) else None
     if nxt is None or nxt.sent != head.sent:
         return start, end
+    if nxt.lower_ in place_preps and not _named_object(nxt):
+        return start, end
     end = _first_complement(doc, head, nxt, start, end, complement_preps, infinitive)
-    while end < len(doc) and doc[end].lower_ in PARTY_PREPS and doc[end].sent == head.sent:
+    while end < len(doc) and doc[end].lower_ in party_preps and doc[end].sent == head.sent:
         end = _complement_end(doc[end], COMPLEMENT_STOP)
     return start, end
 
 
-#: Prepositions naming the parties, kept after a first complement ("Treaty on X between A and B").
-PARTY_PREPS = frozenset({"between", "among"})
+def _named_object(prep: Token) -> bool:
+    """Does the preposition govern a proper name or place ("in Xi'an", "of Chabahar")?"""
+    objs = [c for c in prep.children if c.dep_ == "pobj"]
+    return bool(objs) and (objs[0].pos_ == "PROPN" or objs[0].ent_type_ in ("GPE", "LOC", "FAC", "ORG"))
 
 
 def _first_complement(doc: Doc, head: Token, nxt: Token, start: int, end: int, complement_preps: frozenset[str],
@@ -229,9 +249,9 @@ def _first_complement(doc: Doc, head: Token, nxt: Token, start: int, end: int, c
     return end
 
 
-def phrase_span(head: Token, complement_preps: frozenset[str], infinitive: bool = True) -> Span:
-    """The trimmed name span for a trigger head (see `phrase_bounds`)."""
-    start, end = phrase_bounds(head, complement_preps, infinitive)
+def phrase_span(head: Token, complement_preps: frozenset[str], **options) -> Span:
+    """The trimmed name span for a trigger head (see `phrase_bounds` for the options)."""
+    start, end = phrase_bounds(head, complement_preps, **options)
     start, end = _trim(head.doc, start, end)
     return head.doc[start:end]
 
@@ -270,6 +290,8 @@ def verb_mood(verb: Token) -> Mood:
         break
     if verb.tag_ in ("VBN", "VBG") and verb.dep_ in ("acl", "amod"):
         return "participle"
+    if verb.tag_ == "VBG" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return "gerund"
     return "finite"
 
 
@@ -284,6 +306,8 @@ class MentionContext:
     modifiers: set[str] = field(default_factory=set)
     in_title: bool = False
     negated: bool = False
+    dep: str = ""
+    kind: str | None = None
 
     @classmethod
     def of(cls, head: Token, in_title: bool, name: Span | None = None) -> MentionContext:
@@ -302,16 +326,17 @@ class MentionContext:
             node = node.head
         if node.dep_ == "pobj":
             ctx.prep = node.head.lower_
+        ctx.dep = node.dep_
         while node.head != node:
             parent = node.head
             nodes.append(parent)
-            if parent.pos_ in ("VERB", "AUX") and parent.dep_ != "amod":
+            if parent.pos_ in ("VERB", "AUX") and parent.dep_ not in ("amod", "prep"):
                 break
             node = parent
-        ctx.chain = [t.lemma_.lower() for t in nodes] + [
+        ctx.chain = [t.lemma_.lower() for t in nodes if t.pos_ != "PROPN"] + [
             f"{t.lemma_.lower()} {p.lower_}" for t in nodes for p in t.children if p.dep_ == "prt"
         ]
-        verbs = [t for t in nodes if t.pos_ in ("VERB", "AUX")]
+        verbs = [t for t in nodes if t.pos_ in ("VERB", "AUX") and t.dep_ != "prep"]
         if verbs and verbs[0].dep_ == "conj" and verbs[0].head.pos_ == "VERB":
             ctx.chain.append(verbs[0].head.lemma_.lower())
         if verbs:
@@ -337,6 +362,8 @@ class ContextRule(Rule):
     preps: list[str] = Field(default_factory=list, description="Governing prepositions, one must hold.")
     modifiers: list[str] = Field(default_factory=list, description="Lemmas of the head's modifiers.")
     in_title: bool | None = Field(None, description="True: only in the title line; False: never there.")
+    deps: list[str] = Field(default_factory=list, description="Dependency of the phrase ('nsubj'), one must hold.")
+    kinds: list[str] = Field(default_factory=list, description="Kinds of the record, one must hold.")
 
     def fires(self, ctx: MentionContext) -> bool:
         if self.chain and not set(self.chain) & set(ctx.chain):
@@ -346,6 +373,8 @@ class ContextRule(Rule):
         if self.preps and ctx.prep not in self.preps:
             return False
         if self.modifiers and not set(self.modifiers) & ctx.modifiers:
+            return False
+        if self.deps and ctx.dep not in self.deps or self.kinds and ctx.kind not in self.kinds:
             return False
         return self.in_title is None or self.in_title == ctx.in_title
 

@@ -1,0 +1,437 @@
+"""Projects extractor: named infrastructure, industry, institutions and initiatives.
+
+Reads the parse, entities and `doc._.title`; writes `doc._.projects`, one `Project` per
+distinct undertaking of the document, repeated mentions folded into `aliases`.
+
+Candidates come from `models/rules/projects.yaml`: trigger terms ("wind farm", "port",
+"initiative") through a spaCy Matcher and a gazetteer of named initiatives and national
+strategies ("Belt and Road", "Digital Kazakhstan") through a PhraseMatcher. Code then builds
+the name from the parse (`spans.phrase_span`) and vetoes what is not one specific
+undertaking: generic plurals ("infrastructure projects", "42 ports"), generic heads without
+a sector ("the project"), triggers inside event, venue or organisation names ("Belt and Road
+Forum", "director of the U.S. Development Policy Initiative"), title-case headlines. The kind
+comes from the head, or for generic heads from the nearest sector word of the name; the
+status from the context rules, the first explicit cue of any mention winning over the
+default. Without a parser only gazetteer names and capitalised trigger names are kept.
+"""
+from __future__ import annotations
+
+import re
+
+from pydantic import Field, field_validator
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from pipeline.components import spans
+from pipeline.components.spans import ContextRule, MentionContext
+from pipeline.countries import to_iso3
+from pipeline.records import Project, ProjectKind, ProjectStatus
+from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
+
+RULES_NAME = "projects"
+#: A complement with these prepositions belongs to the name only with a named object ("port in Haifa").
+PLACE_PREPS = frozenset({"in", "at"})
+#: Quote marks that delimit a name; single quotes are left out, being apostrophes too.
+DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»", "``", "''"})
+#: Longest quotation (in tokens) still read as a name rather than as quoted speech.
+MAX_QUOTED_NAME = 6
+
+
+class HeadRule(Rule):
+    terms: list[str] = Field(min_length=1, description="Terms, singular; matched case-insensitively, plural too.")
+    kind: ProjectKind = Field(description="Kind the head gives.")
+    needs_name: bool = Field(False, description="Count only with a name, a place/owner complement or a sector word.")
+    needs_proper_name: bool = Field(False, description="Count only with a capitalised or quoted name.")
+    needs_sector: bool = Field(False, description="Count only with a sector word of `kind_keywords` in the name.")
+    kind_from_name: bool = Field(False, description="Let `kind_keywords` in the name give the kind.")
+
+
+class KindKeyword(Rule):
+    words: list[str] = Field(min_length=1, description="Lemmas (lower case) that give the kind.")
+    kind: ProjectKind = Field(description="Kind given.")
+    heads: list[ProjectKind] = Field(default_factory=lambda: ["other"], description="Head kinds it may override.")
+
+
+class NamedProject(Rule):
+    names: list[str] = Field(min_length=1, description="Names as written; matched case-insensitively.")
+    kind: ProjectKind = Field(description="Kind of the undertaking.")
+    countries: list[str] = Field(default_factory=list, description="ISO3 codes of its owners.")
+    strategy: bool = Field(True, description="An initiative or strategy (status rules for initiatives apply).")
+
+    @field_validator("countries")
+    @classmethod
+    def _iso3(cls, codes: list[str]) -> list[str]:
+        for code in codes:
+            if len(code) != 3 or not code.isupper():
+                raise ValueError(f"'{code}' is not an ISO3 code")
+        return codes
+
+
+class StatusRule(ContextRule):
+    status: ProjectStatus = Field(description="Status given when the rule fires.")
+
+
+class ProjectRuleFile(RuleFile):
+    complement_preps: list[str] = Field(default_factory=list, description="Prepositions whose phrase belongs to the name.")
+    generic_modifiers: list[str] = Field(default_factory=list, description="Modifiers that single nothing out.")
+    veto_parents: list[str] = Field(default_factory=list, description="Nouns that make a trigger an event/org name.")
+    heads: list[HeadRule] = Field(default_factory=list, description="Trigger nouns and their kinds.")
+    kind_keywords: list[KindKeyword] = Field(default_factory=list, description="Sector words for generic heads.")
+    named: list[NamedProject] = Field(default_factory=list, description="Gazetteer of named initiatives.")
+    statuses: list[StatusRule] = Field(default_factory=list, description="Context rules giving the status.")
+
+    @field_validator("complement_preps", "generic_modifiers", "veto_parents")
+    @classmethod
+    def _lower(cls, words: list[str]) -> list[str]:
+        return [w.lower() for w in words]
+
+
+def load_project_rules(rules_dirs: list[str] | tuple[str, ...] = ()) -> ProjectRuleFile:
+    """Shipped rules merged with the user's folders; a default status rule is required."""
+    rules = load_rules(RULES_NAME, ProjectRuleFile, rules_dirs)
+    path = MODELS_DIR / "rules" / f"{RULES_NAME}.yaml"
+    if not any(r.priority == 0 and not (r.chain or r.mood or r.deps or r.kinds) for r in rules.statuses):
+        raise RuleFileError(path, "statuses", "no default rule (one without conditions)")
+    return rules
+
+
+class Mention:
+    """One candidate mention before folding."""
+
+    def __init__(self, name: Span, head: Token | None, kind: str, rule: str, named_id: str | None = None,
+                 countries: tuple[str, ...] = (), strategy: bool = False) -> None:
+        self.name, self.head, self.kind, self.rule = name, head, kind, rule
+        self.named_id, self.countries = named_id, list(countries)
+        self.strategy = strategy
+        self.alias: str | None = None
+
+
+class ProjectExtractor:
+    """The `diplo_projects` component (see module docstring)."""
+
+    def __init__(self, nlp: Language, rules_dirs: list[str]) -> None:
+        self.rules = load_project_rules(rules_dirs)
+        self.preps = frozenset(self.rules.complement_preps)
+        self.generic = frozenset(self.rules.generic_modifiers)
+        self.veto_parents = frozenset(self.rules.veto_parents)
+        self.heads = {r.id: r for r in self.rules.heads}
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        for rule in self.rules.heads:
+            self.matcher.add(rule.id, [spans.term_patterns(t) for t in rule.terms])
+        self.named = {r.id: r for r in self.rules.named}
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for rule in self.rules.named:
+            self.phrases.add(rule.id, [nlp.make_doc(n) for n in rule.names])
+        self.keywords = self.rules.kind_keywords
+        self.initiative_terms = {w for r in self.rules.heads if r.kind == "initiative" for w in r.terms}
+
+    # ------------------------------------------------------------------ candidates
+
+    def head_candidates(self, doc: Doc) -> list[tuple[Token, HeadRule]]:
+        """(head, rule) per matched head; the longest term wins; a head inside another's compound yields."""
+        best: dict[int, tuple[int, Token, HeadRule]] = {}
+        for match_id, start, end in self.matcher(doc):
+            rule = self.heads[doc.vocab.strings[match_id]]
+            head = doc[start:end].root if spans.has_parse(doc) else doc[end - 1]
+            if head.i not in best or end - start > best[head.i][0]:
+                best[head.i] = (end - start, head, rule)
+        heads = {i for i in best}
+        out = []
+        for _, head, rule in sorted(best.values(), key=lambda x: x[1].i):
+            node, inner = head, False
+            while node.dep_ == "compound" and node.head != node:
+                node = node.head
+                inner = inner or node.i in heads
+            if not inner:
+                out.append((head, rule))
+        return out
+
+    def _named_tokens(self, head: Token, bare: Span) -> list[Token]:
+        """Capitalised or quoted words of the name that are not owners or sentence-initial."""
+        owners = {t.i for c in bare if spans.is_possessor(c) for t in c.subtree}
+        quoted = _quoted(bare)
+        return [
+            t for t in bare
+            if t.i not in owners and t.i != head.i and t.is_alpha
+            and (t.i in quoted or (t.is_title or t.is_upper) and t.i != t.sent.start and t.ent_type_ != "NORP")
+            and (to_iso3(t.text) is None or head.is_title or _country_pair(t))
+        ]
+
+    def is_specific(self, head: Token, rule: HeadRule, name: Span) -> bool:
+        """Veto what is not one specific undertaking (see module docstring)."""
+        if head.pos_ not in ("NOUN", "PROPN") or _title_case(head.sent):
+            return False
+        if head.dep_ == "compound" and head.is_title and head.head.is_title:
+            return False  # part of a longer proper name: "Defense Policy Coordination Talks"
+        if head.dep_ == "compound" and head.head.lemma_.lower() in self.veto_parents:
+            return False
+        if head.dep_ == "pobj" and head.head.head.lemma_.lower() in self.veto_parents:
+            return False
+        if head.dep_ == "appos" and head.head.lemma_.lower() in self.veto_parents:
+            return False  # "the Beijing-based group China Policy"
+        bare = spans.bare_span(head)
+        named = self._named_tokens(head, bare)
+        if rule.needs_proper_name:
+            return bool(named)
+        complement = [t for t in name if t.i > head.i]
+        place = any(t.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or t.pos_ == "PROPN" for t in complement)
+        content = any(t.is_alpha and not t.is_stop and t.lemma_.lower() not in self.generic for t in complement)
+        owner = any(spans.is_possessor(t) for t in bare) or any(c.dep_ == "poss" for c in head.children)
+        money = any(t.like_num or t.is_currency for t in bare if t.i < head.i)
+        sector = self._sector_word(head, name) is not None
+        if rule.needs_sector and not sector:
+            return False
+        if spans.is_plural(head):
+            one_of = head.dep_ == "pobj" and head.head.head.lower_ == "one"
+            titled = any(t.is_title for t in named)
+            return titled and not any(c.dep_ == "nummod" for c in head.children) or one_of and place
+        if named or place:
+            return True
+        if rule.needs_name and not (sector or content):
+            return False
+        definite = any(c.lower_ in ("the", "this", "that") for c in head.children)
+        return owner or money or (content and not definite) or (not definite and self._has_country_subject(head))
+
+    def _has_country_subject(self, head: Token) -> bool:
+        """"Pakistan lopped $2 billion off plans for a railway": a country acts on the project."""
+        ctx = MentionContext.of(head, False)
+        if ctx.verb is None:
+            return False
+        countries_named = any(to_iso3(e.text) for e in head.sent.ents)
+        for child in ctx.verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                phrase = head.doc[child.left_edge.i:child.i + 1].text
+                return bool(to_iso3(phrase)) or child.lower_ in ("it", "they") and countries_named
+        return False
+
+    def _sector_word(self, head: Token, name: Span) -> KindKeyword | None:
+        """The kind keyword nearest the head: its modifiers right to left, then its complement."""
+        ordered = [t for t in reversed(name) if t.i < head.i] + [t for t in name if t.i > head.i]
+        for token in ordered:
+            lemma = token.lemma_.lower()
+            for keyword in self.keywords:
+                if lemma in keyword.words or token.lower_ in keyword.words:
+                    return keyword
+        return None
+
+    def kind(self, head: Token, rule: HeadRule, name: Span) -> str:
+        if not rule.kind_from_name:
+            return rule.kind
+        keyword = self._sector_word(head, name)
+        return keyword.kind if keyword is not None and rule.kind in keyword.heads else rule.kind
+
+    def _named_outside(self, mention: Mention, named: Mention) -> bool:
+        """Does a head mention have a name of its own beyond the gazetteer name inside it?
+
+        "Belt and Road projects" has none: it is a mention of the initiative, not a project.
+        """
+        bare = spans.bare_span(mention.head)
+        return any(t.i < named.name.start or t.i >= named.name.end for t in self._named_tokens(mention.head, bare))
+
+    def named_mentions(self, doc: Doc) -> list[Mention]:
+        """Gazetteer names, unless lower-cased or part of a longer proper name ("Belt and Road Forum")."""
+        out: list[Mention] = []
+        matches = {(s.start, s.end): s.label_ for s in filter_spans(
+            [Span(doc, start, end, label=match_id) for match_id, start, end in self.phrases(doc)]
+        )}
+        for (start, end), rule_id in sorted(matches.items()):
+            if doc[start].text[:1].islower():
+                continue
+            nxt = doc[end] if end < len(doc) else None
+            if nxt is not None and nxt.text in spans.QUOTES and end + 1 < len(doc):
+                nxt = doc[end + 1]
+            if nxt is not None and nxt.is_title and nxt.lower_ not in self.initiative_terms and nxt.i != nxt.sent.start:
+                continue
+            if nxt is not None and nxt.lemma_.lower() in self.veto_parents:
+                continue
+            rule = self.named[rule_id]
+            out.append(Mention(doc[start:end], doc[start:end].root, rule.kind, rule.id, rule.id, tuple(rule.countries),
+                               rule.strategy))
+        return out
+
+    # ------------------------------------------------------------------ attributes
+
+    def countries(self, mention: Mention) -> list[str]:
+        found = list(mention.countries)
+        name = mention.name
+        for token in name:
+            if token.pos_ not in ("PROPN", "ADJ"):
+                continue
+            for part in re.split(r"[-–]", token.text):
+                if len(part) > 2 and part[:1].isupper():
+                    code = to_iso3(part)
+                    if code:
+                        found.append(code)
+        head = mention.head
+        if head is not None:
+            for child in head.children:
+                if spans.is_possessor(child) or child.dep_ == "poss":
+                    code = to_iso3(child.text)
+                    if code:
+                        found.append(code)
+        return list(dict.fromkeys(found))
+
+    # ------------------------------------------------------------------ main
+
+    def mentions(self, doc: Doc) -> list[Mention]:
+        parsed = spans.has_parse(doc)
+        out: list[Mention] = []
+        for head, rule in self.head_candidates(doc):
+            if parsed:
+                name = spans.phrase_span(head, self.preps, infinitive=False, place_preps=PLACE_PREPS)
+                if not self.is_specific(head, rule, name):
+                    continue
+            else:
+                name = _blank_name(head)
+                if name is None:
+                    continue
+            kind = self.kind(head, rule, name) if parsed else rule.kind
+            out.append(Mention(name, head, kind, rule.id, strategy=rule.kind == "initiative"))
+        named = self.named_mentions(doc)
+        for mention in named:
+            inside = [m for m in out if m.name.start <= mention.name.start and mention.name.end <= m.name.end]
+            host = next((m for m in inside if m.named_id is None and self.heads[m.rule].kind == "initiative"
+                         and m.head.i >= mention.name.end), None)
+            out = [m for m in out if m is host or m not in inside or self._named_outside(m, mention)]
+            if host is not None:
+                host.named_id, host.kind = mention.named_id, self.named[mention.named_id].kind
+                host.countries = list(mention.countries)
+                host.strategy = host.strategy or mention.strategy
+                host.rule = mention.rule
+                host.alias = spans.clean_name(mention.name)
+            else:
+                out.append(mention)
+        return sorted(out, key=lambda m: m.name.start)
+
+    def __call__(self, doc: Doc) -> Doc:
+        parsed = spans.has_parse(doc)
+        records: dict[str, Project] = {}
+        for mention in self.mentions(doc):
+            text = _unquote(spans.clean_name(mention.name))
+            key = mention.named_id or _key(text, mention.head.lemma_ if mention.head is not None else "")
+            if parsed and mention.head is not None:
+                ctx = MentionContext.of(mention.head, spans.in_title(mention.name), mention.name)
+                ctx.kind = "initiative" if mention.strategy else mention.kind
+                status_rule = spans.best_rule(self.rules.statuses, ctx)
+            else:
+                kind = "initiative" if mention.strategy else mention.kind
+                status_rule = spans.best_rule(self.rules.statuses, MentionContext(kind=kind))
+            if mention.alias:
+                text, alias = mention.alias, text
+            else:
+                alias = None
+            if key in records:
+                _fold(records[key], text, status_rule, alias)
+                continue
+            record = Project(
+                sentence=mention.name.sent.text.strip(),
+                start=mention.name.start_char,
+                end=mention.name.end_char,
+                rule=f"{mention.rule}+{status_rule.id}",
+                name=text,
+                aliases=[alias] if alias and alias != text else [],
+                kind=mention.kind,
+                status=status_rule.status,
+                countries=self.countries(mention),
+            )
+            records[key] = record
+        doc._.projects = _fold_unnamed(list(records.values()))
+        return doc
+
+
+def _quoted(span: Span) -> set[int]:
+    """Indices of tokens inside short quotations ('"Digital Kazakhstan" strategy'); a quoted
+    sentence of speech is not a name."""
+    marks = [t.i for t in span.sent if t.text in DOUBLE_QUOTES]
+    out: set[int] = set()
+    for open_, close in zip(marks[::2], marks[1::2]):
+        if close - open_ - 1 <= MAX_QUOTED_NAME:
+            out.update(range(open_ + 1, close))
+    return out
+
+
+def _country_pair(token: Token) -> bool:
+    """"China" in "Pakistan-China cable": a pair of countries names a bilateral project."""
+    doc = token.doc
+    for step in (2, -2):
+        other = token.i + step
+        if 0 <= other < len(doc) and doc[token.i + step // 2].text in "-–" and to_iso3(doc[other].text):
+            return True
+    return False
+
+
+def _title_case(sent: Span) -> bool:
+    """A headline: most words capitalised, so capitals say nothing about names."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 6 and sum(t.is_title or t.is_upper for t in words) >= 0.8 * len(words)
+
+
+def _unquote(text: str) -> str:
+    """'"Digital Kazakhstan" strategy' -> 'Digital Kazakhstan strategy'."""
+    return re.sub(r"\s+", " ", re.sub(r"[\"“”«»]", " ", text)).strip()
+
+
+def _key(text: str, head: str) -> str:
+    """Fold key: the proper words (not country names) and the last word, order-free, so "Chabahar
+    port in Iran" and "port of Chabahar" agree; all words for an unnamed project."""
+    words = re.sub(r"[\"“”«»‘’'\-–]", " ", text).split()
+    proper = {w.casefold() for w in words if w[:1].isupper() and to_iso3(w) is None}
+    if proper:
+        return " ".join(sorted(proper | {head.casefold()}))
+    return " ".join(w.casefold() for w in words)
+
+
+def _fold(record: Project, text: str, status_rule: ContextRule, alias: str | None) -> None:
+    """Another mention: keep its form as an alias; a later explicit cue beats the default."""
+    for form in (text, alias):
+        if form and form != record.name and form not in record.aliases:
+            record.aliases.append(form)
+    if record.rule.endswith(".default.v1") and status_rule.priority > 0:
+        record.status = status_rule.status  # type: ignore[assignment]
+        record.rule = record.rule.split("+")[0] + "+" + status_rule.id
+
+
+def _fold_unnamed(records: list[Project]) -> list[Project]:
+    """An unnamed mention ("the free-trade zone") joins the one named record with the same head word."""
+    def named(r: Project) -> bool:
+        return any(w[:1].isupper() for w in r.name.split())
+
+    def words(text: str) -> str:
+        return re.sub(r"[\s\-–]+", " ", text).casefold().rstrip("s")
+
+    kept: list[Project] = []
+    for record in records:
+        if not named(record):
+            hosts = [r for r in records if named(r) and words(r.name).endswith(" " + words(record.name))]
+            if len(hosts) == 1:
+                hosts[0].aliases.append(record.name)
+                continue
+        kept.append(record)
+    return kept
+
+
+def _blank_name(head: Token) -> Span | None:
+    """Without a parser: the head with the capitalised words before it, if there are any."""
+    doc, start = head.doc, head.i
+    while start > head.sent.start:
+        prev = doc[start - 1]
+        if prev.is_title or prev.text in "-–":
+            start -= 1
+        elif prev.lower_ in spans.NAME_LINKS and start - 2 > head.sent.start and doc[start - 2].is_title:
+            start -= 2
+        else:
+            break
+    if start == head.i or doc[start].i == head.sent.start and start == head.i - 1 and doc[start].lower_ == "the":
+        return None
+    return doc[start:head.i + 1]
+
+
+@Language.factory(
+    "diplo_projects",
+    assigns=["doc._.projects"],
+    default_config={"rules_dirs": []},
+)
+def make_projects(nlp: Language, name: str, rules_dirs: list[str]) -> ProjectExtractor:
+    return ProjectExtractor(nlp, list(rules_dirs))

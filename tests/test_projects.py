@@ -1,0 +1,164 @@
+"""Projects extractor: positives per rule family, near misses, rule sweep, rules as data."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import spacy
+
+from pipeline.components.projects import ProjectExtractor, load_project_rules
+from pipeline.rules.loader import RuleFileError
+
+
+def projects(nlp, text: str, published: dt.date | None = dt.date(2024, 3, 12)):
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc._.projects
+
+
+POSITIVES = [
+    # (sentence, [(name, kind, status), ...])
+    ("The Karot hydropower station and the Dasu dam have been completed and commissioned.",
+     [("Karot hydropower station", "energy", "completed"), ("Dasu dam", "energy", "completed")]),
+    ("The two sides will advance the construction of the China-Kyrgyzstan-Uzbekistan Railway.",
+     [("China-Kyrgyzstan-Uzbekistan Railway", "transport", "under_construction")]),
+    ("The logistics terminal in Lianyungang and the Khorgos dry port operate smoothly.",
+     [("logistics terminal in Lianyungang", "transport", "operating"), ("Khorgos dry port", "transport", "operating")]),
+    ("In 2026, China will take over operation of the port in Piraeus.",
+     [("port in Piraeus", "transport", "planned")]),
+    ("Guinea announced last week that it was dropping an airport project over debt concerns.",
+     [("airport project", "transport", "mentioned")]),
+    ("Our bilateral programs, including a Luban Workshop and a center of traditional Chinese medicine, have been fully implemented.",
+     [("Luban Workshop", "education", "operating"), ("center of traditional Chinese medicine", "health", "operating")]),
+    ("Both sides will promote the docking of the \"Digital Silk Road\" initiative and the \"Digital Kazakhstan\" strategy.",
+     [("Digital Silk Road", "digital", "mentioned"), ("Digital Kazakhstan", "digital", "mentioned")]),
+    ("The Belt and Road Initiative has become a popular international public good.",
+     [("Belt and Road", "initiative", "operating")]),
+    ("Iconic American companies are building key infrastructure projects like Riyadh Metro and King Salman Park.",
+     [("Riyadh Metro", "transport", "under_construction"), ("King Salman Park", "other", "under_construction")]),
+    ("The leaders expressed their desire to reopen the Kirkuk-Ceyhan Pipeline.",
+     [("Kirkuk-Ceyhan Pipeline", "energy", "completed")]),
+    ("Beijing is being eyed as a possible candidate for the development of Gwadar port in Pakistan.",
+     [("Gwadar port in Pakistan", "transport", "proposed")]),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", POSITIVES)
+def test_positive(nlp, sentence, expected):
+    records = projects(nlp, sentence)
+    assert [(r.name, r.kind, r.status) for r in records] == expected
+    for record in records:
+        assert sentence[record.start:record.end].replace('"', "").startswith(record.name.split()[0])
+        assert record.sentence == sentence
+
+
+NEGATIVES = [
+    "Several infrastructure projects have seen setbacks in countries with elections.",
+    "Hambantota is one of 42 ports where China has participated in construction.",
+    "Morris is the director of the U.S. Development Policy Initiative at the Center for Global Development.",
+    "The official website of the Second Belt and Road Forum released a report.",
+    "The United States' one China policy remains unchanged.",
+    "The project will take 10 years to complete.",
+    "Investment partnerships include the $5 billion Energy Investment Fund.",
+    "Kazakhstan's strategy of building international logistics thoroughfare was discussed.",
+    "\"God has placed us in a strategic zone where commerce passes through,\" the minister said.",
+    "The two sides agreed to deepen cooperation in energy, mining and agriculture.",
+]
+
+
+@pytest.mark.parametrize("sentence", NEGATIVES)
+def test_near_miss(nlp, sentence):
+    assert projects(nlp, sentence) == []
+
+
+def test_mentions_fold_into_one_record(nlp):
+    text = (
+        "President Xi first proposed the Silk Road Economic Belt in Astana.\n"
+        "Belt and Road cooperation has brought tangible benefits.\n"
+        "China stands ready to promote synergy between Belt and Road cooperation and the Just Kazakhstan policies.\n"
+        "The BRI is receiving more international support."
+    )
+    records = {r.name: r for r in projects(nlp, text)}
+    assert set(records) == {"Silk Road Economic Belt", "Belt and Road", "Just Kazakhstan"}
+    assert records["Belt and Road"].aliases == ["BRI"]
+    assert records["Belt and Road"].status == "operating"
+    assert records["Just Kazakhstan"].status == "mentioned"
+    assert records["Belt and Road"].countries == ["CHN"]
+
+
+def test_unnamed_mention_joins_named_record(nlp):
+    text = (
+        "Djibouti inaugurated the Djibouti International Free Trade Zone last week.\n"
+        "Critics say Djibouti's free trade zone will add to the country's debt."
+    )
+    (record,) = projects(nlp, text)
+    assert record.name == "Djibouti International Free Trade Zone"
+    assert record.aliases == ["free trade zone"]
+    assert record.status == "completed"
+
+
+# ---------------------------------------------------------------- rules sweep and rules as data
+
+
+def test_rule_ids_unique_and_examples_fire(nlp):
+    rules = load_project_rules()
+    families = (*rules.heads, *rules.named, *rules.statuses)
+    ids = [r.id for r in (*families, *rules.kind_keywords)]
+    assert len(ids) == len(set(ids))
+    for rule in families:
+        assert rule.examples, f"{rule.id} has no examples"
+        for example in rule.examples:
+            records = projects(nlp, example)
+            assert any(rule.id in r.rule.split("+") for r in records), (rule.id, example, records)
+    for keyword in rules.kind_keywords:
+        for example in keyword.examples:
+            assert any(r.kind == keyword.kind for r in projects(nlp, example)), (keyword.id, example)
+
+
+def _extra_rules(tmp_path, body: str) -> str:
+    (tmp_path / "projects.yaml").write_text(f"description: test additions\n{body}", encoding="utf-8")
+    return str(tmp_path)
+
+
+def test_added_head_term_changes_output(nlp, tmp_path):
+    sentence = "The Garissa solar farm has been completed and commissioned."
+    assert ProjectExtractor(nlp, [])(nlp(sentence))._.projects == []
+    extra = _extra_rules(tmp_path, "heads:\n  - id: test.head.solar_farm.v1\n    terms: [solar farm]\n    kind: energy\n")
+    (record,) = ProjectExtractor(nlp, [extra])(nlp(sentence))._.projects
+    assert (record.name, record.kind, record.status) == ("Garissa solar farm", "energy", "completed")
+    assert record.rule == "test.head.solar_farm.v1+projects.status.completed.v1"
+
+
+def test_added_named_initiative_changes_output(nlp, tmp_path):
+    sentence = "Both sides agreed to align their plans with the Lobito Corridor Initiative."
+    extra = _extra_rules(tmp_path, "named:\n  - id: test.named.lobito.v1\n    names: [Lobito Corridor]\n    kind: transport\n")
+    (record,) = ProjectExtractor(nlp, [extra])(nlp(sentence))._.projects
+    assert (record.kind, record.rule.split("+")[0]) == ("transport", "test.named.lobito.v1")
+
+
+def test_invalid_rule_file_names_file_and_entry(tmp_path):
+    path = tmp_path / "projects.yaml"
+    path.write_text(
+        "description: broken\nnamed:\n  - id: test.named.bad.v1\n    names: [Vision 2040]\n    kind: initiative\n"
+        "    countries: [Ruritania]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleFileError) as err:
+        load_project_rules([str(tmp_path)])
+    assert "test.named.bad.v1" in str(err.value) and "Ruritania" in str(err.value)
+    path.write_text("description: broken\nheads:\n  - id: test.head.bad.v1\n    term: [solar farm]\n    kind: energy\n")
+    with pytest.raises(RuleFileError) as err:
+        load_project_rules([str(tmp_path)])
+    assert str(path) in str(err.value) and "test.head.bad.v1" in str(err.value)
+
+
+def test_blank_pipeline_does_not_crash():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("diplo_projects")
+    doc = nlp("The Belt and Road Initiative and the Zhanatas Wind Farm were discussed.")
+    assert [(r.name, r.kind) for r in doc._.projects] == [
+        ("Belt and Road", "initiative"), ("Zhanatas Wind Farm", "energy"),
+    ]
