@@ -123,3 +123,13 @@ def test_every_command_has_help_with_an_example() -> None:
         assert result.exit_code == 0, name
         if not hasattr(command, "commands"):
             assert "Example" in result.output or "example" in result.output, name
+
+
+def test_strict_stops_at_the_first_failure_and_publishes_nothing(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path, ["us-readout-biden-xi-lima-2024-11.txt"])
+    (corpus / "a-empty.txt").write_text("   \n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--strict", "--quiet"])
+    assert result.exit_code == 6
+    assert "a-empty.txt" in result.output
+    assert not table_path(out, "documents").exists()
