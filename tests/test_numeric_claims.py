@@ -131,6 +131,11 @@ POSITIVES = [
     ("The Quad committed to deliver 1.2 billion vaccine doses.", [("1.2 billion", 1.2e9, "dose", "exact", None)]),
     ("About two-thirds of the 1,500 participants came from developing countries.",
      [("1,500", 1500.0, "participant", "exact", None)]),
+    ("Trade hit a record $41 billion last year, up 20 percent from 2022.",
+     [("$41 billion", 4.1e10, "USD", "exact", "2023"), ("20 percent", 20.0, "percent", "exact", "2023")]),
+    ("Since 2013, China has invested $50 billion in the region.", [("$50 billion", 5e10, "USD", "exact", None)]),
+    ("The 2022 report said 23 countries were at risk.", [("23", 23.0, "country", "exact", None)]),
+    ("The project, launched in 2015, employs 3,000 workers.", [("3,000", 3000.0, "worker", "exact", None)]),
     ("Trade grew from 3 to 5 percent of GDP.",
      [("3", 3.0, None, "exact", None), ("5 percent", 5.0, "percent", "exact", None)]),
 ]

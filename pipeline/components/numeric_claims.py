@@ -394,6 +394,7 @@ class NumericClaimExtractor:
             d for d in dates
             if d.date.value is not None and d.date.modifier not in _OPEN_BOUNDS
             and (d.date.granularity not in ("day", "week") or d.date.modifier in ("as of", "by"))
+            and not (d.date.kind == "exact" and (d.date.modifier == "from" or _BASE.search(sent.text[: d.start])))
         ]
         if not usable or fig.timeless:
             return None
@@ -500,6 +501,9 @@ class NumericClaimExtractor:
 #: A day or week dates an event ("announced on Monday"), not the amount; only "as of"/"by" date a stock.
 #: "since 2013", "before 2020": one open end of a span, not the time a figure refers to.
 _OPEN_BOUNDS = {"since", "after", "before", "until", "till"}
+
+#: "up 20 percent from 2022", "compared with 2023": the base of a comparison, not the figure's time.
+_BASE = re.compile(r"\b(?:from|than|over|compared\s+(?:with|to)|versus|vs\.?)\s*$", re.IGNORECASE)
 
 #: A count right after these words leaves its noun understood from the previous count.
 _ELLIPSIS = re.compile(r"\b(?:another|other|the\s+other|the\s+remaining|remaining|of\s+which|of\s+them)\s*$", re.IGNORECASE)
