@@ -206,3 +206,10 @@ def test_list_command_filters_and_json(run_tables: Path) -> None:
     assert "commitments.will.v1" not in unused.output
     table = runner.invoke(app, ["rules", "list", "--pred", str(run_tables), "--type", "commitments"])
     assert "commitments.will.v1" in table.output
+
+
+@pytest.mark.parametrize("command", ["list", "check"])
+def test_subcommands_have_help_with_an_example(command: str) -> None:
+    result = runner.invoke(app, ["rules", command, "--help"])
+    assert result.exit_code == 0
+    assert f"Example: pipeline rules {command}" in result.output
