@@ -207,13 +207,21 @@ class ActorResolver:
 
     @cached_property
     def publisher_country(self) -> str | None:
-        """Country of the publishing government or agency, from `doc._.source`."""
-        source = str(getattr(self.doc._, "source", "") or "")
-        for publisher in self.rules.data.publishers:
-            if any(form in source for form in publisher.forms):
-                return publisher.country
-        found = self._countries_in(source)
-        return found[0] if found else None
+        """Country of the publishing government or agency: from the publisher's name
+        (`doc._.source_name` when the caller sets it, else `doc._.source`), else the country of
+        the document's spokesperson."""
+        names = [str(getattr(self.doc._, attr, "") or "") for attr in ("source_name", "source")
+                 if Doc.has_extension(attr)]
+        for source in names:
+            if re.fullmatch(r"\S+\.\w{2,5}(?:#\d+)?", source):  # a file name, not a publisher
+                continue
+            for publisher in self.rules.data.publishers:
+                if any(form in source for form in publisher.forms):
+                    return publisher.country
+            found = self._countries_in(source)
+            if found:
+                return found[0]
+        return self._country_of_person.get(self._spokesperson or "")
 
     @cached_property
     def author(self) -> str | None:
