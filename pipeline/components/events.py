@@ -397,6 +397,8 @@ class EventExtractor:
         participants: list[str] = []
         if governor is not None and noun.dep_ in _OBJECT_DEPS:
             participants += self._actors(_subjects(governor), resolver)
+        elif noun.dep_ == "pobj" and noun.head.lower_ in ("on", "for") and noun.head.head.pos_ in ("VERB", "AUX"):
+            participants += self._actors(_subjects(noun.head.head), resolver)  # "is on a visit to", "arrived for talks"
         for child in noun.children:
             if child.dep_ == "poss":
                 participants += resolver.resolve(child)
@@ -626,6 +628,7 @@ class EventExtractor:
                     earlier.date_end = earlier.date_end or split.date_end
                     earlier.location = earlier.location or split.location
                     earlier.names |= split.names
+                    earlier.participants = list(dict.fromkeys([*earlier.participants, *split.participants]))
         return kept
 
     def _split(self, cand: Candidate) -> list[Candidate]:
@@ -648,6 +651,8 @@ class EventExtractor:
             return None
         if cand.anaphoric:
             compatible = [k for k in same if _compatible(k, cand, loose=True)]
+            if not compatible and _is_specific(cand.trigger):
+                return None  # "his visit to Pyongyang" after a visit elsewhere: another visit
             return (compatible or same)[-1]
         for k in reversed(same):
             if _conflict(k.ordinal, cand.ordinal) or _conflict(k.date_start, cand.date_start):
@@ -902,11 +907,12 @@ def _compatible(old: Candidate, new: Candidate, loose: bool) -> bool:
         return False
     if old.location and new.location and old.location != new.location:
         return False
-    if old.theme and new.theme and not (new.theme <= old.theme or old.theme <= new.theme):
-        return False
     if loose:
         return True
-    return bool(new.participants) and set(new.participants) <= set(old.participants)
+    if old.theme and new.theme and not (new.theme <= old.theme or old.theme <= new.theme):
+        return False
+    mine, theirs = set(new.participants), set(old.participants)
+    return bool(mine) and bool(theirs) and (mine <= theirs or theirs <= mine)
 
 
 def _status_from_date(cand: Candidate, published: dt.date | None) -> None:
