@@ -184,7 +184,7 @@ class ActorResolver:
         counts: Counter[str] = Counter()
         for ent in self.doc.ents:
             if ent.label_ in ("GPE", "NORP"):
-                code = countries().to_iso3(ent.text)
+                code = _iso3(ent.text)
                 if code:
                     counts[code] += 1
         for code in self._countries_in(str(getattr(self.doc._, "title", "") or "")):
@@ -398,7 +398,7 @@ class ActorResolver:
         org = self.rules.organisation_in(text, head.idx - phrase.start_char)
         if org:
             return [org]
-        code = countries().to_iso3(text)
+        code = _iso3(text)
         if code:
             return [code]
         modifier_countries = self._modifier_countries(head)
@@ -412,7 +412,7 @@ class ActorResolver:
         if head.pos_ == "PROPN" and head.ent_type_ in ("ORG", "") and head.lower_ not in self.rules.non_actor_heads:
             return [self._org_name(phrase, head)]
         if head.ent_type_ in ("GPE", "NORP"):
-            code = countries().to_iso3(head.text)
+            code = _iso3(head.text)
             return [code] if code else []
         return []
 
@@ -424,7 +424,7 @@ class ActorResolver:
                 for tok in (child, *child.conjuncts):
                     words = [t for t in tok.subtree if t.dep_ not in ("case", "cc", "punct", "det")]
                     for candidate in (" ".join(t.text for t in words), tok.text):
-                        code = countries().to_iso3(candidate)
+                        code = _iso3(candidate)
                         if code:
                             out.append(code)
                             break
@@ -453,7 +453,7 @@ class ActorResolver:
         else:
             tokens = [t for t in phrase[: head.i - phrase.start + 1] if t.dep_ in ("compound", "nmod", "amod") or t == head]
         for n in range(min(3, len(tokens) - 1), 0, -1):
-            if countries().to_iso3(" ".join(t.text for t in tokens[:n])):
+            if _iso3(" ".join(t.text for t in tokens[:n])):
                 tokens = tokens[n:]
                 break
         name = re.sub(r"^(?:the|The)\s+", "", "".join(t.text_with_ws for t in tokens)).strip()
@@ -580,6 +580,13 @@ class ActorResolver:
         if sent.start > 0:
             candidates = [*self.doc[sent.start - 1].sent, *candidates]
         return [t for t in reversed(candidates) if t.dep_ in _SUBJECT_DEPS and t.lower_ not in _THEY | _IT]
+
+
+def _iso3(text: str) -> str | None:
+    """`to_iso3`, except that a lower-case three-letter word ("and") is never read as a code."""
+    if len(text.strip()) == 3 and not text.strip().isupper():
+        return None
+    return countries().to_iso3(text)
 
 
 @lru_cache(maxsize=1)
