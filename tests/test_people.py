@@ -78,6 +78,10 @@ def triples(people: list[Person]) -> set[tuple[str, str | None, str]]:
          "Affairs Xie Zhenhua in Beijing.", {("John Kerry", "USA", "diplomat"), ("Xie Zhenhua", "CHN", "diplomat")}),
         ("Special Representative of the Chinese Government on Eurasian Affairs Li Hui visited Kyiv.",
          {("Li Hui", "CHN", "diplomat")}),
+        ("President of China Development Bank Zhao Huan spoke at the forum.", {("Zhao Huan", None, "official")}),
+        ("Prime Minister of India Narendra Modi arrived in Astana.", {("Narendra Modi", "IND", "head_of_government")}),
+        ("Foreign Minister of Kazakhstan Murat Nurtleu met Prime Minister of the Kyrgyz Republic Adylbek Kasymaliev.",
+         {("Murat Nurtleu", "KAZ", "minister"), ("Adylbek Kasymaliev", "KGZ", "head_of_government")}),
         # gazetteer without a title
         ("Kassym-Jomart Tokayev welcomed Shavkat Mirziyoyev to Astana.",
          {("Kassym-Jomart Tokayev", "KAZ", "head_of_state"), ("Shavkat Mirziyoyev", "UZB", "head_of_state")}),
