@@ -20,6 +20,9 @@ KEYS = ("title", "published", "source", "url", "language")
 #: Other names publishers use for the same fields.
 ALIASES = {"date": "published", "publisher": "source", "lang": "language", "link": "url"}
 
+#: Common written-out layouts, tried before dateparser (which is slow to import).
+_LAYOUTS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%d.%m.%Y")
+
 _BLOCK = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 # The first content line of real front matter is a `key:` pair (or a comment).
 _LOOKS_LIKE_YAML = re.compile(r"\A\s*(?:#.*\n\s*)*[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)", re.MULTILINE)
@@ -81,9 +84,19 @@ def parse_date(value: object) -> dt.date:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         pass
-    import dateparser  # slow to import; only needed for dates not written as ISO
+    if sum(ch.isdigit() for ch in text) < 3:  # a full date has digits for its day and year
+        raise ValueError(f"{text!r} is not a full date (day, month and year)")
+    for layout in _LAYOUTS:
+        try:
+            return dt.datetime.strptime(text, layout).date()
+        except ValueError:
+            continue
+    import dateparser  # slow to import; only for dates in none of the common layouts
 
-    parsed = dateparser.parse(text, settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
+    parsed = dateparser.parse(text, settings={
+        "STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"],
+        "PARSERS": ["custom-formats", "absolute-time"],  # a publication date is never "next week"
+    })
     if parsed is None:
         raise ValueError(f"{text!r} is not a full date (day, month and year)")
     return parsed.date()
