@@ -336,6 +336,8 @@ class NumericClaimExtractor:
         number = sent_text[fig.num_start - sent_start: fig.num_end - sent_start]
         if number[:1].isupper() and number[:1].isalpha() and mid_sentence and fig.num_start == fig.start:
             return True  # "the Group of Seven", "the Big Four"
+        if _headline(sent_text):
+            return False  # in "China And Kazakhstan Sign 20 Deals" every word is capitalised
         prev = re.search(r"([A-Za-z][\w'’.-]*)$", before)
         if prev and prev.group(1)[0].isupper() and before[: prev.start()].strip() and \
                 not re.search(r"['’]s?$", prev.group(1)) and prev.group(1).lower() not in _NAME_FREE:
@@ -370,10 +372,11 @@ class NumericClaimExtractor:
         root = _figure_root(doc, fig)
         if root is None:
             return None, None, None
-        if not doc.has_annotation("DEP"):  # the last of the lower-case words that follow: "cross-border trips"
+        headline = _headline(sent.text)
+        if not doc.has_annotation("DEP") or headline:  # the parse of a title-case line is unreliable
             words = []
             for token in doc[root.i + 1: sent.end]:
-                if token.text == "-" or token.is_alpha and token.is_lower and not token.is_stop:
+                if token.text == "-" or token.is_alpha and (token.is_lower or headline) and not token.is_stop:
                     words.append(token)
                 else:
                     break
@@ -514,6 +517,12 @@ _NAME_FREE = {
     "another", "only", "just", "its", "their", "our", "his", "her", "total", "since", "until", "before",
     "after", "during", "between", "among", "i", "we", "they", "he", "she", "it", "there", "here", "these",
 }
+
+
+def _headline(text: str) -> bool:
+    """A title-case line: at least three quarters of its words of four letters or more capitalised."""
+    words = re.findall(r"[A-Za-z][a-z’']{3,}", text)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 def _token_at(doc: Doc, char: int) -> Token | None:
