@@ -226,3 +226,16 @@ def test_cli_processes_inputs_then_scores(nlp, tmp_path: Path) -> None:
     assert data["missing_documents"] == []  # every gold source was processed and found by its file name
     assert {k: v["gold"] for k, v in data["types"].items()} == {k: v[0] for k, v in EXPECTED_COUNTS.items()}
     assert data["types"]["people"]["matched"] > 0  # the leaders of the three texts are named in full
+
+
+def test_types_limit_the_report_and_the_micro_average(fixed_pred: Path) -> None:
+    report = score(GOLD, fixed_pred, types=["commitments"])
+    assert list(report.types) == ["commitments"]
+    assert (report.micro.matched, report.micro.gold, report.micro.pred) == (6, 9, 7)
+    with pytest.raises(ValueError, match="unknown record types commitment"):
+        score(GOLD, fixed_pred, types=["commitment"])
+    result = CliRunner().invoke(app, ["eval", "--gold", str(GOLD), "--pred", str(fixed_pred), "--types", "people,events"])
+    assert result.exit_code == 0, result.output
+    assert [line.split()[0] for line in result.output.splitlines()[1:3]] == ["people", "events"]
+    assert "micro F1 0.714 (P 0.769, R 0.667)" in result.output  # (5 + 5) / (7 + 6) and / (7 + 8)
+    assert CliRunner().invoke(app, ["eval", "--gold", str(GOLD), "--pred", str(fixed_pred), "--types", "persons"]).exit_code == 2

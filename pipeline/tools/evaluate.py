@@ -302,10 +302,19 @@ def _score_type(kind: str, source: str, golds: list[Record], preds: list[Record]
     score.spurious += [Miss(source, p) for i, p in enumerate(preds) if i not in pred_used]
 
 
-def score(gold_dir: Path, pred_dir: Path, only: Optional[set[str]] = None) -> Report:
-    """Score the tables in `pred_dir` against the gold files in `gold_dir` (restricted to `only` sources)."""
+def score(
+    gold_dir: Path, pred_dir: Path, only: Optional[set[str]] = None, types: Sequence[str] = TYPES
+) -> Report:
+    """Score the tables in `pred_dir` against the gold files in `gold_dir`.
+
+    `only` restricts the documents (by source name); `types` the record types, for gold files
+    annotated for some types only (a type left out of a gold file counts as "no records").
+    """
+    unknown = sorted(set(types) - set(TYPES))
+    if unknown:
+        raise ValueError(f"unknown record types {', '.join(unknown)} (known: {', '.join(TYPES)})")
     predictions = load_predictions(pred_dir)
-    report = Report(types={k: TypeScore(attributes={a: [0, 0] for a in ATTRIBUTES[k]}) for k in TYPES},
+    report = Report(types={k: TypeScore(attributes={a: [0, 0] for a in ATTRIBUTES[k]}) for k in TYPES if k in types},
                     missing_documents=[])
     for _path, gold in load_gold(gold_dir):
         source = gold["source"]
@@ -314,7 +323,7 @@ def score(gold_dir: Path, pred_dir: Path, only: Optional[set[str]] = None) -> Re
         if source not in predictions:
             report.missing_documents.append(source)
         system = predictions.get(source, {})
-        for kind in TYPES:
+        for kind in report.types:
             _score_type(kind, source, gold.get(kind, []), system.get(kind, []), report.types[kind])
     return report
 
@@ -327,17 +336,18 @@ def evaluate(
     model: str = DEFAULT_MODEL,
     rules_dirs: Sequence[str] = (),
     only: Optional[set[str]] = None,
+    types: Sequence[str] = TYPES,
 ) -> Report:
     """Score existing tables (`pred`) or, given `inputs`, process them first into a temporary folder."""
     if (pred is None) == (not inputs):
         raise ValueError("give either a folder of tables (pred) or inputs to process, not both")
     if pred is not None:
-        return score(gold, pred, only)
+        return score(gold, pred, only, types)
     from pipeline.run import RunOptions, run
 
     with tempfile.TemporaryDirectory(prefix="pipeline-eval-") as tmp:
         run(RunOptions(inputs=list(inputs), out=Path(tmp), model=model, rules_dirs=tuple(rules_dirs)))
-        return score(gold, Path(tmp), only)
+        return score(gold, Path(tmp), only, types)
 
 
 def _pct(value: float | None) -> str:
@@ -379,20 +389,24 @@ def eval_command(
     show_errors: Annotated[bool, typer.Option("--show-errors", help="List missed and spurious records with their sentences.")] = False,
     json_file: Annotated[Optional[Path], typer.Option("--json", help="Also write the report (with the errors) to this JSON file.")] = None,
     docs: Annotated[Optional[str], typer.Option(help="Comma-separated source names to score (default: every gold file).")] = None,
+    types: Annotated[Optional[str], typer.Option(help="Comma-separated record types to score, for gold files annotated for some types only.")] = None,
     model: ModelOpt = DEFAULT_MODEL,
     rules: RulesOpt = None,
 ) -> None:
     """Score output tables against gold files: per-type precision, recall, F1 and attribute accuracy.
 
     Example: pipeline eval --gold tests/gold --pred data/processed --show-errors
-    Example: pipeline eval --gold tests/gold tests/gold/texts --rules my_rules/
+    Example: pipeline eval --gold my_gold/ my_texts/ --rules my_rules/ --types commitments
     """
     if (pred is None) == (not inputs):
         raise typer.BadParameter("give either --pred DIR or INPUT files to process, not both")
     only = set(docs.split(",")) if docs else None
+    kinds = [t.strip() for t in types.split(",")] if types else list(TYPES)
+    if not set(kinds) <= set(TYPES):
+        raise typer.BadParameter(f"--types takes record types among {', '.join(TYPES)}")
     try:
         report = evaluate(gold=gold, pred=pred, inputs=inputs or (), model=model,
-                          rules_dirs=[str(r) for r in rules or ()], only=only)
+                          rules_dirs=[str(r) for r in rules or ()], only=only, types=kinds)
     except (GoldFileError, FileNotFoundError) as exc:
         raise fail(str(exc), 2) from None
     except ModelNotFoundError as exc:
