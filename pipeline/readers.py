@@ -58,12 +58,17 @@ class RawDocument:
 
 @dataclass(frozen=True)
 class ReadError:
-    """An input that could not be read; stage is "read", "decode" or "parse"."""
+    """An input that could not be read; stage is "read", "decode" or "parse".
+
+    `fatal` is False for a problem with metadata only (front matter that is not YAML, a date
+    that is not a date): the document itself is still yielded, right after the error.
+    """
 
     source: str
     stage: str
     error: str
     message: str
+    fatal: bool = True
 
     def row(self) -> ErrorRow:
         return ErrorRow(source=self.source, stage=self.stage, error=self.error, message=self.message)
@@ -173,8 +178,9 @@ def discover(inputs: Sequence[str | Path]) -> tuple[list[Path], list[ReadError]]
 
 
 def _problems(source: str, front: FrontMatter) -> Iterator[ReadError]:
+    """Metadata problems: reported, but the document is read all the same (not fatal)."""
     for kind, message in front.problems:
-        yield ReadError(source, "parse", kind, message)
+        yield ReadError(source, "parse", kind, message, fatal=False)
 
 
 def _document(source: str, path: Path, text: str, front: FrontMatter, **extra: object) -> RawDocument:

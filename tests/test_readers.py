@@ -66,6 +66,7 @@ def test_front_matter_fields() -> None:
 def test_invalid_or_unsafe_front_matter_is_reported_and_the_text_still_read(name: str) -> None:
     docs, errors = read_all(FIXTURES / name)
     assert error_keys(errors) == [(name, "parse", "bad_front_matter")]
+    assert not errors[0].fatal
     assert len(docs) == 1 and docs[0].title is None
     assert not docs[0].text.startswith("---") and "title:" not in docs[0].text
 
@@ -122,6 +123,7 @@ def test_jsonl_records_and_broken_lines() -> None:
         ("records.jsonl#7", "parse", "not_an_object"),
     ]
     assert all(e.message for e in errors)
+    assert [e.fatal for e in errors] == [True, True, True, False, True]
 
 
 def test_whole_fixture_folder_good_documents_all_read() -> None:
