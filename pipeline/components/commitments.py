@@ -210,6 +210,8 @@ class CommitmentExtractor:
         if self._negated_past(rule, anchor):
             return None
         action = anchor if rule.modal else self._complement(match, anchor)
+        if not rule.modal and not rule.complement and anchor.pos_ in ("VERB", "AUX"):
+            action = anchor  # 'supports China in hosting ...': the verb phrase itself
         if rule.complement and action is None:
             return None
         if rule.verb_complement and (action is None or (
@@ -495,7 +497,7 @@ class CommitmentExtractor:
     def _record(self, cand: Candidate, sent: Span, resolver: ActorResolver, doc: Doc) -> Commitment:
         action_tokens = self._action_tokens(cand.action) if doc.has_annotation("DEP") else list(
             doc[cand.action.i: sent.end])
-        action = " ".join(t.text for t in action_tokens[:_MAX_ACTION_TOKENS]).strip(" ,.;:")
+        action = _join(action_tokens[:_MAX_ACTION_TOKENS]).strip(" ,.;:")
         negated = self._negated(cand)
         speaker = resolver.speaker_at(cand.match.start_char)
         rule = cand.rule
@@ -518,23 +520,22 @@ class CommitmentExtractor:
         )
 
     @staticmethod
-    def _action_tokens(verb: Token) -> list[Token]:
-        """The verb phrase: the verb, its objects and complements, coordinated verbs kept together;
-        no subject, auxiliaries or purpose clause."""
+    def _action_tokens(head: Token) -> list[Token]:
+        """The verb phrase: the verb, its objects, complements and purpose ('to uphold ...'),
+        coordinated verbs kept together; no subject, auxiliaries, or time/condition clauses.
+        A noun complement ('commitment to the one-China principle') is its whole phrase."""
+        if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+            return [t for t in head.subtree if not t.is_space]
         drop: set[int] = set()
-        for child in verb.children:
-            if child.i < verb.i and child.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "neg", "mark", "advmod", "punct", "cc"):
+        for child in head.children:
+            if child.dep_ == "relcl" or (child.dep_ == "conj" and any(c.dep_ in _SUBJ for c in child.children)):
                 drop.update(t.i for t in child.subtree)
-            if child.dep_ in ("advcl", "relcl") or (child.dep_ == "conj" and any(c.dep_ in _SUBJ for c in child.children)):
+            if child.dep_ == "advcl" and not any(c.lower_ == "to" for c in child.children):
                 drop.update(t.i for t in child.subtree)
-            if child.dep_ == "punct" and child.i > verb.i and child.text in ".;":
-                drop.add(child.i)
-        tokens = [t for t in verb.subtree if t.i not in drop and t.i >= verb.left_edge.i]
-        start = next((n for n, t in enumerate(tokens) if t.i >= verb.i), 0)
-        tokens = tokens[start:]
+        tokens = [t for t in head.subtree if t.i >= head.i and t.i not in drop and not t.is_space]
         while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
             tokens.pop()
-        return tokens or [verb]
+        return tokens or [head]
 
     @staticmethod
     def _negated(cand: Candidate) -> bool:
@@ -571,6 +572,15 @@ class CommitmentExtractor:
                 continue
             return mention.date.span
         return None
+
+
+def _join(tokens: list[Token]) -> str:
+    """Text of possibly discontinuous tokens, keeping the document's spacing where they touch."""
+    parts = []
+    for n, tok in enumerate(tokens):
+        touching = n + 1 < len(tokens) and tokens[n + 1].i == tok.i + 1
+        parts.append(tok.text + (tok.whitespace_ if touching else " "))
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
 @Language.factory(
