@@ -141,19 +141,22 @@ class AgreementExtractor:
     def status(self, ctx: MentionContext) -> StatusRule:
         return spans.best_rule(self.statuses, ctx)
 
-    def parties(self, name: Span, ctx: MentionContext, resolver: ActorResolver | None) -> list[str]:
+    def parties(self, head: Token, name: Span, ctx: MentionContext, resolver: ActorResolver | None) -> list[str]:
         """Countries and organisations in the name, then the signers: the verb's subject or agent."""
         found: list[str] = []
         for ent in name.ents:
             code = to_iso3(ent.text)
-            if code:
+            if code and (ent.label_ == "NORP" or ent.start > head.i):  # "Paris Agreement": a place, not a party
                 found.append(code)
             elif ent.label_ == "ORG" and (ent.ent_id_ or ent.text.isupper() and len(ent.text) <= 6):
                 found.append(_org_party(ent))
         for token in name:
             if token.pos_ not in ("PROPN", "ADJ"):
                 continue
-            for part in re.split(r"[-–]", token.text):
+            parts = re.split(r"[-–]", token.text)
+            if len(parts) < 2:
+                continue  # a lone "Paris" or "Astana" in a name is a place, not a party
+            for part in parts:
                 code = to_iso3(part) if len(part) > 3 and part[:1].isupper() or part.isupper() and len(part) > 1 else None
                 if code:
                     found.append(code)
@@ -163,7 +166,7 @@ class AgreementExtractor:
                     target = child
                     if child.dep_ in ("agent", "prep"):
                         target = next((c for c in child.children if c.dep_ == "pobj"), None)
-                    if target is not None:
+                    if target is not None and target.i not in range(name.start, name.end):
                         found.extend(_party_list(target, resolver))
         return list(dict.fromkeys(p for p in found if p))
 
@@ -222,7 +225,7 @@ class AgreementExtractor:
                 name=text,
                 kind=rule.kind,
                 status=status_rule.status,
-                parties=self.parties(name, ctx, resolver) if parsed else [],
+                parties=self.parties(head, name, ctx, resolver) if parsed else [],
                 date=self.date(doc, name, ctx, status_rule.status, year) if parsed else None,
             )
             records[key] = record

@@ -33,6 +33,8 @@ from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, loa
 RULES_NAME = "projects"
 #: A complement with these prepositions belongs to the name only with a named object ("port in Haifa").
 PLACE_PREPS = frozenset({"in", "at"})
+#: Heads that add nothing to a name when folding mentions: "Hambantota Port project" is "Hambantota Port".
+GENERIC_HEADS = frozenset({"project", "projects"})
 #: Quote marks that delimit a name; single quotes are left out, being apostrophes too.
 DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»", "``", "''"})
 #: Longest quotation (in tokens) still read as a name rather than as quoted speech.
@@ -163,6 +165,8 @@ class ProjectExtractor:
         """Veto what is not one specific undertaking (see module docstring)."""
         if head.pos_ not in ("NOUN", "PROPN") or _title_case(head.sent):
             return False
+        if head.dep_ == "attr":
+            return False  # "X is Africa's first electrified railway" describes X
         if head.dep_ == "compound" and head.is_title and head.head.is_title:
             return False  # part of a longer proper name: "Defense Policy Coordination Talks"
         if head.dep_ == "compound" and head.head.lemma_.lower() in self.veto_parents:
@@ -184,7 +188,7 @@ class ProjectExtractor:
         if rule.needs_sector and not sector:
             return False
         if spans.is_plural(head):
-            one_of = head.dep_ == "pobj" and head.head.head.lower_ == "one"
+            one_of = head.dep_ == "pobj" and head.head.head.lower_ == "one" and any(t.ent_type_ == "GPE" for t in complement)
             titled = any(t.is_title for t in named)
             return titled and not any(c.dep_ == "nummod" for c in head.children) or one_of and place
         if named or place:
@@ -292,8 +296,7 @@ class ProjectExtractor:
         named = self.named_mentions(doc)
         for mention in named:
             inside = [m for m in out if m.name.start <= mention.name.start and mention.name.end <= m.name.end]
-            host = next((m for m in inside if m.named_id is None and self.heads[m.rule].kind == "initiative"
-                         and m.head.i >= mention.name.end), None)
+            host = next((m for m in inside if m.named_id is None and self.heads[m.rule].kind == "initiative"), None)
             out = [m for m in out if m is host or m not in inside or self._named_outside(m, mention)]
             if host is not None:
                 host.named_id, host.kind = mention.named_id, self.named[mention.named_id].kind
@@ -376,7 +379,9 @@ def _unquote(text: str) -> str:
 def _key(text: str, head: str) -> str:
     """Fold key: the proper words (not country names) and the last word, order-free, so "Chabahar
     port in Iran" and "port of Chabahar" agree; all words for an unnamed project."""
-    words = re.sub(r"[\"“”«»‘’'\-–]", " ", text).split()
+    words = [w for w in re.sub(r"[\"“”«»‘’'\-–]", " ", text).split() if w.casefold() not in GENERIC_HEADS]
+    if head.casefold() in GENERIC_HEADS and words:
+        head = words[-1]
     proper = {w.casefold() for w in words if w[:1].isupper() and to_iso3(w) is None}
     if proper:
         return " ".join(sorted(proper | {head.casefold()}))

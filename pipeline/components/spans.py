@@ -103,6 +103,14 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
             break
     while end > start + 1 and (doc[end - 1].is_punct and doc[end - 1].text not in QUOTES or doc[end - 1].is_space):
         end -= 1
+    opened = [t.i for t in doc[start:end] if t.text == "("]
+    if opened and not any(t.text == ")" for t in doc[opened[-1]:end]):
+        if end < len(doc) and doc[end].text == ")":
+            end += 1
+        else:
+            end = opened[-1]
+            while end > start + 1 and doc[end - 1].is_punct and doc[end - 1].text not in QUOTES:
+                end -= 1
     quotes = sum(t.text in QUOTES for t in doc[start:end])
     if quotes % 2 and end < len(doc) and doc[end].text in QUOTES:
         end += 1
@@ -115,7 +123,7 @@ def _complement_end(prep: Token, stop_deps: frozenset[str]) -> int:
     """End (exclusive) of a complement's subtree, cut before the first clause that hangs off it."""
     end = prep.i + 1
     for tok in prep.doc[prep.i + 1:prep.right_edge.i + 1]:
-        if tok.is_space or "\n" in tok.text:
+        if tok.is_space or "\n" in tok.text or _is_date(tok) and tok.doc[tok.i - 1].text == ",":
             break
         path, node = [], tok
         while node != prep and node.head != node:
@@ -237,7 +245,7 @@ def _first_complement(doc: Doc, head: Token, nxt: Token, start: int, end: int, c
     """End of the name after its first complement (see `phrase_bounds`)."""
     if nxt.dep_ in ("prep", "agent") and nxt.lower_ in complement_preps:
         pobj = [c for c in nxt.children if c.dep_ in ("pobj", "pcomp")]
-        if pobj and not any(_is_date(t) for t in pobj[0].subtree if t.i >= pobj[0].i):
+        if pobj and not _is_date(pobj[0]):
             end = max(end, _complement_end(nxt, COMPLEMENT_STOP))
     elif nxt.dep_ == "mark" and nxt.lower_ in complement_preps and nxt.head.head == head:
         end = max(end, _clause_end(nxt.head))
@@ -308,6 +316,7 @@ class MentionContext:
     negated: bool = False
     dep: str = ""
     kind: str | None = None
+    verb_tag: str = ""
 
     @classmethod
     def of(cls, head: Token, in_title: bool, name: Span | None = None) -> MentionContext:
@@ -335,12 +344,17 @@ class MentionContext:
             node = parent
         ctx.chain = [t.lemma_.lower() for t in nodes if t.pos_ != "PROPN"] + [
             f"{t.lemma_.lower()} {p.lower_}" for t in nodes for p in t.children if p.dep_ == "prt"
+        ] + [  # "put into operation", "entered into force"
+            f"{t.lemma_.lower()} {p.lower_} {o.lemma_.lower()}"
+            for t in nodes if t.pos_ in ("VERB", "AUX")
+            for p in t.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"
         ]
         verbs = [t for t in nodes if t.pos_ in ("VERB", "AUX") and t.dep_ != "prep"]
         if verbs and verbs[0].dep_ == "conj" and verbs[0].head.pos_ == "VERB":
             ctx.chain.append(verbs[0].head.lemma_.lower())
         if verbs:
             ctx.verb = verbs[0]
+            ctx.verb_tag = verbs[0].tag_
             ctx.mood = verb_mood(verbs[0])
             ctx.negated = any(c.dep_ == "neg" for c in verbs[0].children)
         ctx.modifiers = {c.lemma_.lower() for c in head.children if c.dep_ in ("amod", "compound", "nmod", "advmod")}
@@ -364,6 +378,7 @@ class ContextRule(Rule):
     in_title: bool | None = Field(None, description="True: only in the title line; False: never there.")
     deps: list[str] = Field(default_factory=list, description="Dependency of the phrase ('nsubj'), one must hold.")
     kinds: list[str] = Field(default_factory=list, description="Kinds of the record, one must hold.")
+    verb_tags: list[str] = Field(default_factory=list, description="Penn tags of the governing verb ('VBN', 'VBD').")
 
     def fires(self, ctx: MentionContext) -> bool:
         if self.chain and not set(self.chain) & set(ctx.chain):
@@ -375,6 +390,8 @@ class ContextRule(Rule):
         if self.modifiers and not set(self.modifiers) & ctx.modifiers:
             return False
         if self.deps and ctx.dep not in self.deps or self.kinds and ctx.kind not in self.kinds:
+            return False
+        if self.verb_tags and ctx.verb_tag not in self.verb_tags:
             return False
         return self.in_title is None or self.in_title == ctx.in_title
 
