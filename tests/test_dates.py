@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.dates import find_dates, find_time_frames, iso_value, resolve_date
 
@@ -214,3 +216,24 @@ def test_time_frames():
 )
 def test_iso_value(day, granularity, value):
     assert iso_value(day, granularity) == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["June", "May", "7", "10", "2024", "1999", "last", "year", "Q3", "the first quarter of",
+                         "to", "-", ",", "ago", "Tuesday", "week", "eleven", "years", "over", "the", "past", "30",
+                         "by", "end", "of", "mid", "s", "/", "2"]) | st.text(max_size=5),
+        max_size=12,
+    ).map(" ".join),
+    st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))),
+)
+def test_resolver_never_crashes(text, published):
+    """Any text and publication date: no exception, and a resolved date is a well-formed span."""
+    for mention in find_dates(text, published):
+        assert text[mention.start:mention.end] == mention.text
+        resolved = mention.date
+        if resolved.kind != "unresolved":
+            assert resolved.start <= resolved.end and resolved.value is not None
+    resolved = resolve_date(text, published)
+    assert resolved.kind == "unresolved" or resolved.start <= resolved.end

@@ -1,11 +1,14 @@
 """Numeric claims: tables of real-style phrasings, near misses, rule sweep and user rule files."""
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.components.numeric_claims import NumericClaimExtractor, load_numeric_rules
 from pipeline.nlp import BLANK, build_nlp
@@ -309,3 +312,25 @@ def test_bad_pattern_fails_fast(tmp_path):
         {"id": "bad.pattern.v1", "pattern": "(unclosed"}]})
     with pytest.raises(RuleFileError, match="bad.pattern.v1"):
         NumericClaimExtractor([user])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=1, max_value=10**13), st.sampled_from(["$", "US$", "€", "RMB "]))
+def test_formatted_money_reads_back(value, symbol):
+    """A figure written the way the normaliser formats it is found with the same value."""
+    extractor = _extractor()
+    text = f"Bilateral trade reached {symbol}{extractor.parser.format(float(value))} last year."
+    (figure,) = extractor.figures(text)
+    assert figure.value == pytest.approx(value, rel=1e-9) and figure.kind == "money"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=80))
+def test_candidates_never_crash(text):
+    for figure in _extractor().figures(text):
+        assert text[figure.start:figure.end] == figure.text and figure.value >= 0
+
+
+@functools.lru_cache(maxsize=1)
+def _extractor() -> NumericClaimExtractor:
+    return NumericClaimExtractor()
