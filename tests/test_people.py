@@ -61,6 +61,8 @@ def triples(people: list[Person]) -> set[tuple[str, str | None, str]]:
          {("Oh Ei Sun", None, "other")}),
         ("Scott Morris is a senior fellow at the Center for Global Development in Washington.",
          {("Scott Morris", None, "other")}),
+        ("That is not the only obstacle, according to David Kelly, research director at the Beijing-based group.",
+         {("David Kelly", None, "other")}),
         ("Zhang Qian, a royal emissary from China, led a diplomatic mission to Central Asia.",
          {("Zhang Qian", "CHN", "diplomat")}),
         # honorifics and descriptors

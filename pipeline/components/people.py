@@ -390,7 +390,8 @@ class PeopleExtractor:
             while k > floor and (doc[k - 1].lower_ in self.skip or doc[k - 1].lower_ in self.former):
                 k -= 1
             country_start = self._country_start(doc, floor, k)
-            marked = k < span.start or country_start < k
+            # a modifier, a country or a lowercase descriptor ("NAME, research director at ...") marks a title
+            marked = k < span.start or country_start < k or span.text[:1].islower()
             k = country_start
             if k > floor and doc[k - 1].lower_ in _ARTICLES:
                 k, marked = k - 1, True
