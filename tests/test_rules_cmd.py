@@ -213,3 +213,13 @@ def test_subcommands_have_help_with_an_example(command: str) -> None:
     result = runner.invoke(app, ["rules", command, "--help"])
     assert result.exit_code == 0
     assert f"Example: pipeline rules {command}" in result.output
+
+
+def test_check_reports_every_schema_error_of_a_file(tmp_path: Path, demo_schema: None) -> None:
+    body = "  - id: demo.a.v1\n    phrase: [will]\n  - id: demo.b.v1\n    phrases: [shall]\n    exampels: []\n"
+    problems = check_file(write(tmp_path / "demo.yaml", DEMO_HEADER + body))
+    assert [(p.entry, p.reason) for p in problems] == [
+        ("rules[0] (id=demo.a.v1).phrases", "Field required"),
+        ("rules[0] (id=demo.a.v1).phrase", "Extra inputs are not permitted"),
+        ("rules[1] (id=demo.b.v1).exampels", "Extra inputs are not permitted"),
+    ]

@@ -19,14 +19,14 @@ from typing import Annotated, Any, Optional
 
 import pyarrow.parquet as pq
 import typer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from rich.markup import escape
-from rich.table import Table
 from spacy.schemas import validate_token_pattern
 
 from pipeline.cli import RulesOpt, err, out
 from pipeline.records import TABLES
 from pipeline.rules.loader import MODELS_DIR, RuleFileError, load_rule_file, read_jsonl, read_yaml, rule_files
+from pipeline.rules.loader import _entry_name as entry_name  # the loader's own naming of entries
 from pipeline.rules.registry import ENTITY_FOLDER, SchemaNotInstalled, schema_for
 from pipeline.writer import table_path
 
@@ -120,10 +120,18 @@ def check_entity_file(path: Path) -> list[Problem]:
 
 
 def check_yaml_file(path: Path) -> list[Problem]:
+    """Every schema error of the file at once (loading stops at the first), then its patterns."""
     try:
-        parsed = load_rule_file(path, schema_for(path.stem))
+        schema = schema_for(path.stem)
     except SchemaNotInstalled as exc:
         return [Problem(display_path(path), "file", str(exc))]
+    data = read_yaml(path)
+    if isinstance(data, dict):
+        try:
+            schema.model_validate(data)
+        except ValidationError as exc:
+            return [Problem(display_path(path), entry_name(data, tuple(e["loc"])), e["msg"]) for e in exc.errors()]
+    parsed = load_rule_file(path, schema)  # the file's shape and unique ids, as the pipeline loads it
     return [
         Problem(display_path(path), entry, f"invalid spaCy pattern: {p}")
         for entry, pattern in _embedded_patterns(parsed)
@@ -248,12 +256,12 @@ def list_command(
         for info in infos:
             typer.echo(json.dumps(asdict(info)))
         return
-    table = Table(show_edge=False)
-    for column in ("id", "file", "type", "records"):
-        table.add_column(column, justify="right" if column == "records" else "left", overflow="fold")
-    for info in infos:
-        table.add_row(escape(info.id), escape(info.file), info.type, "-" if info.records is None else str(info.records))
-    out.print(table)
+    rows = [("id", "file", "type", "records")]
+    rows += [(i.id, i.file, i.type, "-" if i.records is None else str(i.records)) for i in infos]
+    widths = [max(len(row[c]) for row in rows) for c in range(3)]
+    for row in rows:  # plain aligned columns: never cut, easy to grep
+        out.print("  ".join(v.ljust(w) for v, w in zip(row, widths)) + "  " + row[3].rjust(7),
+                  markup=False, highlight=False, soft_wrap=True)
     if infos and infos[0].records is None:
         out.print(f"(no tables in {pred}: run `pipeline run ... --out {pred}` for the record counts)")
 
