@@ -4,20 +4,23 @@ Order, from the most to the least certain evidence:
 1. a byte-order mark (UTF-8, UTF-32, UTF-16) names the encoding;
 2. NUL bytes without a UTF-16/32 BOM mean a binary file (no text encoding we read has them);
 3. strict UTF-8 (today's default, and almost never valid by accident for other encodings);
-4. charset-normalizer's guess for legacy encodings (cp1251 Cyrillic, GB18030, Shift-JIS ...),
-   except that any guess of a single-byte Latin code page is read as windows-1252: short
-   Western texts cannot be told apart among those code pages, and windows-1252 is the one
-   web browsers use for such input (WHATWG maps the "latin-1" label to it);
+4. charset-normalizer's guess for legacy encodings of non-Latin scripts (cp1251 Cyrillic,
+   GB18030, Shift-JIS ...); a guess that reads as Latin script is replaced by windows-1252:
+   short Western texts cannot be told apart among the Latin code pages (the detector says
+   cp775 or cp1257 for plain French), and windows-1252 is the one web browsers use for such
+   input (WHATWG maps the "latin-1" label to it);
 5. the decoded text must look like text (few control characters), else it is binary.
 """
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 from charset_normalizer import from_bytes
 
-#: Share of control characters (other than white space) above which decoded "text" is binary.
-MAX_CONTROL_SHARE = 0.01
+#: Share of control characters (other than white space) above which decoded "text" is binary:
+#: random bytes give about 25 %, a text with a few stray control characters well under 1 %.
+MAX_CONTROL_SHARE = 0.05
 #: charset-normalizer only looks at this many bytes (it is slow on big inputs).
 DETECT_SAMPLE_BYTES = 256 * 1024
 
@@ -28,12 +31,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Single-byte code pages for Latin-script languages: read as windows-1252 (see module doc).
-_LATIN_FAMILY = {
-    "ascii", "iso8859_1", "cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "cp437", "cp850",
-    "cp858", "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish",
-    *(f"iso8859_{n}" for n in (2, 3, 4, 9, 10, 13, 14, 15, 16)),
-}
 _WHITESPACE_CONTROLS = frozenset("\t\n\r\f\v")
 
 
@@ -51,11 +48,19 @@ def _control_share(text: str) -> float:
     return controls / max(len(sample), 1)
 
 
+def _mostly_latin(text: str) -> bool:
+    """Are the non-ASCII letters of `text` mostly Latin-script ("é", "ō") rather than Cyrillic, CJK ...?"""
+    letters = [ch for ch in text if ord(ch) > 127 and ch.isalpha()]
+    latin = sum(1 for ch in letters if unicodedata.name(ch, "").startswith("LATIN"))
+    return latin * 2 >= len(letters)
+
+
 def _legacy_decode(data: bytes) -> tuple[str, str]:
     """Decode bytes that are not UTF-8: (text, encoding name)."""
     best = from_bytes(data[:DETECT_SAMPLE_BYTES]).best()
-    encoding = codecs.lookup(best.encoding).name.replace("-", "_") if best else "cp1252"
-    if encoding not in _LATIN_FAMILY:
+    if best is not None and not _mostly_latin(str(best)):
+        # A non-Latin script (cp1251 Russian, GB18030 Chinese ...): trust the detector.
+        encoding = codecs.lookup(best.encoding).name
         try:
             return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError):

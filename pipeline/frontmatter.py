@@ -44,6 +44,8 @@ def split_front_matter(text: str) -> tuple[FrontMatter, str]:
     body = text[match.end() :]
     try:
         data = yaml.safe_load(match.group("yaml"))
+    except yaml.constructor.ConstructorError as exc:
+        return FrontMatter(problems=[("bad_front_matter", f"front matter uses a YAML tag that is not allowed ({exc.problem}); read without it")]), body
     except yaml.YAMLError as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return FrontMatter(problems=[("bad_front_matter", f"front matter is not valid YAML ({reason}); read without it")]), body

@@ -34,7 +34,7 @@ SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".jsonl"})
 MAX_FILE_BYTES = 50 * 1024 * 1024
 #: In folder and glob scans, these file names (without suffix, any case) describe a corpus
 #: rather than belong to it; a file named explicitly is always read.
-SKIPPED_STEMS = frozenset({"readme", "license", "licence", "changelog", "contributing", "notes"})
+SKIPPED_STEMS = frozenset({"readme", "license", "licence", "changelog", "contributing"})
 
 _GLOB_CHARS = frozenset("*?[")
 _UTF16_32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
