@@ -339,9 +339,9 @@ class ActorResolver:
         "we", "I", "he", a collective ("both sides" in a text naming no country), a named entity.
         'they' and 'it' are not: unresolved, they are as likely to be projects as parties."""
         head = target.root if isinstance(target, Span) else target
-        if head.lower_ in _WE | _I | _HE:
+        if _pronoun(head) in _WE | _I | _HE:
             return True
-        if head.lower_ in _THEY:
+        if _pronoun(head) in _THEY:
             earlier = self._earlier_subjects(head)
             return bool(earlier) and self.denotes_actor(earlier[0])
         phrase = target if isinstance(target, Span) else self._phrase(head)
@@ -367,7 +367,7 @@ class ActorResolver:
         return doc[head.left_edge.i: right + 1]
 
     def _resolve_one(self, head: Token, phrase: Span) -> list[str]:
-        lower = head.lower_
+        lower = _pronoun(head)
         text = phrase.text
         norm = _norm_phrase(re.sub(r"^(?:and|or|,)\s+", "", text, flags=re.I))
         if lower in _WE and len(phrase) <= 2:
@@ -580,6 +580,11 @@ class ActorResolver:
         if sent.start > 0:
             candidates = [*self.doc[sent.start - 1].sent, *candidates]
         return [t for t in reversed(candidates) if t.dep_ in _SUBJECT_DEPS and t.lower_ not in _THEY | _IT]
+
+
+def _pronoun(token: Token) -> str:
+    """Lower-cased form of a word that may be a pronoun; '' for 'US' (the country, not 'us')."""
+    return "" if token.text.isupper() and len(token.text) > 1 else token.lower_
 
 
 def _iso3(text: str) -> str | None:

@@ -53,6 +53,8 @@ CHINA_KAZ = ("China and Kazakhstan held talks in Astana. Kazakhstan thanked Chin
     ("The Chinese and Kazakh delegations will meet again.", "meet", ["CHN", "KAZ"]),
     ("The Shanghai Cooperation Organization will admit Iran.", "admit", ["SCO"]),
     ("The new railway will promote trade.", "promote", []),
+    ("The US will lift the sanctions.", "lift", ["USA"]),  # 'US' is not 'us'
+    ("IT will drive growth.", "drive", []),
 ])
 def test_resolve_subject_phrases(nlp, sentence, verb, expected):
     doc = make_doc(nlp, CHINA_KAZ + sentence)
