@@ -310,8 +310,9 @@ def test_exclusion_needs_check_or_pattern(tmp_path):
 def test_bad_pattern_fails_fast(tmp_path):
     user = write_rules(tmp_path / "rules", {"exclusions": [
         {"id": "bad.pattern.v1", "pattern": "(unclosed"}]})
-    with pytest.raises(RuleFileError, match="bad.pattern.v1"):
+    with pytest.raises(RuleFileError, match="bad.pattern.v1") as info:
         NumericClaimExtractor([user])
+    assert info.value.path == str(Path(user) / "numeric_claims.yaml") and "regular expression" in info.value.reason
 
 
 @settings(max_examples=150, deadline=None)

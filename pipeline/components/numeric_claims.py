@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -83,6 +83,17 @@ Check = Literal["in_date", "time_frame", "year_like", "in_name"]
 class ExclusionRule(Rule):
     check: Check | None = Field(None, description="A veto computed in code.")
     pattern: str | None = Field(None, description="Regex; {NUM} is a number, {UNIT} a time unit.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str | None) -> str | None:
+        """A broken regex fails when the file is loaded, with the file and the entry named."""
+        if pattern is not None:
+            try:
+                re.compile(pattern.replace("{NUM}", "1").replace("{UNIT}", "years"))
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return pattern
 
     @model_validator(mode="after")
     def _one_kind(self) -> "ExclusionRule":
@@ -186,10 +197,7 @@ class NumericClaimExtractor:
         for rule in rules.exclusions:
             if rule.pattern:
                 source = rule.pattern.replace("{NUM}", number).replace("{UNIT}", _TIME_UNIT)
-                try:
-                    self.patterns.append((rule, re.compile(source, re.IGNORECASE | re.MULTILINE)))
-                except re.error as exc:
-                    raise RuleFileError(f"{RULES_NAME}.yaml", f"exclusions (id={rule.id})", f"bad pattern: {exc}") from exc
+                self.patterns.append((rule, re.compile(source, re.IGNORECASE | re.MULTILINE)))
 
     # ------------------------------------------------------------------ candidates
     def _figure_pattern(self) -> re.Pattern[str]:
