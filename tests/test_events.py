@@ -8,7 +8,8 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from pipeline.components.events import EventExtractor, load_event_rules
+from pipeline.components.event_rules import load_event_rules
+from pipeline.components.events import EventExtractor
 from pipeline.rules.loader import RuleFileError, iter_rules
 
 PUBLISHED = dt.date(2024, 7, 10)  # a Wednesday

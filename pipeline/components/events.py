@@ -19,114 +19,26 @@ type, sentence, status cue and an unambiguous date are filled.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal
 
-from pydantic import Field, model_validator
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.actors import ActorResolver, ActorRules
+from pipeline.components import event_syntax as syn
+from pipeline.components.event_rules import RULES_NAME, TriggerRule, load_event_rules
 from pipeline.countries import countries
 from pipeline.dates import find_dates
-from pipeline.records import Event, EventStatus, EventType
-from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
+from pipeline.records import Event
+from pipeline.rules.loader import RuleFileError
 
-RULES_NAME = "events"
-_OBJECT_DEPS = ("dobj", "nsubjpass", "attr", "oprd")
-_SUBJECT_DEPS = ("nsubj", "csubj")
-_PLACE_LABELS = ("GPE", "LOC", "FAC")
-_UPWARD_DEPS = ("conj", "xcomp", "pcomp", "advcl", "acomp")
 #: Date modifiers that bound another span ("by 2030", "since 2013"): not the date of an event.
-_BOUND_MODIFIERS = {"by", "since", "until", "till", "before", "after", "through", "as of", "no later than",
-                    "not later than"}
-
-
-# ---------------------------------------------------------------------------- rule file schema
-
-class TriggerRule(Rule):
-    """A word that reports an event, with the grammatical shape it must have."""
-
-    type: EventType | Literal["object"] = Field(description="Event type, or 'object': the class of the object.")
-    pos: Literal["verb", "noun"] = Field(description="Part of speech of the trigger word.")
-    lemmas: list[str] = Field(min_length=1, description="Trigger lemmas ('visit', 'meet').")
-    forms: list[str] = Field(default_factory=list, description="Irregular forms for blank mode ('met').")
-    objects: list[str] = Field(default_factory=list, description="Required object lemma or '@class'.")
-    object_vetoes: list[str] = Field(default_factory=list, description="Object or modifier lemmas that veto.")
-    preps: dict[str, list[str]] = Field(
-        default_factory=dict, description="Required preposition -> allowed object lemmas/'@class' ([] = any).")
-    governors: list[str] = Field(default_factory=list, description="Required governing verb lemma (nouns).")
-    modifiers: list[str] = Field(default_factory=list, description="Required modifier lemma or '@class'.")
-    needs_pair: bool = Field(False, description="Needs two parties: plural subject or a counterpart.")
-    object_is_party: bool = Field(False, description="The direct object is a counterpart ('met Putin').")
-    needs_name: list[str] = Field(default_factory=list, description="Lemmas that count only inside a name.")
-    plural_only: list[str] = Field(default_factory=list, description="Lemmas that count only in the plural.")
-    pattern: list[dict] | None = Field(
-        None, description="Raw DependencyMatcher pattern; node 'trigger' is the anchor, 'object' an object.")
-
-
-class RetypeRule(Rule):
-    from_type: EventType
-    to_type: EventType
-
-
-class AnaphoraRule(Rule):
-    determiners: list[str] = Field(description="Determiners of a later reference ('this visit').")
-    pronouns: list[str] = Field(description="Possessive pronouns of a later reference ('my visit').")
-    adverbs: list[str] = Field(default_factory=list, description="Adverbs of a repeated mention ('met again').")
-    first_mention_types: list[EventType] = Field(
-        default_factory=list, description="Types whose bare 'the X' may be a first report ('the inauguration').")
-
-
-class StatusCue(Rule):
-    kind: Literal["negation", "aux", "governor", "modifier", "tense"]
-    words: list[str] = Field(min_length=1, description="Cue words (fine-grained tags for kind 'tense').")
-    status: EventStatus | None = Field(None, description="Status the cue gives; None keeps the tense's.")
-    mode: str | None = Field(None, description="PLOVER mode the cue gives ('future', 'negated', ...).")
-    emit: bool = Field(True, description="False: an event with this cue is not written.")
-
-
-class VetoRule(Rule):
-    governors: list[str] = Field(min_length=1, description="Head words under which a trigger is no event.")
-    infinitive_only: bool = Field(False, description="Veto only an infinitive trigger ('including to hold').")
-
-
-class PloverRule(Rule):
-    type: EventType | None = None
-    status: EventStatus | None = None
-    event: str = Field(pattern=r"^[A-Z]+$", description="PLOVER event category.")
-    mode: str | None = None
-
-
-class EventFile(RuleFile):
-    classes: dict[str, list[str]] = Field(default_factory=dict, description="Noun classes ('@summit').")
-    triggers: list[TriggerRule] = Field(default_factory=list)
-    bilateral_summit: RetypeRule | None = None
-    anaphora: AnaphoraRule | None = None
-    status_cues: list[StatusCue] = Field(default_factory=list)
-    vetoes: list[VetoRule] = Field(default_factory=list)
-    plover: list[PloverRule] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _classes_exist(self) -> "EventFile":
-        for rule in self.triggers:
-            refs = [*rule.objects, *rule.modifiers, *(w for ws in rule.preps.values() for w in ws)]
-            for ref in refs:
-                if ref.startswith("@") and ref[1:] not in self.classes:
-                    raise ValueError(f"rule {rule.id}: unknown class {ref}")
-        return self
-
-
-def load_event_rules(rules_dirs: Iterable[str | Path] = ()) -> EventFile:
-    """The shipped events.yaml merged with the user's; fails with RuleFileError when broken."""
-    data = load_rules(RULES_NAME, EventFile, rules_dirs)
-    if data.anaphora is None or data.bilateral_summit is None:
-        raise RuleFileError(MODELS_DIR / "rules" / f"{RULES_NAME}.yaml", "file", "anaphora and bilateral_summit are required")
-    return data
+BOUND_MODIFIERS = {"by", "since", "until", "till", "before", "after", "through", "as of", "no later than",
+                   "not later than"}
+#: Ordinals that announce another event than any reported ('the next summit').
+NEW_ORDINALS = {"next"}
 
 
 # ---------------------------------------------------------------------------- candidates
@@ -189,6 +101,9 @@ class EventExtractor:
         self.verb_lemmas = {w.casefold() for r in self.rules.triggers if r.pos == "verb" for w in r.lemmas}
         self.proposal_words = {w.casefold() for r in self.rules.vetoes if r.infinitive_only for w in r.governors}
         self.class_words = set().union(*self.classes.values()) if self.classes else set()
+        #: Node names of raw patterns, to read the 'object' node of a match.
+        self.raw_nodes = {r.id: [node["RIGHT_ID"] for node in r.pattern] for r in self.rules.triggers if r.pattern}
+        #: Candidates vetoed by code, counted by reason (never silently dropped).
         self.rejected: dict[str, int] = {}
 
     # ------------------------------------------------------------------ pattern compilation
@@ -236,7 +151,7 @@ class EventExtractor:
         if not doc.has_annotation("DEP"):
             doc._.events = self._token_events(doc)
             return doc
-        published = _as_date(getattr(doc._, "published", None))
+        published = syn.as_date(getattr(doc._, "published", None))
         resolver = ActorResolver(doc, self.actor_rules)
         candidates: list[Candidate] = []
         seen: set[tuple[str, int]] = set()
@@ -247,9 +162,9 @@ class EventExtractor:
             if key in seen:
                 continue
             seen.add(key)
-            named = {node["RIGHT_ID"]: doc[i] for node, i in zip(self._dep_patterns(rule)[0], token_ids)}
-            for cand in self._confirm(rule, trigger, named.get("object") if rule.pattern else None, resolver):
-                candidates.append(cand)
+            named = dict(zip(self.raw_nodes.get(rule.id, ()), token_ids))
+            raw_object = doc[named["object"]] if "object" in named else None
+            candidates += self._confirm(rule, trigger, raw_object, resolver)
         candidates = self._drop_nested(sorted(candidates, key=lambda c: (c.trigger.i, c.type)))
         for cand in candidates:
             self._status(cand)
@@ -270,11 +185,11 @@ class EventExtractor:
     def _class_of(self, token: Token) -> str | None:
         """Class of a gathering noun: the head's, except that a summit noun in its 'of' chain
         makes a 'meeting of the Council' a summit; a ceremony stays a ceremony."""
-        head = _lemma(token)
+        head = syn.lemma(token)
         if head in self.classes.get("ceremony", ()) or head in self.classes.get("call", ()):
             return "ceremony" if head in self.classes.get("ceremony", ()) else "call"
-        for tok in _of_chain(token):
-            if _lemma(tok) in self.classes.get("summit", ()):
+        for tok in syn.of_chain(token):
+            if syn.lemma(tok) in self.classes.get("summit", ()):
                 return "summit"
         for name in ("meeting", "summit", "agreement"):
             if head in self.classes.get(name, ()):
@@ -282,7 +197,7 @@ class EventExtractor:
         return None
 
     def _matches(self, token: Token, refs: list[str]) -> bool:
-        lemma = _lemma(token)
+        lemma = syn.lemma(token)
         for ref in refs:
             if ref.startswith("@"):
                 cls = ref[1:]
@@ -296,10 +211,10 @@ class EventExtractor:
 
     def _vetoed(self, trigger: Token) -> bool:
         """Under a veto word (4 heads up); an infinitive ('to hold') under a proposal word (6 up)."""
-        ancestors = [_lemma(a) for a in trigger.ancestors]
+        ancestors = [syn.lemma(a) for a in trigger.ancestors]
         if any(a in self.veto_words for a in ancestors[:4]):
             return True
-        verb = trigger.head if trigger.dep_ in _OBJECT_DEPS and _lemma(trigger.head) in self.verb_lemmas else trigger
+        verb = trigger.head if trigger.dep_ in syn.OBJECT_DEPS and syn.lemma(trigger.head) in self.verb_lemmas else trigger
         infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for t in (verb, verb.head) for c in t.children
                          if t is verb or verb.dep_ == "conj")
         return verb.pos_ == "VERB" and infinitive and any(a in self.proposal_words for a in ancestors[:7])
@@ -314,21 +229,21 @@ class EventExtractor:
 
     def _confirm_verb(self, rule: TriggerRule, verb: Token, raw_object: Token | None,
                       resolver: ActorResolver) -> list[Candidate]:
-        objects = [o for o in _objects(verb) if o.dep_ != "npadvmod" or _lemma(o) in self.class_words]
+        objects = [o for o in syn.objects_of(verb) if o.dep_ != "npadvmod" or syn.lemma(o) in self.class_words]
         if raw_object is not None:
             objects = [raw_object, *raw_object.conjuncts]
         for prep, refs in rule.preps.items():
             for child in verb.children:
                 if child.dep_ == "prep" and child.lower_ == prep:
-                    objects += [p for p in _pobjs(child) if not refs or self._matches(p, refs)]
+                    objects += [p for p in syn.pobjs(child) if not refs or self._matches(p, refs)]
         vetoes = {w.casefold() for w in rule.object_vetoes}
-        if any(_lemma(t) in vetoes for t in [*objects, *verb.children]):
+        if any(syn.lemma(t) in vetoes for t in [*objects, *verb.children]):
             return self._reject("object_veto")
         if rule.objects:
             objects = [o for o in objects if self._matches(o, rule.objects)]
             if not objects:
                 return self._reject("no_object")
-        subjects = _subjects(verb)
+        subjects = syn.subjects_of(verb)
         parties = objects if rule.object_is_party else []
         if rule.needs_pair and not self._has_pair(verb, subjects, parties):
             return self._reject("no_pair")
@@ -345,9 +260,9 @@ class EventExtractor:
         out = []
         for etype, objs in groups.items():
             near = [verb, *objs[:1]] if not objs or abs(objs[0].i - verb.i) <= 6 else [objs[0]]
-            cand = Candidate(rule, etype, verb, [verb, *objs], _extent(near), objects=objs)
+            cand = Candidate(rule, etype, verb, [verb, *objs], syn.extent(near), objects=objs)
             cand.anaphoric = self._refers_back(verb) or bool(objs) and all(self._anaphoric_noun(o) for o in objs)
-            cand.indefinite = any(_has_indefinite(o) for o in objs)
+            cand.indefinite = any(syn.has_indefinite(o) for o in objs)
             cand.participants = self._actors(subjects, resolver)
             cand.counterparts = self._counterparts(verb, objs, etype, resolver)
             self._place_and_names(cand, resolver)
@@ -367,42 +282,42 @@ class EventExtractor:
         return False
 
     def _confirm_noun(self, rule: TriggerRule, noun: Token, resolver: ActorResolver) -> list[Candidate]:
-        lemma = _lemma(noun)
+        lemma = syn.lemma(noun)
         if lemma in rule.plural_only and noun.tag_ not in ("NNS", "NNPS") and not noun.lower_.endswith("s"):
             return self._reject("singular")
-        if lemma in rule.needs_name and not _is_named(noun):
+        if lemma in rule.needs_name and not syn.is_named(noun):
             return self._reject("unnamed")
         if rule.preps and rule.pos == "noun":
             preps = [c for t in (noun, noun.head) for c in t.children if c.dep_ == "prep"]
             if not any(p.lower_ in rule.preps and (not rule.preps[p.lower_] or any(
-                    self._matches(o, rule.preps[p.lower_]) for o in _pobjs(p))) for p in preps):
+                    self._matches(o, rule.preps[p.lower_]) for o in syn.pobjs(p))) for p in preps):
                 return self._reject("no_prep")
         anaphora = self.rules.anaphora
         dets = {c.lower_ for c in noun.children if c.dep_ in ("det", "poss")}
-        specific = _is_specific(noun)
+        specific = syn.is_specific(noun)
         plural = noun.tag_ in ("NNS", "NNPS") and lemma not in rule.plural_only
-        if plural and not _is_named(noun) and not _has_party_prep(noun) and not dets & set(anaphora.pronouns):
+        if plural and not syn.is_named(noun) and not syn.has_party_prep(noun) and not dets & set(anaphora.pronouns):
             return self._reject("generic_plural")
         if not specific and not dets & set(anaphora.determiners) and not dets & set(anaphora.pronouns):
-            if not _has_indefinite(noun) or plural:
+            if not syn.has_indefinite(noun) or plural:
                 return self._reject("generic")
         anchors = [noun]
-        governor = noun.head if noun.dep_ in (*_OBJECT_DEPS, "nsubj") and noun.head.pos_ in ("VERB", "AUX") else None
+        governor = noun.head if noun.dep_ in (*syn.OBJECT_DEPS, "nsubj") and noun.head.pos_ in ("VERB", "AUX") else None
         if governor is not None:
             anchors.append(governor)
         span_tokens = [noun, *(governor and [governor] or [])]
-        cand = Candidate(rule, rule.type, noun, anchors, _extent(span_tokens))
+        cand = Candidate(rule, rule.type, noun, anchors, syn.extent(span_tokens))
         cand.anaphoric = self._anaphoric_noun(noun) or self._refers_back(noun)
-        cand.indefinite = _has_indefinite(noun) and governor is None  # "pay a visit" is a light verb, not a new one
+        cand.indefinite = syn.has_indefinite(noun) and governor is None  # "pay a visit" is a light verb, not a new one
         participants: list[str] = []
-        if governor is not None and noun.dep_ in _OBJECT_DEPS:
-            participants += self._actors(_subjects(governor), resolver)
+        if governor is not None and noun.dep_ in syn.OBJECT_DEPS:
+            participants += self._actors(syn.subjects_of(governor), resolver)
         elif noun.dep_ == "pobj" and noun.head.lower_ in ("on", "for") and noun.head.head.pos_ in ("VERB", "AUX"):
-            participants += self._actors(_subjects(noun.head.head), resolver)  # "is on a visit to", "arrived for talks"
+            participants += self._actors(syn.subjects_of(noun.head.head), resolver)  # "is on a visit to", "arrived for talks"
         for child in noun.children:
             if child.dep_ == "poss":
                 participants += resolver.resolve(child)
-        participants += _hyphen_countries(noun)
+        participants += syn.hyphen_countries(noun)
         cand.participants = list(dict.fromkeys(participants))
         cand.counterparts = self._counterparts(noun, [], rule.type, resolver)
         self._place_and_names(cand, resolver)
@@ -416,7 +331,7 @@ class EventExtractor:
         dets = {c.lower_ for c in noun.children if c.dep_ in ("det", "poss")}
         if dets & set(anaphora.pronouns) or dets & (set(anaphora.determiners) - {"the"}):
             return True
-        return "the" in dets and not _is_specific(noun)
+        return "the" in dets and not syn.is_specific(noun)
 
     def _refers_back(self, token: Token) -> bool:
         """A predicate noun ('This is his third visit'), a verb describing one ('the first Expo
@@ -443,26 +358,26 @@ class EventExtractor:
         so that 'met X and Y respectively' can become one event per counterpart."""
         heads: list[Token] = []
         if etype in ("meeting", "call", "visit") and trigger.pos_ == "VERB":
-            heads += [o for o in objects if o.dep_ == "dobj" and o.ent_type_ not in _PLACE_LABELS]
+            heads += [o for o in objects if o.dep_ == "dobj" and o.ent_type_ not in syn.PLACE_LABELS]
         for tok in (trigger, *objects):
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ in ("with", "between", "among"):
-                    heads += _pobjs(child)
+                    heads += syn.pobjs(child)
                 if child.dep_ == "prep" and child.lower_ == "of" and tok.pos_ in ("NOUN", "PROPN") and etype in ("meeting", "call"):
-                    heads += _pobjs(child)
+                    heads += syn.pobjs(child)
         groups: list[list[str]] = []
         seen: set[str] = set()
         for head in dict.fromkeys(heads):
             found = [] if head.lower_ in ("each", "other") else resolver.resolve(head)
             if not found:
                 for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
-                    for pobj in _pobjs(prep):
+                    for pobj in syn.pobjs(prep):
                         found += resolver.resolve(pobj)
             groups += [[a] for a in found if a not in seen]
             seen.update(found)
         if etype == "signing":
             for obj in objects:
-                codes = _hyphen_countries(obj)
+                codes = syn.hyphen_countries(obj)
                 if codes:
                     groups += [[c] for c in codes]
         return groups
@@ -476,36 +391,36 @@ class EventExtractor:
                 if child.dep_ == "prep" and child.lower_ in ("to", "in", "at"):
                     if child.lower_ == "to" and cand.type != "visit":
                         continue
-                    for pobj in _pobjs(child):
-                        place = _place(pobj)
+                    for pobj in syn.pobjs(child):
+                        place = syn.place_of(pobj)
                         if place and cand.location is None:
                             cand.location = place
         if cand.type == "visit" and cand.location is None:
             for obj in cand.objects:
-                place = _place(obj)
+                place = syn.place_of(obj)
                 if place:
                     cand.location = place
                     break
         for holder in (trig, *cand.objects):
-            if holder.pos_ not in ("NOUN", "PROPN") or holder is not trig and _lemma(holder) not in self.class_words:
+            if holder.pos_ not in ("NOUN", "PROPN") or holder is not trig and syn.lemma(holder) not in self.class_words:
                 continue
-            cand.head = cand.head or _lemma(holder)
-            org = self.actor_rules.organisation_in(" ".join(t.text for t in _name_tokens(holder)))
+            cand.head = cand.head or syn.lemma(holder)
+            org = self.actor_rules.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
             if org:
                 cand.keys.add(org.casefold())
-            for tok in _name_tokens(holder):
+            for tok in syn.name_tokens(holder):
                 if tok.ent_type_ == "ORDINAL" or tok.lower_ in ("first", "second", "next", "last", "previous"):
                     cand.ordinal = cand.ordinal or tok.lower_
-                elif tok.ent_type_ in _PLACE_LABELS and holder is trig and cand.type in ("summit", "meeting"):
+                elif tok.ent_type_ in syn.PLACE_LABELS and holder is trig and cand.type in ("summit", "meeting"):
                     if tok.dep_ in ("compound", "amod") and cand.location is None and "-" not in tok.text:
-                        cand.location = _place(tok)
-                elif tok.pos_ in ("PROPN", "ADJ") and tok.is_title and _lemma(tok) not in self.class_words \
+                        cand.location = syn.place_of(tok)
+                elif tok.pos_ in ("PROPN", "ADJ") and tok.is_title and syn.lemma(tok) not in self.class_words \
                         and tok.ent_type_ not in ("PERSON", "GPE", "NORP", "LOC", "DATE"):
                     cand.names.add(tok.lower_)
                     if tok.is_upper and len(tok.text) > 1:
                         cand.keys.add(tok.lower_)
                 if tok.pos_ in ("NOUN", "PROPN", "ADJ") and not tok.is_stop and tok.ent_type_ not in ("PERSON", "DATE"):
-                    cand.theme.add(_lemma(tok))
+                    cand.theme.add(syn.lemma(tok))
         if cand.type == "visit" and cand.location:
             code = countries().to_iso3(cand.location)
             if code:
@@ -539,7 +454,7 @@ class EventExtractor:
         statuses = {c.status for c in cands}
         tense = "past" if statuses == {"past"} else "future" if statuses == {"planned"} else None
         for mention in find_dates(sent.text, published, tense=tense):
-            if mention.date.value is None or mention.date.modifier in _BOUND_MODIFIERS:
+            if mention.date.value is None or mention.date.modifier in BOUND_MODIFIERS:
                 continue
             start = sent.start_char + mention.start
             span = sent.doc.char_span(start, start + (mention.end - mention.start), alignment_mode="expand")
@@ -550,13 +465,13 @@ class EventExtractor:
                 continue  # a number inside a name ("the 2008 ... Agreement")
             scored = []
             inside = [i for i, c in enumerate(cands) if c.trigger in root.subtree and c.trigger not in span
-                      and _date_distance(root, c.trigger) is not None]
+                      and syn.date_distance(root, c.trigger) is not None]
             for i, cand in enumerate(cands):
-                found = [d for a in cand.anchors if (d := _date_distance(root, a)) is not None]
+                found = [d for a in cand.anchors if (d := syn.date_distance(root, a)) is not None]
                 if found:
                     scored.append((min(found), i))
             scored = [(0, inside[0])] if len(inside) == 1 else sorted(scored)
-            if not scored and len(cands) == 1 and _closing_date(span):
+            if not scored and len(cands) == 1 and syn.closing_date(span):
                 scored = [(0, 0)]
             if not scored or len(scored) > 1 and scored[1][0] == scored[0][0]:
                 continue  # qualifies no event, or two equally: it dates neither for sure
@@ -567,7 +482,7 @@ class EventExtractor:
 
     def _status(self, cand: Candidate) -> None:
         """Status and mode from the first cue that fires (see status_cues)."""
-        clause = _clause_verb(cand.trigger)
+        clause = syn.clause_verb(cand.trigger)
         status, mode, emit = "past", None, True
         for cue in self.rules.status_cues:
             words = {w.casefold() for w in cue.words}
@@ -593,7 +508,7 @@ class EventExtractor:
                     if node.dep_ not in ("xcomp", "pcomp", "pobj", "prep", "ccomp") or node.head is node:
                         break
                     node = node.head
-                    if node.pos_ in ("VERB", "AUX") and _lemma(node) in words | {w for w in words}:
+                    if node.pos_ in ("VERB", "AUX") and syn.lemma(node) in words | {w for w in words}:
                         return True
             return False
         if kind == "modifier":
@@ -618,7 +533,7 @@ class EventExtractor:
         for cand in cands:
             for split in self._split(cand):
                 earlier = self._earlier(split, kept)
-                if earlier is None and split.anaphoric and split.rule.pos == "noun" and not _is_specific(split.trigger) \
+                if earlier is None and split.anaphoric and split.rule.pos == "noun" and not syn.is_specific(split.trigger) \
                         and split.type not in self.rules.anaphora.first_mention_types:
                     continue  # 'the summit' with nothing before it: what it refers to was not reported as an event
                 if earlier is None:
@@ -647,11 +562,11 @@ class EventExtractor:
     def _earlier(self, cand: Candidate, kept: list[Candidate]) -> Candidate | None:
         """The kept event that `cand` mentions again, if any (see the module docstring)."""
         same = [k for k in kept if k.type == cand.type]
-        if not same or cand.ordinal in _NEW_ORDINALS or cand.indefinite and not cand.anaphoric:
+        if not same or cand.ordinal in NEW_ORDINALS or cand.indefinite and not cand.anaphoric:
             return None
         if cand.anaphoric:
             compatible = [k for k in same if _compatible(k, cand, loose=True)]
-            if not compatible and _is_specific(cand.trigger):
+            if not compatible and syn.is_specific(cand.trigger):
                 return None  # "his visit to Pyongyang" after a visit elsewhere: another visit
             return (compatible or same)[-1]
         for k in reversed(same):
@@ -702,7 +617,7 @@ class EventExtractor:
 
     def _token_events(self, doc: Doc) -> list[Event]:
         """Blank mode: trigger words as tokens; type, status cue and a lone date only."""
-        published = _as_date(getattr(doc._, "published", None))
+        published = syn.as_date(getattr(doc._, "published", None))
         future = {w.casefold() for c in self.rules.status_cues if c.kind == "aux" and c.status == "planned" for w in c.words}
         events: list[Event] = []
         seen: set[tuple[int, str]] = set()
@@ -711,7 +626,7 @@ class EventExtractor:
             token = doc[start]
             etype = rule.type
             if etype == "object" or rule.objects:
-                window = [_lemma(t) for t in doc[token.i + 1: min(token.i + 8, token.sent.end)]]
+                window = [syn.lemma(t) for t in doc[token.i + 1: min(token.i + 8, token.sent.end)]]
                 found = [cls for cls in ("ceremony", "call", "summit", "meeting", "agreement")
                          if any(w in self.classes.get(cls, ()) for w in window)]
                 if not found:
@@ -737,166 +652,6 @@ class EventExtractor:
         return events
 
 
-# ---------------------------------------------------------------------------- parse helpers
-
-def _lemma(token: Token) -> str:
-    return (token.lemma_ or token.text).casefold()
-
-
-def _pobjs(prep: Token) -> list[Token]:
-    out = []
-    for child in prep.children:
-        if child.dep_ in ("pobj", "pcomp"):
-            out += [child, *child.conjuncts]
-    return out
-
-
-def _of_chain(token: Token, preps: tuple[str, ...] = ("of",)) -> list[Token]:
-    """The token and the nouns of its 'of' complements ('Meeting of the Council of Heads')."""
-    chain = [token]
-    node = token
-    for _ in range(4):
-        nxt = [p for c in node.children if c.dep_ == "prep" and c.lower_ in preps for p in _pobjs(c)]
-        if not nxt:
-            break
-        chain += nxt
-        node = nxt[0]
-    return chain
-
-
-def _objects(verb: Token) -> list[Token]:
-    """Direct objects (with their conjuncts); a participle modifying a noun has that noun."""
-    out: list[Token] = []
-    for child in verb.children:
-        if child.dep_ in _OBJECT_DEPS or child.dep_ == "npadvmod" and child.ent_type_ not in ("DATE", "TIME"):
-            out += [child, *child.conjuncts]
-    if not out and verb.dep_ in ("acl", "relcl", "amod") and verb.head.pos_ in ("NOUN", "PROPN"):
-        out.append(verb.head)
-    return out
-
-
-def _subjects(verb: Token) -> list[Token]:
-    """Subject of a verb, looking up through coordination and control ('met and signed',
-    'look forward to meeting'); the agent of a passive."""
-    node = verb
-    for _ in range(4):
-        subjects = [c for c in node.children if c.dep_ in _SUBJECT_DEPS]
-        agents = [p for c in node.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-        if subjects or agents:
-            return subjects or agents
-        if node.dep_ not in (*_UPWARD_DEPS, "prep", "pobj") or node.head is node:
-            break
-        node = node.head
-    return []
-
-
-def _clause_verb(token: Token) -> Token | None:
-    if token.pos_ in ("VERB", "AUX"):
-        return token
-    for anc in token.ancestors:
-        if anc.pos_ in ("VERB", "AUX"):
-            return anc
-    return None
-
-
-def _is_named(noun: Token) -> bool:
-    """A proper name or capitalised modifiers ('Woodside Summit', 'the Bali and Woodside meetings')."""
-    if noun.pos_ == "PROPN":
-        return True
-    return any(c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("PROPN", "ADJ") and c.is_title
-               and c.i != c.sent.start for c in noun.children)
-
-
-def _has_party_prep(noun: Token) -> bool:
-    return any(c.dep_ == "prep" and c.lower_ in ("with", "between", "among") and _pobjs(c) for c in noun.children)
-
-
-def _name_tokens(noun: Token) -> list[Token]:
-    """Modifiers that make up an event's name: left compounds and adjectives (not possessors),
-    and 'of'/'for'/'on' complements."""
-    out = [t for left in noun.lefts if left.dep_ not in ("poss", "det", "punct") for t in left.subtree]
-    for comp in _of_chain(noun, ("of", "for", "on"))[1:]:
-        out += [t for t in comp.subtree if t.dep_ != "poss"]
-    return out
-
-
-def _has_indefinite(noun: Token) -> bool:
-    return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children)
-
-
-def _is_specific(noun: Token) -> bool:
-    """Does a trigger noun name or pin down an event ('state visit', 'visit to X', 'talks between
-    X and Y', "Biden's meeting"), unlike a generic 'bilateral meetings'?"""
-    if _is_named(noun) or noun.ent_type_ in ("EVENT", "ORG"):
-        return True
-    for child in noun.children:
-        if child.dep_ in ("compound", "nmod", "nummod", "appos", "acl", "relcl"):
-            return True
-        if child.dep_ == "poss" and child.pos_ != "PRON":
-            return True
-        if child.dep_ == "prep" and child.lower_ in ("with", "between", "to", "in", "at", "on", "of", "among") and _pobjs(child):
-            return True
-        if child.dep_ == "amod" and child.lower_ in ("upcoming", "forthcoming", "next", "first", "official", "state"):
-            return True
-    return False
-
-
-def _hyphen_countries(token: Token) -> list[str]:
-    """Countries of a 'China-Kazakhstan' / 'U.S.-Iraq' modifier of a noun."""
-    out: list[str] = []
-    for left in token.lefts:
-        for dash in left.subtree:
-            if dash.text in ("-", "–") and 0 < dash.i < len(dash.doc) - 1:
-                pair = [countries().to_iso3(dash.nbor(-1).text), countries().to_iso3(dash.nbor(1).text)]
-                if all(pair):
-                    out += pair  # type: ignore[arg-type]
-    return list(dict.fromkeys(out))
-
-
-def _place(token: Token) -> str | None:
-    """A place entity as ISO3 (countries) or as its name (cities, venues)."""
-    if token.ent_type_ not in _PLACE_LABELS:
-        code = countries().to_iso3(token.text)
-        return code
-    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-    text = ent.text if ent is not None else token.text
-    text = re.sub(r"^(?:the|The)\s+", "", text)
-    return countries().to_iso3(text) or text
-
-
-def _closing_date(span: Span) -> bool:
-    """', Dec. 3, 2017.' closing a sentence: a caption's date, which dates the whole scene."""
-    sent = span.sent
-    before = span.doc[span.start - 1] if span.start > sent.start else None
-    return before is not None and before.text == "," and all(t.is_punct for t in span.doc[span.end: sent.end])
-
-
-def _date_distance(date: Token, anchor: Token) -> int | None:
-    """Arcs from a date to an event anchor when the date can qualify it: the anchor governs the
-    date, the date governs the anchor closely ('April 2, 2024, telephone call'), or both hang
-    from one verb the date modifies ('proposed at the Dushanbe Summit in 2014'); else None."""
-    up = [date, *date.ancestors]
-    if anchor in up:
-        return up.index(anchor)
-    down = [anchor, *anchor.ancestors]
-    if date in down[:3]:
-        return down.index(date)
-    verb = date.head.head if date.head.pos_ == "ADP" else date.head
-    if verb.pos_ in ("VERB", "AUX") and verb in down[:4]:
-        return 1 + down.index(verb)
-    return None
-
-
-def _extent(tokens: list[Token]) -> tuple[int, int]:
-    start = min(t.idx for t in tokens)
-    end = max(t.idx + len(t.text) for t in tokens)
-    return start, end
-
-
-#: Ordinals that announce another event than any reported ('the next summit').
-_NEW_ORDINALS = {"next"}
-
-
 def _conflict(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and a != b
 
@@ -917,7 +672,7 @@ def _compatible(old: Candidate, new: Candidate, loose: bool) -> bool:
 
 def _status_from_date(cand: Candidate, published: dt.date | None) -> None:
     """A date after publication makes an event planned; a present-tense caption of a past date is past."""
-    start = _iso_to_date(cand.date_start) if cand.date_start and published else None
+    start = syn.iso_to_date(cand.date_start) if cand.date_start and published else None
     if start is None or published is None:
         return
     if start > published:
@@ -925,32 +680,6 @@ def _status_from_date(cand: Candidate, published: dt.date | None) -> None:
         cand.mode = cand.mode or "future"
     elif cand.status == "ongoing" and start < published:
         cand.status = "past"
-
-
-def _iso_to_date(value: str) -> dt.date | None:
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return dt.date.fromisoformat(value)
-        if re.fullmatch(r"\d{4}-\d{2}", value):
-            return dt.date(int(value[:4]), int(value[5:]), 1)
-        if re.fullmatch(r"\d{4}", value):
-            return dt.date(int(value), 1, 1)
-    except ValueError:
-        return None
-    return None
-
-
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 @Language.factory("diplo_events", assigns=["doc._.events"], default_config={"rules_dirs": []})

@@ -1,0 +1,206 @@
+"""Parse-tree helpers of the events extractor: arguments, names, places and date attachment.
+
+Small pure functions over spaCy tokens, kept apart from the component so that each can be
+read (and tested) on its own. They assume a dependency parse; the component checks for one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from spacy.tokens import Span, Token
+
+from pipeline.countries import countries
+
+OBJECT_DEPS = ("dobj", "nsubjpass", "attr", "oprd")
+SUBJECT_DEPS = ("nsubj", "csubj")
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+#: Relations to climb when a verb has no subject of its own ("met and signed", "look forward to meeting").
+UPWARD_DEPS = ("conj", "xcomp", "pcomp", "advcl", "acomp")
+
+
+def lemma(token: Token) -> str:
+    """Lower-case lemma (the text in a blank pipeline, which has none)."""
+    return (token.lemma_ or token.text).casefold()
+
+
+def pobjs(prep: Token) -> list[Token]:
+    """Objects of a preposition, with their conjuncts ('with X and Y')."""
+    out = []
+    for child in prep.children:
+        if child.dep_ in ("pobj", "pcomp"):
+            out += [child, *child.conjuncts]
+    return out
+
+
+def of_chain(token: Token, preps: tuple[str, ...] = ("of",)) -> list[Token]:
+    """The token and the nouns of its 'of' complements ('Meeting of the Council of Heads')."""
+    chain = [token]
+    node = token
+    for _ in range(4):
+        nxt = [p for c in node.children if c.dep_ == "prep" and c.lower_ in preps for p in pobjs(c)]
+        if not nxt:
+            break
+        chain += nxt
+        node = nxt[0]
+    return chain
+
+
+def objects_of(verb: Token) -> list[Token]:
+    """Direct objects (with their conjuncts); a participle modifying a noun has that noun."""
+    out: list[Token] = []
+    for child in verb.children:
+        if child.dep_ in OBJECT_DEPS or child.dep_ == "npadvmod" and child.ent_type_ not in ("DATE", "TIME"):
+            out += [child, *child.conjuncts]
+    if not out and verb.dep_ in ("acl", "relcl", "amod") and verb.head.pos_ in ("NOUN", "PROPN"):
+        out.append(verb.head)
+    return out
+
+
+def subjects_of(verb: Token) -> list[Token]:
+    """Subject of a verb, looking up through coordination and control ('met and signed',
+    'look forward to meeting'); the agent of a passive."""
+    node = verb
+    for _ in range(4):
+        subjects = [c for c in node.children if c.dep_ in SUBJECT_DEPS]
+        agents = [p for c in node.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        if subjects or agents:
+            return subjects or agents
+        if node.dep_ not in (*UPWARD_DEPS, "prep", "pobj") or node.head is node:
+            break
+        node = node.head
+    return []
+
+
+def clause_verb(token: Token) -> Token | None:
+    if token.pos_ in ("VERB", "AUX"):
+        return token
+    for anc in token.ancestors:
+        if anc.pos_ in ("VERB", "AUX"):
+            return anc
+    return None
+
+
+def is_named(noun: Token) -> bool:
+    """A proper name or capitalised modifiers ('Woodside Summit', 'the Bali and Woodside meetings')."""
+    if noun.pos_ == "PROPN":
+        return True
+    return any(c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("PROPN", "ADJ") and c.is_title
+               and c.i != c.sent.start for c in noun.children)
+
+
+def has_party_prep(noun: Token) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ in ("with", "between", "among") and pobjs(c) for c in noun.children)
+
+
+def name_tokens(noun: Token) -> list[Token]:
+    """Modifiers that make up an event's name: left compounds and adjectives (not possessors),
+    and 'of'/'for'/'on' complements."""
+    out = [t for left in noun.lefts if left.dep_ not in ("poss", "det", "punct") for t in left.subtree]
+    for comp in of_chain(noun, ("of", "for", "on"))[1:]:
+        out += [t for t in comp.subtree if t.dep_ != "poss"]
+    return out
+
+
+def has_indefinite(noun: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children)
+
+
+def is_specific(noun: Token) -> bool:
+    """Does a trigger noun name or pin down an event ('state visit', 'visit to X', 'talks between
+    X and Y', "Biden's meeting"), unlike a generic 'bilateral meetings'?"""
+    if is_named(noun) or noun.ent_type_ in ("EVENT", "ORG"):
+        return True
+    for child in noun.children:
+        if child.dep_ in ("compound", "nmod", "nummod", "appos", "acl", "relcl"):
+            return True
+        if child.dep_ == "poss" and child.pos_ != "PRON":
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("with", "between", "to", "in", "at", "on", "of", "among") and pobjs(child):
+            return True
+        if child.dep_ == "amod" and child.lower_ in ("upcoming", "forthcoming", "next", "first", "official", "state"):
+            return True
+    return False
+
+
+def hyphen_countries(token: Token) -> list[str]:
+    """Countries of a 'China-Kazakhstan' / 'U.S.-Iraq' modifier of a noun."""
+    out: list[str] = []
+    for left in token.lefts:
+        for dash in left.subtree:
+            if dash.text in ("-", "–") and 0 < dash.i < len(dash.doc) - 1:
+                pair = [countries().to_iso3(dash.nbor(-1).text), countries().to_iso3(dash.nbor(1).text)]
+                if all(pair):
+                    out += pair  # type: ignore[arg-type]
+    return list(dict.fromkeys(out))
+
+
+def place_of(token: Token) -> str | None:
+    """A place entity as ISO3 (countries) or as its name (cities, venues)."""
+    if token.ent_type_ not in PLACE_LABELS:
+        code = countries().to_iso3(token.text)
+        return code
+    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    text = ent.text if ent is not None else token.text
+    text = re.sub(r"^(?:the|The)\s+", "", text)
+    return countries().to_iso3(text) or text
+
+
+def closing_date(span: Span) -> bool:
+    """', Dec. 3, 2017.' closing a sentence: a caption's date, which dates the whole scene."""
+    sent = span.sent
+    before = span.doc[span.start - 1] if span.start > sent.start else None
+    return before is not None and before.text == "," and all(t.is_punct or t.is_space for t in span.doc[span.end: sent.end])
+
+
+def date_distance(date: Token, anchor: Token) -> int | None:
+    """Arcs from a date to an event anchor when the date can qualify it: the anchor governs the
+    date, the date governs the anchor closely ('April 2, 2024, telephone call'), or both hang
+    from one verb the date modifies ('proposed at the Dushanbe Summit in 2014'); else None."""
+    up = [date, *date.ancestors]
+    if anchor in up:
+        between = up[1:up.index(anchor)]
+        if any(t.pos_ in ("VERB", "AUX") for t in between):
+            return None  # the date sits in a clause of its own ("... which was celebrated this year")
+        return up.index(anchor)
+    down = [anchor, *anchor.ancestors]
+    if date in down[:3]:
+        return down.index(date)
+    verb = date.head.head if date.head.pos_ == "ADP" else date.head
+    if verb.pos_ in ("VERB", "AUX") and verb in down[:4]:
+        return 1 + down.index(verb)
+    return None
+
+
+def extent(tokens: list[Token]) -> tuple[int, int]:
+    start = min(t.idx for t in tokens)
+    end = max(t.idx + len(t.text) for t in tokens)
+    return start, end
+
+
+def iso_to_date(value: str) -> dt.date | None:
+    """First day of an ISO day, month or year value; None for other forms (quarters, weeks)."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+        if re.fullmatch(r"\d{4}-\d{2}", value):
+            return dt.date(int(value[:4]), int(value[5:]), 1)
+        if re.fullmatch(r"\d{4}", value):
+            return dt.date(int(value), 1, 1)
+    except ValueError:
+        return None
+    return None
+
+
+def as_date(value: object) -> dt.date | None:
+    """`doc._.published` as a date, whether it was set as a date, a datetime or an ISO string."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
