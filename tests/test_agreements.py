@@ -163,3 +163,13 @@ def test_blank_pipeline_does_not_crash():
     nlp.add_pipe("diplo_agreements")
     doc = nlp("The leaders signed the Astana Declaration and other documents.")
     assert [(r.name, r.kind) for r in doc._.agreements] == [("Astana Declaration", "declaration")]
+
+
+@pytest.mark.parametrize("sentence,date", [
+    ("The two foreign ministers signed the Agreement on Visa Exemption in Beijing last month.", "2023-04"),
+    ("China and Kazakhstan have signed an agreement on visa exemption, which will enter into force on November 10.", None),
+    ("The Joint Communiqué on Maritime Cooperation was issued on 12 March 2023.", "2023-03-12"),
+])
+def test_signing_date_comes_from_the_signing_verb(nlp, sentence, date):
+    (record,) = agreements(nlp, sentence)
+    assert record.date == date

@@ -162,3 +162,14 @@ def test_blank_pipeline_does_not_crash():
     assert [(r.name, r.kind) for r in doc._.projects] == [
         ("Belt and Road", "initiative"), ("Zhanatas Wind Farm", "energy"),
     ]
+
+
+@pytest.mark.parametrize("sentence,status", [
+    ("The Budapest-Belgrade railway is under construction.", "under_construction"),
+    ("The Mombasa-Nairobi Standard Gauge Railway was built by a Chinese company.", "completed"),
+    ("The Jakarta-Bandung High-Speed Railway was put into operation in October.", "completed"),
+    ("Chinese and Egyptian companies are building the Julius Nyerere hydropower station.", "under_construction"),
+])
+def test_status_phrasings(nlp, sentence, status):
+    (record,) = projects(nlp, sentence)
+    assert record.status == status

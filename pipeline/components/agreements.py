@@ -170,9 +170,10 @@ class AgreementExtractor:
                         found.extend(_party_list(target, resolver))
         return list(dict.fromkeys(p for p in found if p))
 
-    def date(self, doc: Doc, name: Span, ctx: MentionContext, status: str, year: str | None) -> str | None:
+    def date(self, doc: Doc, name: Span, ctx: MentionContext, rule: StatusRule, year: str | None) -> str | None:
         """Year in the name ("2008 ... Agreement"), a date on the signing verb, or an anniversary."""
         published = getattr(doc._, "published", None)
+        status = rule.status
         if status == "referenced":
             before = name.sent.text[: name.start_char - name.sent.start_char]
             ordinals = list(_YEAR_ANNIVERSARY.finditer(before))
@@ -181,8 +182,11 @@ class AgreementExtractor:
             return None
         if year is not None:
             return year
-        if ctx.verb is not None and status in ("signed", "adopted"):
-            for child in ctx.verb.children:
+        cue = next((t for t in ctx.nodes if t.lemma_.lower() in rule.chain), None)
+        if cue is not None and status in ("signed", "adopted"):
+            for child in cue.children:
+                if child.left_edge.i <= name.start <= child.right_edge.i:
+                    continue  # the agreement's own phrase: its dates are not the signing's
                 if child.ent_type_ == "DATE" or any(t.ent_type_ == "DATE" for t in child.subtree):
                     text = " ".join(t.text for t in child.subtree if t.ent_type_ == "DATE")
                     value = resolve_date(text, published=published).value if text else None
@@ -226,7 +230,7 @@ class AgreementExtractor:
                 kind=rule.kind,
                 status=status_rule.status,
                 parties=self.parties(head, name, ctx, resolver) if parsed else [],
-                date=self.date(doc, name, ctx, status_rule.status, year) if parsed else None,
+                date=self.date(doc, name, ctx, status_rule, year) if parsed else None,
             )
             records[key] = record
             heads_of[key] = head.lemma_.lower()

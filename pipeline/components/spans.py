@@ -317,6 +317,7 @@ class MentionContext:
     dep: str = ""
     kind: str | None = None
     verb_tag: str = ""
+    nodes: list[Token] = field(default_factory=list)
 
     @classmethod
     def of(cls, head: Token, in_title: bool, name: Span | None = None) -> MentionContext:
@@ -342,6 +343,7 @@ class MentionContext:
             if parent.pos_ in ("VERB", "AUX") and parent.dep_ not in ("amod", "prep"):
                 break
             node = parent
+        ctx.nodes = nodes
         ctx.chain = [t.lemma_.lower() for t in nodes if t.pos_ != "PROPN"] + [
             f"{t.lemma_.lower()} {p.lower_}" for t in nodes for p in t.children if p.dep_ == "prt"
         ] + [  # "put into operation", "entered into force"
