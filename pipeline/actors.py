@@ -405,6 +405,11 @@ class ActorResolver:
         if head.lower_ in self.rules.agency_nouns or head.lemma_.casefold() in self.rules.agency_nouns:
             if modifier_countries:
                 return modifier_countries
+            owners = [c for c in head.children if c.dep_ == "poss" and _pronoun(c) in _HE | _I | _WE]
+            if owners:  # "his government": the country of the person 'his' refers to
+                codes = [self.country_of(a) for a in self.resolve(owners[0])]
+                if codes and all(codes):
+                    return list(dict.fromkeys(c for c in codes if c))
             if head.lower_ in self.rules.own_agency_nouns and self.speaker_map:
                 country = self.country_of(self._turn_speaker(head.idx)) or self.publisher_country
                 return [country] if country else []

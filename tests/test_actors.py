@@ -80,6 +80,12 @@ def test_people_and_titles(nlp):
     assert resolver.country_of("Xi Jinping") == "CHN"
 
 
+def test_possessed_agency_acts_for_the_owner_country(nlp):
+    people = [person("Shehbaz Sharif", "PAK", "head_of_government", titles=["Prime Minister"], aliases=["Sharif"])]
+    doc = make_doc(nlp, "Prime Minister Shehbaz Sharif said his government would provide security.", people=people)
+    assert ActorResolver(doc).resolve(subject_of(doc, "provide")) == ["PAK"]
+
+
 def test_title_only_subject(nlp):
     people = [person("Joseph R. Biden Jr.", "USA", titles=["President"]),
               person("Mohammed Al-Sudani", "IRQ", "head_of_government", titles=["Prime Minister"])]
