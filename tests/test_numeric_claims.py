@@ -335,3 +335,8 @@ def test_candidates_never_crash(text):
 @functools.lru_cache(maxsize=1)
 def _extractor() -> NumericClaimExtractor:
     return NumericClaimExtractor()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "$", "%"])
+def test_empty_and_sign_only_texts(nc_nlp, text):
+    assert run(nc_nlp, text)._.numeric_claims == []
