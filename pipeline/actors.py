@@ -327,7 +327,9 @@ class ActorResolver:
         head = target.root if isinstance(target, Span) else target
         phrase = target if isinstance(target, Span) else self._phrase(head)
         conjuncts = [head, *[t for t in head.conjuncts if t.i > head.i]] if head.has_dep() else [head]
-        if len(conjuncts) > 1 and isinstance(target, Token):
+        if isinstance(target, Span):
+            conjuncts = [t for t in conjuncts if target.start <= t.i < target.end]
+        if len(conjuncts) > 1:
             out: list[str] = []
             for tok in conjuncts:
                 out += self._resolve_one(tok, self._phrase(tok, stop_at_conj=True))

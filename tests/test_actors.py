@@ -61,6 +61,11 @@ def test_resolve_subject_phrases(nlp, sentence, verb, expected):
     assert sorted(ActorResolver(doc).resolve(subject_of(doc, verb))) == sorted(expected)
 
 
+def test_resolve_a_span_with_coordinated_heads(nlp):
+    doc = make_doc(nlp, "China and Kazakhstan will build a road.")
+    assert sorted(ActorResolver(doc).resolve(doc[0:3])) == ["CHN", "KAZ"]
+
+
 def test_main_parties_from_title_and_mentions(nlp):
     doc = make_doc(nlp, "Egypt and China signed a deal. China will build a port in Egypt. Egypt welcomed it.",
                    title="Egypt and China sign port deal")
