@@ -222,12 +222,13 @@ class Report:
 
 
 def _jsonable(value: Any) -> Any:
-    """Parquet values (numpy arrays, dates, NaN) as plain JSON values."""
+    """Parquet values (numpy arrays and scalars, dates, NaN) as plain JSON values."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
-        items = value.tolist() if hasattr(value, "tolist") else value
-        return [_jsonable(v) for v in items] if isinstance(items, list) else items
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
     if _is_missing(value):
         return None
     if isinstance(value, (str, int, float, bool)):
@@ -235,7 +236,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def load_gold(gold_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
+def load_gold(gold_dir: Path) -> list[dict[str, Any]]:
     """Every `*.json` gold file of a folder, in name order; a broken file is an error naming it."""
     if not gold_dir.is_dir():
         raise GoldFileError(f"{gold_dir}: not a folder of gold files")
@@ -250,7 +251,7 @@ def load_gold(gold_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
         for kind in TYPES:
             if not isinstance(data.get(kind, []), list) or not all(isinstance(r, dict) for r in data.get(kind, [])):
                 raise GoldFileError(f"{path}: '{kind}' must be a list of records")
-        golds.append((path, data))
+        golds.append(data)
     if not golds:
         raise GoldFileError(f"{gold_dir}: no *.json gold files")
     return golds
@@ -316,7 +317,7 @@ def score(
     predictions = load_predictions(pred_dir)
     report = Report(types={k: TypeScore(attributes={a: [0, 0] for a in ATTRIBUTES[k]}) for k in TYPES if k in types},
                     missing_documents=[])
-    for _path, gold in load_gold(gold_dir):
+    for gold in load_gold(gold_dir):
         source = gold["source"]
         if only and source not in only:
             continue
