@@ -3,16 +3,23 @@
 Cleaning is an ordered list of pure `str -> str` steps (textacy-style), each a regex pass or
 a linear scan, with every rule compiled once in `Cleaner.__init__`:
 
-1. `fix_mojibake`: ftfy repairs text decoded with the wrong codec ("â€™" -> "’") and
-   normalises to NFC (`drop_mojibake_fragments`, run last, removes the pieces ftfy cannot
-   repair because a byte was lost: a "â–" left of a "■" whose third byte became a space).
+1. `fix_mojibake`: ftfy repairs text decoded with the wrong codec ("â€™" -> "’"), HTML
+   entities and ligatures; the text is NFC-normalised.
 2. `normalise_spaces`: one kind of line break, one kind of space, no invisible characters.
-3. Block markup (`phase: block` rules in `models/cleaning/boilerplate.yaml`): image embeds,
-   kramdown attribute lines, end marks; then boilerplate lines (breadcrumbs, share/print).
-4. The trailing byline ("by Xinhua") is cut off and returned as metadata.
-5. `rejoin_wrapped_lines`: hard-wrapped lines are joined back into paragraphs.
-6. Inline markup (`phase: inline` rules): emphasis, headings, list markers, links, tags.
-7. `tidy_whitespace`: single spaces, one blank line between paragraphs.
+3. Block markup (`phase: block` rules of `models/cleaning/boilerplate.yaml`): scripts,
+   HTML tags and image embeds, bold markers, kramdown attribute lines, thematic breaks.
+4. Boilerplate lines (`lines` rules): breadcrumbs, "Suggest to a friend", share/print.
+5. The trailing byline (`bylines` rules: "by Xinhua", "(Xinhua)") is cut off and returned.
+6. `rejoin_wrapped_lines`: hard-wrapped lines are joined back into paragraphs; this needs
+   the line structure and markers that steps 7 removes, hence the two markup phases.
+7. Inline markup (`phase: inline` rules): heading and list markers, links, end marks,
+   emphasis, backslash escapes.
+8. `drop_mojibake_fragments`: pieces ftfy cannot repair because a byte was lost (the "â–"
+   left of a "■" whose third byte became a space); last, so no later step can expose one.
+9. `tidy_whitespace`: single spaces, one blank line between paragraphs.
+
+Rule order inside a phase is file order. Markup that only appears once other markup is gone
+("**### **") is not chased: each phase runs once, so cleaning stays a fixed number of passes.
 
 The output has one paragraph per line, paragraphs separated by a blank line, so the
 `diplo_paragraphs` component makes every paragraph (title, heading, caption, list item) a
@@ -23,7 +30,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +40,6 @@ import ftfy.chardata
 import ftfy.fixes
 
 from pipeline.cleaning_rules import CompiledMarkup, CompiledRules, compile_rules, load_cleaning_rules
-
-Step = Callable[[str], str]
-
 
 @dataclass(frozen=True)
 class CleanText:
@@ -212,18 +216,14 @@ class Cleaner:
         self.rules: CompiledRules = compile_rules(load_cleaning_rules(rules_dirs))
 
     def __call__(self, raw: str) -> CleanText:
-        fired: list[str] = []
-        text = raw
-        for step in (fix_mojibake, normalise_spaces):
-            text = step(text)
+        fired: list[str] = []  # rule ids, in the order the steps below applied them
+        text = normalise_spaces(fix_mojibake(raw))
         text = self._markup(text, self.rules.block, fired)
         text = self._drop_lines(text, fired)
         text, byline, byline_rule = self._split_byline(text)
-        text = rejoin_wrapped_lines(text)
-        text = self._markup(text, self.rules.inline, fired)
-        # Last, so that no markup removal can leave a fragment behind.
-        text = drop_mojibake_fragments(text)
-        return CleanText(tidy_whitespace(text), byline, byline_rule, tuple(fired))
+        text = self._markup(rejoin_wrapped_lines(text), self.rules.inline, fired)
+        text = tidy_whitespace(drop_mojibake_fragments(text))
+        return CleanText(text, byline, byline_rule, tuple(fired))
 
     @staticmethod
     def _markup(text: str, rules: tuple[CompiledMarkup, ...], fired: list[str]) -> str:

@@ -187,6 +187,10 @@ def test_markup_and_boilerplate_removed(raw: str, expected: str) -> None:
     "1. The parties agree to cooperate.",
     "The #1 priority is trade.",
     "Share prices rose after the visit.",
+    "The end of the talks was announced on Friday.",
+    "Follow-up talks will be held in May.",
+    "Advertising revenue of state media grew.",
+    "■ is not an end mark in the middle ■ of a sentence.",
 ])
 def test_prose_is_left_alone(unchanged: str) -> None:
     assert clean_text(unchanged).text == unchanged
@@ -202,6 +206,8 @@ def test_prose_is_left_alone(unchanged: str) -> None:
     ("The two sides signed the agreement.\nSource: Xinhua News Agency", "Xinhua News Agency", "byline.source_label.v1"),
     ("The two sides signed the agreement.\n(Xinhua News Agency)", "Xinhua News Agency", "byline.paren_agency.v1"),
     ("The two sides signed the agreement.\nBy Bill Ide and Joyce Huang", "Bill Ide and Joyce Huang", "byline.by_name.v1"),
+    ("The two sides signed the agreement.\n(Reporting by Ben Blanchard; Editing by Michael Perry)", "Ben Blanchard",
+     "byline.reporting_credit.v1"),
 ])
 def test_byline_recorded_not_text(raw: str, byline: str, rule: str) -> None:
     cleaned = clean_text(raw)
