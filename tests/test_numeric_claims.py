@@ -139,6 +139,8 @@ POSITIVES = [
     ("Since 2013, China has invested $50 billion in the region.", [("$50 billion", 5e10, "USD", "exact", None)]),
     ("The 2022 report said 23 countries were at risk.", [("23", 23.0, "country", "exact", None)]),
     ("The project, launched in 2015, employs 3,000 workers.", [("3,000", 3000.0, "worker", "exact", None)]),
+    ("Investments could lift 7.6 million people from extreme poverty and 32 million from moderate poverty.",
+     [("7.6 million", 7.6e6, "people", "exact", None), ("32 million", 3.2e7, "people", "exact", None)]),
     ("China And Kazakhstan Sign 20 Cooperation Deals", [("20", 20.0, "deal", "exact", None)]),
     ("Trade grew from 3 to 5 percent of GDP.",
      [("3", 3.0, None, "exact", None), ("5 percent", 5.0, "percent", "exact", None)]),

@@ -470,22 +470,25 @@ class NumericClaimExtractor:
                 if fig.kind == "money" and fig.unit:
                     money_codes[fig.unit] += 1
                 pending.append((fig, sent, dates))
-        last_unit: str | None = None
+        last: tuple[str, int] | None = None  # unit and sentence of the previous count
         for fig, sent, dates in pending:
-            claim = self._record(fig, doc, sent, dates, money_codes, last_unit)
+            claim = self._record(fig, doc, sent, dates, money_codes, last)
             if fig.kind == "count" and claim.unit:
-                last_unit = claim.unit
+                last = (claim.unit, sent.start)
             results.append((fig, claim))
         results.sort(key=lambda r: r[0].start)
         return results
 
     def _record(self, fig: Figure, doc: Doc, sent: Span, dates: list[DateMention], codes: Counter[str],
-                last_unit: str | None) -> NumericClaim:
+                last: tuple[str, int] | None) -> NumericClaim:
         unit, noun_subject = fig.unit, None
         if fig.kind in ("count", "vague"):
             unit, noun_subject, _ = self.unit_of(fig, doc, sent)
-            if unit is None and fig.kind == "count" and _ELLIPSIS.search(doc.text[: fig.start]):
-                unit = last_unit  # "23 of the 68 countries ... Another eight": the noun is understood
+            if unit is None and fig.kind == "count" and last is not None and (
+                last[1] == sent.start or _ELLIPSIS.search(doc.text[: fig.start])
+            ):
+                # The noun is understood: "7.6 million people ... and 32 million", "... Another eight"
+                unit = last[0]
             if fig.kind == "vague" and fig.value >= 1e6 and re.match(r"\s+(?:in|worth)\b", doc.text[fig.end:]):
                 unit = codes.most_common(1)[0][0] if codes else None  # "billions in deals": money
                 fig.kind = "money"
