@@ -223,3 +223,11 @@ def test_check_reports_every_schema_error_of_a_file(tmp_path: Path, demo_schema:
         ("rules[0] (id=demo.a.v1).phrase", "Extra inputs are not permitted"),
         ("rules[1] (id=demo.b.v1).exampels", "Extra inputs are not permitted"),
     ]
+
+
+def test_a_user_yaml_file_where_no_loader_looks_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "rules" / "commitments.yaml", "description: one folder too deep\ntriggers: []\n")
+    _, problems = check_rules([tmp_path], build=False)
+    (problem,) = [p for p in problems if "not read from here" in p.reason]
+    assert problem.path.endswith("rules/commitments.yaml")
+    assert problem.reason.endswith(f"put it at {tmp_path / 'commitments.yaml'}")

@@ -164,12 +164,23 @@ def build_problems(rules_dirs: Sequence[str]) -> list[Problem]:
     return []
 
 
+def misplaced(folder: Path) -> list[Problem]:
+    """YAML files of a user folder where no loader looks (only `DIR/<name>.yaml`, `DIR/gazetteers/`)."""
+    return [
+        Problem(display_path(path), "file", f"not read from here: put it at {display_path(folder / path.name)}")
+        for path in sorted(folder.rglob("*.y*ml"))
+        if path.parent != folder and path.parent != folder / "gazetteers"
+    ]
+
+
 def check_rules(rules_dirs: Sequence[str | Path] = (), build: bool = True) -> tuple[list[Path], list[Problem]]:
     """(files checked, problems): every shipped and user rule file, then the pipeline built with them."""
     dirs = [str(d) for d in rules_dirs]
     missing = [Problem(d, "folder", "does not exist") for d in dirs if not Path(d).is_dir()]
-    files = rule_files([d for d in dirs if Path(d).is_dir()])
-    problems = missing + [p for path in files for p in check_file(path)]
+    found = [d for d in dirs if Path(d).is_dir()]
+    files = rule_files(found)
+    problems = missing + [p for d in found for p in misplaced(Path(d))]
+    problems += [p for path in files for p in check_file(path)]
     if build and not problems:
         problems = build_problems(dirs)
     return files, problems
