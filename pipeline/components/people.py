@@ -142,10 +142,9 @@ class PeopleExtractor:
         self.title_words = {w.casefold() for r in self.rules.titles for p in r.phrases for w in p.split()}
         self.names = PhraseMatcher(nlp.vocab, attr="LOWER")
         for leader in self.gazetteer.leaders.values():
-            for form in self.gazetteer.forms(leader):
-                if " " not in name_key(form):
-                    continue
-                self.names.add(leader.id, [nlp.make_doc(v) for v in _apostrophe_variants(form)])
+            # one-word aliases are surnames, too ambiguous to match alone; a one-word name ("Sugiono") is not
+            forms = [leader.name, *(a for a in leader.aliases if " " in name_key(a))]
+            self.names.add(leader.id, [nlp.make_doc(v) for form in forms for v in _apostrophe_variants(form)])
         self.former = {w.casefold() for w in self.rules.modifiers.former}
         self.skip = {w.casefold() for w in self.rules.modifiers.skip}
         self.veto_last = {w.casefold() for v in self.rules.vetoes for w in v.last_words}
@@ -265,18 +264,25 @@ class PeopleExtractor:
         return None, former
 
     def _country_after(self, doc: Doc, i: int) -> tuple[str | None, int, bool]:
-        """'of/from [the] COUNTRY' at token i: (ISO3, end token, whether an 'of/from' phrase was there)."""
+        """'of/from [the] COUNTRY' at token i, also past a portfolio ("Minister of Energy of Kazakhstan"):
+        (ISO3, end token, whether an 'of/from' phrase was there)."""
         if i >= len(doc) or doc[i].lower_ not in {"of", "from"}:
             return None, i, False
         limit = doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
         for size in range(min(COUNTRY_WINDOW, limit - i - 1), 0, -1):
-            span = doc[i + 1:i + 1 + size]
-            iso3 = self._country(span)
+            iso3 = self._country(doc[i + 1:i + 1 + size])
             if iso3:
                 nxt = i + 1 + size
                 if self._begins_organisation(doc, nxt, limit):
                     return None, i, True
                 return iso3, nxt, True
+        k = i + 1
+        while k < min(limit, i + 6) and (doc[k].text[:1].isupper() or doc[k].lower_ in {"and", "the"}):
+            k += 1
+        if k > i + 1 and k < limit and doc[k].lower_ == "of":
+            iso3, end, _ = self._country_after(doc, k)
+            if iso3:
+                return iso3, end, True
         return None, i, True
 
     def _begins_organisation(self, doc: Doc, end: int, limit: int) -> bool:
