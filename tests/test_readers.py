@@ -89,6 +89,20 @@ def test_html_with_script_and_style() -> None:
     assert clean_text(doc.text).text.split("\n\n")[0] == "Minister visits Astana"
 
 
+def test_ministry_page_main_text_only() -> None:
+    """A ministry page: navigation, breadcrumb, share/print tools, related news and footer are dropped."""
+    (doc,), errors = read_all(Path(__file__).parent / "fixtures" / "html" / "ministry_page.html")
+    assert errors == []
+    assert (doc.title, doc.published) == ("Foreign Ministry Spokesperson's Regular Press Conference on March 3, 2021",
+                                          dt.date(2021, 3, 3))
+    paragraphs = clean_text(doc.text).text.split("\n\n")
+    assert paragraphs[0] == doc.title
+    assert [p[:20] for p in paragraphs[1:]] == [
+        "Q: The foreign minis", "A: The two sides had", "We stand ready to wo", "Q: Will the presiden", "A: We will release i"]
+    for furniture in ("Main Functions", "Suggest to a friend", "Related News", "Copyright", "Please enter", "Home"):
+        assert furniture not in doc.text
+
+
 def test_malformed_html_keeps_all_its_paragraphs() -> None:
     (doc,), errors = read_all(FIXTURES / "malformed.html")
     assert errors == []
