@@ -89,6 +89,7 @@ NEGATIVES = [
     "We hope the US side will stop interfering in China's internal affairs.",  # hope aimed at others
     "We hope the US will correct its wrong practices.",  # 'US' is the country, not 'us'
     "We urge the Philippines to stop provocations.",  # demand on a third party
+    "Beijing will likely retaliate against the new tariffs.",  # hedged forecast
     "The ministers did not agree on a date for the next round.",  # negated past: nothing agreed
     "He expressed deep concern over Iran's continued support for the militias.",  # not a pledge
     "President Trump announced a trade agreement with the United Kingdom.",  # concluded deal

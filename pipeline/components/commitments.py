@@ -76,6 +76,7 @@ class CommitmentFile(RuleFile):
     history_years: int = Field(1, description="A trigger dated more than this many years before publication is history.")
     belief_modals: list[str] = Field(default_factory=list, description="Modals that make a that-clause a belief.")
     non_committal_frames: list[str] = Field(default_factory=list, description="Verbs whose clause is a wish or view.")
+    hedges: list[str] = Field(default_factory=list, description="Adverbs that make 'will' a forecast.")
 
 
 @dataclass
@@ -149,6 +150,7 @@ class CommitmentExtractor:
         self.predictions = {w.casefold() for w in self.data.prediction_verbs}
         self.belief_modals = {w.casefold() for w in self.data.belief_modals}
         self.non_committal = {w.casefold() for w in self.data.non_committal_frames}
+        self.hedges = {w.casefold() for w in self.data.hedges}
 
     def __call__(self, doc: Doc) -> Doc:
         resolver = ActorResolver(doc, self.actor_rules)
@@ -289,7 +291,10 @@ class CommitmentExtractor:
         return False
 
     def _acts(self, verb: Token) -> bool:
-        """A modal's verb describes an action: not a passive, a copula or a predicted state."""
+        """A modal's verb describes an action: not a passive, a copula, a predicted state or a
+        hedged forecast ('Beijing will likely retaliate')."""
+        if any(c.dep_ == "advmod" and c.lower_ in self.hedges for c in verb.children):
+            return False
         if any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in verb.children):
             return False
         if verb.lemma_ == "be" and not any(c.dep_ in ("xcomp",) for c in verb.children):
