@@ -173,3 +173,9 @@ def test_blank_pipeline_does_not_crash():
 def test_status_phrasings(nlp, sentence, status):
     (record,) = projects(nlp, sentence)
     assert record.status == status
+
+
+def test_named_initiative_default_status(nlp):
+    records = projects(nlp, "The ministers discussed the Belt and Road Initiative and the Digital Silk Road.")
+    assert [(r.name, r.status) for r in records] == [("Belt and Road", "operating"), ("Digital Silk Road", "mentioned")]
+    assert records[0].rule == "projects.named.belt_and_road.v1+projects.named.belt_and_road.v1"

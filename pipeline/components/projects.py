@@ -61,6 +61,9 @@ class NamedProject(Rule):
     kind: ProjectKind = Field(description="Kind of the undertaking.")
     countries: list[str] = Field(default_factory=list, description="ISO3 codes of its owners.")
     strategy: bool = Field(True, description="An initiative or strategy (status rules for initiatives apply).")
+    status: ProjectStatus | None = Field(
+        None, description="Status when the text gives no cue: 'operating' for an umbrella initiative under way for years."
+    )
 
     @field_validator("countries")
     @classmethod
@@ -107,7 +110,9 @@ class Mention:
         self.name, self.head, self.kind, self.rule = name, head, kind, rule
         self.named_id, self.countries = named_id, list(countries)
         self.strategy = strategy
-        self.alias: str | None = None
+        #: The gazetteer name found inside a trigger phrase ("Digital Kazakhstan" in '"Digital
+        #: Kazakhstan" strategy'): it becomes the record's name, the phrase an alias.
+        self.canonical: str | None = None
 
 
 class ProjectExtractor:
@@ -303,7 +308,7 @@ class ProjectExtractor:
                 host.countries = list(mention.countries)
                 host.strategy = host.strategy or mention.strategy
                 host.rule = mention.rule
-                host.alias = spans.clean_name(mention.name)
+                host.canonical = spans.clean_name(mention.name)
             else:
                 out.append(mention)
         return sorted(out, key=lambda m: m.name.start)
@@ -321,18 +326,22 @@ class ProjectExtractor:
             else:
                 kind = "initiative" if mention.strategy else mention.kind
                 status_rule = spans.best_rule(self.rules.statuses, MentionContext(kind=kind))
-            if mention.alias:
-                text, alias = mention.alias, text
-            else:
-                alias = None
+            status_id = status_rule.id
+            named = self.named.get(mention.named_id or "")
+            if status_rule.priority == 0 and named is not None and named.status is not None:
+                status_rule = status_rule.model_copy(update={"status": named.status, "priority": 1})
+                status_id = named.id
+            alias = None
+            if mention.canonical:
+                text, alias = mention.canonical, text
             if key in records:
-                _fold(records[key], text, status_rule, alias)
+                _fold(records[key], text, status_rule, status_id, alias)
                 continue
             record = Project(
                 sentence=mention.name.sent.text.strip(),
                 start=mention.name.start_char,
                 end=mention.name.end_char,
-                rule=f"{mention.rule}+{status_rule.id}",
+                rule=f"{mention.rule}+{status_id}",
                 name=text,
                 aliases=[alias] if alias and alias != text else [],
                 kind=mention.kind,
@@ -388,14 +397,14 @@ def _key(text: str, head: str) -> str:
     return " ".join(w.casefold() for w in words)
 
 
-def _fold(record: Project, text: str, status_rule: ContextRule, alias: str | None) -> None:
+def _fold(record: Project, text: str, status_rule: ContextRule, status_id: str, alias: str | None) -> None:
     """Another mention: keep its form as an alias; a later explicit cue beats the default."""
     for form in (text, alias):
         if form and form != record.name and form not in record.aliases:
             record.aliases.append(form)
     if record.rule.endswith(".default.v1") and status_rule.priority > 0:
         record.status = status_rule.status  # type: ignore[assignment]
-        record.rule = record.rule.split("+")[0] + "+" + status_rule.id
+        record.rule = record.rule.split("+")[0] + "+" + status_id
 
 
 def _fold_unnamed(records: list[Project]) -> list[Project]:

@@ -25,8 +25,6 @@ from pipeline.rules.loader import Rule
 
 Mood = Literal["future", "infinitive", "modal", "finite", "participle", "gerund", "none"]
 
-#: Dependencies of clauses that end a name: "the Outline ... signed between ...", "which ...".
-CLAUSE_DEPS = frozenset({"relcl", "acl", "appos", "advcl", "parataxis", "punct", "cc", "conj", "dep"})
 QUOTES = frozenset({'"', "“", "”", "«", "»", "'", "‘", "’", "``", "''"})
 LEADING_DROP_DEPS = frozenset({"det", "predet", "poss", "case", "punct", "quantmod", "advmod", "cc", "prep"})
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
