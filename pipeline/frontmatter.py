@@ -23,7 +23,8 @@ ALIASES = {"date": "published", "publisher": "source", "lang": "language", "link
 #: Common written-out layouts, tried before dateparser (which is slow to import).
 _LAYOUTS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%d.%m.%Y")
 
-_BLOCK = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+# The closing `---` or `...` must start a line (the YAML block is empty or ends with a newline).
+_BLOCK = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>(?:.*?\n)??)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 # The first content line of real front matter is a `key:` pair (or a comment).
 _LOOKS_LIKE_YAML = re.compile(r"\A\s*(?:#.*\n\s*)*[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)", re.MULTILINE)
 
@@ -39,11 +40,14 @@ class FrontMatter:
 def split_front_matter(text: str) -> tuple[FrontMatter, str]:
     """Return the parsed front matter and the text after it (the text itself if it has none)."""
     match = _BLOCK.match(text)
-    if not match or len(match.group("yaml")) > MAX_FRONT_MATTER_CHARS or not _LOOKS_LIKE_YAML.match(match.group("yaml")):
+    block = match.group("yaml") if match else ""
+    if not match or len(block) > MAX_FRONT_MATTER_CHARS or block.strip() and not _LOOKS_LIKE_YAML.match(block):
         return FrontMatter(), text
     body = text[match.end() :]
+    if not block.strip():
+        return FrontMatter(), body
     try:
-        data = yaml.safe_load(match.group("yaml"))
+        data = yaml.safe_load(block)
     except yaml.constructor.ConstructorError as exc:
         return FrontMatter(problems=[("bad_front_matter", f"front matter uses a YAML tag that is not allowed ({exc.problem}); read without it")]), body
     except yaml.YAMLError as exc:

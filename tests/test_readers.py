@@ -283,6 +283,13 @@ def test_front_matter_dates(tmp_path: Path, value: str, expected: dt.date | None
     assert [e.error for e in errors] == ([] if expected else ["bad_date"])
 
 
+def test_front_matter_with_windows_line_ends(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_bytes(b"---\r\ntitle: Visit to Astana\r\npublished: 2024-07-02\r\n---\r\nThe visit began.\r\n")
+    (doc,), errors = read_all(tmp_path / "a.md")
+    assert errors == [] and (doc.title, doc.published) == ("Visit to Astana", dt.date(2024, 7, 2))
+    assert doc.text == "The visit began.\r\n"
+
+
 def test_text_starting_with_a_rule_is_not_front_matter(tmp_path: Path) -> None:
     text = "---\nThe ministers met in Geneva.\n---\nThey agreed to meet again."
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
