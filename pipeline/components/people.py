@@ -337,6 +337,8 @@ class PeopleExtractor:
             name_start = j + 1 if comma else j
             if name_start >= len(doc) or (comma and not self._introduces(doc, span.start)):
                 continue
+            if "\n" in doc[span.start:name_start].text_with_ws or "\n" in doc[name_start - 1].whitespace_:
+                continue  # a title ending a line (a heading, a caption) does not introduce the next line
             name_end = self._name_forward(doc, name_start, set(by_start))
             if name_end == name_start:
                 continue
