@@ -18,7 +18,7 @@ RULE_SCHEMAS: dict[str, str] = {
     "agreements": "pipeline.components.agreements:AgreementRuleFile",
     "projects": "pipeline.components.projects:ProjectRuleFile",
     "numeric_claims": "pipeline.components.numeric_claims:NumericClaimRules",
-    "events": "pipeline.components.events:EventFile",
+    "events": "pipeline.components.event_rules:EventFile",
     "commitments": "pipeline.components.commitments:CommitmentFile",
     "actors": "pipeline.actors:ActorFile",
     "boilerplate": "pipeline.cleaning_rules:CleaningRules",
