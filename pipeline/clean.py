@@ -135,6 +135,7 @@ MIN_WRAPPED_LINES = 4
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 # Lines that open a new block whatever the width: list items, headings, quotes, table rows.
 _BLOCK_START = re.compile(r"[ \t]*(?:[-*+•▪◦‣][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|>|\|)")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•▪◦‣][ \t]|\d{1,3}[.)][ \t])")
 _SENTENCE_END = frozenset('.!?:;…"”’»)]')
 
 
@@ -156,14 +157,23 @@ def _wrap_width(blocks: list[list[str]]) -> int | None:
     return width
 
 
-def _continues(line: str, following: str, width: int | None) -> bool:
-    """Is `following` the same paragraph as `line`, broken only by wrapping?"""
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _continues(line: str, following: str, width: int | None, in_list: bool) -> bool:
+    """Is `following` the same paragraph as `line`, broken only by wrapping?
+
+    `in_list`: the block holds a list item, whose wrapped lines are indented under it.
+    """
     if _BLOCK_START.match(following) or _BLOCK_START.match(line) and line.lstrip().startswith("#"):
         return False
     if line.endswith(("  ", "\\")):  # markdown's explicit line break
         return False
     body = line.rstrip()
     if width is not None:
+        if not in_list and _indent(following) > _indent(line):
+            return False  # an indented first line opens a paragraph (outside lists)
         # Wrapped at `width`: the line was full if the next word would not have fitted on it.
         next_word = following.split(maxsplit=1)[0]
         return len(body) + 1 + len(next_word) > width
@@ -183,8 +193,10 @@ def rejoin_wrapped_lines(text: str) -> str:
     paragraphs: list[str] = []
     for lines in blocks:
         parts = [lines[0].rstrip()]
+        in_list = False
         for prev, line in zip(lines, lines[1:]):
-            if _continues(prev, line, width):
+            in_list = in_list or bool(_LIST_ITEM.match(prev))
+            if _continues(prev, line, width, in_list):
                 # A word broken after its hyphen ("military-" / "military") joins without a space.
                 tail = parts[-1]
                 parts.append(line.strip() if tail.endswith("-") and tail[-2:-1].isalnum() else " " + line.strip())

@@ -118,6 +118,26 @@ def test_wrapped_markdown_cleaned_end_to_end() -> None:
     assert cleaned.split("\n\n") == [re.sub(r"\s+", " ", p) for p in PARAGRAPHS] + [t for _, t in ITEMS]
 
 
+def test_rejoin_indented_paragraph_starts() -> None:
+    """Plain-text readouts mark a new paragraph by indenting its first line, not by a blank line.
+
+    The first paragraph's last line is full, so only the indent tells the paragraphs apart.
+    """
+    lines = [
+        "   The two leaders met in the capital on Monday and discussed a range of",
+        "regional and global issues of common concern, including energy security.",
+        "   They agreed to expand cooperation in trade, investment and transport,",
+        "and to hold the next round of the strategic dialogue in the first half",
+        "of next year in Beijing.",
+    ]
+    assert rejoin_wrapped_lines("\n".join(lines)).split("\n\n") == [
+        "   The two leaders met in the capital on Monday and discussed a range of regional and global issues of "
+        "common concern, including energy security.",
+        "   They agreed to expand cooperation in trade, investment and transport, and to hold the next round of the "
+        "strategic dialogue in the first half of next year in Beijing.",
+    ]
+
+
 def test_rejoin_keeps_single_line_paragraphs_of_unwrapped_text() -> None:
     text = (
         "Full Text of the President's signed article in Kazakh media\n"
