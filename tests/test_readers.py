@@ -208,6 +208,24 @@ def test_directory_named_like_a_file(tmp_path: Path) -> None:
     assert docs == [] and error_keys(errors) == [("folder.txt", "read", "unreadable")]
 
 
+def test_named_pipe_is_not_opened(tmp_path: Path) -> None:
+    """Opening a FIFO would block the run forever; it is reported from its file type instead."""
+    os.mkfifo(tmp_path / "pipe.txt")
+    files, errors = discover([tmp_path])
+    assert errors == []
+    docs, read_errors = read_all(files[0])
+    assert docs == [] and error_keys(read_errors) == [("pipe.txt", "read", "unreadable")]
+
+
+def test_mixed_utf8_and_cp1252_file_is_repaired(tmp_path: Path) -> None:
+    """One cp1252 line in a UTF-8 file: decoded as cp1252, then ftfy repairs the UTF-8 lines."""
+    path = tmp_path / "mixed.txt"
+    path.write_bytes("The minister’s visit to Zürich — a “success”.\n".encode("utf-8") + b"He said \x93yes\x94 to the plan.\n")
+    (doc,), errors = read_all(path)
+    assert errors == []
+    assert clean_text(doc.text).text == "The minister’s visit to Zürich — a “success”.\n\nHe said “yes” to the plan."
+
+
 def test_symlink_loops(tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text("The summit opened in Astana.", encoding="utf-8")
     os.symlink(tmp_path / "loop_b.txt", tmp_path / "loop_a.txt")
