@@ -43,6 +43,8 @@ def triples(people: list[Person]) -> set[tuple[str, str | None, str]]:
         # names the gazetteer does not know
         ("Kazakh Energy Minister Almassadam Satkaliyev and Uzbek Deputy Prime Minister Jamshid Khodjaev attended.",
          {("Almassadam Satkaliyev", "KAZ", "minister"), ("Jamshid Khodjaev", "UZB", "minister")}),
+        ("China’s Vice Premier Zhang Guoqing and Kazakhstan's Energy Minister Almassadam Satkaliyev spoke.",
+         {("Zhang Guoqing", "CHN", "minister"), ("Almassadam Satkaliyev", "KAZ", "minister")}),
         ("Almassadam Satkaliyev, Minister of Energy of Kazakhstan, opened the session.",
          {("Almassadam Satkaliyev", "KAZ", "minister")}),
         ("Chinese Vice Premier He Lifeng held talks with U.S. Treasury Secretary Scott Bessent in Geneva.",

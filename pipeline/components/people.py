@@ -233,7 +233,9 @@ class PeopleExtractor:
 
     # --------------------------------------------------------------- country
     def _country(self, span: Span) -> str | None:
-        """ISO3 of a span that is exactly a country phrase, written with a capital."""
+        """ISO3 of a span that is exactly a country phrase ("Chinese", "China's"), written with a capital."""
+        if len(span) > 1 and span[-1].text in _POSSESSIVE:
+            span = span[:-1]
         text = span.text
         if not span[-1].text[:1].isalpha() or not span[0].text[:1].isalpha():
             return None
