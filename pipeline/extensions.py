@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from pipeline.records import RECORD_TABLES
 
 #: Per-document metadata set before `nlp.pipe` (travels with the Doc across processes).
-DOC_METADATA = ("published", "title", "source", "speaker_map")
+DOC_METADATA = ("published", "title", "source", "source_name", "speaker_map")
 
 
 def doc_id_of(text: str) -> str:

@@ -40,11 +40,12 @@ class _FailureLog:
 
 
 def make_doc(nlp: Language, job: Job):
-    """A tokenised Doc carrying the metadata the components read (publication date, title)."""
+    """A tokenised Doc carrying the metadata the components read (publication date, title, publisher)."""
     doc = nlp.make_doc(job.text)
     doc._.published = job.meta.published
     doc._.title = job.meta.title
     doc._.source = job.meta.source
+    doc._.source_name = job.meta.source_name
     return doc
 
 
