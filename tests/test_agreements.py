@@ -173,3 +173,22 @@ def test_blank_pipeline_does_not_crash():
 def test_signing_date_comes_from_the_signing_verb(nlp, sentence, date):
     (record,) = agreements(nlp, sentence)
     assert record.date == date
+
+
+def test_coordinated_between_pairs_are_separate_agreements(nlp):
+    text = ("The two governments welcomed the signing of agreements between the National Museum of Kenya and the "
+            "Smithsonian Institution on joint research, and between the Kenya Wildlife Service and the National Zoo "
+            "to protect the black rhino.")
+    names = [r.name for r in agreements(nlp, text)]
+    assert names == [
+        "agreements between the National Museum of Kenya and the Smithsonian Institution",
+        "agreement between the Kenya Wildlife Service and the National Zoo",
+    ]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("The two negotiating teams will keep working for a mutually beneficial agreement.", [("mutually beneficial agreement", "negotiating")]),
+    ("The two sides signed a new agreement yesterday.", []),
+])
+def test_descriptive_agreement_only_under_negotiation(nlp, sentence, expected):
+    assert [(r.name, r.status) for r in agreements(nlp, sentence)] == expected

@@ -32,6 +32,8 @@ from pipeline.components.spans import ContextRule, MentionContext
 RULES_NAME = "agreements"
 #: Prepositions naming the parties, kept after a first complement ("Treaty on X between A and B").
 PARTY_PREPS = frozenset({"between", "among"})
+#: Most further "and between C and D" pairs read as separate agreements after a plural head.
+MAX_PAIRS = 3
 
 
 class HeadRule(Rule):
@@ -136,6 +138,22 @@ class AgreementExtractor:
             return named or complement or term
         return named or complement or bool(specific) or term
 
+    def is_negotiated(self, head: Token, ctx: MentionContext) -> bool:
+        """"work for a mutually beneficial agreement": a deal under negotiation is singled out by
+        its talks, so a descriptive adjective is enough."""
+        described = any(c.dep_ == "amod" and c.lemma_.lower() not in self.generic for c in head.children)
+        return described and not spans.is_plural(head) and self.status(ctx).status == "negotiating"
+
+    def coordinated_pairs(self, head: Token, name: Span) -> list[Span]:
+        """"agreements between A and B ..., and between C and D": one more agreement per pair."""
+        if not spans.is_plural(head) or "between" not in name.text.lower().split():
+            return []
+        return [
+            spans.complement_span(t) for t in name.sent
+            if t.i >= name.end and t.lower_ == "between" and t.dep_ in ("conj", "prep") and t.head.i not in range(name.start, name.end)
+            and any(c.dep_ == "pobj" for c in t.children)
+        ][:MAX_PAIRS]
+
     # ------------------------------------------------------------------ attributes
 
     def status(self, ctx: MentionContext) -> StatusRule:
@@ -206,9 +224,9 @@ class AgreementExtractor:
         for head, rule in self.candidates(doc):
             if parsed:
                 name, year = _split_year(spans.phrase_span(head, self.preps, party_preps=PARTY_PREPS), doc._.published)
-                if not self.is_specific(head, rule, name):
-                    continue
                 ctx = MentionContext.of(head, spans.in_title(name), name)
+                if not self.is_specific(head, rule, name) and not self.is_negotiated(head, ctx):
+                    continue
             else:
                 name, year = _blank_name(head), None
                 if name is None:
@@ -234,6 +252,12 @@ class AgreementExtractor:
             )
             records[key] = record
             heads_of[key] = head.lemma_.lower()
+            for pair in self.coordinated_pairs(head, name) if parsed else []:
+                text = f"{head.lemma_.lower()} {spans.clean_name(pair)}"
+                extra = record.model_copy(update={"name": text, "aliases": [], "start": pair.start_char, "end": pair.end_char,
+                                                  "parties": self.parties(head, pair, ctx, resolver)})
+                records[_key(text)] = extra
+                heads_of[_key(text)] = head.lemma_.lower()
         doc._.agreements = list(records.values())
         return doc
 

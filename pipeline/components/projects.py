@@ -316,6 +316,7 @@ class ProjectExtractor:
     def __call__(self, doc: Doc) -> Doc:
         parsed = spans.has_parse(doc)
         records: dict[str, Project] = {}
+        heads: dict[int, str] = {}  # id(record) -> lemma of its head noun
         for mention in self.mentions(doc):
             text = _unquote(spans.clean_name(mention.name))
             key = mention.named_id or _key(text, mention.head.lemma_ if mention.head is not None else "")
@@ -349,7 +350,8 @@ class ProjectExtractor:
                 countries=self.countries(mention),
             )
             records[key] = record
-        doc._.projects = _fold_unnamed(list(records.values()))
+            heads[id(record)] = mention.head.lemma_.lower() if mention.head is not None else ""
+        doc._.projects = _fold_unnamed(list(records.values()), heads)
         return doc
 
 
@@ -407,20 +409,42 @@ def _fold(record: Project, text: str, status_rule: ContextRule, status_id: str, 
         record.rule = record.rule.split("+")[0] + "+" + status_id
 
 
-def _fold_unnamed(records: list[Project]) -> list[Project]:
-    """An unnamed mention ("the free-trade zone") joins the one named record with the same head word."""
-    def named(r: Project) -> bool:
-        return any(w[:1].isupper() for w in r.name.split())
+def _fold_unnamed(records: list[Project], heads: dict[int, str]) -> list[Project]:
+    """An unnamed mention joins the one named record it describes.
 
-    def words(text: str) -> str:
-        return re.sub(r"[\s\-–]+", " ", text).casefold().rstrip("s")
+    Unnamed means no capitalised word other than country names and demonyms. It joins a
+    named record whose name ends with it ("the free-trade zone"), or the one named record
+    with the same head word when nothing before its head is a name ("a Chinese university
+    campus in Kazakhstan" and "the Kazakh campus of the ... University"). Generic heads
+    ("dam project") never join by head word. The joined record keeps an explicit status.
+    """
+    def words(text: str) -> list[str]:
+        return re.sub(r"[\s\-–]+", " ", text).casefold().split()
+
+    def proper(record: Project) -> bool:
+        return any(w[:1].isupper() and to_iso3(w) is None for w in re.split(r"[\s\-–]+", record.name))
+
+    def plain_before_head(record: Project) -> bool:
+        head = heads.get(id(record), "")
+        before = re.split(r"[\s]+", record.name)
+        cut = next((i for i, w in enumerate(before) if w.casefold().startswith(head)), len(before))
+        return not any(w[:1].isupper() and ("-" in w or to_iso3(w) is None) for w in before[:cut])
 
     kept: list[Project] = []
     for record in records:
-        if not named(record):
-            hosts = [r for r in records if named(r) and words(r.name).endswith(" " + words(record.name))]
+        if not proper(record):
+            tail = " ".join(words(record.name)).rstrip("s")
+            head = heads.get(id(record), "")
+            hosts = [r for r in records if r is not record and proper(r) and (
+                " ".join(words(r.name)).rstrip("s").endswith(" " + tail)
+                or head and head not in GENERIC_HEADS and heads.get(id(r)) == head and plain_before_head(record)
+            )]
             if len(hosts) == 1:
-                hosts[0].aliases.append(record.name)
+                host = hosts[0]
+                host.aliases.append(record.name)
+                if host.rule.endswith(".default.v1") and not record.rule.endswith(".default.v1"):
+                    host.status = record.status
+                    host.rule = host.rule.split("+")[0] + "+" + record.rule.split("+")[1]
                 continue
         kept.append(record)
     return kept

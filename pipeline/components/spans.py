@@ -87,6 +87,8 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
             start = tok.i + 1
     while start < end - 1:
         tok = doc[start]
+        if tok.dep_ == "advmod" and tok.head.pos_ == "ADJ" and start < tok.head.i < end:
+            break  # "mutually beneficial"
         if tok.dep_ in LEADING_DROP_DEPS and tok.text not in QUOTES and not tok.is_title:
             start += 1
         elif tok.dep_ == "poss" or tok.tag_ == "PRP$" or tok.lower_ in ("the", "a", "an", "this", "that"):
@@ -115,6 +117,11 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     elif quotes % 2 and doc[end - 1].text in QUOTES:
         end -= 1
     return start, end
+
+
+def complement_span(prep: Token) -> Span:
+    """A prepositional phrase up to the first clause hanging off it ("between A and B")."""
+    return prep.doc[prep.i:_complement_end(prep, COMPLEMENT_STOP)]
 
 
 def _complement_end(prep: Token, stop_deps: frozenset[str]) -> int:
@@ -344,6 +351,9 @@ class MentionContext:
         ctx.nodes = nodes
         ctx.chain = [t.lemma_.lower() for t in nodes if t.pos_ != "PROPN"] + [
             f"{t.lemma_.lower()} {p.lower_}" for t in nodes for p in t.children if p.dep_ == "prt"
+        ] + [  # "work for", "strive for": the verb with the preposition governing the mention
+            f"{verb.lemma_.lower()} {prep.lower_}" for prep, verb in zip(nodes, nodes[1:])
+            if prep.dep_ == "prep" and verb.pos_ in ("VERB", "AUX")
         ] + [  # "put into operation", "entered into force"
             f"{t.lemma_.lower()} {p.lower_} {o.lemma_.lower()}"
             for t in nodes if t.pos_ in ("VERB", "AUX")
