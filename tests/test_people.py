@@ -57,6 +57,12 @@ def triples(people: list[Person]) -> set[tuple[str, str | None, str]]:
          {("Ismaïl Omar Guelleh", "DJI", "head_of_state")}),
         ("In Cairo, President Xi Jinping met Egyptian President Abdel Fattah el-Sisi.",
          {("Xi Jinping", "CHN", "head_of_state"), ("Abdel Fattah el-Sisi", "EGY", "head_of_state")}),
+        ("Pakistani Interior Minister Mohsin Naqvi met his Chinese counterpart Wang Xiaohong in Beijing.",
+         {("Mohsin Naqvi", "PAK", "minister"), ("Wang Xiaohong", "CHN", "minister")}),
+        ("Chinese Agriculture Minister Han Changfu visited the farm.", {("Han Changfu", "CHN", "minister")}),
+        ("Iran's Supreme Leader Ayatollah Ali Khamenei received the delegation.",
+         {("Ali Khamenei", "IRN", "head_of_state")}),
+        ("The spokesperson of the Chinese Foreign Ministry, Lin Jian, said so.", {("Lin Jian", "CHN", "diplomat")}),
         # name, then title
         ("Xi Jinping, President of the People's Republic of China, wrote the article.",
          {("Xi Jinping", "CHN", "head_of_state")}),

@@ -52,6 +52,8 @@ _NOT_NAME_ENT = {"GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARD
 _COPULA = {"is", "was"}
 _ARTICLES = {"a", "an", "the"}
 MAX_NAME_WORDS = 4
+#: Capitalised portfolio words allowed between a country and a title ("Chinese Agriculture Minister").
+PORTFOLIO_WORDS = 3
 #: Words looked at before a title for its country phrase ("the People's Republic of China").
 COUNTRY_WINDOW = 6
 
@@ -60,6 +62,8 @@ class TitleRule(Rule):
     phrases: list[str] = Field(min_length=1, description="Title phrases, matched case-insensitively.")
     role: Role | None = Field(description="Role the title implies; null when it implies none.")
     country: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="Country the title implies ('Taoiseach': IRL).")
+    inherit_role: bool = Field(False, description="Role is that of the titled person before it in the sentence "
+                                                  "('his Chinese counterpart').")
 
 
 class FormRule(Rule):
@@ -252,17 +256,21 @@ class PeopleExtractor:
         return word in {"and", ","} and k - 1 >= floor and doc[k - 1].lower_ in self.skip
 
     def _country_before(self, doc: Doc, start: int) -> tuple[str | None, bool]:
-        """Country phrase ending just before `start` (modifiers skipped), and whether 'former' was seen."""
+        """Country phrase ending just before `start`, and whether 'former' was seen. Modifiers ("newly
+        elected") and up to PORTFOLIO_WORDS capitalised words ("Chinese Agriculture Minister") may stand
+        between the country and the title."""
         floor = doc[start].sent.start if doc.has_annotation("SENT_START") else 0
         k, former = start, False
         while k > floor and self._skippable(doc, k - 1, floor):
             former |= doc[k - 1].lower_ in self.former
             k -= 1
-        for size in range(min(COUNTRY_WINDOW, k - floor), 0, -1):
-            span = doc[k - size:k]
-            iso3 = self._country(span)
-            if iso3:
-                return iso3, former
+        for skipped in range(PORTFOLIO_WORDS + 1):
+            end = k - skipped
+            if end <= floor or (skipped and not (doc[end].is_alpha and doc[end].text[:1].isupper())):
+                break
+            country_start = self._country_start(doc, floor, end)
+            if country_start < end:
+                return self._country(doc[country_start:end]), former
         return None, former
 
     def _country_after(self, doc: Doc, i: int) -> tuple[str | None, int, bool]:
@@ -332,6 +340,9 @@ class PeopleExtractor:
             while chain[-1][0].end in by_start:
                 chain.append(by_start[chain[-1][0].end])
             made = [self._make_title(doc, s, r) for s, r in chain]
+            for title, (tspan, trule) in zip(made, chain):
+                if trule.inherit_role:
+                    title.role = self._previous_role(doc, tspan, mentions)
             _, j, _ = self._country_after(doc, chain[-1][0].end)
             j = self._host_country_end(doc, j)
             j = self._topic_end(doc, j, gazetteer_starts)
@@ -355,6 +366,16 @@ class PeopleExtractor:
             mentions.append(Mention(name_start, name_end, rule_id, made, title_alias=alias))
         return mentions
 
+    @staticmethod
+    def _previous_role(doc: Doc, span: Span, mentions: list[Mention]) -> Role | None:
+        """Role of the nearest titled person before `span` in its sentence (whose counterpart it names)."""
+        for m in reversed(mentions):
+            if m.end <= span.start and doc[m.start].sent == span.sent:
+                roles = [t.role for t in m.titles if t.role]
+                if roles:
+                    return roles[0]
+        return None
+
     def _host_country_end(self, doc: Doc, i: int) -> int:
         """Skip 'to COUNTRY' after an envoy's title ("Ambassador to Kazakhstan"): a host, not the country served."""
         if i < len(doc) and doc[i].lower_ == "to":
@@ -366,7 +387,7 @@ class PeopleExtractor:
     def _topic_end(self, doc: Doc, i: int, known_starts: set[int]) -> int:
         """Skip a title's capitalised topic or organisation ("Special Envoy for Climate John Kerry", "President
         of China Development Bank Zhao Huan") when the model or the gazetteer marks where the name begins
-        inside it; otherwise the topic and the name cannot be told apart."""
+        inside it, or a comma closes it; otherwise the topic and the name cannot be told apart."""
         if i >= len(doc) or doc[i].lower_ not in {"for", "on", "of"}:
             return i
         limit = doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
@@ -374,6 +395,8 @@ class PeopleExtractor:
             tok = doc[k]
             if (tok.ent_type_ == "PERSON" and tok.ent_iob_ == "B") or k in known_starts:
                 return k
+            if tok.text == "," and k > i + 1:
+                return k  # "the spokesperson of the Chinese Foreign Ministry, Lin Jian,"
             if not (tok.text[:1].isupper() or tok.lower_ in {"and", "of", "the", "-"}):
                 break
         return i
