@@ -179,3 +179,21 @@ def test_named_initiative_default_status(nlp):
     records = projects(nlp, "The ministers discussed the Belt and Road Initiative and the Digital Silk Road.")
     assert [(r.name, r.status) for r in records] == [("Belt and Road", "operating"), ("Digital Silk Road", "mentioned")]
     assert records[0].rule == "projects.named.belt_and_road.v1+projects.named.belt_and_road.v1"
+
+
+def test_unnamed_campus_joins_the_named_campus(nlp):
+    text = (
+        "Our programs, including a Chinese university campus in Kazakhstan and a Luban Workshop, have been fully implemented.\n"
+        "We need to ensure the success of the Kazakh campus of the Northwestern Polytechnical University."
+    )
+    records = {r.name: r for r in projects(nlp, text)}
+    campus = records["Kazakh campus of the Northwestern Polytechnical University"]
+    assert campus.aliases == ["Chinese university campus in Kazakhstan"]
+    assert campus.status == "operating"
+
+
+def test_event_noun_shared_by_coordinated_projects(nlp):
+    text = "Both sides will realize the docking of the new Eurasia Land Bridge and China-Central Asia economic corridor construction."
+    assert [(r.name, r.status) for r in projects(nlp, text)] == [
+        ("new Eurasia Land Bridge", "under_construction"), ("China-Central Asia economic corridor", "under_construction"),
+    ]

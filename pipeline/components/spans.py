@@ -335,7 +335,11 @@ class MentionContext:
             t for t in head.doc[inside.start:min(inside.stop + 3, len(head.doc))]
             if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX") and t.head.i in inside and t.i >= inside.stop
         ]
-        nodes: list[Token] = own[:1]
+        # "the Land Bridge and economic corridor construction": the parser makes "construction"
+        # a conjunct of "Bridge", yet it is the event noun of both.
+        shared = [c for c in head.children if c.dep_ == "conj" and c.pos_ == "NOUN"
+                  and any(g.dep_ == "compound" for g in c.children)]
+        nodes: list[Token] = own[:1] + shared[:1]
         node = head
         while node.dep_ == "conj" and node.head.pos_ in ("NOUN", "PROPN"):
             node = node.head
