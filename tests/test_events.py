@@ -149,6 +149,26 @@ def test_later_reference_lends_its_date(nlp, extractor):
     assert (event.sentence, event.date_start) == ("Readout of President Biden's Meeting with President Lula", "2024-07-10")
 
 
+def test_a_visit_elsewhere_is_another_visit(nlp, extractor):
+    text = ("Prime Minister Kishida paid an official visit to Vietnam on Monday.\n"
+            "During the visit to Vietnam, he met with Prime Minister Pham Minh Chinh.\n"
+            "Foreign Minister Lavrov concluded his visit to Pyongyang.")
+    events = run(nlp, extractor, text)
+    assert [(e.type, e.location) for e in events] == [("visit", "VNM"), ("meeting", None), ("visit", "PRK")]
+
+
+def test_a_relative_clause_dates_and_plans_its_event(nlp, extractor):
+    text = "They reviewed preparations for the 2+2 Ministerial Dialogue, which will take place in New Delhi in November."
+    (event,) = run(nlp, extractor, text)
+    assert (event.type, event.status, event.date_start) == ("meeting", "planned", "2024-11")
+
+
+def test_a_date_of_another_clause_is_not_the_events(nlp, extractor):
+    text = "President Tinubu left Abuja on Sunday for Beijing, where he will attend the China-Africa summit."
+    summit = [e for e in run(nlp, extractor, text) if e.type == "summit"]
+    assert [(e.status, e.date_start) for e in summit] == [("planned", None)]
+
+
 def test_another_summit_stays_apart(nlp, extractor):
     text = ("President Xi attended the SCO Summit in Astana.\n"
             "He announced that China will hold the next summit in 2025.\n"

@@ -27,7 +27,7 @@ class TriggerRule(Rule):
     objects: list[str] = Field(default_factory=list, description="Required object lemma or '@class'.")
     object_vetoes: list[str] = Field(default_factory=list, description="Object or modifier lemmas that veto.")
     preps: dict[str, list[str]] = Field(
-        default_factory=dict, description="Required preposition -> allowed object lemmas/'@class' ([] = any).")
+        default_factory=dict, description="Required preposition -> allowed objects: lemma, '@class', '$LABEL' or '$POS' ([] = any).")
     governors: list[str] = Field(default_factory=list, description="Required governing verb lemma (nouns).")
     modifiers: list[str] = Field(default_factory=list, description="Required modifier lemma or '@class'.")
     needs_pair: bool = Field(False, description="Needs two parties: plural subject or a counterpart.")

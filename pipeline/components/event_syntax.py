@@ -66,7 +66,7 @@ def subjects_of(verb: Token) -> list[Token]:
         agents = [p for c in node.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
         if subjects or agents:
             return subjects or agents
-        if node.dep_ not in (*UPWARD_DEPS, "prep", "pobj") or node.head is node:
+        if node.dep_ not in (*UPWARD_DEPS, "prep", "pobj") or node.head == node:
             break
         node = node.head
     return []
@@ -114,8 +114,6 @@ def is_specific(noun: Token) -> bool:
     for child in noun.children:
         if child.dep_ in ("compound", "nmod", "nummod", "appos", "acl", "relcl"):
             return True
-        if child.dep_ == "poss" and child.pos_ != "PRON":
-            return True
         if child.dep_ == "prep" and child.lower_ in ("with", "between", "to", "in", "at", "on", "of", "among") and pobjs(child):
             return True
         if child.dep_ == "amod" and child.lower_ in ("upcoming", "forthcoming", "next", "first", "official", "state"):
@@ -160,15 +158,16 @@ def date_distance(date: Token, anchor: Token) -> int | None:
     up = [date, *date.ancestors]
     if anchor in up:
         between = up[1:up.index(anchor)]
-        if any(t.pos_ in ("VERB", "AUX") for t in between):
+        if any(t.pos_ in ("VERB", "AUX") and not (t.dep_ in ("relcl", "acl") and t.head == anchor) for t in between):
             return None  # the date sits in a clause of its own ("... which was celebrated this year")
         return up.index(anchor)
     down = [anchor, *anchor.ancestors]
     if date in down[:3]:
         return down.index(date)
     verb = date.head.head if date.head.pos_ == "ADP" else date.head
-    if verb.pos_ in ("VERB", "AUX") and verb in down[:4]:
-        return 1 + down.index(verb)
+    if anchor.pos_ in ("NOUN", "PROPN") and verb.pos_ in ("VERB", "AUX") and verb in down[:4]:
+        if not any(t.pos_ in ("VERB", "AUX") for t in down[1:down.index(verb)]):
+            return 1 + down.index(verb)
     return None
 
 

@@ -137,7 +137,7 @@ class EventExtractor:
                 for prep, objs in rule.preps.items():
                     with_prep = base + [{"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "prep",
                                          "RIGHT_ATTRS": {"LOWER": prep}}]
-                    if objs:
+                    if objs and not any(o.startswith("$") for o in objs):  # labels are checked in code
                         with_prep.append({"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "object",
                                           "RIGHT_ATTRS": {"LOWER": {"IN": self._words(objs)}}})
                     patterns.append(with_prep)
@@ -205,6 +205,9 @@ class EventExtractor:
                     return True
                 if lemma in self.classes[cls]:
                     return True
+            elif ref.startswith("$"):
+                if ref[1:] in (token.ent_type_, token.pos_):
+                    return True
             elif lemma == ref.casefold() or token.lower_ == ref.casefold():
                 return True
         return False
@@ -216,7 +219,7 @@ class EventExtractor:
             return True
         verb = trigger.head if trigger.dep_ in syn.OBJECT_DEPS and syn.lemma(trigger.head) in self.verb_lemmas else trigger
         infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for t in (verb, verb.head) for c in t.children
-                         if t is verb or verb.dep_ == "conj")
+                         if t == verb or verb.dep_ == "conj")
         return verb.pos_ == "VERB" and infinitive and any(a in self.proposal_words for a in ancestors[:7])
 
     def _confirm(self, rule: TriggerRule, trigger: Token, raw_object: Token | None,
@@ -232,10 +235,11 @@ class EventExtractor:
         objects = [o for o in syn.objects_of(verb) if o.dep_ != "npadvmod" or syn.lemma(o) in self.class_words]
         if raw_object is not None:
             objects = [raw_object, *raw_object.conjuncts]
-        for prep, refs in rule.preps.items():
-            for child in verb.children:
-                if child.dep_ == "prep" and child.lower_ == prep:
-                    objects += [p for p in syn.pobjs(child) if not refs or self._matches(p, refs)]
+        prep_objects = [p for child in verb.children if child.dep_ == "prep" and child.lower_ in rule.preps
+                        for p in syn.pobjs(child) if not rule.preps[child.lower_] or self._matches(p, rule.preps[child.lower_])]
+        if rule.preps and not prep_objects:
+            return self._reject("no_prep")
+        objects += prep_objects
         vetoes = {w.casefold() for w in rule.object_vetoes}
         if any(syn.lemma(t) in vetoes for t in [*objects, *verb.children]):
             return self._reject("object_veto")
@@ -298,7 +302,8 @@ class EventExtractor:
         plural = noun.tag_ in ("NNS", "NNPS") and lemma not in rule.plural_only
         if plural and not syn.is_named(noun) and not syn.has_party_prep(noun) and not dets & set(anaphora.pronouns):
             return self._reject("generic_plural")
-        if not specific and not dets & set(anaphora.determiners) and not dets & set(anaphora.pronouns):
+        possessed = any(c.dep_ == "poss" for c in noun.children)
+        if not specific and not possessed and not dets & set(anaphora.determiners):
             if not syn.has_indefinite(noun) or plural:
                 return self._reject("generic")
         anchors = [noun]
@@ -331,7 +336,8 @@ class EventExtractor:
         dets = {c.lower_ for c in noun.children if c.dep_ in ("det", "poss")}
         if dets & set(anaphora.pronouns) or dets & (set(anaphora.determiners) - {"the"}):
             return True
-        return "the" in dets and not syn.is_specific(noun)
+        definite = "the" in dets or any(c.dep_ == "poss" for c in noun.children)  # "Xi's visit"
+        return definite and not syn.is_specific(noun)
 
     def _refers_back(self, token: Token) -> bool:
         """A predicate noun ('This is his third visit'), a verb describing one ('the first Expo
@@ -402,7 +408,7 @@ class EventExtractor:
                     cand.location = place
                     break
         for holder in (trig, *cand.objects):
-            if holder.pos_ not in ("NOUN", "PROPN") or holder is not trig and syn.lemma(holder) not in self.class_words:
+            if holder.pos_ not in ("NOUN", "PROPN") or holder != trig and syn.lemma(holder) not in self.class_words:
                 continue
             cand.head = cand.head or syn.lemma(holder)
             org = self.actor_rules.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
@@ -411,7 +417,7 @@ class EventExtractor:
             for tok in syn.name_tokens(holder):
                 if tok.ent_type_ == "ORDINAL" or tok.lower_ in ("first", "second", "next", "last", "previous"):
                     cand.ordinal = cand.ordinal or tok.lower_
-                elif tok.ent_type_ in syn.PLACE_LABELS and holder is trig and cand.type in ("summit", "meeting"):
+                elif tok.ent_type_ in syn.PLACE_LABELS and holder == trig and cand.type in ("summit", "meeting"):
                     if tok.dep_ in ("compound", "amod") and cand.location is None and "-" not in tok.text:
                         cand.location = syn.place_of(tok)
                 elif tok.pos_ in ("PROPN", "ADJ") and tok.is_title and syn.lemma(tok) not in self.class_words \
@@ -432,7 +438,7 @@ class EventExtractor:
         """A noun already covered by a verb trigger ('attended the ceremony'), a noun that only
         describes another trigger ('opening ceremony of the Forum') or that depends on a trigger
         noun of its type ('Dialogue for talks') is no event of its own."""
-        covered = {o.i for c in cands for o in c.objects}
+        covered = {o.i for c in cands if c.rule.objects or c.rule.type == "object" for o in c.objects}
         triggers = {c.trigger.i: c for c in cands}
         out = []
         for cand in cands:
@@ -460,7 +466,8 @@ class EventExtractor:
             span = sent.doc.char_span(start, start + (mention.end - mention.start), alignment_mode="expand")
             if span is None:
                 continue
-            root = span.root
+            words = [t for t in span if not t.is_punct] or list(span)
+            root = min(words, key=lambda t: len(list(t.ancestors)))  # "November." ends on the sentence's period
             if root.dep_ in ("nummod", "compound") and root.head.pos_ == "PROPN" and root.head not in span:
                 continue  # a number inside a name ("the 2008 ... Agreement")
             scored = []
@@ -488,24 +495,31 @@ class EventExtractor:
             words = {w.casefold() for w in cue.words}
             if self._cue_fires(cue.kind, words, cand.trigger, clause):
                 status = cue.status or status
-                mode = cue.mode if cue.mode is not None else mode
+                mode = mode if mode in ("negated", "hypothetical") else cue.mode or mode
                 emit = cue.emit
                 if cue.kind != "negation":
                     break
         cand.status, cand.mode, cand.emit = status, mode, emit
 
     def _cue_fires(self, kind: str, words: set[str], trigger: Token, clause: Token | None) -> bool:
+        """Does a cue fire on the trigger, its clause verb, or a clause about it ('which will take place')?"""
         verbs = [t for t in (trigger, clause) if t is not None and t.pos_ in ("VERB", "AUX")]
+        if trigger.pos_ in ("NOUN", "PROPN"):
+            verbs += [c for c in trigger.children if c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX")]
         if kind == "negation":
             children = [c for t in (trigger, *verbs) for c in t.children]
-            return any(c.lower_ in words and c.dep_ in ("neg", "det") for c in children)
+            cancelled = clause is not None and trigger.pos_ != "VERB" and syn.lemma(clause) in words
+            return cancelled or any(c.lower_ in words and c.dep_ in ("neg", "det") for c in children)
         if kind == "aux":
             return any(c.dep_ == "aux" and c.lower_ in words for v in verbs for c in v.children)
         if kind == "governor":
+            governed = trigger.dep_ == "dobj" or trigger.dep_ == "pobj" and trigger.head.lower_ == "for"
+            if trigger.pos_ != "VERB" and governed and clause is not None and syn.lemma(clause) in words - {"be"}:
+                return True  # "prepare for the consultations", "planned the visit"
             for verb in verbs:
                 node = verb
                 for _ in range(3):
-                    if node.dep_ not in ("xcomp", "pcomp", "pobj", "prep", "ccomp") or node.head is node:
+                    if node.dep_ not in ("xcomp", "pcomp", "pobj", "prep", "ccomp") or node.head == node:
                         break
                     node = node.head
                     if node.pos_ in ("VERB", "AUX") and syn.lemma(node) in words | {w for w in words}:
@@ -564,6 +578,10 @@ class EventExtractor:
         same = [k for k in kept if k.type == cand.type]
         if not same or cand.ordinal in NEW_ORDINALS or cand.indefinite and not cand.anaphoric:
             return None
+        if cand.type == "visit" and cand.location and not cand.indefinite:
+            for k in reversed(same):
+                if k.location == cand.location and not _conflict(k.date_start, cand.date_start):
+                    return k  # "during the visit to Kazakhstan": the destination names the visit
         if cand.anaphoric:
             compatible = [k for k in same if _compatible(k, cand, loose=True)]
             if not compatible and syn.is_specific(cand.trigger):
@@ -667,7 +685,7 @@ def _compatible(old: Candidate, new: Candidate, loose: bool) -> bool:
     if old.theme and new.theme and not (new.theme <= old.theme or old.theme <= new.theme):
         return False
     mine, theirs = set(new.participants), set(old.participants)
-    return bool(mine) and bool(theirs) and (mine <= theirs or theirs <= mine)
+    return len(mine & theirs) >= 2 or bool(mine) and mine == theirs
 
 
 def _status_from_date(cand: Candidate, published: dt.date | None) -> None:
