@@ -122,6 +122,7 @@ def test_people_phrasings(people_nlp: Language, text: str, expected: set) -> Non
         "In Beijing, the Minister said nothing.",
         "The projects include King Salman International Airport and King Salman Park in Riyadh.",
         "Both countries co-sponsored resolutions at the United Nations General Assembly.",
+        "Sri Lanka Struggles With Chinese Debt as Port Deal Draws Scrutiny",
     ],
 )
 def test_not_people(people_nlp: Language, text: str) -> None:

@@ -509,7 +509,13 @@ class PeopleExtractor:
             return True
         if words[-1] in self.veto_last or any(w in self.veto_words for w in words):
             return True
+        if mention.rules == {self.forms.get("model")} and self._holds_country(span):
+            return True  # the model's PERSON over a headline ("Sri Lanka Struggles With ...")
         return all(w in self.title_words or w in self.skip or w in self.former for w in words)
+
+    def _holds_country(self, span: Span) -> bool:
+        """Does a country name or demonym of one or two words stand inside the span?"""
+        return any(self._country(span[i:i + n]) for n in (1, 2) for i in range(len(span) - n + 1))
 
     # -------------------------------------------------------------- folding
     def _fold(self, doc: Doc, mentions: list[Mention]) -> list[list[Mention]]:
