@@ -254,7 +254,7 @@ class ActorResolver:
         """ISO3 an actor acts for: itself for a code, the person's country for a person."""
         if actor is None:
             return None
-        if re.fullmatch(r"[A-Z]{3}", actor):
+        if is_country_code(actor):
             return actor
         return self._country_of_person.get(actor) or (
             self.publisher_country if actor == self._spokesperson else None)
@@ -556,8 +556,22 @@ class ActorResolver:
         return self.author
 
     def _people_in_context(self, token: Token, roles: tuple[str, ...] | None) -> list[str]:
-        """The last two people (of `roles`, when given) named in the paragraph, else the main leaders."""
-        start = self._paragraph_start(token.idx)
+        """The last two people (of `roles`, when given) named in the paragraph or, failing that,
+        the five sentences before; else the main leaders, else the document's first two."""
+        sent_starts = [s.start_char for s in self.doc.sents if s.start_char < token.idx]
+        windows = [self._paragraph_start(token.idx), sent_starts[-6] if len(sent_starts) > 5 else 0]
+        for start in windows:
+            names = self._people_between(start, token, roles)
+            if len(names) >= 2:
+                return names[-2:]
+        if roles is None:
+            return names
+        if len(self.main_leaders) >= 2:
+            return list(self.main_leaders)
+        heads = list(dict.fromkeys(p.name for p in self.people if p.role in roles))
+        return heads[:2] if len(heads) >= 2 else names
+
+    def _people_between(self, start: int, token: Token, roles: tuple[str, ...] | None) -> list[str]:
         names: list[str] = []
         for ent in self.doc.ents:
             if ent.label_ == "PERSON" and start <= ent.start_char and ent.end <= token.i:
@@ -566,11 +580,7 @@ class ActorResolver:
                     if name in names:
                         names.remove(name)
                     names.append(name)
-        if len(names) >= 2:
-            return names[-2:]
-        if roles is None:
-            return names
-        return list(self.main_leaders) if len(self.main_leaders) >= 2 else names
+        return names
 
     def _antecedent(self, token: Token, plural: bool) -> list[str]:
         """'they'/'it': the actors of the nearest earlier subject in this or the previous sentence."""
@@ -587,6 +597,11 @@ class ActorResolver:
         if sent.start > 0:
             candidates = [*self.doc[sent.start - 1].sent, *candidates]
         return [t for t in reversed(candidates) if t.dep_ in _SUBJECT_DEPS and t.lower_ not in _THEY | _IT]
+
+
+def is_country_code(actor: str) -> bool:
+    """An ISO3 country code, as opposed to a three-letter organisation ('SCO', 'EAC')."""
+    return actor in countries().names
 
 
 def _pronoun(token: Token) -> str:

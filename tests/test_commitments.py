@@ -90,6 +90,8 @@ NEGATIVES = [
     "We hope the US will correct its wrong practices.",  # 'US' is the country, not 'us'
     "We urge the Philippines to stop provocations.",  # demand on a third party
     "Beijing will likely retaliate against the new tariffs.",  # hedged forecast
+    "President Macron stressed the importance of Iran returning to the negotiating table.",  # demand on others
+    "The minister called for Japan to apologise for its wartime past.",  # demand on others
     "The ministers did not agree on a date for the next round.",  # negated past: nothing agreed
     "He expressed deep concern over Iran's continued support for the militias.",  # not a pledge
     "President Trump announced a trade agreement with the United Kingdom.",  # concluded deal

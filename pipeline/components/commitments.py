@@ -31,7 +31,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.actors import QUESTION, ActorResolver, ActorRules
+from pipeline.actors import QUESTION, ActorResolver, ActorRules, is_country_code
 from pipeline.dates import find_dates
 from pipeline.records import Commitment, Modality, Strength
 from pipeline.rules.loader import Rule, RuleFile, RuleFileError, load_rules
@@ -53,6 +53,7 @@ class Trigger(Rule):
     reported_only: bool = Field(False, description="Counts only inside reported speech.")
     possessor_actor: bool = Field(False, description="A non-actor subject may give its possessor as actor.")
     self_clause_only: bool = Field(False, description="A that-clause must have the trigger's own subject.")
+    own_side_only: bool = Field(False, description="A clause naming only other countries is a demand on them.")
     verb_complement: bool = Field(
         False, description="The complement must be a verb or an intention noun ('called for X to act', 'announced plans').")
     finite_only: bool = Field(False, description="Not as an infinitive or perfect ('have supported' is history).")
@@ -353,13 +354,22 @@ class CommitmentExtractor:
                 if child.dep_ == "prep" and child.lower_ in ("to", "on", "of", "for"):
                     for grand in child.children:
                         if grand.dep_ in ("pcomp", "pobj"):
-                            return grand
+                            return self._gerund_clause(grand)
                 if tok.lower_ in ("to", "on", "of", "for") and child.dep_ in ("pcomp", "pobj"):
-                    return child
+                    return self._gerund_clause(child)
                 if child.dep_ == "dobj":
                     sub = [g for g in child.children if g.dep_ == "acl" or (g.dep_ == "prep" and g.lower_ in ("to", "for"))]
                     return sub[0] if sub and sub[0].dep_ == "acl" else child
         return None
+
+    @staticmethod
+    def _gerund_clause(obj: Token) -> Token:
+        """'the importance of Iran returning': the parser hangs the gerund on its subject."""
+        if obj.dep_ == "pobj":
+            for child in obj.children:
+                if child.dep_ == "acl" and child.tag_ == "VBG":
+                    return child
+        return obj
 
     # ------------------------------------------------------------------ actors
 
@@ -372,6 +382,8 @@ class CommitmentExtractor:
         """
         if action is not None and action is not anchor and action.pos_ in ("VERB", "AUX"):
             inner = [c for c in action.children if c.dep_ in _SUBJ]
+            if not inner and action.dep_ == "acl" and action.tag_ == "VBG" and action.head.dep_ == "pobj":
+                inner = [action.head]
             if inner:
                 actors = self._as_actor(inner[0], resolver)
                 if rule.self_clause_only:
@@ -379,6 +391,9 @@ class CommitmentExtractor:
                     if not actors and self._owned_by(inner[0], own, resolver):
                         return own
                     return actors if actors and own and set(actors) <= set(own) else None
+                if actors and rule.own_side_only and inner[0].lower_ not in ("we", "us") and self._others(
+                        actors, anchor, resolver):
+                    return None
                 if actors is not None:
                     return actors
                 if action.dep_ == "ccomp" or self._belief(action):
@@ -401,6 +416,18 @@ class CommitmentExtractor:
                     if tok.dep_ == "poss":
                         return self._as_actor(tok, resolver)
         return actors
+
+    def _others(self, actors: list[str], anchor: Token, resolver: ActorResolver) -> bool:
+        """'Trump stressed the importance of India increasing ...': the clause names only countries
+        and none is the speaker's (or the speaker's country is unknown), so it is a demand on a
+        third party."""
+        speaker = (self._governor(anchor) or anchor) if anchor.pos_ == "NOUN" else anchor
+        own = self._subject_actor(speaker, resolver) or []
+        own_countries = {resolver.country_of(a) for a in own} - {None}
+        codes = [a for a in actors if is_country_code(a)]
+        if len(codes) != len(actors):  # an organisation or a person may include the speaker's side
+            return False
+        return not own_countries & set(codes)
 
     def _belief(self, verb: Token) -> bool:
         """'agrees that the deals could generate growth': a judgement, not an undertaking."""
