@@ -8,7 +8,8 @@ a linear scan, with every rule compiled once in `Cleaner.__init__`:
 2. `normalise_spaces`: one kind of line break, one kind of space, no invisible characters.
 3. Block markup (`phase: block` rules of `models/cleaning/boilerplate.yaml`): scripts,
    HTML tags and image embeds, bold markers, kramdown attribute lines, thematic breaks.
-4. Boilerplate lines (`lines` rules): breadcrumbs, "Suggest to a friend", share/print.
+4. Boilerplate lines (`lines` rules): breadcrumbs, "Suggest to a friend", share/print; run
+   again after step 7 on whole paragraphs, for boilerplate written as links or markup.
 5. The trailing byline (`bylines` rules: "by Xinhua", "(Xinhua)") is cut off and returned.
 6. `rejoin_wrapped_lines`: hard-wrapped lines are joined back into paragraphs; this needs
    the line structure and markers that steps 7 removes, hence the two markup phases.
@@ -234,6 +235,8 @@ class Cleaner:
         text = self._drop_lines(text, fired)
         text, byline, byline_rule = self._split_byline(text)
         text = self._markup(rejoin_wrapped_lines(text), self.rules.inline, fired)
+        # Again on whole paragraphs: boilerplate that was hidden in markup ("[Home](/) > [News](/n)").
+        text = self._drop_lines(text, fired)
         text = tidy_whitespace(drop_mojibake_fragments(text))
         return CleanText(text, byline, byline_rule, tuple(fired))
 
@@ -259,7 +262,19 @@ class Cleaner:
         return self.rules.lines.sub(drop, text)
 
     def _split_byline(self, text: str) -> tuple[str, str | None, str | None]:
-        """Cut a byline off the last line; never empty a text that is nothing but a byline."""
+        """Cut bylines off the end: (text, names joined by "; ", id of the last rule that matched).
+
+        Several byline lines in a row ("By Bill Ide" then "(Reuters)") are all taken, so the
+        stored text never ends in a byline; a text that is nothing but a byline is left alone.
+        """
+        names: list[str] = []
+        rule_id = None
+        while (found := self._last_byline(text)) is not None:
+            text, name, rule_id = found
+            names.insert(0, name)
+        return text, "; ".join(names) or None, rule_id
+
+    def _last_byline(self, text: str) -> tuple[str, str, str] | None:
         body = text.rstrip()
         cut = body.rfind("\n") + 1
         last = body[cut:]
@@ -269,7 +284,7 @@ class Cleaner:
                 rest = body[:cut] + (last[: match.start()] if rule.trailing else "")
                 if rest.strip():
                     return rest, match.group("name").strip().rstrip("."), rule.id
-        return text, None, None
+        return None
 
 
 @functools.lru_cache(maxsize=8)

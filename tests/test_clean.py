@@ -191,6 +191,8 @@ def test_rejoin_hyphen_break_and_markdown_hard_break() -> None:
     ("Body text of the speech.\n\nSuggest to a friend:", "Body text of the speech."),
     ("Body text.\n\nShare this article\n\nPrint | E-mail | Close\n\nMore text.", "Body text.\n\nMore text."),
     ("Body text.\n\nCopyright © 2024 Xinhua. All rights reserved.", "Body text."),
+    ("[Home](https://example.org/) > [China Today](https://example.org/ct)\n\nBody text.", "Body text."),
+    ("Body text.\n\n[Print](javascript:print()) | [Close](javascript:close())", "Body text."),
 ])
 def test_markup_and_boilerplate_removed(raw: str, expected: str) -> None:
     assert clean_text(raw).text == expected
@@ -228,6 +230,7 @@ def test_prose_is_left_alone(unchanged: str) -> None:
     ("The two sides signed the agreement.\nBy Bill Ide and Joyce Huang", "Bill Ide and Joyce Huang", "byline.by_name.v1"),
     ("The two sides signed the agreement.\n(Reporting by Ben Blanchard; Editing by Michael Perry)", "Ben Blanchard",
      "byline.reporting_credit.v1"),
+    ("The two sides signed the agreement.\nBy Bill Ide\n(Reuters)", "Bill Ide; Reuters", "byline.by_name.v1"),
 ])
 def test_byline_recorded_not_text(raw: str, byline: str, rule: str) -> None:
     cleaned = clean_text(raw)
