@@ -42,6 +42,8 @@ POSITIVES = [
      "UN Charter", "charter", "in_force"),
     ("The two countries remain in negotiations on a bilateral investment treaty covering energy.",
      "bilateral investment treaty", "treaty", "negotiating"),
+    ("The leaders called for the early conclusion of the Comprehensive Convention on International Terrorism.",
+     "Comprehensive Convention on International Terrorism", "convention", "proposed"),
     ("Thanks to the mutual visa-exemption arrangements, tourists can travel more freely.",
      "mutual visa-exemption arrangements", "agreement", "in_force"),
     ("The Ministry of Energy of Egypt and the Department of Energy of the United States have concluded an agreement for cooperation in the field of nuclear safety.",

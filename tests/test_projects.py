@@ -169,6 +169,8 @@ def test_blank_pipeline_does_not_crash():
     ("The Mombasa-Nairobi Standard Gauge Railway was built by a Chinese company.", "completed"),
     ("The Jakarta-Bandung High-Speed Railway was put into operation in October.", "completed"),
     ("Chinese and Egyptian companies are building the Julius Nyerere hydropower station.", "under_construction"),
+    ("The Mumbai-Ahmedabad High Speed Rail project is being built with Japanese assistance.", "under_construction"),
+    ("Micron will invest $825 million to build a new semiconductor test facility in Gujarat.", "planned"),
 ])
 def test_status_phrasings(nlp, sentence, status):
     (record,) = projects(nlp, sentence)

@@ -281,7 +281,8 @@ def _org_party(ent: Span) -> str:
 
 
 def _party_list(token: Token, resolver: ActorResolver) -> list[str]:
-    """Each conjunct of a subject phrase, resolved to actors; agencies to their country."""
+    """Each conjunct of a subject phrase, resolved to actors: countries as ISO3 (people and
+    agencies by their country), organisations by name only when the phrase is one."""
     out: list[str] = []
     for conj in [token, *[c for c in token.subtree if c.dep_ == "conj" and c.head.i in {token.i, *(x.i for x in token.conjuncts)}]]:
         sub = conj.doc[conj.left_edge.i:conj.i + 1]
@@ -289,11 +290,17 @@ def _party_list(token: Token, resolver: ActorResolver) -> list[str]:
         if not actors:
             codes = [to_iso3(e.text) for e in conj.doc[conj.left_edge.i:conj.right_edge.i + 1].ents]
             actors = [c for c in codes if c][:1]
-        if conj.ent_type_ == "PERSON":
-            people = {p.name: p.country for p in records_of(conj.doc, "people")}
-            actors = [people[a] for a in actors if people.get(a)]
-        out.extend(a for a in actors if a and not a[0].islower())
+        people = {p.name: p.country for p in records_of(conj.doc, "people")}
+        is_org = conj.ent_type_ == "ORG"
+        out.extend(
+            people.get(a) or "" if a in people else a
+            for a in actors if a and (_is_iso3(a) or a in people or is_org and not a[0].islower())
+        )
     return out
+
+
+def _is_iso3(text: str) -> bool:
+    return len(text) == 3 and text.isupper()
 
 
 def _key(text: str) -> str:

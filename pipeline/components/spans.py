@@ -23,12 +23,13 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.rules.loader import Rule
 
-Mood = Literal["future", "infinitive", "modal", "finite", "participle", "gerund", "none"]
+Mood = Literal["future", "infinitive", "modal", "progressive", "finite", "participle", "gerund", "none"]
 
 QUOTES = frozenset({'"', "“", "”", "«", "»", "'", "‘", "’", "``", "''"})
 LEADING_DROP_DEPS = frozenset({"det", "predet", "poss", "case", "punct", "quantmod", "advmod", "cc", "prep"})
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 MODAL_AUX = frozenset({"would", "should", "could", "may", "might", "must", "can"})
+BE_FORMS = frozenset({"is", "are", "was", "were", "am", "be", "been", "'s", "'re"})
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _ES_ENDINGS = ("s", "sh", "ch", "x", "z")
 
@@ -297,6 +298,8 @@ def verb_mood(verb: Token) -> Mood:
             return "infinitive"
         if auxes & MODAL_AUX:
             return "modal"
+        if "being" in auxes or node.tag_ == "VBG" and auxes & BE_FORMS:
+            return "progressive"  # "is being built", "are building"
         if node.dep_ == "conj" and node.head.pos_ in ("VERB", "AUX"):
             node = node.head
             continue
