@@ -129,6 +129,17 @@ def test_signed_article_author_and_we(nlp):
     assert sorted(resolver.resolve(subject_of(doc, "deepen"))) == ["CHN", "TJK"]
 
 
+def test_by_line_author(nlp):
+    text = ("Russia and China: partners for the future\nBy Vladimir Putin, President of the Russian Federation\n\n"
+            "I look forward to my visit to China. Russia and China are close partners. China is our neighbour. "
+            "We will build a fairer world together.\n")
+    doc = make_doc(nlp, text, source="People's Daily")
+    resolver = ActorResolver(doc)
+    assert resolver.author == "Vladimir Putin" and resolver.author_country == "RUS"
+    assert resolver.resolve(subject_of(doc, "look")) == ["Vladimir Putin"]
+    assert sorted(resolver.resolve(subject_of(doc, "build"))) == ["CHN", "RUS"]
+
+
 def test_we_at_multilateral_summit_is_the_organisation(nlp):
     text = ("At the SCO summit, President Xi said that we should fight terrorism together. "
             "We should expand trade.\n\nAt home, we will pursue reform.\n")
