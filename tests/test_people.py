@@ -63,6 +63,9 @@ def triples(people: list[Person]) -> set[tuple[str, str | None, str]]:
         ("Iran's Supreme Leader Ayatollah Ali Khamenei received the delegation.",
          {("Ali Khamenei", "IRN", "head_of_state")}),
         ("The spokesperson of the Chinese Foreign Ministry, Lin Jian, said so.", {("Lin Jian", "CHN", "diplomat")}),
+        ("President Joseph R. Biden, Jr. spoke today with Prime Minister Narendra Modi of India.",
+         {("Joseph R. Biden, Jr.", "USA", "head_of_state"), ("Narendra Modi", "IND", "head_of_government")}),
+        ("The First Lady, Dr. Jill Biden, hosted the visitors at the White House.", {("Jill Biden", None, "other")}),
         # name, then title
         ("Xi Jinping, President of the People's Republic of China, wrote the article.",
          {("Xi Jinping", "CHN", "head_of_state")}),

@@ -352,9 +352,17 @@ class PeopleExtractor:
                 continue
             if "\n" in doc[span.start:name_start].text_with_ws or "\n" in doc[name_start - 1].whitespace_:
                 continue  # a title ending a line (a heading, a caption) does not introduce the next line
+            while name_start in by_start:  # "The First Lady, Dr. Jill Biden": a title after the comma
+                after, arule = by_start[name_start]
+                made.append(self._make_title(doc, after, arule))
+                name_start = after.end
+            if name_start >= len(doc):
+                continue
             name_end = self._name_forward(doc, name_start, set(by_start))
             if name_end == name_start:
                 continue
+            if name_end + 1 < len(doc) and doc[name_end].text == "," and doc[name_end + 1].text in {"Jr.", "Sr."}:
+                name_end += 2  # "Joseph R. Biden, Jr."
             if doc[name_start].ent_iob_ == "B" and doc[name_start].ent_type_ == "PERSON":
                 ent_end = next(e.end for e in doc.ents if e.start == name_start)
                 name_end = min(name_end, ent_end)  # the model's boundary beats a title-case run
