@@ -95,8 +95,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         raise DecodeError("binary_file", "contains NUL bytes: a binary file, not text")
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = _legacy_decode(data)
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":
+            # Valid UTF-8 cut inside its last character (a truncated download): keep it as UTF-8.
+            text, encoding = data.decode("utf-8", errors="replace"), "utf-8"
+        else:
+            text, encoding = _legacy_decode(data)
     if _control_share(text) > MAX_CONTROL_SHARE:
         raise DecodeError("binary_file", f"mostly non-text bytes (read as {encoding}): a binary file, not text")
     return text, encoding

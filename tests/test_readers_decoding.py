@@ -27,6 +27,7 @@ QUOTES = "He said “yes” — and left… The talks ended.\n"
     (RUSSIAN.encode("cp1251"), RUSSIAN, "cp1251"),
     (CHINESE.encode("gb18030"), CHINESE, "gb18030"),
     (b"caf\xe9 \x81 byte undefined in cp1252\n", "café \x81 byte undefined in cp1252\n", "cp1252"),
+    ("Zürich talks ended — ".encode("utf-8") + "—".encode("utf-8")[:2], "Zürich talks ended — \ufffd", "utf-8"),
 ])
 def test_decodes(data: bytes, text: str, encoding: str) -> None:
     assert decode_bytes(data) == (text, encoding)
