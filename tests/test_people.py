@@ -66,6 +66,11 @@ def triples(people: list[Person]) -> set[tuple[str, str | None, str]]:
         ("President Joseph R. Biden, Jr. spoke today with Prime Minister Narendra Modi of India.",
          {("Joseph R. Biden, Jr.", "USA", "head_of_state"), ("Narendra Modi", "IND", "head_of_government")}),
         ("The First Lady, Dr. Jill Biden, hosted the visitors at the White House.", {("Jill Biden", None, "other")}),
+        # plural titles name several people
+        ("Presidents Xi Jinping and Vladimir Putin of Russia signed a joint statement.",
+         {("Xi Jinping", "CHN", "head_of_state"), ("Vladimir Putin", "RUS", "head_of_state")}),
+        ("Foreign Ministers Almassadam Satkaliyev and Jamshid Khodjaev held talks.",
+         {("Almassadam Satkaliyev", None, "minister"), ("Jamshid Khodjaev", None, "minister")}),
         # name, then title
         ("Xi Jinping, President of the People's Republic of China, wrote the article.",
          {("Xi Jinping", "CHN", "head_of_state")}),

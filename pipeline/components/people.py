@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -64,6 +64,7 @@ class TitleRule(Rule):
     country: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="Country the title implies ('Taoiseach': IRL).")
     inherit_role: bool = Field(False, description="Role is that of the titled person before it in the sentence "
                                                   "('his Chinese counterpart').")
+    plural: bool = Field(False, description="Names several people joined by 'and' or commas ('Presidents').")
 
 
 class FormRule(Rule):
@@ -358,20 +359,44 @@ class PeopleExtractor:
                 name_start = after.end
             if name_start >= len(doc):
                 continue
-            name_end = self._name_forward(doc, name_start, set(by_start))
+            name_end = self._read_name(doc, name_start, set(by_start))
             if name_end == name_start:
                 continue
-            if name_end + 1 < len(doc) and doc[name_end].text == "," and doc[name_end + 1].text in {"Jr.", "Sr."}:
-                name_end += 2  # "Joseph R. Biden, Jr."
-            if doc[name_start].ent_iob_ == "B" and doc[name_start].ent_type_ == "PERSON":
-                ent_end = next(e.end for e in doc.ents if e.start == name_start)
-                name_end = min(name_end, ent_end)  # the model's boundary beats a title-case run
-            after_name, _, _ = self._country_after(doc, name_end)
+            after_name, after_end, _ = self._country_after(doc, name_end)
             if after_name and not made[-1].country:
                 made[-1].country = after_name
             last = chain[-1][0]
             alias = None if comma or last.end != name_start else f"{last.text} {doc[name_start:name_end].text}"
             mentions.append(Mention(name_start, name_end, rule_id, made, title_alias=alias))
+            if any(r.plural for _, r in chain):
+                mentions += self._coordinated(doc, after_end, made, rule_id, set(by_start))
+        return mentions
+
+    def _read_name(self, doc: Doc, start: int, title_starts: set[int]) -> int:
+        """End of the name after a title: a name-shaped run, cut where the model's PERSON entity ends."""
+        end = self._name_forward(doc, start, title_starts)
+        if end == start:
+            return start
+        if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].text in {"Jr.", "Sr."}:
+            end += 2  # "Joseph R. Biden, Jr."
+        if doc[start].ent_iob_ == "B" and doc[start].ent_type_ == "PERSON":
+            ent_end = next(e.end for e in doc.ents if e.start == start)
+            end = min(end, ent_end)  # the model's boundary beats a title-case run
+        return end
+
+    def _coordinated(self, doc: Doc, k: int, titles: list[Title], rule_id: str,
+                     title_starts: set[int]) -> list[Mention]:
+        """Further names under a plural title: "Presidents Xi Jinping and Vladimir Putin of Russia"."""
+        mentions = []
+        while k < len(doc) and doc[k].lower_ in {",", "and"}:
+            k += 2 if doc[k].text == "," and k + 1 < len(doc) and doc[k + 1].lower_ == "and" else 1
+            end = self._read_name(doc, k, title_starts) if k < len(doc) else k
+            if end == k:
+                break
+            country, after, _ = self._country_after(doc, end)
+            own = [replace(t, country=country) for t in titles]
+            mentions.append(Mention(k, end, rule_id, own))
+            k = after
         return mentions
 
     @staticmethod
