@@ -92,6 +92,7 @@ NEGATIVES = [
     "Beijing will likely retaliate against the new tariffs.",  # hedged forecast
     "President Macron stressed the importance of Iran returning to the negotiating table.",  # demand on others
     "The minister called for Japan to apologise for its wartime past.",  # demand on others
+    "Critics say Kenya should renegotiate the loan terms before borrowing more.",  # advice by non-parties
     "The ministers did not agree on a date for the next round.",  # negated past: nothing agreed
     "He expressed deep concern over Iran's continued support for the militias.",  # not a pledge
     "President Trump announced a trade agreement with the United Kingdom.",  # concluded deal

@@ -225,7 +225,7 @@ class CommitmentExtractor:
         if rule.modal and not self._acts(anchor):
             return None
         actor = self._actor(rule, match, anchor, action, resolver)
-        if actor is None:
+        if actor is None or (rule.modal and rule.own_side_only and self._advice(anchor, actor, resolver)):
             return None
         return Candidate(rule, match, anchor, action or anchor, actor, self._depth(anchor))
 
@@ -428,6 +428,21 @@ class CommitmentExtractor:
         if len(codes) != len(actors):  # an organisation or a person may include the speaker's side
             return False
         return not own_countries & set(codes)
+
+    def _advice(self, anchor: Token, actors: list[str], resolver: ActorResolver) -> bool:
+        """'Critics say Kenya should renegotiate', 'Washington said Beijing must stop': what a
+        non-party or another country says someone should do is advice or a demand."""
+        if any(c.dep_ in _SUBJ and c.lower_ in ("we", "i") for c in anchor.children):
+            return False  # the speaker's own side
+        tok = anchor
+        while tok.dep_ == "conj":
+            tok = tok.head
+        if tok.dep_ != "ccomp" or tok.head.lemma_.casefold() not in self.reporting:
+            return False
+        sayers = self._subject_actor(tok.head, resolver)
+        if sayers is None:
+            return True
+        return self._others(actors, tok.head, resolver) if sayers else False
 
     def _belief(self, verb: Token) -> bool:
         """'agrees that the deals could generate growth': a judgement, not an undertaking."""
