@@ -1,7 +1,8 @@
 """YAML front matter of `.txt`/`.md` inputs, and the dates found in metadata.
 
 A front-matter block is a `---` line at the very top, YAML, and a closing `---` (or `...`)
-line. It is read with `yaml.safe_load` only: a `!!python/object` tag is an error, never a
+line. Known keys: title, published (or date), source (the publisher), url, language, byline
+(or author/authors); see ALIASES for the other spellings read. It is read with `yaml.safe_load` only: a `!!python/object` tag is an error, never a
 constructed object. A block that is not valid YAML is still cut off (it is metadata, not
 prose) and reported, so the document is processed without its metadata.
 """
@@ -16,9 +17,16 @@ import yaml
 #: Front matter longer than this is not metadata but a document that starts with a rule line.
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 #: The keys we read; other keys (tags, authors ...) are ignored.
-KEYS = ("title", "published", "source", "url", "language")
-#: Other names publishers use for the same fields.
-ALIASES = {"date": "published", "publisher": "source", "lang": "language", "link": "url"}
+KEYS = ("title", "published", "source", "url", "language", "byline")
+#: Other names publishers and scrapers use for the same fields (the names in KEYS win).
+ALIASES = {
+    "date": "published", "published_time": "published", "date_published": "published", "pubdate": "published",
+    "publisher": "source", "site_name": "source", "sitename": "source",
+    "link": "url", "source_url": "url", "canonical_url": "url",
+    "lang": "language",
+    "author": "byline", "authors": "byline",
+}
+_SPACES = re.compile(r"\s+")
 
 #: Common written-out layouts, tried before dateparser (which is slow to import).
 _LAYOUTS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%d.%m.%Y")
@@ -61,7 +69,7 @@ def split_front_matter(text: str) -> tuple[FrontMatter, str]:
 def read_fields(data: dict) -> FrontMatter:
     """Pick and check the known metadata keys of a front-matter or JSONL mapping."""
     front = FrontMatter()
-    for key, value in data.items():
+    for key, value in sorted(data.items(), key=lambda item: str(item[0]).lower() not in KEYS):
         name = ALIASES.get(str(key).lower(), str(key).lower())
         if name not in KEYS or value is None or name in front.fields:
             continue
@@ -70,8 +78,11 @@ def read_fields(data: dict) -> FrontMatter:
                 front.fields[name] = parse_date(value)
             except ValueError as exc:
                 front.problems.append(("bad_date", f"{key}: {exc}; the document has no date"))
+        elif name == "byline" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            front.fields[name] = ", ".join(_SPACES.sub(" ", v).strip() for v in value) or None
         elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            front.fields[name] = str(value).strip() or None
+            # YAML's "\_" is a no-break space: titles get plain single spaces.
+            front.fields[name] = _SPACES.sub(" ", str(value)).strip() or None
         else:
             front.problems.append(("bad_metadata", f"{key}: expected text, got {type(value).__name__}; ignored"))
     return front

@@ -54,6 +54,7 @@ class RawDocument:
     language: str | None = None
     doc_key: str | None = None  # JSONL `id` when given
     encoding: str | None = None  # encoding the file was decoded with
+    byline: str | None = None  # author or agency from front matter/JSONL (`byline`, `author`)
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,7 @@ def _document(source: str, path: Path, text: str, front: FrontMatter, **extra: o
         url=fields.get("url"),  # type: ignore[arg-type]
         source_name=fields.get("source"),  # type: ignore[arg-type]
         language=fields.get("language"),  # type: ignore[arg-type]
+        byline=fields.get("byline"),  # type: ignore[arg-type]
         **extra,  # type: ignore[arg-type]
     )
 

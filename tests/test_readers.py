@@ -308,6 +308,26 @@ def test_front_matter_with_windows_line_ends(tmp_path: Path) -> None:
     assert doc.text == "The visit began.\r\n"
 
 
+def test_front_matter_aliases_and_spelling(tmp_path: Path) -> None:
+    """Scraper front matter: other key names, YAML no-break spaces, author lists; canonical keys win."""
+    (tmp_path / "a.md").write_text(
+        "---\n"
+        "date: '2024-04-10'\n"
+        "published: 2024-04-11\n"
+        "source_url: https://example.org/statement/\n"
+        "title: \"United\\_States-Japan Joint Leaders\\u2019\\_Statement\"\n"
+        "authors: [Sean Liu, Paul Ndiho]\n"
+        "tags: statements-releases\n"
+        "---\nGlobal Partners for the Future\n",
+        encoding="utf-8",
+    )
+    (doc,), errors = read_all(tmp_path / "a.md")
+    assert errors == []
+    assert (doc.title, doc.published, doc.url, doc.byline) == (
+        "United States-Japan Joint Leaders’ Statement", dt.date(2024, 4, 11), "https://example.org/statement/",
+        "Sean Liu, Paul Ndiho")
+
+
 def test_text_starting_with_a_rule_is_not_front_matter(tmp_path: Path) -> None:
     text = "---\nThe ministers met in Geneva.\n---\nThey agreed to meet again."
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
