@@ -110,7 +110,6 @@ class ActorRules:
         self.org_forms: list[tuple[re.Pattern, str]] = [
             (re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])"), name) for f, name in forms
         ]
-        self.org_names = {o.name for o in data.organisations}
         self.non_actor_heads = {n.casefold() for n in data.non_actor_heads}
         self.agency_nouns = {n.casefold() for n in data.agency_nouns}
         self.own_agency_nouns = {n.casefold() for n in data.own_agency_nouns}

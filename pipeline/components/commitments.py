@@ -24,7 +24,6 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 
 from pydantic import Field
 from spacy.language import Language
