@@ -7,7 +7,8 @@ by an `ActorResolver` built once per Doc:
 
     resolver = ActorResolver(doc)             # or ActorResolver(doc, ActorRules.load(rules_dirs))
     resolver.resolve(token_or_span)           # -> ["CHN", "KAZ"], ["Xi Jinping"], ["SCO"], []
-    resolver.speaker_at(char_offset)          # -> "Geng Shuang" / "Xi Jinping" / None
+    resolver.speaker_at(char_offset)          # -> "Geng Shuang" / "Xi Jinping" / None (turn or article)
+    resolver.speaker_of(token)                # -> the quoted person, else the turn speaker or author
     resolver.main_parties                     # -> ["CHN", "KAZ"]
 
 Module shortcuts `main_parties(doc)` and `speakers(doc)` build a resolver with the shipped
@@ -223,16 +224,25 @@ class ActorResolver:
         return self._country_of_person.get(self._spokesperson or "")
 
     @cached_property
-    def author(self) -> str | None:
-        """Author of a signed article (byline or lead-in), as a people name."""
+    def _author_match(self) -> tuple[str, int] | None:
+        """(author name, offset where the article starts): a byline starts the article at its
+        line; a lead-in ("X published a signed article") or the title leaves it at 0."""
         head = self.doc.text[:3000]
         title = str(getattr(self.doc._, "title", "") or "")
         for pattern in self.rules.authors:
-            for text in (head, title):
-                match = pattern.search(text)
-                if match:
-                    return self.person_name(match.group("name"))
+            match = pattern.search(head)
+            if match:
+                byline = "published" not in match.group(0) and "signed" not in match.group(0)
+                return self.person_name(match.group("name")), head.rfind("\n", 0, match.start()) + 1 if byline else 0
+            match = pattern.search(title)
+            if match:
+                return self.person_name(match.group("name")), 0
         return None
+
+    @cached_property
+    def author(self) -> str | None:
+        """Author of a signed article (byline or lead-in), as a people name."""
+        return self._author_match[0] if self._author_match else None
 
     @cached_property
     def author_country(self) -> str | None:
@@ -287,8 +297,9 @@ class ActorResolver:
                     continue
                 if speaker:
                     turns.setdefault(match.start(), speaker)
-        if not turns and self.author:
-            turns[0] = self.author
+        if not turns and self._author_match:
+            name, start = self._author_match
+            turns[start] = name
         return dict(sorted(turns.items()))
 
     def speaker_at(self, offset: int) -> str | None:
@@ -490,7 +501,7 @@ class ActorResolver:
     def _paragraph_start(self, offset: int) -> int:
         return self.doc.text.rfind("\n", 0, offset) + 1
 
-    def _quote_speaker(self, token: Token) -> str | None:
+    def quote_speaker(self, token: Token) -> str | None:
         """Person quoted when `token` sits inside quotation marks: the subject of 'said' in the paragraph."""
         start = self._paragraph_start(token.idx)
         before = self.doc.text[start: token.idx]
@@ -514,12 +525,16 @@ class ActorResolver:
         return best[1] if best else None
 
     def _first_person(self, token: Token) -> str | None:
-        return self._quote_speaker(token) or self._turn_speaker(token.idx) or self.author
+        return self.quote_speaker(token) or self._turn_speaker(token.idx) or self.author
+
+    def speaker_of(self, token: Token) -> str | None:
+        """Who says the words at `token`: the quoted person, else the turn speaker or author."""
+        return self.quote_speaker(token) or self._turn_speaker(token.idx)
 
     def resolve_we(self, token: Token) -> list[str]:
         """'we': the quoted person's or turn speaker's country, a signed article's two parties,
         the organisation at a multilateral summit, else the publisher's country."""
-        quoted = self._quote_speaker(token)
+        quoted = self.quote_speaker(token)
         if quoted:
             country = self.country_of(quoted)
             return [country] if country else []

@@ -169,6 +169,20 @@ def test_press_conference_speaker_and_we(nlp):
     assert records[0].actor == ["CHN"] and records[0].speaker == "Hua Chunying"
 
 
+def test_signed_article_author_is_speaker_and_i(nlp):
+    text = ("Chinese President Xi Jinping published a signed article in a Serbian newspaper on Monday.\n"
+            "Friendship Forged in Steel – Xi Jinping, President of the People's Republic of China\n"
+            "I will soon pay a state visit to Serbia. China and Serbia are ironclad friends. "
+            "China will import more Serbian farm products.\n")
+    records = commitments(nlp, text, source="Xinhua")
+    assert [(r.actor, r.speaker) for r in records] == [(["Xi Jinping"], "Xi Jinping"), (["CHN"], "Xi Jinping")]
+
+
+def test_quoted_speaker(nlp):
+    records = commitments(nlp, '"We will open the market further," Premier Li Qiang said.')
+    assert records[0].speaker == "Li Qiang"
+
+
 def test_list_items_inherit_previous_commitment(nlp):
     text = ("Both sides decided to cooperate in three areas. First, expand trade in farm products. "
             "Second, promote joint research in green energy.")

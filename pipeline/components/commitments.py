@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.actors import QUESTION, ActorResolver, ActorRules, is_country_code
+from pipeline.actors import ActorResolver, ActorRules, is_country_code
 from pipeline.dates import find_dates
 from pipeline.records import Commitment, Modality, Strength
 from pipeline.rules.loader import Rule, RuleFile, RuleFileError, load_rules
@@ -545,7 +545,7 @@ class CommitmentExtractor:
             doc[cand.action.i: sent.end])
         action = _join(action_tokens[:_MAX_ACTION_TOKENS]).strip(" ,.;:")
         negated = self._negated(cand)
-        speaker = resolver.speaker_at(cand.match.start_char)
+        speaker = resolver.speaker_of(cand.match[0])
         rule = cand.rule
         return Commitment(
             sentence=sent.text.strip(),
@@ -559,7 +559,7 @@ class CommitmentExtractor:
             counterparty=self._counterparty(action_tokens, cand.actor, resolver),
             due=self._due(cand.action, sent, doc) if doc.has_annotation("DEP") else None,
             negated=negated,
-            speaker=None if speaker == QUESTION else speaker,
+            speaker=speaker,
             trigger=cand.match.text,
             plover_event=rule.plover_event,
             plover_mode="negated" if negated else rule.plover_mode,
