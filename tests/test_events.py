@@ -169,6 +169,21 @@ def test_a_date_of_another_clause_is_not_the_events(nlp, extractor):
     assert [(e.status, e.date_start) for e in summit] == [("planned", None)]
 
 
+def test_a_headline_is_the_bodys_first_event(nlp, extractor):
+    doc = nlp.make_doc("Xi, Putin hold talks in Moscow\n"
+                       "Chinese President Xi Jinping held talks with Russian President Vladimir Putin on Tuesday.\n"
+                       "The two sides held talks on trade in Beijing last year.")
+    doc._.published, doc._.title = dt.date(2023, 3, 22), "Xi, Putin hold talks in Moscow"
+    events = extractor(nlp(doc))._.events
+    assert [(e.sentence[:12], e.status, e.date_start) for e in events] == [
+        ("Xi, Putin ho", "past", "2023-03-21"), ("The two side", "past", "2022")]
+
+
+def test_an_invitation_to_visit_is_planned(nlp, extractor):
+    (event,) = run(nlp, extractor, "President Putin accepted the invitation to visit China.")
+    assert (event.type, event.status, event.plover_event) == ("visit", "planned", "AGREE")
+
+
 def test_another_summit_stays_apart(nlp, extractor):
     text = ("President Xi attended the SCO Summit in Astana.\n"
             "He announced that China will hold the next summit in 2025.\n"

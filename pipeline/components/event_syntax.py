@@ -153,8 +153,9 @@ def closing_date(span: Span) -> bool:
 
 def date_distance(date: Token, anchor: Token) -> int | None:
     """Arcs from a date to an event anchor when the date can qualify it: the anchor governs the
-    date, the date governs the anchor closely ('April 2, 2024, telephone call'), or both hang
-    from one verb the date modifies ('proposed at the Dushanbe Summit in 2014'); else None."""
+    date, the date governs the anchor closely ('April 2, 2024, telephone call'), or the event is
+    where the act of the verb the date modifies took place ('proposed at the Dushanbe Summit in
+    2014'); else None."""
     up = [date, *date.ancestors]
     if anchor in up:
         between = up[1:up.index(anchor)]
@@ -165,7 +166,8 @@ def date_distance(date: Token, anchor: Token) -> int | None:
     if date in down[:3]:
         return down.index(date)
     verb = date.head.head if date.head.pos_ == "ADP" else date.head
-    if anchor.pos_ in ("NOUN", "PROPN") and verb.pos_ in ("VERB", "AUX") and verb in down[:4]:
+    venue = anchor.dep_ == "pobj" and anchor.head.lower_ in ("at", "during", "in")  # where the verb's act happened
+    if venue and verb.pos_ in ("VERB", "AUX") and verb in down[:5]:
         if not any(t.pos_ in ("VERB", "AUX") for t in down[1:down.index(verb)]):
             return 1 + down.index(verb)
     return None

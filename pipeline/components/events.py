@@ -68,6 +68,7 @@ class Candidate:
     head: str | None = None
     keys: set[str] = field(default_factory=set)
     indefinite: bool = False
+    absorbed: bool = False
 
 
 def _forms(lemma: str) -> set[str]:
@@ -172,7 +173,9 @@ class EventExtractor:
             self._assign_dates(sent, [c for c in candidates if c.trigger.sent == sent], published)
         for cand in candidates:
             _status_from_date(cand, published)
-        events = self._dedupe(candidates)
+        events = self._dedupe(candidates, _title_sentence(doc))
+        for event in events:
+            _status_from_date(event, published)  # a headline's present tense, dated by the body
         doc._.events = [self._record(c) for c in events if c.emit]
         return doc
 
@@ -513,6 +516,9 @@ class EventExtractor:
         if kind == "aux":
             return any(c.dep_ == "aux" and c.lower_ in words for v in verbs for c in v.children)
         if kind == "governor":
+            if trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ in ("NOUN", "PROPN") and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children):
+                return True  # "an invitation to visit China", "plans to meet": not done yet
             governed = trigger.dep_ == "dobj" or trigger.dep_ == "pobj" and trigger.head.lower_ == "for"
             if trigger.pos_ != "VERB" and governed and clause is not None and syn.lemma(clause) in words - {"be"}:
                 return True  # "prepare for the consultations", "planned the visit"
@@ -540,13 +546,20 @@ class EventExtractor:
 
     # ------------------------------------------------------------------ one record per event
 
-    def _dedupe(self, cands: list[Candidate]) -> list[Candidate]:
+    def _dedupe(self, cands: list[Candidate], title: int | None) -> list[Candidate]:
         """Keep the first report of each event; later references fold into it (lending a date
-        or a place it lacked). 'respectively' splits an event per counterpart."""
+        or a place it lacked). 'respectively' splits an event per counterpart. A headline's
+        event is the one the body first reports with that type."""
         kept: list[Candidate] = []
         for cand in cands:
             for split in self._split(cand):
                 earlier = self._earlier(split, kept)
+                headline = [k for k in kept if k.type == split.type and k.trigger.sent.start == title
+                            and k.trigger.sent.start != split.trigger.sent.start and not k.absorbed]
+                if earlier is None and headline and _compatible(headline[0], split, loose=True):
+                    earlier = headline[0]
+                for k in headline:
+                    k.absorbed = True  # only the body's first event of its type can be the headline's
                 if earlier is None and split.anaphoric and split.rule.pos == "noun" and not syn.is_specific(split.trigger) \
                         and split.type not in self.rules.anaphora.first_mention_types:
                     continue  # 'the summit' with nothing before it: what it refers to was not reported as an event
@@ -686,6 +699,15 @@ def _compatible(old: Candidate, new: Candidate, loose: bool) -> bool:
         return False
     mine, theirs = set(new.participants), set(old.participants)
     return len(mine & theirs) >= 2 or bool(mine) and mine == theirs
+
+
+def _title_sentence(doc: Doc) -> int | None:
+    """Start token of the headline: the first sentence when it repeats `doc._.title`."""
+    title = str(getattr(doc._, "title", "") or "").strip()
+    first = next(iter(doc.sents), None)
+    if first is None or not title:
+        return None
+    return first.start if first.text.strip() == title else None
 
 
 def _status_from_date(cand: Candidate, published: dt.date | None) -> None:
