@@ -26,32 +26,18 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.countries import countries
 from pipeline.leaders import ROLE_RANK, Gazetteer, Leader, name_key
+from pipeline.names import ARTICLES, NameShape
 from pipeline.records import Person, Role
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
 FormName = Literal["title_name", "name_title", "gazetteer", "model"]
-#: Capitalised words that begin sentences or clauses but never names.
-_FUNCTION = {
-    "the", "a", "an", "in", "on", "at", "of", "for", "from", "by", "to", "with", "as", "and", "or", "but",
-    "according", "during", "after", "before", "today", "yesterday", "tomorrow", "this", "that", "these",
-    "those", "both", "all", "his", "her", "their", "our", "its", "we", "i", "he", "she", "they", "it",
-    "when", "while", "if", "since", "under", "meanwhile", "however", "also", "not", "said", "says",
-    "q", "a:", "file", "photo", "readout", "fact", "sheet", "statement", "statements", "joint",
-}
-_PARTICLES = {"bin", "ibn", "bint", "al", "el", "de", "da", "do", "dos", "das", "van", "von", "der", "den",
-              "la", "le", "del", "di", "y", "abu", "ben", "mac", "st."}
-_GLUE = {"-", "‐", "–"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
-_NOT_NAME_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PUNCT", "NUM", "SYM", "PART"}
-_NOT_NAME_ENT = {"GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "FAC"}
 _COPULA = {"is", "was"}
-_ARTICLES = {"a", "an", "the"}
-MAX_NAME_WORDS = 4
 #: Capitalised portfolio words allowed between a country and a title ("Chinese Agriculture Minister").
 PORTFOLIO_WORDS = 3
 #: Words looked at before a title for its country phrase ("the People's Republic of China").
@@ -138,6 +124,7 @@ class PeopleExtractor:
         self.rules = load_rules("people", PeopleFile, rules_dirs)
         self.gazetteer = Gazetteer(rules_dirs)
         self.countries = countries()
+        self.shape = NameShape(lambda text: self.countries.to_iso3(text) is not None)
         self.forms = {rule.form: rule.id for rule in self.rules.forms}
         self.title_rules = {rule.id: rule for rule in self.rules.titles}
         self.titles = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -154,87 +141,6 @@ class PeopleExtractor:
         self.skip = {w.casefold() for w in self.rules.modifiers.skip}
         self.veto_last = {w.casefold() for v in self.rules.vetoes for w in v.last_words}
         self.veto_words = {w.casefold() for v in self.rules.vetoes for w in v.words}
-
-    # ----------------------------------------------------------------- tokens
-    def _is_name_token(self, tok: Token, tagged: bool, backward: bool = False) -> bool:
-        """A capitalised word that can be part of a name. Looking backwards from a title, capitalised
-        function words ("According", "Today") end the name; after a title they rarely occur, and
-        some are surnames ("He Lifeng")."""
-        text = tok.text
-        if not text[:1].isupper() or tok.lower_ in (_FUNCTION if backward else _ARTICLES):
-            return False
-        if not (any(c.isalpha() for c in text) and all(c.isalpha() or c in ".'’" for c in text)):
-            return False
-        if text.endswith(".") and not (len(text) == 2 or text in {"Jr.", "Sr."}):
-            return False
-        if tagged and tok.pos_ in _NOT_NAME_POS:
-            return False
-        if backward:  # before a title, a place ("In Beijing, the President ...") is no name
-            return tok.ent_type_ not in _NOT_NAME_ENT
-        return self.countries.to_iso3(text) is None  # the model's GPE spans swallow names after titles
-
-    @staticmethod
-    def _glued(doc: Doc, j: int) -> bool:
-        """Is token j a hyphen joining two words with no space ("Kassym-Jomart", "Jong-un")?"""
-        return (0 < j < len(doc) - 1 and doc[j].text in _GLUE and doc[j - 1].whitespace_ == ""
-                and doc[j].whitespace_ == "" and doc[j + 1].is_alpha and doc[j - 1].is_alpha)
-
-    def _unit_end(self, doc: Doc, i: int, limit: int) -> int:
-        """End of the hyphen-glued unit starting at token i."""
-        j = i + 1
-        while j + 1 < limit and self._glued(doc, j):
-            j += 2
-        return j
-
-    def _unit_start(self, doc: Doc, k: int, floor: int) -> int:
-        """Start of the hyphen-glued unit ending at token k - 1."""
-        while k - 2 > floor and self._glued(doc, k - 2):
-            k -= 2
-        return k - 1
-
-    def _is_unit_name(self, doc: Doc, start: int, end: int, tagged: bool, backward: bool = False) -> bool:
-        """A name word: capitalised ("Al-Sudani"), or a lowercase particle glued to one ("el-Sisi")."""
-        first = doc[start]
-        if end - start > 1 and first.lower_ in _PARTICLES:
-            return doc[start + 2].text[:1].isupper()
-        return self._is_name_token(first, tagged, backward)
-
-    def _name_forward(self, doc: Doc, i: int, title_starts: set[int]) -> int:
-        """End token of a name starting at i (i itself when there is none)."""
-        tagged = doc.has_annotation("TAG")
-        limit = doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
-        j, words = i, 0
-        while j < limit and words < MAX_NAME_WORDS and not (words and j in title_starts):
-            unit = self._unit_end(doc, j, limit)
-            if self._is_unit_name(doc, j, unit, tagged):
-                words += 1
-            elif not (words and unit == j + 1 and doc[j].lower_ in _PARTICLES):
-                break
-            j = unit
-            if "\n" in doc[j - 1].whitespace_:
-                break
-        while j > i and doc[j - 1].lower_ in _PARTICLES:
-            j -= 1
-        return j if any(len(t.text.rstrip(".")) > 1 for t in doc[i:j] if t.is_alpha) else i
-
-    def _name_backward(self, doc: Doc, end: int) -> int:
-        """Start token of a name ending just before `end` (end itself when there is none)."""
-        tagged = doc.has_annotation("TAG")
-        floor = doc[end - 1].sent.start if end and doc.has_annotation("SENT_START") else 0
-        k, words = end, 0
-        while k > floor and words < MAX_NAME_WORDS:
-            start = self._unit_start(doc, k, floor)
-            if self._is_unit_name(doc, start, k, tagged, backward=True):
-                words += 1
-            elif not (words and k - start == 1 and doc[start].lower_ in _PARTICLES):
-                break
-            if "\n" in doc[start - 1].whitespace_ if start > 0 else False:
-                k = start
-                break
-            k = start
-        while k < end and doc[k].lower_ in _PARTICLES:
-            k += 1
-        return k if any(len(t.text.rstrip(".")) > 1 for t in doc[k:end] if t.is_alpha) else end
 
     # --------------------------------------------------------------- country
     def _country(self, span: Span) -> str | None:
@@ -374,7 +280,7 @@ class PeopleExtractor:
 
     def _read_name(self, doc: Doc, start: int, title_starts: set[int]) -> int:
         """End of the name after a title: a name-shaped run, cut where the model's PERSON entity ends."""
-        end = self._name_forward(doc, start, title_starts)
+        end = self.shape.forward(doc, start, title_starts)
         if end == start:
             return start
         if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].text in {"Jr.", "Sr."}:
@@ -442,7 +348,7 @@ class PeopleExtractor:
         if k == 0:
             return False
         prev = doc[k - 1]
-        return prev.lower_ in _ARTICLES or prev.text in _POSSESSIVE or self._country_before(doc, start)[0] is not None
+        return prev.lower_ in ARTICLES or prev.text in _POSSESSIVE or self._country_before(doc, start)[0] is not None
 
     def _name_title_mentions(self, doc: Doc, titles: list[tuple[Span, TitleRule]]) -> list[Mention]:
         """NAME, [a|the] [former] [country] TITLE [of|from X]; NAME is a TITLE; '... and TITLE' adds a title."""
@@ -459,7 +365,7 @@ class PeopleExtractor:
             # a modifier, a country or a lowercase descriptor ("NAME, research director at ...") marks a title
             marked = k < span.start or country_start < k or span.text[:1].islower()
             k = country_start
-            if k > floor and doc[k - 1].lower_ in _ARTICLES:
+            if k > floor and doc[k - 1].lower_ in ARTICLES:
                 k, marked = k - 1, True
             if k <= floor:
                 continue
@@ -477,7 +383,7 @@ class PeopleExtractor:
             elif not (prev.lower_ in _COPULA and marked):
                 continue
             end = k - 1
-            start = self._name_backward(doc, end)
+            start = self.shape.backward(doc, end)
             if start == end:
                 continue
             name = doc[start:end]

@@ -1,0 +1,120 @@
+"""The shape of a personal name in English text, for names no model or gazetteer knows.
+
+A title tells where a name begins ("President Kassym-Jomart Tokayev") or ends ("Oh Ei Sun, a
+senior fellow"); this module finds the other end: a run of capitalised words, with hyphenated
+parts glued ("Kim Jong-un", "Al-Sudani", "el-Sisi"), lowercase particles inside ("Mohammed bin
+Salman", "Lula da Silva") and initials ("Joseph R. Biden"). Works on token attributes only, so
+it runs without a tagger; with one, verbs and function words end a name ("Trump Secures ...").
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+
+from spacy.tokens import Doc, Token
+
+ARTICLES = {"a", "an", "the"}
+#: Capitalised words that begin sentences or clauses but never names (looking back from a title).
+FUNCTION_WORDS = {
+    "the", "a", "an", "in", "on", "at", "of", "for", "from", "by", "to", "with", "as", "and", "or", "but",
+    "according", "during", "after", "before", "today", "yesterday", "tomorrow", "this", "that", "these",
+    "those", "both", "all", "his", "her", "their", "our", "its", "we", "i", "he", "she", "they", "it",
+    "when", "while", "if", "since", "under", "meanwhile", "however", "also", "not", "said", "says",
+    "q", "file", "photo", "readout", "fact", "sheet", "statement", "statements", "joint",
+}
+#: Lowercase words inside Arabic, Iberian, Dutch and German names.
+PARTICLES = {"bin", "ibn", "bint", "al", "el", "de", "da", "do", "dos", "das", "van", "von", "der", "den",
+             "la", "le", "del", "di", "y", "abu", "ben", "mac"}
+GLUE = {"-", "‐", "–"}
+NOT_NAME_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PUNCT", "NUM", "SYM", "PART"}
+NOT_NAME_ENT = {"GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "FAC"}
+#: Longest name read from its shape alone; longer runs are headlines ("Trump Secures Historic ...").
+MAX_NAME_WORDS = 4
+SUFFIXES = {"Jr.", "Sr."}
+
+
+class NameShape:
+    """Find the extent of a name next to a known boundary; `is_country` keeps places out of names."""
+
+    def __init__(self, is_country: Callable[[str], bool]) -> None:
+        self.is_country = is_country
+
+    def is_name_token(self, tok: Token, tagged: bool, backward: bool = False) -> bool:
+        """A capitalised word that can be part of a name. Looking backwards from a title, capitalised
+        function words ("According", "Today") and places end the name; after a title function words
+        rarely occur and some are surnames ("He Lifeng"), and the model's GPE spans often swallow the
+        name ("the Kyrgyz Republic Adylbek Kasymaliev"), so only country words end it."""
+        text = tok.text
+        if not text[:1].isupper() or tok.lower_ in (FUNCTION_WORDS if backward else ARTICLES):
+            return False
+        if not (any(c.isalpha() for c in text) and all(c.isalpha() or c in ".'’" for c in text)):
+            return False
+        if text.endswith(".") and not (len(text) == 2 or text in SUFFIXES):
+            return False
+        if tagged and tok.pos_ in NOT_NAME_POS:
+            return False
+        if backward and tok.ent_type_ in NOT_NAME_ENT:
+            return False
+        return not self.is_country(text)
+
+    @staticmethod
+    def glued(doc: Doc, j: int) -> bool:
+        """Is token j a hyphen joining two words with no space ("Kassym-Jomart", "Jong-un")?"""
+        return (0 < j < len(doc) - 1 and doc[j].text in GLUE and doc[j - 1].whitespace_ == ""
+                and doc[j].whitespace_ == "" and doc[j + 1].is_alpha and doc[j - 1].is_alpha)
+
+    def unit_end(self, doc: Doc, i: int, limit: int) -> int:
+        """End of the hyphen-glued unit starting at token i."""
+        j = i + 1
+        while j + 1 < limit and self.glued(doc, j):
+            j += 2
+        return j
+
+    def unit_start(self, doc: Doc, k: int, floor: int) -> int:
+        """Start of the hyphen-glued unit ending at token k - 1."""
+        while k - 2 > floor and self.glued(doc, k - 2):
+            k -= 2
+        return k - 1
+
+    def is_unit_name(self, doc: Doc, start: int, end: int, tagged: bool, backward: bool = False) -> bool:
+        """A name word: capitalised ("Al-Sudani"), or a lowercase particle glued to one ("el-Sisi")."""
+        first = doc[start]
+        if end - start > 1 and first.lower_ in PARTICLES:
+            return doc[start + 2].text[:1].isupper()
+        return self.is_name_token(first, tagged, backward)
+
+    def forward(self, doc: Doc, i: int, stops: Collection[int] = ()) -> int:
+        """End token of a name starting at i (i itself when there is none); `stops` are token
+        indices where a name cannot continue (the next title)."""
+        tagged = doc.has_annotation("TAG")
+        limit = doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+        j, words = i, 0
+        while j < limit and words < MAX_NAME_WORDS and not (words and j in stops):
+            unit = self.unit_end(doc, j, limit)
+            if self.is_unit_name(doc, j, unit, tagged):
+                words += 1
+            elif not (words and unit == j + 1 and doc[j].lower_ in PARTICLES):
+                break
+            j = unit
+            if "\n" in doc[j - 1].whitespace_:
+                break
+        while j > i and doc[j - 1].lower_ in PARTICLES:
+            j -= 1
+        return j if any(len(t.text) > 1 for t in doc[i:j] if t.is_alpha) else i
+
+    def backward(self, doc: Doc, end: int) -> int:
+        """Start token of a name ending just before `end` (end itself when there is none)."""
+        tagged = doc.has_annotation("TAG")
+        floor = doc[end - 1].sent.start if end and doc.has_annotation("SENT_START") else 0
+        k, words = end, 0
+        while k > floor and words < MAX_NAME_WORDS:
+            start = self.unit_start(doc, k, floor)
+            if self.is_unit_name(doc, start, k, tagged, backward=True):
+                words += 1
+            elif not (words and k - start == 1 and doc[start].lower_ in PARTICLES):
+                break
+            k = start
+            if k > 0 and "\n" in doc[k - 1].whitespace_:
+                break
+        while k < end and doc[k].lower_ in PARTICLES:
+            k += 1
+        return k if any(len(t.text) > 1 for t in doc[k:end] if t.is_alpha) else end
