@@ -2,19 +2,23 @@
 
 Reads the model's PERSON entities (when a model is loaded), title phrases and the leaders
 gazetteer; writes `doc._.people` (a list of `pipeline.records.Person`) and corrects
-`doc.ents` so that every person it found is a PERSON entity (the model tags
-"Kassym-Jomart Tokayev" as ORG). Mentions come from four sources, each named by a form rule
-in `models/rules/people.yaml`:
+`doc.ents` so that every person found by a title or the gazetteer is a PERSON entity (the
+model tags "Kassym-Jomart Tokayev" as ORG). Mentions come from four sources, each named by a
+form rule in `models/rules/people.yaml`:
 
-- `title_name`: "[Chinese] President Xi Jinping [of China]", "the President of Iraq, NAME";
+- `title_name`: "[Chinese] President Xi Jinping [of China]", "the President of Iraq, NAME",
+  "Presidents Xi Jinping and Vladimir Putin", "his Chinese counterpart NAME";
 - `name_title`: "NAME, [a|the|former] [Kazakh] TITLE [of|from COUNTRY]", "NAME is a TITLE";
 - `gazetteer`: a full name listed in `models/gazetteers/leaders.yaml`;
 - `model`: a PERSON entity that no veto rejects.
 
-Mentions of one person (full name, surname, title + surname) are folded into one record;
-the country comes from the title's country phrase, else the gazetteer; the role from the
-title, else the gazetteer's term of office on the publication date (`doc._.published`).
-Works without a parser or NER (`--model blank`): then only titles and the gazetteer fire.
+Mentions of one person (full name, surname, title + surname) are folded into one record.
+The country comes from the title's country phrase ("Kazakh", "of the Republic of Iraq"),
+else from the gazetteer. The role is the highest of those the current titles imply and the
+office the gazetteer says the person held on the publication date (`doc._.published`); a
+person known only by a former title keeps that title's role. Name boundaries come from
+`pipeline.names`. Works without a parser or NER (`--model blank`): then only titles and the
+gazetteer fire.
 """
 from __future__ import annotations
 
@@ -557,8 +561,10 @@ class PeopleExtractor:
         return doc
 
     def _set_ents(self, doc: Doc, mentions: list[Mention]) -> None:
-        """Make every name found by a title or the gazetteer a PERSON entity, replacing overlapping labels."""
-        ours = filter_spans([Span(doc, m.start, m.end, label="PERSON", span_id=m.rule) for m in mentions])
+        """Make every name found by a title or the gazetteer a PERSON entity, replacing overlapping labels;
+        the entity's id is the leader's gazetteer id, else the form rule's."""
+        ours = filter_spans([Span(doc, m.start, m.end, label="PERSON", span_id=m.leader.id if m.leader else m.rule)
+                             for m in mentions])
         taken = {i for s in ours for i in range(s.start, s.end)}
         others = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
         doc.ents = filter_spans([*ours, *others])
