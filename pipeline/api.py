@@ -57,7 +57,7 @@ def extract(
     >>> [p.name for p in result.people]
     ['Xi Jinping']
     """
-    cleaned = clean_text(text)
+    cleaned = clean_text(text, rules_dirs)
     if not cleaned.text.strip():
         raise ExtractionError("the text is empty after cleaning")
     meta = DocMeta(source="<text>", path="<text>", title=title, published=_as_date(published), byline=cleaned.byline)

@@ -124,6 +124,8 @@ def print_summary(summary, out_dir: Path) -> None:
     )
     for error in summary.errors[:10]:
         out.print(f"[yellow]skipped[/] {error.source} ({error.stage}: {error.error}): {error.message}")
+    for warning in summary.warnings[:10]:
+        out.print(f"[yellow]warning[/] {warning.source} ({warning.error}): {warning.message}; read without it")
     if len(summary.errors) > 10:
         out.print(f"... and {len(summary.errors) - 10} more in errors.parquet")
 

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from pipeline import __version__
 from pipeline.build import DocMeta
-from pipeline.clean import clean_text
+from pipeline.clean import clean_text, get_cleaner
 from pipeline.engines import Engine, LocalEngine, PoolEngine
 from pipeline.extensions import doc_id_of
 from pipeline.nlp import DEFAULT_MODEL, get_nlp, model_label
@@ -59,6 +59,7 @@ class RunSummary:
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
     errors: list[ErrorRow] = field(default_factory=list)
+    warnings: list[ErrorRow] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -89,17 +90,17 @@ class PreviousRun:
         return cls(frozenset(ids))
 
 
-def prepare(raw: RawDocument) -> Job | ErrorRow:
+def prepare(raw: RawDocument, rules_dirs: tuple[str, ...] = ()) -> Job | ErrorRow:
     """Clean one document; an empty result is an error, not a silent drop."""
     try:
-        cleaned = clean_text(raw.text)
+        cleaned = clean_text(raw.text, rules_dirs)
     except Exception as exc:  # cleaning is pure text work: any failure is reported, not fatal
         return ErrorRow(source=raw.source, stage="clean", error="clean_failed", message=f"{type(exc).__name__}: {exc}")
     if not cleaned.text.strip():
         return ErrorRow(source=raw.source, stage="clean", error="empty", message="no text left after cleaning")
     meta = DocMeta(
         source=raw.source, path=raw.path, title=raw.title, published=raw.published, url=raw.url,
-        source_name=raw.source_name, byline=cleaned.byline, language=raw.language,
+        source_name=raw.source_name, byline=cleaned.byline or raw.byline, language=raw.language,
     )
     return Job(cleaned.text, meta)
 
@@ -123,6 +124,7 @@ def run(opts: RunOptions, on_document: Callable[[int], None] | None = None) -> R
     """Process `opts.inputs` into the tables in `opts.out`; see RunOptions for the knobs."""
     started = time.perf_counter()
     nlp = get_nlp(opts.model, opts.rules_dirs)  # fail fast on a missing model or a broken rule file
+    get_cleaner(opts.rules_dirs)
     fingerprint = rules_fingerprint(opts.rules_dirs)
     previous = None if opts.force else PreviousRun.load(opts.out, opts.model, fingerprint)
     summary = RunSummary()
@@ -141,7 +143,11 @@ def run(opts: RunOptions, on_document: Callable[[int], None] | None = None) -> R
 
     def jobs() -> Iterator[Job]:
         for item in iter_documents(opts.inputs, default_published=opts.published):
-            prepared = item.row() if isinstance(item, ReadError) else prepare(item)
+            if isinstance(item, ReadError) and not item.fatal:  # metadata only: the document follows
+                summary.warnings.append(item.row())
+                writer.add("errors", [item.row()])
+                continue
+            prepared = item.row() if isinstance(item, ReadError) else prepare(item, opts.rules_dirs)
             if isinstance(prepared, ErrorRow):
                 record_error(prepared)
                 continue

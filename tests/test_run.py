@@ -133,3 +133,18 @@ def test_strict_stops_at_the_first_failure_and_publishes_nothing(tmp_path: Path)
     assert result.exit_code == 6
     assert "a-empty.txt" in result.output
     assert not table_path(out, "documents").exists()
+
+
+def test_metadata_problems_are_reported_but_the_document_is_processed(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bad-front.md").write_text(
+        "---\ntitle: [unclosed\npublished: 2024-01-01\n---\nChina will continue to support Kazakhstan.\n"
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "warning" in result.output
+    assert read(out, "documents").source.tolist() == ["bad-front.md"]
+    errors = read(out, "errors")
+    assert errors.source.tolist() == ["bad-front.md"] and errors.stage.tolist() == ["parse"]
