@@ -83,6 +83,9 @@ NOT_EVENTS = [
     "He put forward initiatives, including to hold a Defense and Security Forum.",
     "The Chinese and US teams will continue to meet each other halfway.",
     "Prime Minister Sudani discussed his affirmative agenda to continue rebuilding Iraq.",
+    "The visiting delegates praised the new port.",
+    "The governor signed off on the new budget.",
+    "Regular visits and bilateral meetings have deepened mutual trust.",
 ]
 
 

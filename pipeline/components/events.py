@@ -235,6 +235,8 @@ class EventExtractor:
 
     def _confirm_verb(self, rule: TriggerRule, verb: Token, raw_object: Token | None,
                       resolver: ActorResolver) -> list[Candidate]:
+        if verb.dep_ == "amod" and verb.tag_ == "VBG":
+            return self._reject("participle")  # "the visiting leaders", "participating countries"
         objects = [o for o in syn.objects_of(verb) if o.dep_ != "npadvmod" or syn.lemma(o) in self.class_words]
         if raw_object is not None:
             objects = [raw_object, *raw_object.conjuncts]
