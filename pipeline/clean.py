@@ -172,14 +172,16 @@ def _continues(line: str, following: str, width: int | None, in_list: bool) -> b
     if line.endswith(("  ", "\\")):  # markdown's explicit line break
         return False
     body = line.rstrip()
+    # A break inside a sentence (no end punctuation, lower-case next line) is never a paragraph.
+    mid_sentence = body[-1:] not in _SENTENCE_END and following.lstrip()[:1].islower()
     if width is not None:
         if not in_list and _indent(following) > _indent(line):
             return False  # an indented first line opens a paragraph (outside lists)
-        # Wrapped at `width`: the line was full if the next word would not have fitted on it.
+        # Wrapped at `width`: the line was full if the next word would not have fitted on it;
+        # sources wrap unevenly (an edited line, a link), so a mid-sentence break joins too.
         next_word = following.split(maxsplit=1)[0]
-        return len(body) + 1 + len(next_word) > width
-    # Not wrapped: only a break inside a sentence (no end punctuation, lower-case next line).
-    return body[-1:] not in _SENTENCE_END and following.lstrip()[:1].islower()
+        return len(body) + 1 + len(next_word) > width or mid_sentence
+    return mid_sentence
 
 
 def rejoin_wrapped_lines(text: str) -> str:

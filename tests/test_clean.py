@@ -402,3 +402,20 @@ def test_no_regex_blows_up_on_hostile_text(hostile: str) -> None:
     start = time.perf_counter()
     clean_text(hostile)
     assert time.perf_counter() - start < 3
+
+
+def test_rejoin_unevenly_wrapped_lines_inside_a_sentence() -> None:
+    """An edited or link-shortened line in a wrapped text still joins when the sentence goes on."""
+    lines = [
+        "The leaders reaffirmed their commitment to address the threat of climate",
+        "change, and security challenges in the region, and to expand cooperation in",
+        "the energy sector. They welcomed the investment in Angola to",
+        "the Democratic Republic of the Congo and to Zambia, and noted progress on the",
+        "railway corridor linking the three countries to the port of Lobito.",
+        "New paragraph starts here with a capital letter and runs on for a while",
+        "until it ends.",
+    ]
+    assert rejoin_wrapped_lines("\n".join(lines)).split("\n\n") == [
+        " ".join(lines[:5]),
+        " ".join(lines[5:]),
+    ]
