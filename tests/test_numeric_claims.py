@@ -133,7 +133,7 @@ POSITIVES = [
      [("More than 4.4 million", 4.4e6, "american", "over", None)]),
     ("The Quad committed to deliver 1.2 billion vaccine doses.", [("1.2 billion", 1.2e9, "dose", "exact", None)]),
     ("About two-thirds of the 1,500 participants came from developing countries.",
-     [("1,500", 1500.0, "participant", "exact", None)]),
+     [("About two-thirds", 66.6667, "percent", "about", None), ("1,500", 1500.0, "participant", "exact", None)]),
     ("Trade hit a record $41 billion last year, up 20 percent from 2022.",
      [("$41 billion", 4.1e10, "USD", "exact", "2023"), ("20 percent", 20.0, "percent", "exact", "2023")]),
     ("Since 2013, China has invested $50 billion in the region.", [("$50 billion", 5e10, "USD", "exact", None)]),
@@ -342,3 +342,142 @@ def _extractor() -> NumericClaimExtractor:
 @pytest.mark.parametrize("text", ["", "   ", "\n\n", "$", "%"])
 def test_empty_and_sign_only_texts(nc_nlp, text):
     assert run(nc_nlp, text)._.numeric_claims == []
+
+
+# ---------------------------------------------------------------- families found on unseen texts
+# Each family: several phrasings written for the rule, and the near misses it must leave alone.
+FAMILIES = [
+    # paragraph numbers standing as sentences of their own
+    ("1.\n\nWe have convened as leaders of four nations.", [("four", 4.0, "nation", "exact", None)]),
+    ("3.\nThe ministers reviewed progress.", []),
+    ("12)\nThe parties agreed on the text.", []),
+    # anaphoric counts after the things were named; a first mention or a defined set stays a claim
+    ("Angola, Zambia and the DRC met. The three African countries endorsed the plan.", []),
+    ("Once the corridor connecting all three countries is operational, trade will grow.", []),
+    ("All the five members voted. Each of the four delegations spoke.", []),
+    ("The four partners reaffirmed their commitment.", []),
+    ("The cooperation covers four major aspects.", [("four", 4.0, "aspect", "exact", None)]),
+    ("Both sides follow the four principles that guide their relations.",
+     [("four", 4.0, "principle", "exact", None)]),
+    ("The council set up the three committees: finance, trade and energy.",
+     [("three", 3.0, "committee", "exact", None)]),
+    ("The three-day visit ended in Nairobi.", [("three", 3.0, "day", "exact", None)]),
+    ("The 27 member states approved the package.", [("27", 27.0, "state", "exact", None)]),
+    # adjectival and vague money
+    ("China is building a multibillion-dollar railway in the region.",
+     [("multibillion-dollar", 1e9, "USD", "over", None)]),
+    ("Africa is becoming a trillion-dollar market.", [("a trillion-dollar", 1e12, "USD", "over", None)]),
+    ("The multi-billion euro package was approved.", [("multi-billion euro", 1e9, "EUR", "over", None)]),
+    ("Million-dollar grants went to small firms.", [("Million-dollar", 1e6, "USD", "over", None)]),
+    ("The firm won a 5-billion-dollar contract.", [("5-billion-dollar", 5e9, "USD", "exact", None)]),
+    ("The bank lent half a billion dollars.", [("half a billion dollars", 5e8, "USD", "exact", None)]),
+    ("A billion people live in the region.", [("A billion", 1e9, "people", "exact", None)]),
+    # frequencies: the unit is the counted noun, "time"
+    ("The leaders agreed to meet at least once a year.", [("at least once", 1.0, "time", "at_least", None)]),
+    ("The joint commission meets twice a year.", [("twice", 2.0, "time", "exact", None)]),
+    ("Flights will operate thrice a week.", [("thrice", 3.0, "time", "exact", None)]),
+    ("Once the dam is completed, exports will grow.", []),
+    ("Trade grew twice as fast as output.", []),
+    ("He once again thanked the hosts.", []),
+    # ages
+    ("Mnangagwa, 75, joined the liberation struggle as a teenager.", [("75", 75.0, "year", "exact", None)]),
+    ("The 81-year-old president received the envoy.", [("81", 81.0, "year", "exact", None)]),
+    ("The ambassador, aged 62, presented his credentials.", [("62", 62.0, "year", "exact", None)]),
+    ("Exports rose to Kenya, 40, and Uganda.", [("40", 40.0, None, "exact", None)]),
+    # capitalised plurals, hyphenated words and suffix qualifiers
+    ("The 193 Member States adopted the resolution.", [("193", 193.0, "state", "exact", None)]),
+    ("A 5,000-strong force was deployed to the border.", [("5,000", 5000.0, "force", "exact", None)]),
+    ("The mission has 5,000-plus troops.", [("5,000-plus", 5000.0, "troop", "over", None)]),
+    ("The fair drew 1,200+ exhibitors.", [("1,200+", 1200.0, "exhibitor", "over", None)]),
+    ("Some 40-odd countries sent delegations.", [("Some 40-odd", 40.0, "country", "about", None)]),
+    ("A 30-member delegation arrived.", [("30", 30.0, "member", "exact", None)]),
+    # year-like counts
+    ("The country sent 2000 troops to the region.", [("2000", 2000.0, "troop", "exact", None)]),
+    ("Nearly 1900 projects were approved.", [("Nearly 1900", 1900.0, "project", "about", None)]),
+    ("The 2019 elections were held peacefully.", []),
+    ("Its 2030 targets remain ambitious.", []),
+    ("In 2000, elections were held.", []),
+    # shares written as fractions
+    ("A third of the world's shipping passes through the strait.",
+     [("A third", 33.3333, "percent", "exact", None)]),
+    ("Nearly half of the country's exports go to Asia.", [("Nearly half", 50.0, "percent", "about", None)]),
+    ("One-third of the budget goes to health.", [("One-third", 33.3333, "percent", "exact", None)]),
+    ("A quarter of a century has passed since the treaty.", []),
+    ("In the first half of 2024, trade grew.", []),
+    ("The resolution needs a two-thirds majority.", []),
+    ("On behalf of the government, he welcomed the guests.", []),
+    # units of energy, distance, oil, rates and freight
+    ("China is financing the 600MW hydropower dam.", [("600", 600.0, "megawatt", "exact", None)]),
+    ("The wind farm has a capacity of 100 MW.", [("100", 100.0, "megawatt", "exact", None)]),
+    ("The partners aim to install 500 GW of renewable capacity.", [("500", 500.0, "gigawatt", "exact", None)]),
+    ("The 1,300km railway links the port to the mines.", [("1,300", 1300.0, "kilometer", "exact", None)]),
+    ("OPEC+ agreed to cut output by 2 million barrels per day.",
+     [("2 million", 2e6, "barrel per day", "exact", None)]),
+    ("The central bank raised its policy rate by 50 basis points.",
+     [("50", 50.0, "basis point", "exact", None)]),
+    ("Spreads narrowed 25bps.", [("25", 25.0, "basis point", "exact", None)]),
+    ("The terminal handled 1.5 million TEUs.", [("1.5 million", 1.5e6, "teu", "exact", None)]),
+    # currencies and spellings of other presses
+    ("The cabinet cleared projects worth Rs 500 crore.", [("Rs 500 crore", 5e9, "INR", "exact", None)]),
+    ("Japan pledged ¥300 billion in loans.", [("¥300 billion", 3e11, "CNY", "exact", None)]),
+    ("Output grew 5 per cent.", [("5 per cent", 5.0, "percent", "exact", None)]),
+    ("Tens of thousands of people attended the rally.", [("Tens of thousands", 1e4, "people", "over", None)]),
+]
+
+
+@pytest.mark.parametrize("text,expected", FAMILIES, ids=[t[:40] for t, _ in FAMILIES])
+def test_families(nc_nlp, text, expected):
+    assert claims(nc_nlp, text) == expected
+
+
+def test_year_like_count_is_no_period(nc_nlp):
+    """'2000' counts troops; it does not date the money of the same sentence."""
+    got = claims(nc_nlp, "The country sent 2000 troops and $5 million in aid.")
+    assert got == [("2000", 2000.0, "troop", "exact", None), ("$5 million", 5e6, "USD", "exact", None)]
+
+
+def test_user_frequency_changes_output(nc_nlp, tmp_path):
+    sentence = "The council convenes fortnightly."
+    assert claims(nc_nlp, sentence) == []
+    user = write_rules(tmp_path / "rules", {"frequencies": [
+        {"id": "user.frequency.fortnightly.v1", "value": 26, "words": ["fortnightly"]}]})
+    doc = run(nc_nlp, sentence, rules_dirs=[user])
+    assert [(c.value, c.unit, c.rule) for c in doc._.numeric_claims] == [(26.0, "time", "user.frequency.fortnightly.v1")]
+
+
+def test_user_unit_pattern_changes_output(nc_nlp, tmp_path):
+    sentence = "The river runs 300 long miles."
+    assert claims(nc_nlp, sentence)[0][2] == "mile"
+    user = write_rules(tmp_path / "rules", {"unit_patterns": [
+        {"id": "user.unit.long.v1", "unit": "mile of river", "pattern": "runs\\s+{NUM}"}]})
+    assert [c.unit for c in run(nc_nlp, sentence, rules_dirs=[user])._.numeric_claims] == ["mile of river"]
+
+
+def test_user_fraction_and_suffix_change_output(nc_nlp, tmp_path):
+    sentence = "Two-fifths of the loans and 300-odd projects were reviewed."
+    assert claims(nc_nlp, sentence)[-1][3] == "about"
+    user = write_rules(tmp_path / "rules", {
+        "fractions": [{"id": "user.fraction.two_fifths.v1", "value": 40, "words": ["two fifths"]}],
+        "qualifiers": [{"id": "user.qualifier.odd.v1", "qualifier": "over", "words": ["upward of"],
+                        "suffixes": ["-odd"]}],
+    })
+    got = [(c.text, c.value, c.unit, c.qualifier) for c in run(nc_nlp, sentence, rules_dirs=[user])._.numeric_claims]
+    assert got == [("Two-fifths", 40.0, "percent", "exact"), ("300-odd", 300.0, "project", "over")]
+
+
+def test_user_exclusion_unless_defined(nc_nlp, tmp_path):
+    """`unless_defined` lifts a veto for a noun defined in place; without it the veto holds."""
+    sentence = "They adopted some five measures that cut emissions."
+    assert claims(nc_nlp, sentence)[0][:2] == ("some five", 5.0)
+    pattern = "\\bsome\\s+five\\b"
+    for flag, expected in ((True, 1), (False, 0)):
+        user = write_rules(tmp_path / f"rules{flag}", {"exclusions": [
+            {"id": "user.exclude.some.v1", "pattern": pattern, "unless_defined": flag}]})
+        assert len(run(nc_nlp, sentence, rules_dirs=[user])._.numeric_claims) == expected
+
+
+def test_bad_followed_by_fails_fast(tmp_path):
+    user = write_rules(tmp_path / "rules", {"frequencies": [
+        {"id": "bad.frequency.v1", "value": 2, "words": ["twice"], "followed_by": "(a"}]})
+    with pytest.raises(RuleFileError, match="bad.frequency.v1"):
+        NumericClaimExtractor([user])

@@ -44,6 +44,8 @@ class CurrencyRule(Rule):
     code: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code written in the `unit` column.")
     before: list[str] = Field(default_factory=list, description="Symbols and codes written before the number.")
     after: list[str] = Field(default_factory=list, description="Words and codes written after the number.")
+    adjective: list[str] = Field(
+        default_factory=list, description="Singular forms modifying a noun ('a 5-billion-dollar deal').")
 
 
 class ScaleRule(Rule):
@@ -60,6 +62,31 @@ class VagueRule(Rule):
     value: float = Field(description="Lower bound of the magnitude ('thousands' gives 1000).")
     qualifier: Qualifier = Field("over", description="Qualifier the magnitude gives.")
     words: list[str] = Field(min_length=1, description="Plural magnitudes ('thousands').")
+    currency_only: bool = Field(False, description="A figure only before a currency adjective ('billion-dollar').")
+
+
+def _valid_regex(pattern: str | None) -> str | None:
+    """A broken regex fails when the file is loaded, with the file and the entry named."""
+    if pattern is not None:
+        try:
+            re.compile(pattern.replace("{NUM}", "1").replace("{UNIT}", "years"))
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+    return pattern
+
+
+class FrequencyRule(Rule):
+    value: float = Field(gt=0, description="How many times ('twice' gives 2).")
+    unit: str = Field("time", description="Unit written in the `unit` column.")
+    words: list[str] = Field(min_length=1, description="Frequency words ('once', 'twice').")
+    followed_by: str | None = Field(None, description="Regex the text right after the word must match.")
+
+    _compiles = field_validator("followed_by")(_valid_regex)
+
+
+class FractionRule(Rule):
+    value: float = Field(gt=0, le=100, description="The share in percent ('a third' gives 33.33).")
+    words: list[str] = Field(min_length=1, description="Fractions, a figure only before 'of' ('two-thirds').")
 
 
 class PercentRule(Rule):
@@ -69,6 +96,7 @@ class PercentRule(Rule):
 class QualifierRule(Rule):
     qualifier: Qualifier = Field(description="Qualifier written in the `qualifier` column.")
     words: list[str] = Field(min_length=1, description="Words before the figure ('more than').")
+    suffixes: list[str] = Field(default_factory=list, description="Marks right after the number ('-plus', '+').")
 
 
 class UnitRule(Rule):
@@ -77,23 +105,24 @@ class UnitRule(Rule):
     timeless: bool = Field(False, description="A lasting property (an area): never given a period.")
 
 
+class UnitPatternRule(Rule):
+    unit: str = Field(description="Unit given to a count whose number lies in a match ('year').")
+    pattern: str = Field(description="Case-insensitive regex; {NUM} stands for a number.")
+    after_person: bool = Field(False, description="The word before the match must be a person's name.")
+
+    _compiles = field_validator("pattern")(_valid_regex)
+
+
 Check = Literal["in_date", "time_frame", "year_like", "in_name"]
 
 
 class ExclusionRule(Rule):
     check: Check | None = Field(None, description="A veto computed in code.")
     pattern: str | None = Field(None, description="Regex; {NUM} is a number, {UNIT} a time unit.")
+    unless_defined: bool = Field(
+        False, description="No veto when the counted noun is defined right there (relative clause, list).")
 
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, pattern: str | None) -> str | None:
-        """A broken regex fails when the file is loaded, with the file and the entry named."""
-        if pattern is not None:
-            try:
-                re.compile(pattern.replace("{NUM}", "1").replace("{UNIT}", "years"))
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
-        return pattern
+    _compiles = field_validator("pattern")(_valid_regex)
 
     @model_validator(mode="after")
     def _one_kind(self) -> "ExclusionRule":
@@ -107,10 +136,13 @@ class NumericClaimRules(RuleFile):
     currencies: list[CurrencyRule] = Field(default_factory=list)
     scales: list[ScaleRule] = Field(default_factory=list)
     number_words: list[NumberWordRule] = Field(default_factory=list)
+    frequencies: list[FrequencyRule] = Field(default_factory=list)
     vague: list[VagueRule] = Field(default_factory=list)
     percent: list[PercentRule] = Field(default_factory=list)
+    fractions: list[FractionRule] = Field(default_factory=list)
     qualifiers: list[QualifierRule] = Field(default_factory=list)
     units: list[UnitRule] = Field(default_factory=list)
+    unit_patterns: list[UnitPatternRule] = Field(default_factory=list)
     exclusions: list[ExclusionRule] = Field(default_factory=list)
 
 
@@ -165,13 +197,18 @@ class Figure:
     value_max: float | None
     unit: str | None
     qualifier: Qualifier
-    kind: Literal["money", "percent", "count", "vague"]
+    kind: Literal["money", "percent", "count", "vague", "frequency"]
     rule: str
     num_start: int
     num_end: int
     fired: set[str] = field(default_factory=set)
     veto: str | None = None
     timeless: bool = False
+    body_end: int | None = None  # end of number, scale and currency, before a suffix ("-plus")
+
+    @property
+    def core_end(self) -> int:
+        return self.end if self.body_end is None else self.body_end
 
 
 class NumericClaimExtractor:
@@ -184,6 +221,10 @@ class NumericClaimExtractor:
         rules = self.rules
         self.before = {w.lower(): r for r in rules.currencies for w in r.before}
         self.after = {w.lower(): r for r in rules.currencies for w in r.after}
+        self.adjective = {w.lower(): r for r in rules.currencies for w in r.adjective}
+        self.frequencies = {re.sub(r"\s+", " ", w.lower()): r for r in rules.frequencies for w in r.words}
+        self.suffixes = {w.lower(): r for r in rules.qualifiers for w in r.suffixes}
+        self.fractions = {_fold(w): r for r in rules.fractions for w in r.words}
         self.scales = {w.lower(): r for r in rules.scales for w in r.words}
         self.number_words = {re.sub(r"\s+", " ", w.lower()): r for r in rules.number_words for w in r.words}
         self.vague = {re.sub(r"\s+", " ", w.lower()): r for r in rules.vague for w in r.words}
@@ -198,12 +239,17 @@ class NumericClaimExtractor:
             if rule.pattern:
                 source = rule.pattern.replace("{NUM}", number).replace("{UNIT}", _TIME_UNIT)
                 self.patterns.append((rule, re.compile(source, re.IGNORECASE | re.MULTILINE)))
+        self.unless_defined = {rule.id: rule.unless_defined for rule in rules.exclusions}
+        self.unit_patterns = [(rule, re.compile(rule.pattern.replace("{NUM}", number), re.IGNORECASE))
+                              for rule in rules.unit_patterns]
 
     # ------------------------------------------------------------------ candidates
     def _figure_pattern(self) -> re.Pattern[str]:
         number = rf"(?:{DIGITS}(?![\d])|{_alternation(list(self.number_words))}|{WORD_NUMBER})"
         before = _alternation(list(self.before), word_boundary=True)
         after = _alternation(list(self.after))
+        adjective = _alternation(list(self.adjective))
+        suffix = _alternation(list(self.suffixes))
         # One-letter scales ("$45m", "3k") only right after a digit: "500 m" is metres.
         letters = [w for w in self.scales if len(w) == 1]
         scale = _alternation([w for w in self.scales if len(w) > 1])
@@ -213,15 +259,27 @@ class NumericClaimExtractor:
 
         def part(n: str) -> str:
             return (rf"(?:(?P<cur{n}>{before})\s?)?(?P<num{n}>{number})(?:[\s-]?(?P<scale{n}>{scale}))?"
-                    rf"(?:\s?(?P<pct{n}>{pct}))?(?:\s(?P<after{n}>{after}))?")
+                    rf"(?:\s?(?P<pct{n}>{pct}))?(?:\s(?P<after{n}>{after})|[\s-](?P<adj{n}>{adjective}))?"
+                    rf"(?P<suffix{n}>{suffix})?")
 
         qual = _alternation(list(self.qualifiers))
-        vague = _alternation(list(self.vague))
+        free = _alternation([w for w, r in self.vague.items() if not r.currency_only])
+        bound = _alternation([w for w, r in self.vague.items() if r.currency_only])
+        frequency = "(?:" + "|".join(
+            _alternation([w]) + (f"(?={self.frequencies[w].followed_by})" if self.frequencies[w].followed_by else "")
+            for w in sorted(self.frequencies, key=len, reverse=True)
+        ) + ")" if self.frequencies else "(?!)"
+        fraction = _alternation(list(self.fractions)).replace(r"\s+", r"[\s-]+")  # "two-thirds"
+        # A unit written right after the digits ("600MW", "1,300km") ends the figure like a space.
+        glued = _alternation(list(self.units))
         source = (
             rf"(?<![\w.,/:\-–$€£¥])(?:(?P<qual>{qual})\s+)?"
-            rf"(?:(?P<vague>{vague})(?:\s+of\s+(?P<vcur>{after}))?|{part('')}"
+            rf"(?:(?P<vague>{free}|{bound}(?=[\s-]{adjective}))"
+            rf"(?:\s+of\s+(?P<vcur>{after})|[\s-](?P<vadj>{adjective}))?"
+            rf"|(?P<frac>{fraction})(?=\s+of\b)"
+            rf"|(?P<freq>{frequency})|{part('')}"
             rf"(?:(?P<sep>\s*(?:-|–|—|\bto\b)\s*|\s+and\s+){part('2')})?)"
-            rf"(?![\w/]|[.,:]\d)"
+            rf"(?!(?!{glued})[\w/]|[.,:]\d)"
         )
         return re.compile(source, re.IGNORECASE)
 
@@ -251,17 +309,30 @@ class NumericClaimExtractor:
         if m["vague"]:
             rule = self.vague[re.sub(r"\s+", " ", m["vague"].lower())]
             start = m.start("vague") if qual_rule is None else m.start()
-            currency = self.after[m["vcur"].lower()] if m["vcur"] else None
-            fig = Figure(start, m.end("vague"), text[start:m.end("vague")], rule.value, None,
+            currency = self.after[m["vcur"].lower()] if m["vcur"] else \
+                self.adjective[m["vadj"].lower()] if m["vadj"] else None
+            end = m.end("vadj") if m["vadj"] else m.end("vague")
+            fig = Figure(start, end, text[start:end], rule.value, None,
                          currency.code if currency else None, qualifier if qual_rule else rule.qualifier,
                          "money" if currency else "vague", rule.id, m.start("vague"), m.end("vague"),
                          fired | {rule.id} | ({currency.id} if currency else set()))
+            return fig, m.end()
+        if m["frac"]:
+            frac = self.fractions[_fold(m["frac"])]
+            fig = Figure(m.start(), m.end("frac"), text[m.start():m.end("frac")], frac.value, None, "percent",
+                         qualifier, "percent", frac.id, m.start("frac"), m.end("frac"), fired | {frac.id})
+            return fig, m.end()
+        if m["freq"]:
+            freq = self.frequencies[re.sub(r"\s+", " ", m["freq"].lower())]
+            fig = Figure(m.start(), m.end("freq"), text[m.start():m.end("freq")], freq.value, None, freq.unit,
+                         qualifier, "frequency", freq.id, m.start("freq"), m.end("freq"), fired | {freq.id})
             return fig, m.end()
         value = self._value(m, "")
         if value is None:
             return None, m.end()
         value_max = None
-        end = max(e for e in (m.end("num"), m.end("scale"), m.end("pct"), m.end("after")) if e >= 0)
+        end = max(e for e in (m.end("num"), m.end("scale"), m.end("pct"), m.end("after"), m.end("adj"),
+                                  m.end("suffix")) if e >= 0)
         resume = end
         if m["num2"] is not None:
             second = self._value(m, "2")
@@ -281,10 +352,22 @@ class NumericClaimExtractor:
                 value, value_max, end, resume = shared, second, m.end(), m.end()
             else:
                 resume = m.start("cur2") if m["cur2"] else m.start("num2")
+        n = "2" if value_max is not None else ""
+        body_end = end
+        if m[f"suffix{n}"]:
+            body_end = min(end, m.start(f"suffix{n}"))
+            suffix_rule = self.suffixes[m[f"suffix{n}"].lower()]
+            if qual_rule is None:
+                qualifier = suffix_rule.qualifier
+                fired.add(suffix_rule.id)
         cur = m["cur"] or (m["cur2"] if value_max is not None else None)
         after = m["after"] or (m["after2"] if value_max is not None else None)
+        adj = m["adj"] or (m["adj2"] if value_max is not None else None)
         pct = m["pct"] or (m["pct2"] if value_max is not None else None)
-        currency = self.before.get(cur.lower()) if cur else self.after.get(after.lower()) if after else None
+        currency = self.before.get(cur.lower()) if cur else self.after.get(after.lower()) if after else \
+            self.adjective.get(adj.lower()) if adj else None
+        if adj and currency is not None and qual_rule is None and not re.search(r"\d", m["num"]):
+            qualifier = "over"  # "a billion-dollar deal": a magnitude class, not an amount
         if m["scale"]:
             fired.add(self.scales[m["scale"].lower()].id)
         num_text = re.sub(r"\s+", " ", m["num"].lower())
@@ -300,7 +383,7 @@ class NumericClaimExtractor:
         fired.add(rule)
         start = m.start()
         fig = Figure(start, end, text[start:end], value, value_max, unit, qualifier, kind, rule,
-                     m.start("num"), m.end("num"), fired)
+                     m.start("num"), m.end("num"), fired, body_end=body_end if body_end < end else None)
         return fig, resume
 
     def _value(self, m: re.Match, n: str) -> float | None:
@@ -321,18 +404,21 @@ class NumericClaimExtractor:
              doc: Doc | None) -> str | None:
         """Id of the first exclusion rule that vetoes the figure, or None."""
         n0, n1 = fig.num_start - sent_start, fig.num_end - sent_start
+        counted = fig.kind == "count" and _counts_things(doc, fig)
         for rule in self.rules.exclusions:
-            if rule.check == "in_date" and any(d.start < n1 and n0 < d.end for d in dates):
+            if rule.check == "in_date" and not counted and any(d.start < n1 and n0 < d.end for d in dates):
                 return rule.id
             if rule.check == "time_frame" and any(s < n1 and n0 < e for s, e in frames):
                 return rule.id
-            if rule.check == "year_like" and fig.kind == "count" and fig.value_max is None and \
+            if rule.check == "year_like" and fig.kind == "count" and fig.value_max is None and not counted and \
                     re.fullmatch(r"(?:1[89]|20)\d\d", sent_text[n0:n1]):
                 return rule.id
             if rule.check == "in_name" and fig.kind == "count" and self._in_name(fig, sent_text, sent_start, doc):
                 return rule.id
         for rule_id, spans in excluded:
             if any(s < n1 and n0 < e for s, e in spans):
+                if self.unless_defined.get(rule_id) and _defined_here(doc, fig):
+                    continue
                 return rule_id
         return None
 
@@ -374,9 +460,19 @@ class NumericClaimExtractor:
             fig.fired.add(rule.id)
             fig.timeless = rule.timeless
             return rule.unit, unit_match.group(1), None
+        unit = self._pattern_unit(fig, doc, sent)
+        if unit is not None:
+            return unit, None, None
         hyphen = re.match(r"-([a-z]+)\b", after)
         if hyphen:
-            return _singular(hyphen.group(1)), None, None
+            word = _token_at(doc, fig.end + 1)
+            if not doc.has_annotation("TAG") or word is None or word.pos_ not in ("ADJ", "ADV", "VERB"):
+                return _singular(hyphen.group(1)), None, None
+            # "a 5,000-strong force": the hyphenated word describes; the noun it modifies is counted
+            noun = word.head if word.head.i > word.i and word.head.pos_ in ("NOUN", "PROPN") else None
+            if noun is None:
+                return None, None, None
+            return _token_unit(noun), _noun_phrase(noun, exclude=word), noun
         root = _figure_root(doc, fig)
         if root is None:
             return None, None, None
@@ -398,6 +494,20 @@ class NumericClaimExtractor:
         if noun is None:
             return None, None, None
         return _token_unit(noun), _noun_phrase(noun, exclude=root), noun
+
+    def _pattern_unit(self, fig: Figure, doc: Doc, sent: Span) -> str | None:
+        """Unit of the first unit pattern ('Mnangagwa, 75,' gives 'year') whose match holds the number."""
+        text = sent.text
+        n0, n1 = fig.num_start - sent.start_char, fig.num_end - sent.start_char
+        for rule, pattern in self.unit_patterns:
+            for m in pattern.finditer(text):
+                if not (m.start() <= n0 and n1 <= m.end()):
+                    continue
+                if rule.after_person and not _person_before(doc, sent.start_char + m.start()):
+                    continue
+                fig.fired.add(rule.id)
+                return rule.unit
+        return None
 
     def period_of(self, fig: Figure, doc: Doc, sent: Span, dates: list[DateMention]) -> str | None:
         """ISO period of the date that governs the figure; None for lasting properties."""
@@ -462,6 +572,7 @@ class NumericClaimExtractor:
             dates = find_dates(text, published)
             frames = find_time_frames(text)
             excluded = self.exclusion_spans(text)
+            kept = []
             for fig in figures:
                 fig.veto = self.veto(fig, text, sent.start_char, dates, frames, excluded, doc)
                 if fig.veto:
@@ -469,7 +580,11 @@ class NumericClaimExtractor:
                     continue
                 if fig.kind == "money" and fig.unit:
                     money_codes[fig.unit] += 1
-                pending.append((fig, sent, dates))
+                kept.append(fig)
+            # A year-like count ("2000 troops") is no date for the figures of its sentence.
+            spans = [(f.num_start - sent.start_char, f.num_end - sent.start_char) for f in kept]
+            dates = [d for d in dates if not any(d.start < e and s < d.end for s, e in spans)]
+            pending.extend((fig, sent, dates) for fig in kept)
         last: tuple[str, int] | None = None  # unit and sentence of the previous count
         for fig, sent, dates in pending:
             claim = self._record(fig, doc, sent, dates, money_codes, last)
@@ -530,6 +645,11 @@ _NAME_FREE = {
 }
 
 
+def _fold(words: str) -> str:
+    """Lower case with single spaces for hyphens and runs of spaces: 'Two-Thirds' gives 'two thirds'."""
+    return re.sub(r"[\s-]+", " ", words.lower())
+
+
 def _headline(text: str) -> bool:
     """A title-case line: at least three quarters of its words of four letters or more capitalised."""
     words = re.findall(r"[A-Za-z][a-z’']{3,}", text)
@@ -543,7 +663,7 @@ def _token_at(doc: Doc, char: int) -> Token | None:
 
 def _figure_root(doc: Doc, fig: Figure) -> Token | None:
     """The token that stands for the figure in the parse: the span's root ('billion', '60')."""
-    span = doc.char_span(fig.num_start, fig.end, alignment_mode="expand")
+    span = doc.char_span(fig.num_start, fig.core_end, alignment_mode="expand")
     if span is None or not len(span):
         return None
     return span.root if doc.has_annotation("DEP") else span[-1]
@@ -565,8 +685,8 @@ def _token_unit(token: Token) -> str:
     if token.text.isupper() and token.text.endswith("s"):
         return token.text[:-1].lower()
     lemma = token.lemma_.lower()
-    if token.tag_ in ("NNS", "NNPS") and lemma == token.lower_:
-        return _singular(lemma)
+    if lemma == token.lower_ and (token.tag_ in ("NNS", "NNPS") or token.is_title and token.tag_ == "NNP"):
+        return _singular(lemma)  # the lemmatizer leaves capitalised plurals: "193 Member States"
     if lemma.endswith("os") and lemma + "es" == token.lower_:
         return token.lower_[:-1]  # the rule lemmatizer's "doses" -> "dos"
     return lemma
@@ -583,10 +703,70 @@ def _counted_noun(root: Token, fig: Figure) -> Token | None:
     if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "npadvmod") and head.i > root.i \
             and head.pos_ in ("NOUN", "PROPN"):
         return head
-    nxt = root.nbor(1) if root.i + 1 < len(root.doc) else None
+    nxt = next((t for t in root.doc[root.i + 1: root.i + 4] if t.idx >= fig.end), None)  # past "+", "-plus"
     if nxt is not None and nxt.pos_ == "NOUN" and nxt.is_lower:
         return nxt
     return None
+
+
+_TIME_NOUNS = {"year", "month", "week", "day", "decade", "century", "hour", "minute", "season", "quarter",
+               "anniversary", "time"}
+_QUANTITY_DETS = {"some", "all", "about", "around", "nearly", "over"}
+
+
+def _counts_things(doc: Doc | None, fig: Figure) -> bool:
+    """A year-like number that counts a plural noun ('2000 troops'), which no date resolver can see.
+
+    'the 2019 elections', 'its 2030 targets' keep their year: a determiner or possessive before the
+    number marks a year naming the thing, a bare number before a plural noun counts it.
+    """
+    if doc is None or not doc.has_annotation("DEP") or fig.value_max is not None:
+        return False
+    if not re.fullmatch(r"(?:1[89]|20)\d\d", doc.text[fig.num_start:fig.num_end]):
+        return False
+    root = _figure_root(doc, fig)
+    if root is None or root.dep_ != "nummod":
+        return False
+    head = root.head
+    if head.i < root.i or head.tag_ != "NNS" or head.lemma_.lower() in _TIME_NOUNS:
+        return False
+    return not any(c.dep_ in ("det", "poss") and c.i < root.i and c.lower_ not in _QUANTITY_DETS
+                   for c in head.children)
+
+
+_DEFINING = re.compile(r"^\s*(?::|,?\s*(?:namely|i\.e\.)\b)", re.IGNORECASE)
+
+
+def _defined_here(doc: Doc | None, fig: Figure) -> bool:
+    """The counted things are defined right where they are counted, so the count is news.
+
+    'the three working groups that will assess ...', 'the four principles: respect, ...': a
+    relative clause or a list after the noun phrase. Without a parse, a colon or 'that/which/who'
+    within four words after the number.
+    """
+    if doc is None:
+        return False
+    if not doc.has_annotation("DEP"):
+        rest = doc.text[fig.end: fig.end + 80]
+        return bool(re.match(r"^(?:[\s-]+[A-Za-z-]+){1,4}?(?:\s*:|\s+(?:that|which|who)\b|,?\s+namely\b)", rest))
+    root = _figure_root(doc, fig)
+    noun = _counted_noun(root, fig) if root is not None else None
+    if noun is None:
+        return False
+    if any(c.dep_ == "relcl" for c in noun.children):
+        return True
+    ends = {noun.idx + len(noun.text), noun.right_edge.idx + len(noun.right_edge.text)}
+    return any(_DEFINING.match(doc.text[end: end + 20]) for end in ends)
+
+
+def _person_before(doc: Doc, char: int) -> bool:
+    """The word ending right before `char` is a person's name (a capitalised proper noun without NER)."""
+    token = _token_at(doc, char - 1) if char > 0 else None
+    if token is None or not token.text[:1].isupper():
+        return False
+    if token.ent_type_:
+        return token.ent_type_ == "PERSON"
+    return not doc.has_annotation("TAG") or token.pos_ == "PROPN"
 
 
 def _number_of(sent: Span) -> Token | None:
