@@ -108,6 +108,12 @@ def test_not_commitments(nlp, text):
     assert commitments(nlp, text, source="Ministry of Foreign Affairs of the People's Republic of China") == []
 
 
+def test_hope_for_both_sides_includes_the_speaker(nlp):
+    text = "China and Laos held talks. China hopes that the two sides will deepen cooperation."
+    records = commitments(nlp, text, title="China and Laos hold talks")
+    assert [(r.modality, sorted(r.actor)) for r in records] == [("hope", ["CHN", "LAO"])]
+
+
 def test_negation_and_plover_mode(nlp):
     (rec,) = commitments(nlp, "China will not accept any interference in its internal affairs.")
     assert rec.negated is True and rec.modality == "will" and rec.plover_mode == "negated"

@@ -389,7 +389,7 @@ class CommitmentExtractor:
                     own = self._subject_actor(anchor, resolver)
                     if not actors and self._owned_by(inner[0], own, resolver):
                         return own
-                    return actors if actors and own and set(actors) <= set(own) else None
+                    return actors if actors and own and self._same_side(actors, own, resolver) else None
                 if actors and rule.own_side_only and inner[0].lower_ not in ("we", "us") and self._others(
                         actors, anchor, resolver):
                     return None
@@ -415,6 +415,15 @@ class CommitmentExtractor:
                     if tok.dep_ == "poss":
                         return self._as_actor(tok, resolver)
         return actors
+
+    @staticmethod
+    def _same_side(actors: list[str], own: list[str], resolver: ActorResolver) -> bool:
+        """The clause's actors include the speaker's side: 'Xi hoped that the two sides will ...'
+        (CHN among CHN, KAZ), not 'We hope the US will ...'."""
+        if set(actors) <= set(own):
+            return True
+        own_countries = {resolver.country_of(a) for a in own} - {None}
+        return bool(own_countries & {resolver.country_of(a) for a in actors})
 
     def _others(self, actors: list[str], anchor: Token, resolver: ActorResolver) -> bool:
         """'Trump stressed the importance of India increasing ...': the clause names only countries
