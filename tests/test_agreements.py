@@ -194,3 +194,14 @@ def test_coordinated_between_pairs_are_separate_agreements(nlp):
 ])
 def test_descriptive_agreement_only_under_negotiation(nlp, sentence, expected):
     assert [(r.name, r.status) for r in agreements(nlp, sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Kenya and the European Union plan to explore cooperation in green hydrogen.", []),
+    ("The leaders reaffirmed their support for the ASEAN Outlook on the Indo-Pacific.",
+     [("ASEAN Outlook on the Indo-Pacific", "other")]),
+    ("The two sides signed the Framework Agreement on Economic Partnership.",
+     [("Framework Agreement on Economic Partnership", "agreement")]),
+])
+def test_capitalised_heads_and_verb_plan(nlp, sentence, expected):
+    assert [(r.name, r.kind) for r in agreements(nlp, sentence)] == expected

@@ -199,3 +199,24 @@ def test_event_noun_shared_by_coordinated_projects(nlp):
     assert [(r.name, r.status) for r in projects(nlp, text)] == [
         ("new Eurasia Land Bridge", "under_construction"), ("China-Central Asia economic corridor", "under_construction"),
     ]
+
+
+@pytest.mark.parametrize("sentence,status", [
+    ("The government commissioned pre-feasibility studies for the construction of the Kisumu railway.", "proposed"),
+    ("Ethiopia launched the Koysha Hydroelectric Power Plant on Saturday.", "completed"),
+    ("Kenya plans to launch the Olkaria Geothermal Plant next year.", "planned"),
+    ("The Lobito Corridor will connect Zambia to the Atlantic coast.", "mentioned"),
+])
+def test_frames_and_tense(nlp, sentence, status):
+    (record,) = projects(nlp, sentence)
+    assert record.status == status
+
+
+def test_headline_capitals_are_not_names(nlp):
+    assert projects(nlp, "Uganda Launches China-Built Isimba Dam") == []
+
+
+def test_money_led_mention_keeps_currency_and_joins_named_record(nlp):
+    text = "The Mombasa Container Terminal was financed by Japan.\nThe $350 million terminal will double capacity."
+    (record,) = projects(nlp, text)
+    assert (record.name, record.aliases) == ("Mombasa Container Terminal", ["$350 million terminal"])

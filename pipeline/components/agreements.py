@@ -91,7 +91,8 @@ class AgreementExtractor:
     # ------------------------------------------------------------------ candidates
 
     def candidates(self, doc: Doc) -> list[tuple[Token, HeadRule]]:
-        """(head token, rule) for each match; the longest term wins on a shared head."""
+        """(head token, rule) for each match; the longest term wins on a shared head; a head that
+        is a compound modifier of another candidate's head yields to it."""
         best: dict[int, tuple[int, Token, HeadRule]] = {}
         for match_id, start, end in self.matcher(doc):
             rule = self.heads[doc.vocab.strings[match_id]]
@@ -101,11 +102,20 @@ class AgreementExtractor:
                 head = span[0]
             if head.i not in best or end - start > best[head.i][0]:
                 best[head.i] = (end - start, head, rule)
-        return [(head, rule) for _, head, rule in sorted(best.values(), key=lambda x: x[1].i)]
+        out = []
+        for _, head, rule in sorted(best.values(), key=lambda x: x[1].i):
+            node = head
+            while node.dep_ == "compound" and node.head != node and node.head.i not in best:
+                node = node.head
+            if node.dep_ != "compound" or node.head.i not in best:  # "Framework" in "Framework Agreement" yields
+                out.append((head, rule))
+        return out
 
     def is_specific(self, head: Token, rule: HeadRule, name: Span) -> bool:
         """Veto what does not single out one agreement (see module docstring)."""
         if head.pos_ not in ("NOUN", "PROPN") or rule.capitalised_only and not head.is_title:
+            return False
+        if _verb_mistagged(head):
             return False
         if head.dep_ == "compound" and head.head.lemma_.lower() in self.veto_parents:
             return False
@@ -260,6 +270,14 @@ class AgreementExtractor:
                 heads_of[_key(text)] = head.lemma_.lower()
         doc._.agreements = list(records.values())
         return doc
+
+
+def _verb_mistagged(head: Token) -> bool:
+    """"Kenya and the European Union plan to explore ...": a verb tagged as a noun, recognisable
+    by the bare head followed by a to-infinitive."""
+    doc = head.doc
+    bare = not any(c.dep_ in ("det", "poss") or spans.is_possessor(c) for c in head.children)
+    return bare and head.i + 2 < len(doc) and doc[head.i + 1].lower_ == "to" and doc[head.i + 2].tag_ == "VB"
 
 
 def _split_year(name: Span, published) -> tuple[Span, str | None]:

@@ -187,7 +187,7 @@ class ProjectExtractor:
         complement = [t for t in name if t.i > head.i]
         place = any(t.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or t.pos_ == "PROPN" for t in complement)
         content = any(t.is_alpha and not t.is_stop and t.lemma_.lower() not in self.generic for t in complement)
-        owner = any(spans.is_possessor(t) for t in bare) or any(c.dep_ == "poss" for c in head.children)
+        owner = any(spans.is_possessor(t) for t in bare if t.i != head.i) or any(c.dep_ == "poss" for c in head.children)
         money = any(t.like_num or t.is_currency for t in bare if t.i < head.i)
         sector = self._sector_word(head, name) is not None
         if rule.needs_sector and not sector:
@@ -377,9 +377,12 @@ def _country_pair(token: Token) -> bool:
 
 
 def _title_case(sent: Span) -> bool:
-    """A headline: most words capitalised, so capitals say nothing about names."""
+    """A headline ("Uganda Launches China-Built Isimba Dam"): most words and every verb
+    capitalised, so capitals say nothing about names."""
     words = [t for t in sent if t.is_alpha and len(t) > 3]
-    return len(words) >= 6 and sum(t.is_title or t.is_upper for t in words) >= 0.8 * len(words)
+    verbs = [t for t in words if t.pos_ in ("VERB", "AUX")]
+    capital = sum(t.is_title or t.is_upper for t in words)
+    return len(words) >= 3 and capital >= 0.8 * len(words) and all(t.is_title or t.is_upper for t in verbs)
 
 
 def _unquote(text: str) -> str:

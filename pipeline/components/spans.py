@@ -88,14 +88,14 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
             start = tok.i + 1
     while start < end - 1:
         tok = doc[start]
+        if tok.is_currency:
+            break  # "$14 billion dam project"
         if tok.dep_ == "advmod" and tok.head.pos_ == "ADJ" and start < tok.head.i < end:
             break  # "mutually beneficial"
         if tok.dep_ in LEADING_DROP_DEPS and tok.text not in QUOTES and not tok.is_title:
             start += 1
         elif tok.dep_ == "poss" or tok.tag_ == "PRP$" or tok.lower_ in ("the", "a", "an", "this", "that"):
             start += 1
-        elif tok.is_currency:
-            break
         elif tok.tag_ == "JJS" or tok.is_punct and tok.text not in QUOTES:
             start += 1
         elif tok.text in QUOTES and not any(t.text in QUOTES for t in doc[start + 1:end]):
@@ -315,7 +315,7 @@ def verb_mood(verb: Token) -> Mood:
 class MentionContext:
     """What the words around a mention say; computed once per mention."""
 
-    chain: list[str] = field(default_factory=list)
+    chain: list[str] = field(default_factory=list)  # the cue words, nearest first
     verb: Token | None = None
     mood: Mood = "none"
     prep: str | None = None
@@ -326,6 +326,7 @@ class MentionContext:
     kind: str | None = None
     verb_tag: str = ""
     nodes: list[Token] = field(default_factory=list)
+    cues: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, head: Token, in_title: bool, name: Span | None = None) -> MentionContext:
@@ -356,19 +357,24 @@ class MentionContext:
                 break
             node = parent
         ctx.nodes = nodes
-        ctx.chain = [t.lemma_.lower() for t in nodes if t.pos_ != "PROPN"] + [
-            f"{t.lemma_.lower()} {p.lower_}" for t in nodes for p in t.children if p.dep_ == "prt"
-        ] + [  # "work for", "strive for": the verb with the preposition governing the mention
-            f"{verb.lemma_.lower()} {prep.lower_}" for prep, verb in zip(nodes, nodes[1:])
-            if prep.dep_ == "prep" and verb.pos_ in ("VERB", "AUX")
-        ] + [  # "put into operation", "entered into force"
-            f"{t.lemma_.lower()} {p.lower_} {o.lemma_.lower()}"
-            for t in nodes if t.pos_ in ("VERB", "AUX")
-            for p in t.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"
-        ]
+        cues = ctx.cues
+        for pos, t in enumerate(nodes):
+            lemma = t.lemma_.lower()
+            if t.pos_ != "PROPN":
+                cues.setdefault(lemma, pos)
+            for p in t.children:
+                if p.dep_ == "prt":
+                    cues.setdefault(f"{lemma} {p.lower_}", pos)  # "draw up", "take over"
+                if p.dep_ == "prep" and t.pos_ in ("VERB", "AUX"):
+                    for o in p.children:  # "put into operation", "entered into force"
+                        if o.dep_ == "pobj":
+                            cues.setdefault(f"{lemma} {p.lower_} {o.lemma_.lower()}", pos)
+            if pos and nodes[pos - 1].dep_ == "prep" and t.pos_ in ("VERB", "AUX"):
+                cues.setdefault(f"{lemma} {nodes[pos - 1].lower_}", pos)  # "work for", "strive for"
         verbs = [t for t in nodes if t.pos_ in ("VERB", "AUX") and t.dep_ != "prep"]
         if verbs and verbs[0].dep_ == "conj" and verbs[0].head.pos_ == "VERB":
-            ctx.chain.append(verbs[0].head.lemma_.lower())
+            cues.setdefault(verbs[0].head.lemma_.lower(), nodes.index(verbs[0]))  # "signed and issued"
+        ctx.chain = list(cues)
         if verbs:
             ctx.verb = verbs[0]
             ctx.verb_tag = verbs[0].tag_
@@ -396,6 +402,11 @@ class ContextRule(Rule):
     deps: list[str] = Field(default_factory=list, description="Dependency of the phrase ('nsubj'), one must hold.")
     kinds: list[str] = Field(default_factory=list, description="Kinds of the record, one must hold.")
     verb_tags: list[str] = Field(default_factory=list, description="Penn tags of the governing verb ('VBN', 'VBD').")
+    frame: bool = Field(
+        False, description="Its chain word scopes the mention: non-frame cues above it no longer count "
+        "('commissioned studies for the construction of X': the study and the construction frame X, not "
+        "the commissioning)."
+    )
 
     def fires(self, ctx: MentionContext) -> bool:
         if self.chain and not set(self.chain) & set(ctx.chain):
@@ -414,8 +425,16 @@ class ContextRule(Rule):
 
 
 def best_rule(rules: list, ctx: MentionContext):
-    """The firing rule with the highest priority (file order breaks ties), or None."""
+    """The firing rule with the highest priority (file order breaks ties), or None.
+
+    A firing `frame` rule first drops the non-frame rules whose chain words all lie above its
+    own in the governing chain; frames never drop each other, priority decides between them.
+    """
     fired = [r for r in rules if r.fires(ctx)]
+    frames = [min(ctx.cues[w] for w in r.chain if w in ctx.cues) for r in fired if r.frame and r.chain]
+    if frames:
+        limit = min(frames)
+        fired = [r for r in fired if r.frame or not r.chain or min(ctx.cues[w] for w in r.chain if w in ctx.cues) <= limit]
     return max(fired, key=lambda r: r.priority) if fired else None
 
 
