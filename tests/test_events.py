@@ -318,3 +318,11 @@ def test_blank_mode_degrades_to_token_triggers():
     doc._.published = PUBLISHED
     events = EventExtractor(blank, "blank")(doc)._.events
     assert [(e.type, e.date_start, e.rule) for e in events] == [("meeting", "2024-06-03", "events.meeting.verb.v1")]
+
+
+@pytest.mark.parametrize("text", ["This visit was a great success.", "They praised the telephone network.",
+                                  "The leaders attended a dinner."])
+def test_blank_mode_near_misses(text):
+    blank = spacy.blank("en")
+    blank.add_pipe("sentencizer")
+    assert EventExtractor(blank, "blank")(blank(text))._.events == []

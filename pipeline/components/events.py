@@ -649,40 +649,49 @@ class EventExtractor:
     # ------------------------------------------------------------------ no parser
 
     def _token_events(self, doc: Doc) -> list[Event]:
-        """Blank mode: trigger words as tokens; type, status cue and a lone date only."""
+        """Blank mode: trigger words as tokens, checked against their neighbours; type, status cue
+        and a lone date only. A mention after 'this'/'the'/'his' is taken as a later reference."""
         published = syn.as_date(getattr(doc._, "published", None))
         future = {w.casefold() for c in self.rules.status_cues if c.kind == "aux" and c.status == "planned" for w in c.words}
+        referring = {w.casefold() for w in (*self.rules.anaphora.determiners, *self.rules.anaphora.pronouns)}
         events: list[Event] = []
         seen: set[tuple[int, str]] = set()
-        for match_id, start, end in self.token_matcher(doc):
+        for match_id, start, _ in self.token_matcher(doc):
             rule = self.by_id[doc.vocab.strings[match_id]]
             token = doc[start]
-            etype = rule.type
-            if etype == "object" or rule.objects:
-                window = [syn.lemma(t) for t in doc[token.i + 1: min(token.i + 8, token.sent.end)]]
-                found = [cls for cls in ("ceremony", "call", "summit", "meeting", "agreement")
-                         if any(w in self.classes.get(cls, ()) for w in window)]
-                if not found:
-                    continue
-                etype = found[0] if etype == "object" else etype
-            if etype not in ("visit", "meeting", "summit", "signing", "ceremony", "call"):
+            etype = self._token_type(rule, token, referring)
+            if etype is None or (token.sent.start, etype) in seen:
                 continue
             sent = token.sent
-            if (sent.start, etype) in seen:
-                continue
             seen.add((sent.start, etype))
             before = {t.lower_ for t in doc[max(sent.start, token.i - 3): token.i]}
             status = "planned" if before & future else "past"
             dates = [m for m in find_dates(sent.text, published) if m.date.value]
             cand = Candidate(rule, etype, token, [token], (token.idx, token.idx + len(token.text)), status=status)
-            cand.date_start = dates[0].date.value if len(dates) == 1 else None
             plover, mode = self._plover(cand)
             events.append(Event(
                 sentence=sent.text.strip(), start=token.idx, end=token.idx + len(token.text), rule=rule.id,
-                type=etype, trigger=token.text, date_start=cand.date_start, status=status,
-                plover_event=plover, plover_mode=mode,
+                type=etype, trigger=token.text, date_start=dates[0].date.value if len(dates) == 1 else None,
+                status=status, plover_event=plover, plover_mode=mode,
             ))
         return events
+
+    def _token_type(self, rule: TriggerRule, token: Token, referring: set[str]) -> str | None:
+        """Event type of a blank-mode match, or None when its neighbours do not fit the rule."""
+        doc = token.doc
+        prev = doc[token.i - 1].lower_ if token.i > token.sent.start else ""
+        after = [syn.lemma(t) for t in doc[token.i + 1: min(token.i + 8, token.sent.end)]]
+        if rule.pos == "noun" and (prev in referring or rule.modifiers and prev not in self._words(rule.modifiers)):
+            return None
+        if rule.pos == "verb" and rule.preps and not set(after[:2]) & set(rule.preps):
+            return None
+        if rule.type != "object" and not rule.objects:
+            return rule.type
+        found = [cls for cls in ("ceremony", "call", "summit", "meeting", "agreement")
+                 if any(w in self.classes.get(cls, ()) for w in after)]
+        if not found:
+            return None
+        return found[0] if rule.type == "object" else rule.type
 
 
 def _conflict(a: str | None, b: str | None) -> bool:
