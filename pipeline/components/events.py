@@ -681,7 +681,9 @@ class EventExtractor:
         doc = token.doc
         prev = doc[token.i - 1].lower_ if token.i > token.sent.start else ""
         after = [syn.lemma(t) for t in doc[token.i + 1: min(token.i + 8, token.sent.end)]]
-        if rule.pos == "noun" and (prev in referring or rule.modifiers and prev not in self._words(rule.modifiers)):
+        if prev in referring or rule.pos == "verb" and prev in ("a", "an"):
+            return None  # a later reference, or a noun where the rule wants a verb ("the telephone")
+        if rule.modifiers and prev not in self._words(rule.modifiers):
             return None
         if rule.pos == "verb" and rule.preps and not set(after[:2]) & set(rule.preps):
             return None
