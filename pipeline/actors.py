@@ -362,6 +362,10 @@ class ActorResolver:
             return True
         return head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") and head.lower_ not in self.rules.non_actor_heads
 
+    def denotes_person(self, token: Token) -> bool:
+        """Whether a subject names one person (a PERSON entity, 'he', 'she', 'I')."""
+        return _pronoun(token) in _HE | _I or token.ent_type_ == "PERSON"
+
     def _phrase(self, head: Token, stop_at_conj: bool = False) -> Span:
         """Noun phrase of a head token: left modifiers, 'of'/'from' complements and (unless
         `stop_at_conj`) coordinated heads; never a relative clause."""

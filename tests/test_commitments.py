@@ -184,9 +184,14 @@ def test_signed_article_author_is_speaker_and_i(nlp):
     assert [(r.actor, r.speaker) for r in records] == [(["Xi Jinping"], "Xi Jinping"), (["CHN"], "Xi Jinping")]
 
 
-def test_quoted_speaker(nlp):
+def test_quoted_and_reported_speaker(nlp):
     records = commitments(nlp, '"We will open the market further," Premier Li Qiang said.')
     assert records[0].speaker == "Li Qiang"
+    records = commitments(nlp, "President Lula said Brazil is willing to expand soybean exports to China.")
+    assert (records[0].actor, records[0].speaker) == (["BRA"], "Lula")
+    records = commitments(nlp, "China expressed the hope that the two sides will strengthen coordination.",
+                          title="China and Laos hold talks")
+    assert records[0].modality == "hope"
 
 
 def test_list_items_inherit_previous_commitment(nlp):

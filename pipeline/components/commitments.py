@@ -343,7 +343,7 @@ class CommitmentExtractor:
                 if child.i in inside:
                     continue
                 if child.dep_ in ("xcomp", "ccomp", "pcomp") or (
-                    child.dep_ in ("advcl", "acl") and any(c.lower_ in ("to", "for") for c in child.children)
+                    child.dep_ in ("advcl", "acl") and any(c.lower_ in ("to", "for", "that") for c in child.children)
                 ):
                     if child.pos_ in ("VERB", "AUX"):
                         return child
@@ -386,7 +386,8 @@ class CommitmentExtractor:
             if inner:
                 actors = self._as_actor(inner[0], resolver)
                 if rule.self_clause_only:
-                    own = self._subject_actor(anchor, resolver)
+                    governor = self._governor(anchor) if anchor.pos_ == "NOUN" else anchor
+                    own = self._subject_actor(governor, resolver) if governor is not None else None
                     if not actors and self._owned_by(inner[0], own, resolver):
                         return own
                     return actors if actors and own and self._same_side(actors, own, resolver) else None
@@ -554,7 +555,7 @@ class CommitmentExtractor:
             doc[cand.action.i: sent.end])
         action = _join(action_tokens[:_MAX_ACTION_TOKENS]).strip(" ,.;:")
         negated = self._negated(cand)
-        speaker = resolver.speaker_of(cand.match[0])
+        speaker = resolver.speaker_of(cand.match[0]) or self._reporter(cand.anchor, resolver)
         rule = cand.rule
         return Commitment(
             sentence=sent.text.strip(),
@@ -573,6 +574,18 @@ class CommitmentExtractor:
             plover_event=rule.plover_event,
             plover_mode="negated" if negated else rule.plover_mode,
         )
+
+    def _reporter(self, anchor: Token, resolver: ActorResolver) -> str | None:
+        """The person whose words are reported ('Xi said China is willing to ...')."""
+        tok = anchor
+        while tok.dep_ in ("conj", "xcomp") and tok.head is not tok:
+            tok = tok.head
+        if tok.dep_ == "ccomp" and tok.head.lemma_.casefold() in self.reporting:
+            for subject in (c for c in tok.head.children if c.dep_ == "nsubj"):
+                names = resolver.resolve(subject)
+                if resolver.denotes_person(subject) and len(names) == 1:
+                    return names[0]
+        return None
 
     @staticmethod
     def _action_tokens(head: Token) -> list[Token]:
