@@ -169,6 +169,8 @@ def run_tables(tmp_path: Path) -> Path:
     pd.DataFrame({"rule": ["entity.org.arctic_council", "entity.org.arctic_council", "model:en_core_web_sm-3.8.0"],
                   "doc_id": ["d", "d", "d"]}).to_parquet(pred / "entities.parquet")
     pd.DataFrame({"rule": ["commitments.will.v1"], "doc_id": ["d"]}).to_parquet(pred / "commitments.parquet")
+    pd.DataFrame({"rule": ["agreements.x.v1+agreements.status.signed.v1", "agreements.x.v1"], "doc_id": ["d", "d"]}
+                 ).to_parquet(pred / "agreements.parquet")
     return pred
 
 
@@ -185,6 +187,7 @@ def test_list_counts_records_per_rule(tmp_path: Path, run_tables: Path) -> None:
     assert infos["entity.org.barents_council"].records == 0
     assert infos["commitments.will.v1"].records == 1
     assert infos["commitments.will.v1"].file.endswith("models/rules/commitments.yaml")
+    assert (infos["agreements.x.v1"].records, infos["agreements.status.signed.v1"].records) == (2, 1)  # joined ids
     model = infos["model:en_core_web_sm-3.8.0"]
     assert (model.file, model.type, model.records) == ("-", "entities", 1)
     assert sum(1 for i in list_rules(run_tables, [mine]) if i.id == "entity.org.arctic_council") == 1

@@ -34,6 +34,8 @@ from pipeline.writer import table_path
 RULE_TABLES = tuple(name for name, model in TABLES.items() if "rule" in model.model_fields)
 #: Rule fields that hold spaCy Matcher or DependencyMatcher patterns.
 PATTERN_FIELDS = ("pattern", "patterns")
+#: Joins the ids of the rules that made one record together.
+RULE_JOINER = "+"
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,12 @@ def rules_in_file(path: Path) -> list[str]:
 
 
 def rule_counts(pred: Path) -> tuple[Counter[str], dict[str, str]] | None:
-    """(rows per rule id, table of each id) over the tables of a run; None when there is no run."""
+    """(rows per rule id, table of each id) over the tables of a run; None when there is no run.
+
+    A record that several rules made together names them all, joined by '+' (a head-noun rule
+    and a status rule: 'agreements.head.treaty.v1+agreements.status.signed.v1'); it counts for
+    each of them. Rule ids cannot contain '+', so the split is safe.
+    """
     paths = {t: table_path(pred, t) for t in RULE_TABLES}
     if not any(p.exists() for p in paths.values()):
         return None
@@ -218,9 +225,10 @@ def rule_counts(pred: Path) -> tuple[Counter[str], dict[str, str]] | None:
     tables: dict[str, str] = {}
     for table, path in paths.items():
         if path.exists():
-            column = pq.read_table(path, columns=["rule"]).column("rule").to_pylist()
-            counts.update(column)
-            tables.update({rule: table for rule in column if rule not in tables})
+            for value in pq.read_table(path, columns=["rule"]).column("rule").to_pylist():
+                for rule in value.split(RULE_JOINER):
+                    counts[rule] += 1
+                    tables.setdefault(rule, table)
     return counts, tables
 
 
