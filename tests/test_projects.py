@@ -220,3 +220,20 @@ def test_money_led_mention_keeps_currency_and_joins_named_record(nlp):
     text = "The Mombasa Container Terminal was financed by Japan.\nThe $350 million terminal will double capacity."
     (record,) = projects(nlp, text)
     assert (record.name, record.aliases) == ("Mombasa Container Terminal", ["$350 million terminal"])
+
+
+def test_same_name_mentions_fold(nlp):
+    text = (
+        "Uganda inaugurated the Karuma Hydropower Dam on Monday.\n"
+        "The Karuma Dam in Kiryandongo was financed by Chinese banks.\n"
+        "The Karuma Dam will supply power to the national grid."
+    )
+    (record,) = projects(nlp, text)
+    assert record.name == "Karuma Hydropower Dam"
+    assert sorted(record.aliases) == ["Karuma Dam", "Karuma Dam in Kiryandongo"]
+    assert record.status == "completed"
+
+
+def test_different_projects_with_shared_words_stay_apart(nlp):
+    text = "The Gwadar Port and the Gwadar New International Airport are flagship projects.\nThe Karachi Port is busy."
+    assert [r.name for r in projects(nlp, text)] == ["Gwadar Port", "Gwadar New International Airport", "Karachi Port"]

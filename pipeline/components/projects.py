@@ -35,6 +35,12 @@ RULES_NAME = "projects"
 PLACE_PREPS = frozenset({"in", "at"})
 #: Heads that add nothing to a name when folding mentions: "Hambantota Port project" is "Hambantota Port".
 GENERIC_HEADS = frozenset({"project", "projects"})
+#: Capitalised words that many names share, so they do not identify a project when folding.
+TITLE_WORDS = frozenset({
+    "international", "national", "new", "great", "grand", "central", "north", "south", "east", "west",
+    "northern", "southern", "eastern", "western", "economic", "special", "free", "trade", "the", "of", "and",
+    "port", "city", "project", "phase", "i", "ii", "iii",
+})
 #: Quote marks that delimit a name; single quotes are left out, being apostrophes too.
 DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»", "``", "''"})
 #: Longest quotation (in tokens) still read as a name rather than as quoted speech.
@@ -350,8 +356,9 @@ class ProjectExtractor:
                 countries=self.countries(mention),
             )
             records[key] = record
-            heads[id(record)] = mention.head.lemma_.lower() if mention.head is not None else ""
-        doc._.projects = _fold_unnamed(list(records.values()), heads)
+            # gazetteer records are told apart by their ids, never folded by head word
+            heads[id(record)] = "" if mention.named_id or mention.head is None else mention.head.lemma_.lower()
+        doc._.projects = _fold_unnamed(_fold_same_name(list(records.values()), heads), heads)
         return doc
 
 
@@ -410,6 +417,45 @@ def _fold(record: Project, text: str, status_rule: ContextRule, status_id: str, 
     if record.rule.endswith(".default.v1") and status_rule.priority > 0:
         record.status = status_rule.status  # type: ignore[assignment]
         record.rule = record.rule.split("+")[0] + "+" + status_id
+
+
+def _distinctive(record: Project, head: str) -> set[str]:
+    """Capitalised words of a name that single it out: not countries, not the head, not
+    title words every name may carry ("International", "New")."""
+    words = re.split(r"[\s\-–]+", _unquote(record.name))
+    return {
+        w.casefold() for w in words
+        if w[:1].isupper() and to_iso3(w) is None and w.casefold() not in TITLE_WORDS and not w.casefold().startswith(head)
+    }
+
+
+def _fold_same_name(records: list[Project], heads: dict[int, str]) -> list[Project]:
+    """Records with the same head word that share a distinctive name word are one project:
+    "Isimba Dam", "Isimba Hydropower Dam" and "Isimba Dam in Kayunga". The most complete
+    name (most words before the head) is kept, the others become aliases."""
+    kept: list[Project] = []
+    for record in records:
+        head = heads.get(id(record), "")
+        words = _distinctive(record, head) if head else set()
+        host = next((r for r in kept if words and heads.get(id(r)) == head and words & _distinctive(r, head)), None)
+        if host is None:
+            kept.append(record)
+            continue
+        if _before_head(record.name, head) > _before_head(host.name, head):
+            host.aliases.append(host.name)
+            host.name = record.name
+        else:
+            host.aliases.append(record.name)
+        host.aliases.extend(a for a in record.aliases if a not in host.aliases)
+        if host.rule.endswith(".default.v1") and not record.rule.endswith(".default.v1"):
+            host.status = record.status
+            host.rule = host.rule.split("+")[0] + "+" + record.rule.split("+")[1]
+    return kept
+
+
+def _before_head(name: str, head: str) -> int:
+    words = name.casefold().split()
+    return next((i for i, w in enumerate(words) if w.startswith(head)), len(words))
 
 
 def _fold_unnamed(records: list[Project], heads: dict[int, str]) -> list[Project]:
