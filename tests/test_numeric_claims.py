@@ -264,12 +264,12 @@ def write_rules(folder: Path, data: dict) -> str:
 
 
 def test_user_currency_changes_output(nc_nlp, tmp_path):
-    sentence = "The emirate invested 30 billion dirhams in the port."
-    assert claims(nc_nlp, sentence)[0][2] == "dirham"  # a counted noun until the currency is known
+    sentence = "Mongolia invested 30 billion tugriks in the port."
+    assert claims(nc_nlp, sentence)[0][2] == "tugrik"  # a counted noun until the currency is known
     user = write_rules(tmp_path / "rules", {"currencies": [
-        {"id": "user.currency.aed.v1", "code": "AED", "after": ["dirhams"], "examples": [sentence]}]})
+        {"id": "user.currency.mnt.v1", "code": "MNT", "after": ["tugriks"], "examples": [sentence]}]})
     doc = run(nc_nlp, sentence, rules_dirs=[user])
-    assert [(c.value, c.unit, c.rule) for c in doc._.numeric_claims] == [(3e10, "AED", "user.currency.aed.v1")]
+    assert [(c.value, c.unit, c.rule) for c in doc._.numeric_claims] == [(3e10, "MNT", "user.currency.mnt.v1")]
 
 
 def test_user_exclusion_changes_output(nc_nlp, tmp_path):
@@ -422,6 +422,20 @@ FAMILIES = [
     ("Japan pledged ¥300 billion in loans.", [("¥300 billion", 3e11, "CNY", "exact", None)]),
     ("Output grew 5 per cent.", [("5 per cent", 5.0, "percent", "exact", None)]),
     ("Tens of thousands of people attended the rally.", [("Tens of thousands", 1e4, "people", "over", None)]),
+    ("Kenya received KSh 5 billion from the bank.", [("KSh 5 billion", 5e9, "KES", "exact", None)]),
+    ("The rail link will cost RM44 billion.", [("RM44 billion", 4.4e10, "MYR", "exact", None)]),
+    ("Doha pledged 5 billion Qatari riyals to the fund.", [("5 billion Qatari riyals", 5e9, "QAR", "exact", None)]),
+    ("Bangladesh spent Tk 30,000 crore on the bridge.", [("Tk 30,000 crore", 3e11, "BDT", "exact", None)]),
+    ("The IMF approved SDR 2.2 billion for the country.", [("SDR 2.2 billion", 2.2e9, "XDR", "exact", None)]),
+    ("The 3 real reasons are clear.", [("3", 3.0, "reason", "exact", None)]),
+    # multiples
+    ("Trade grew more than fivefold over the decade.", [("more than fivefold", 5.0, "fold", "over", None)]),
+    ("Chinese lending rose tenfold.", [("tenfold", 10.0, "fold", "exact", None)]),
+    ("The plan foresees a 10-fold rise in output.", [("10", 10.0, "fold", "exact", None)]),
+    ("The manifold benefits of trade are clear.", []),
+    # inline list markers
+    ("They named three areas: 1) transport, 2) energy and 3) health.", [("three", 3.0, "area", "exact", None)]),
+    ("The group has (about 20) members.", [("about 20", 20.0, "member", "about", None)]),
 ]
 
 

@@ -75,10 +75,10 @@ def _valid_regex(pattern: str | None) -> str | None:
     return pattern
 
 
-class FrequencyRule(Rule):
-    value: float = Field(gt=0, description="How many times ('twice' gives 2).")
+class WordFigureRule(Rule):
+    value: float = Field(gt=0, description="The figure a word stands for ('twice' gives 2, 'fivefold' 5).")
     unit: str = Field("time", description="Unit written in the `unit` column.")
-    words: list[str] = Field(min_length=1, description="Frequency words ('once', 'twice').")
+    words: list[str] = Field(min_length=1, description="Words that are figures by themselves ('twice').")
     followed_by: str | None = Field(None, description="Regex the text right after the word must match.")
 
     _compiles = field_validator("followed_by")(_valid_regex)
@@ -136,7 +136,8 @@ class NumericClaimRules(RuleFile):
     currencies: list[CurrencyRule] = Field(default_factory=list)
     scales: list[ScaleRule] = Field(default_factory=list)
     number_words: list[NumberWordRule] = Field(default_factory=list)
-    frequencies: list[FrequencyRule] = Field(default_factory=list)
+    frequencies: list[WordFigureRule] = Field(default_factory=list)
+    multipliers: list[WordFigureRule] = Field(default_factory=list)
     vague: list[VagueRule] = Field(default_factory=list)
     percent: list[PercentRule] = Field(default_factory=list)
     fractions: list[FractionRule] = Field(default_factory=list)
@@ -197,7 +198,7 @@ class Figure:
     value_max: float | None
     unit: str | None
     qualifier: Qualifier
-    kind: Literal["money", "percent", "count", "vague", "frequency"]
+    kind: Literal["money", "percent", "count", "vague", "word"]
     rule: str
     num_start: int
     num_end: int
@@ -222,7 +223,8 @@ class NumericClaimExtractor:
         self.before = {w.lower(): r for r in rules.currencies for w in r.before}
         self.after = {w.lower(): r for r in rules.currencies for w in r.after}
         self.adjective = {w.lower(): r for r in rules.currencies for w in r.adjective}
-        self.frequencies = {re.sub(r"\s+", " ", w.lower()): r for r in rules.frequencies for w in r.words}
+        self.word_figures = {re.sub(r"\s+", " ", w.lower()): r
+                             for r in [*rules.frequencies, *rules.multipliers] for w in r.words}
         self.suffixes = {w.lower(): r for r in rules.qualifiers for w in r.suffixes}
         self.fractions = {_fold(w): r for r in rules.fractions for w in r.words}
         self.scales = {w.lower(): r for r in rules.scales for w in r.words}
@@ -265,10 +267,10 @@ class NumericClaimExtractor:
         qual = _alternation(list(self.qualifiers))
         free = _alternation([w for w, r in self.vague.items() if not r.currency_only])
         bound = _alternation([w for w, r in self.vague.items() if r.currency_only])
-        frequency = "(?:" + "|".join(
-            _alternation([w]) + (f"(?={self.frequencies[w].followed_by})" if self.frequencies[w].followed_by else "")
-            for w in sorted(self.frequencies, key=len, reverse=True)
-        ) + ")" if self.frequencies else "(?!)"
+        word_figure = "(?:" + "|".join(
+            _alternation([w]) + (f"(?={self.word_figures[w].followed_by})" if self.word_figures[w].followed_by else "")
+            for w in sorted(self.word_figures, key=len, reverse=True)
+        ) + ")" if self.word_figures else "(?!)"
         fraction = _alternation(list(self.fractions)).replace(r"\s+", r"[\s-]+")  # "two-thirds"
         # A unit written right after the digits ("600MW", "1,300km") ends the figure like a space.
         glued = _alternation(list(self.units))
@@ -277,7 +279,7 @@ class NumericClaimExtractor:
             rf"(?:(?P<vague>{free}|{bound}(?=[\s-]{adjective}))"
             rf"(?:\s+of\s+(?P<vcur>{after})|[\s-](?P<vadj>{adjective}))?"
             rf"|(?P<frac>{fraction})(?=\s+of\b)"
-            rf"|(?P<freq>{frequency})|{part('')}"
+            rf"|(?P<word>{word_figure})|{part('')}"
             rf"(?:(?P<sep>\s*(?:-|–|—|\bto\b)\s*|\s+and\s+){part('2')})?)"
             rf"(?!(?!{glued})[\w/]|[.,:]\d)"
         )
@@ -322,10 +324,10 @@ class NumericClaimExtractor:
             fig = Figure(m.start(), m.end("frac"), text[m.start():m.end("frac")], frac.value, None, "percent",
                          qualifier, "percent", frac.id, m.start("frac"), m.end("frac"), fired | {frac.id})
             return fig, m.end()
-        if m["freq"]:
-            freq = self.frequencies[re.sub(r"\s+", " ", m["freq"].lower())]
-            fig = Figure(m.start(), m.end("freq"), text[m.start():m.end("freq")], freq.value, None, freq.unit,
-                         qualifier, "frequency", freq.id, m.start("freq"), m.end("freq"), fired | {freq.id})
+        if m["word"]:
+            word = self.word_figures[re.sub(r"\s+", " ", m["word"].lower())]
+            fig = Figure(m.start(), m.end("word"), text[m.start():m.end("word")], word.value, None, word.unit,
+                         qualifier, "word", word.id, m.start("word"), m.end("word"), fired | {word.id})
             return fig, m.end()
         value = self._value(m, "")
         if value is None:
