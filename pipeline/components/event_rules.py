@@ -27,7 +27,8 @@ class TriggerRule(Rule):
     objects: list[str] = Field(default_factory=list, description="Required object lemma or '@class'.")
     object_vetoes: list[str] = Field(default_factory=list, description="Object or modifier lemmas that veto.")
     preps: dict[str, list[str]] = Field(
-        default_factory=dict, description="Required preposition -> allowed objects: lemma, '@class', '$LABEL' or '$POS' ([] = any).")
+        default_factory=dict,
+        description="Required preposition -> allowed objects: lemma, '@class', '$LABEL' or '$POS' ([] = any).")
     governors: list[str] = Field(default_factory=list, description="Required governing verb lemma (nouns).")
     modifiers: list[str] = Field(default_factory=list, description="Required modifier lemma or '@class'.")
     needs_pair: bool = Field(False, description="Needs two parties: plural subject or a counterpart.")
@@ -94,5 +95,6 @@ def load_event_rules(rules_dirs: Iterable[str | Path] = ()) -> EventFile:
     """The shipped events.yaml merged with the user's; fails with RuleFileError when broken."""
     data = load_rules(RULES_NAME, EventFile, rules_dirs)
     if data.anaphora is None or data.bilateral_summit is None:
-        raise RuleFileError(MODELS_DIR / "rules" / f"{RULES_NAME}.yaml", "file", "anaphora and bilateral_summit are required")
+        path = MODELS_DIR / "rules" / f"{RULES_NAME}.yaml"
+        raise RuleFileError(path, "file", "anaphora and bilateral_summit are required")
     return data

@@ -106,6 +106,9 @@ def has_indefinite(noun: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children)
 
 
+_SPECIFYING_PREPS = ("with", "between", "to", "in", "at", "on", "of", "among")
+
+
 def is_specific(noun: Token) -> bool:
     """Does a trigger noun name or pin down an event ('state visit', 'visit to X', 'talks between
     X and Y', "Biden's meeting"), unlike a generic 'bilateral meetings'?"""
@@ -114,7 +117,7 @@ def is_specific(noun: Token) -> bool:
     for child in noun.children:
         if child.dep_ in ("compound", "nmod", "nummod", "appos", "acl", "relcl"):
             return True
-        if child.dep_ == "prep" and child.lower_ in ("with", "between", "to", "in", "at", "on", "of", "among") and pobjs(child):
+        if child.dep_ == "prep" and child.lower_ in _SPECIFYING_PREPS and pobjs(child):
             return True
         if child.dep_ == "amod" and child.lower_ in ("upcoming", "forthcoming", "next", "first", "official", "state"):
             return True
@@ -148,7 +151,8 @@ def closing_date(span: Span) -> bool:
     """', Dec. 3, 2017.' closing a sentence: a caption's date, which dates the whole scene."""
     sent = span.sent
     before = span.doc[span.start - 1] if span.start > sent.start else None
-    return before is not None and before.text == "," and all(t.is_punct or t.is_space for t in span.doc[span.end: sent.end])
+    after = span.doc[span.end: sent.end]
+    return before is not None and before.text == "," and all(t.is_punct or t.is_space for t in after)
 
 
 def date_distance(date: Token, anchor: Token) -> int | None:

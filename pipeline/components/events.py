@@ -95,7 +95,8 @@ class EventExtractor:
             try:
                 self.dep_matcher.add(rule.id, self._dep_patterns(rule))
             except (ValueError, KeyError) as exc:
-                raise RuleFileError(f"{RULES_NAME}.yaml", f"triggers (id={rule.id})", f"invalid pattern: {exc}") from exc
+                entry = f"triggers (id={rule.id})"
+                raise RuleFileError(f"{RULES_NAME}.yaml", entry, f"invalid pattern: {exc}") from exc
             words = sorted({f for lemma in rule.lemmas for f in _forms(lemma.casefold())} | set(rule.forms))
             self.token_matcher.add(rule.id, [[{"LOWER": {"IN": words}}]])
         self.veto_words = {w.casefold() for r in self.rules.vetoes if not r.infinitive_only for w in r.governors}
@@ -220,7 +221,8 @@ class EventExtractor:
         ancestors = [syn.lemma(a) for a in trigger.ancestors]
         if any(a in self.veto_words for a in ancestors[:4]):
             return True
-        verb = trigger.head if trigger.dep_ in syn.OBJECT_DEPS and syn.lemma(trigger.head) in self.verb_lemmas else trigger
+        governed = trigger.dep_ in syn.OBJECT_DEPS and syn.lemma(trigger.head) in self.verb_lemmas
+        verb = trigger.head if governed else trigger
         infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for t in (verb, verb.head) for c in t.children
                          if t == verb or verb.dep_ == "conj")
         return verb.pos_ == "VERB" and infinitive and any(a in self.proposal_words for a in ancestors[:7])
@@ -241,7 +243,8 @@ class EventExtractor:
         if raw_object is not None:
             objects = [raw_object, *raw_object.conjuncts]
         prep_objects = [p for child in verb.children if child.dep_ == "prep" and child.lower_ in rule.preps
-                        for p in syn.pobjs(child) if not rule.preps[child.lower_] or self._matches(p, rule.preps[child.lower_])]
+                        for p in syn.pobjs(child)
+                        if not rule.preps[child.lower_] or self._matches(p, rule.preps[child.lower_])]
         if rule.preps and not prep_objects:
             return self._reject("no_prep")
         objects += prep_objects
@@ -284,7 +287,9 @@ class EventExtractor:
         if any(c.dep_ == "prep" and c.lower_ in ("with", "between") for c in verb.children):
             return True
         for subj in subjects:
-            if subj.tag_ in ("NNS", "NNPS") or subj.lower_ in ("we", "they") or any(t.dep_ == "conj" for t in subj.subtree):
+            if subj.tag_ in ("NNS", "NNPS") or subj.lower_ in ("we", "they"):
+                return True
+            if any(t.dep_ == "conj" for t in subj.subtree):
                 return True
             if any(t.lower_ in ("two", "both", "all") for t in subj.subtree):
                 return True
@@ -323,7 +328,8 @@ class EventExtractor:
         if governor is not None and noun.dep_ in syn.OBJECT_DEPS:
             participants += self._actors(syn.subjects_of(governor), resolver)
         elif noun.dep_ == "pobj" and noun.head.lower_ in ("on", "for") and noun.head.head.pos_ in ("VERB", "AUX"):
-            participants += self._actors(syn.subjects_of(noun.head.head), resolver)  # "is on a visit to", "arrived for talks"
+            # "is on a visit to", "arrived for talks"
+            participants += self._actors(syn.subjects_of(noun.head.head), resolver)
         for child in noun.children:
             if child.dep_ == "poss":
                 participants += resolver.resolve(child)
@@ -364,7 +370,8 @@ class EventExtractor:
             out += resolver.resolve(tok)
         return list(dict.fromkeys(out))
 
-    def _counterparts(self, trigger: Token, objects: list[Token], etype: str, resolver: ActorResolver) -> list[list[str]]:
+    def _counterparts(self, trigger: Token, objects: list[Token], etype: str,
+                      resolver: ActorResolver) -> list[list[str]]:
         """Who the trigger's subject meets, calls, visits or signs with: one group per conjunct,
         so that 'met X and Y respectively' can become one event per counterpart."""
         heads: list[Token] = []
@@ -374,7 +381,8 @@ class EventExtractor:
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ in ("with", "between", "among"):
                     heads += syn.pobjs(child)
-                if child.dep_ == "prep" and child.lower_ == "of" and tok.pos_ in ("NOUN", "PROPN") and etype in ("meeting", "call"):
+                gathering = tok.pos_ in ("NOUN", "PROPN") and etype in ("meeting", "call")
+                if child.dep_ == "prep" and child.lower_ == "of" and gathering:
                     heads += syn.pobjs(child)
         groups: list[list[str]] = []
         seen: set[str] = set()
@@ -535,7 +543,8 @@ class EventExtractor:
             return False
         if kind == "modifier":
             near = [*trigger.children, *list(trigger.ancestors)[:2]]
-            return any(t.lower_ in words for tok in near for t in (tok, *tok.children) if t.pos_ in ("ADJ", "ADV", "VERB"))
+            return any(t.lower_ in words for tok in near for t in (tok, *tok.children)
+                       if t.pos_ in ("ADJ", "ADV", "VERB"))
         if kind == "tense":
             if not verbs:
                 return False
@@ -562,8 +571,8 @@ class EventExtractor:
                     earlier = headline[0]
                 for k in headline:
                     k.absorbed = True  # only the body's first event of its type can be the headline's
-                if earlier is None and split.anaphoric and split.rule.pos == "noun" and not syn.is_specific(split.trigger) \
-                        and split.type not in self.rules.anaphora.first_mention_types:
+                bare = split.anaphoric and split.rule.pos == "noun" and not syn.is_specific(split.trigger)
+                if earlier is None and bare and split.type not in self.rules.anaphora.first_mention_types:
                     continue  # 'the summit' with nothing before it: what it refers to was not reported as an event
                 if earlier is None:
                     kept.append(split)
@@ -652,7 +661,8 @@ class EventExtractor:
         """Blank mode: trigger words as tokens, checked against their neighbours; type, status cue
         and a lone date only. A mention after 'this'/'the'/'his' is taken as a later reference."""
         published = syn.as_date(getattr(doc._, "published", None))
-        future = {w.casefold() for c in self.rules.status_cues if c.kind == "aux" and c.status == "planned" for w in c.words}
+        future = {w.casefold() for c in self.rules.status_cues
+                  if c.kind == "aux" and c.status == "planned" for w in c.words}
         referring = {w.casefold() for w in (*self.rules.anaphora.determiners, *self.rules.anaphora.pronouns)}
         events: list[Event] = []
         seen: set[tuple[int, str]] = set()
