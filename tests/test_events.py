@@ -42,6 +42,10 @@ FAMILIES = [
     ("The two sides held talks in Islamabad last week.", "meeting", "past", "2024-07-01"),
     ("The two foreign ministers met in Geneva in March 2023.", "meeting", "past", "2023-03"),
     ("I look forward to meeting with President Tokayev in Astana.", "meeting", "planned", None),
+    ("The ASEAN-China foreign ministers' meeting will be held in Jakarta between 10 and 12 July.", "meeting",
+     "planned", "2024-07-10"),
+    ("China and Singapore will hold the 19th meeting of the Joint Council for Bilateral Cooperation in June.",
+     "meeting", "planned", "2025-06"),
     # summits
     ("President Ramaphosa attended the G20 Summit in Rio de Janeiro.", "summit", "past", None),
     ("Prime Minister Modi chaired the Voice of the Global South Summit in January 2023.", "summit", "past", "2023-01"),

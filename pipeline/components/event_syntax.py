@@ -117,6 +117,8 @@ def is_specific(noun: Token) -> bool:
     for child in noun.children:
         if child.dep_ in ("compound", "nmod", "nummod", "appos", "acl", "relcl"):
             return True
+        if child.dep_ == "poss" and child.pos_ == "NOUN":
+            return True  # "the foreign ministers' meeting"; "Xi's visit" still refers back
         if child.dep_ == "prep" and child.lower_ in _SPECIFYING_PREPS and pobjs(child):
             return True
         if child.dep_ == "amod" and child.lower_ in ("upcoming", "forthcoming", "next", "first", "official", "state"):

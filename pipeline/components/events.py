@@ -278,6 +278,8 @@ class EventExtractor:
             cand.participants = self._actors(subjects, resolver)
             cand.counterparts = self._counterparts(verb, objs, etype, resolver)
             self._place_and_names(cand, resolver)
+            if cand.type == "summit" and self._two_parties(cand):
+                cand.type = self.rules.bilateral_summit.to_type
             out.append(cand)
         return out
 
@@ -608,7 +610,7 @@ class EventExtractor:
                     return k  # "during the visit to Kazakhstan": the destination names the visit
         if cand.anaphoric:
             compatible = [k for k in same if _compatible(k, cand, loose=True)]
-            if not compatible and syn.is_specific(cand.trigger):
+            if not compatible and cand.rule.pos == "noun" and syn.is_specific(cand.trigger):
                 return None  # "his visit to Pyongyang" after a visit elsewhere: another visit
             return (compatible or same)[-1]
         for k in reversed(same):
