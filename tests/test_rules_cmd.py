@@ -234,3 +234,9 @@ def test_a_user_yaml_file_where_no_loader_looks_is_an_error(tmp_path: Path) -> N
     (problem,) = [p for p in problems if "not read from here" in p.reason]
     assert problem.path.endswith("rules/commitments.yaml")
     assert problem.reason.endswith(f"put it at {tmp_path / 'commitments.yaml'}")
+
+
+def test_a_user_copy_of_a_shipped_only_file_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "countries.yaml", "description: my aliases\n")
+    _, problems = check_rules([tmp_path], build=False)
+    assert any(p.path.endswith("countries.yaml") and "edit the shipped file" in p.reason for p in problems)

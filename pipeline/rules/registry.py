@@ -25,6 +25,8 @@ RULE_SCHEMAS: dict[str, str] = {
     "countries": "pipeline.countries:CountryFile",
     "leaders": "pipeline.leaders:LeaderFile",
 }
+#: Rule files read from `models/` only: a user folder's copy would be ignored, so it is an error.
+SHIPPED_ONLY = frozenset({"countries"})
 #: Pattern files of the entity ruler: JSONL lines checked by spaCy's own pattern validator.
 ENTITY_FOLDER = "entities"
 

@@ -27,7 +27,7 @@ from pipeline.cli import RulesOpt, err, out
 from pipeline.records import TABLES
 from pipeline.rules.loader import MODELS_DIR, RuleFileError, load_rule_file, read_jsonl, read_yaml, rule_files
 from pipeline.rules.loader import _entry_name as entry_name  # the loader's own naming of entries
-from pipeline.rules.registry import ENTITY_FOLDER, SchemaNotInstalled, schema_for
+from pipeline.rules.registry import ENTITY_FOLDER, SHIPPED_ONLY, SchemaNotInstalled, schema_for
 from pipeline.writer import table_path
 
 #: Tables whose rows name the rule (or model) that produced them.
@@ -167,12 +167,17 @@ def build_problems(rules_dirs: Sequence[str]) -> list[Problem]:
 
 
 def misplaced(folder: Path) -> list[Problem]:
-    """YAML files of a user folder where no loader looks (only `DIR/<name>.yaml`, `DIR/gazetteers/`)."""
-    return [
-        Problem(display_path(path), "file", f"not read from here: put it at {display_path(folder / path.name)}")
-        for path in sorted(folder.rglob("*.y*ml"))
-        if path.parent != folder and path.parent != folder / "gazetteers"
-    ]
+    """YAML files of a user folder that no loader reads (only `DIR/<name>.yaml`, `DIR/gazetteers/`)."""
+    problems = []
+    for path in sorted(folder.rglob("*.y*ml")):
+        if path.stem in SHIPPED_ONLY:
+            reason = f"{path.name} is read from {display_path(MODELS_DIR)} only: edit the shipped file"
+        elif path.parent not in (folder, folder / "gazetteers"):
+            reason = f"not read from here: put it at {display_path(folder / path.name)}"
+        else:
+            continue
+        problems.append(Problem(display_path(path), "file", reason))
+    return problems
 
 
 def check_rules(rules_dirs: Sequence[str | Path] = (), build: bool = True) -> tuple[list[Path], list[Problem]]:
