@@ -104,7 +104,7 @@ def test_unnamed_mention_joins_named_record(nlp):
 
 def test_rule_ids_unique_and_examples_fire(nlp):
     rules = load_project_rules()
-    families = (*rules.heads, *rules.named, *rules.statuses)
+    families = (*rules.heads, *rules.named, *rules.works, *rules.statuses)
     ids = [r.id for r in (*families, *rules.kind_keywords)]
     assert len(ids) == len(set(ids))
     for rule in families:
@@ -237,3 +237,14 @@ def test_same_name_mentions_fold(nlp):
 def test_different_projects_with_shared_words_stay_apart(nlp):
     text = "The Gwadar Port and the Gwadar New International Airport are flagship projects.\nThe Karachi Port is busy."
     assert [r.name for r in projects(nlp, text)] == ["Gwadar Port", "Gwadar New International Airport", "Karachi Port"]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Power China is carrying out the upgrade of the Mombasa-Nairobi SGR.", [("Mombasa-Nairobi SGR", "other")]),
+    ("China Exim Bank will finance the expansion of the Hwange Seven power complex.", [("Hwange Seven power complex", "energy")]),
+    ("The government announced the rehabilitation of the Tazara Railway line.", [("Tazara Railway line", "transport")]),
+    ("Both sides support the development of Xinjiang.", []),
+    ("The expansion of the SCO has raised its international profile.", []),
+])
+def test_works_noun_objects(nlp, sentence, expected):
+    assert [(r.name, r.kind) for r in projects(nlp, sentence)] == expected

@@ -33,6 +33,8 @@ from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, loa
 RULES_NAME = "projects"
 #: A complement with these prepositions belongs to the name only with a named object ("port in Haifa").
 PLACE_PREPS = frozenset({"in", "at"})
+#: Entity labels that, covering a works noun's whole object, make it a place, person or body.
+NOT_WORKS = frozenset({"GPE", "PERSON", "ORG", "NORP", "LOC", "DATE", "EVENT"})
 #: Heads that add nothing to a name when folding mentions: "Hambantota Port project" is "Hambantota Port".
 GENERIC_HEADS = frozenset({"project", "projects"})
 #: Capitalised words that many names share, so they do not identify a project when folding.
@@ -80,6 +82,13 @@ class NamedProject(Rule):
         return codes
 
 
+class WorksRule(Rule):
+    """Works nouns whose "of" object is a project even without a trigger noun ("the expansion of Kariba South")."""
+
+    nouns: list[str] = Field(min_length=1, description="Lemmas of the works nouns.")
+    kind: ProjectKind = Field("other", description="Kind when no sector word is in the name.")
+
+
 class StatusRule(ContextRule):
     status: ProjectStatus = Field(description="Status given when the rule fires.")
 
@@ -91,6 +100,7 @@ class ProjectRuleFile(RuleFile):
     heads: list[HeadRule] = Field(default_factory=list, description="Trigger nouns and their kinds.")
     kind_keywords: list[KindKeyword] = Field(default_factory=list, description="Sector words for generic heads.")
     named: list[NamedProject] = Field(default_factory=list, description="Gazetteer of named initiatives.")
+    works: list[WorksRule] = Field(default_factory=list, description="Works nouns naming a project by its object.")
     statuses: list[StatusRule] = Field(default_factory=list, description="Context rules giving the status.")
 
     @field_validator("complement_preps", "generic_modifiers", "veto_parents")
@@ -245,6 +255,28 @@ class ProjectExtractor:
         bare = spans.bare_span(mention.head)
         return any(t.i < named.name.start or t.i >= named.name.end for t in self._named_tokens(mention.head, bare))
 
+    def works_mentions(self, doc: Doc, found: list[Mention]) -> list[Mention]:
+        """"the expansion of the Kariba South": a capitalised name that is the object of a works
+        noun, and no place, person, organisation or known name already taken."""
+        taken = {t.i for m in found for t in m.name}
+        out: list[Mention] = []
+        for token in doc:
+            rule = next((r for r in self.rules.works if token.lemma_.lower() in r.nouns), None)
+            if rule is None or token.pos_ != "NOUN":
+                continue
+            for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
+                obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if obj is None or obj.pos_ != "PROPN" or obj.i in taken or not (obj.is_title or obj.is_upper):
+                    continue
+                name = spans.bare_span(obj)
+                entity = next((e for e in doc.ents if e.start <= obj.i < e.end), None)
+                whole = entity is not None and entity.start <= name.start and entity.label_ in NOT_WORKS
+                if whole or to_iso3(name.text):
+                    continue  # "the development of Xinjiang", "the expansion of the SCO"
+                keyword = self._sector_word(obj, name)
+                out.append(Mention(name, obj, keyword.kind if keyword else rule.kind, rule.id))
+        return out
+
     def named_mentions(self, doc: Doc) -> list[Mention]:
         """Gazetteer names, unless lower-cased or part of a longer proper name ("Belt and Road Forum")."""
         out: list[Mention] = []
@@ -305,9 +337,12 @@ class ProjectExtractor:
             kind = self.kind(head, rule, name) if parsed else rule.kind
             out.append(Mention(name, head, kind, rule.id, strategy=rule.kind == "initiative"))
         named = self.named_mentions(doc)
+        if parsed:
+            out.extend(self.works_mentions(doc, [*out, *named]))
         for mention in named:
             inside = [m for m in out if m.name.start <= mention.name.start and mention.name.end <= m.name.end]
-            host = next((m for m in inside if m.named_id is None and self.heads[m.rule].kind == "initiative"), None)
+            host = next((m for m in inside if m.named_id is None and m.rule in self.heads
+                         and self.heads[m.rule].kind == "initiative"), None)
             out = [m for m in out if m is host or m not in inside or self._named_outside(m, mention)]
             if host is not None:
                 host.named_id, host.kind = mention.named_id, self.named[mention.named_id].kind
