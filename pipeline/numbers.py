@@ -41,10 +41,12 @@ class NumberParser:
         self._scale_re = re.compile(
             r"^(?P<num>.+?)[\s-]*(?P<scale>" + "|".join(map(re.escape, alternatives)) + r")$"
         ) if alternatives else None
-        # For formatting: the longest word of each scale from a million up ('billion', not 'bn').
+        # For formatting: the longest one-word name of each scale from a million up ('billion', not
+        # 'bn'; 'trillion', not 'lakh crore').
         longest: dict[float, str] = {}
         for word, factor in self.scales.items():
-            if factor >= 1e6 and len(word) > len(longest.get(factor, "")):
+            best = longest.get(factor)
+            if factor >= 1e6 and (best is None or _format_rank(word) > _format_rank(best)):
                 longest[factor] = word
         self._format_scales = sorted(longest.items(), reverse=True)
 
@@ -84,6 +86,11 @@ class NumberParser:
             if value >= factor:
                 return f"{_plain_digits(value / factor)} {word}"
         return _plain_digits(value)
+
+
+def _format_rank(word: str) -> tuple[bool, int]:
+    """One word before several, then the longer word."""
+    return " " not in word, len(word)
 
 
 def _plain_digits(value: float) -> str:

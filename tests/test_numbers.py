@@ -24,6 +24,7 @@ PARSER = default_number_parser()
         ("45m", 45e6),
         ("25 thousand", 25_000.0),
         ("5,000 crore", 5e10),
+        ("1.5 lakh crore", 1.5e12),
         ("ten", 10.0),
         ("Thirty-two", 32.0),
         ("twenty two", 22.0),

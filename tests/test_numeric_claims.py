@@ -428,6 +428,11 @@ FAMILIES = [
     ("Bangladesh spent Tk 30,000 crore on the bridge.", [("Tk 30,000 crore", 3e11, "BDT", "exact", None)]),
     ("The IMF approved SDR 2.2 billion for the country.", [("SDR 2.2 billion", 2.2e9, "XDR", "exact", None)]),
     ("The 3 real reasons are clear.", [("3", 3.0, "reason", "exact", None)]),
+    ("India will invest Rs 1.5 lakh crore in rail.", [("Rs 1.5 lakh crore", 1.5e12, "INR", "exact", None)]),
+    ("The state fund took a 20pc stake.", [("20pc", 20.0, "percent", "exact", None)]),
+    ("The firm sold 20 PCs to the ministry.", [("20", 20.0, "pc", "exact", None)]),
+    ("The tanker carried 2m barrels of crude.", [("2m", 2e6, "barrel", "exact", None)]),
+    ("The WFP delivered 400,000 barrels a day of oil.", [("400,000", 4e5, "barrel per day", "exact", None)]),
     # multiples
     ("Trade grew more than fivefold over the decade.", [("more than fivefold", 5.0, "fold", "over", None)]),
     ("Chinese lending rose tenfold.", [("tenfold", 10.0, "fold", "exact", None)]),
@@ -504,3 +509,20 @@ def test_bad_followed_by_fails_fast(tmp_path):
         {"id": "bad.frequency.v1", "value": 2, "words": ["twice"], "followed_by": "(a"}]})
     with pytest.raises(RuleFileError, match="bad.frequency.v1"):
         NumericClaimExtractor([user])
+
+
+BLANK_FAMILIES = [
+    ("1.\n\nWe met.", []),
+    ("The three African countries signed the plan.", []),
+    ("The three working groups that will assess: the market.", [("three", 3.0, "working group")]),
+    ("Mnangagwa, 75, arrived in Beijing.", [("75", 75.0, "year")]),
+    ("The fair drew 1,200+ exhibitors and 5,000-plus troops.",
+     [("1,200+", 1200.0, "exhibitor"), ("5,000-plus", 5000.0, "troop")]),
+    ("The leaders meet twice a year.", [("twice", 2.0, "time")]),
+    ("China is building a multibillion-dollar railway.", [("multibillion-dollar", 1e9, "USD")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", BLANK_FAMILIES, ids=[t[:40] for t, _ in BLANK_FAMILIES])
+def test_families_without_parser(blank_nlp, text, expected):
+    assert [(c.text, c.value, c.unit) for c in run(blank_nlp, text)._.numeric_claims] == expected

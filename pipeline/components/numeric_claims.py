@@ -482,6 +482,8 @@ class NumericClaimExtractor:
         if not doc.has_annotation("DEP") or headline:  # the parse of a title-case line is unreliable
             words = []
             for token in doc[root.i + 1: sent.end]:
+                if token.idx < fig.end:
+                    continue  # the figure's own suffix ("1,200+")
                 if token.text == "-" or token.is_alpha and (token.is_lower or headline) and not token.is_stop:
                     words.append(token)
                 else:
