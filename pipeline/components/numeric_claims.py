@@ -4,15 +4,20 @@ Reads the parse (when there is one), `doc._.published`; writes `doc._.numeric_cl
 `NumericClaim` per figure ("US$41 billion", "over 60", "more than 86 percent", "thousands").
 
 Candidates come from one regular expression built from `models/rules/numeric_claims.yaml`
-(qualifier words, currency symbols, codes and words, number words, scale words, percent words,
-vague magnitudes, ranges), so a currency or qualifier added to the file is found with no code
-change. Code then vetoes what is not a claim through the file's exclusion rules (dates and time
-frames from `pipeline.dates`, years, numbers inside names, anaphoric "our two countries",
-plan terms, idioms), and normalises what is left:
+(qualifier words before and marks after the number ("-plus"), currency symbols, codes, words and
+adjectives ("-dollar"), number words, scale words, percent words, vague magnitudes
+("multibillion"), fractions before "of", one-word figures ("twice a year", "fivefold"), ranges),
+so a currency or qualifier added to the file is found with no code change. Code then vetoes
+what is not a claim through the file's exclusion rules (dates and time frames from
+`pipeline.dates`, years, numbers inside names, list markers, anaphoric "our two countries" /
+"the three countries" unless the noun is defined in place, plan terms, idioms), and normalises
+what is left:
 
 - value: `pipeline.numbers.NumberParser` (text2num for words; lower bound of a range);
-- unit: ISO 4217 code, 'percent', else the counted noun from the dependency parse (the noun the
-  number modifies, the object of "23 of the 68 countries", "the number of X"), singular;
+- unit: ISO 4217 code, 'percent', a unit of the file ("MW" gives 'megawatt'), a unit pattern
+  (an age: "Mnangagwa, 75," gives 'year'), else the counted noun from the dependency parse (the
+  noun the number modifies, the object of "23 of the 68 countries", "the number of X"), singular.
+  A year-like number counting a plural noun ("2000 troops") is a count, not a date;
 - period: the date of the sentence (`pipeline.dates.find_dates`) whose phrase governs the
   figure, except for lasting properties (a project's cost, an area);
 - subject: a short noun phrase for what is measured, from the parse.
