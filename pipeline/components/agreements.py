@@ -97,9 +97,7 @@ class AgreementExtractor:
         for match_id, start, end in self.matcher(doc):
             rule = self.heads[doc.vocab.strings[match_id]]
             span = doc[start:end]
-            head = span.root if spans.has_parse(doc) else span[-1]
-            if span[0].lower_ == "memorandum":
-                head = span[0]
+            head = span.root if spans.has_parse(doc) else spans.term_head(span)
             if head.i not in best or end - start > best[head.i][0]:
                 best[head.i] = (end - start, head, rule)
         out = []
@@ -238,7 +236,7 @@ class AgreementExtractor:
                 if not self.is_specific(head, rule, name) and not self.is_negotiated(head, ctx):
                     continue
             else:
-                name, year = _blank_name(head), None
+                name, year = spans.blank_name(head), None
                 if name is None:
                     continue
                 ctx = MentionContext(in_title=False)
@@ -347,16 +345,6 @@ def _fold(record: Agreement, text: str, status_rule: StatusRule) -> None:
     if record.rule.endswith(".default.v1") and status_rule.priority > 0:
         record.status = status_rule.status
         record.rule = record.rule.split("+")[0] + "+" + status_rule.id
-
-
-def _blank_name(head: Token) -> Span | None:
-    """Without a parser: the head with the capitalised words before it, if there are any."""
-    start = head.i
-    while start > head.sent.start and (head.doc[start - 1].is_title or head.doc[start - 1].text in "-–"):
-        start -= 1
-    if start == head.i and not head.is_title:
-        return None
-    return head.doc[start:head.i + 1]
 
 
 @Language.factory(

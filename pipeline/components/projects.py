@@ -157,7 +157,7 @@ class ProjectExtractor:
         best: dict[int, tuple[int, Token, HeadRule]] = {}
         for match_id, start, end in self.matcher(doc):
             rule = self.heads[doc.vocab.strings[match_id]]
-            head = doc[start:end].root if spans.has_parse(doc) else doc[end - 1]
+            head = doc[start:end].root if spans.has_parse(doc) else spans.term_head(doc[start:end])
             if head.i not in best or end - start > best[head.i][0]:
                 best[head.i] = (end - start, head, rule)
         heads = {i for i in best}
@@ -331,7 +331,7 @@ class ProjectExtractor:
                 if not self.is_specific(head, rule, name):
                     continue
             else:
-                name = _blank_name(head)
+                name = spans.blank_name(head)
                 if name is None:
                     continue
             kind = self.kind(head, rule, name) if parsed else rule.kind
@@ -532,22 +532,6 @@ def _fold_unnamed(records: list[Project], heads: dict[int, str]) -> list[Project
                 continue
         kept.append(record)
     return kept
-
-
-def _blank_name(head: Token) -> Span | None:
-    """Without a parser: the head with the capitalised words before it, if there are any."""
-    doc, start = head.doc, head.i
-    while start > head.sent.start:
-        prev = doc[start - 1]
-        if prev.is_title or prev.text in "-–":
-            start -= 1
-        elif prev.lower_ in spans.NAME_LINKS and start - 2 > head.sent.start and doc[start - 2].is_title:
-            start -= 2
-        else:
-            break
-    if start == head.i or doc[start].i == head.sent.start and start == head.i - 1 and doc[start].lower_ == "the":
-        return None
-    return doc[start:head.i + 1]
 
 
 @Language.factory(

@@ -66,6 +66,12 @@ def term_patterns(term: str) -> list[dict]:
     return pattern
 
 
+def term_head(span: Span) -> Token:
+    """Head of a matched term without a parser, by the rule of `term_patterns`."""
+    link = next((t for t in span[1:] if t.lower_ == "of"), None)
+    return span.doc[link.i - 1] if link is not None else span[-1]
+
+
 def is_plural(token: Token) -> bool:
     return token.tag_ in ("NNS", "NNPS") or (token.tag_ == "" and token.lower_.endswith("s"))
 
@@ -277,6 +283,32 @@ def bare_span(head: Token) -> Span:
         start = min(start, head.head.left_edge.i)
     start, end = _trim(head.doc, max(start, head.sent.start), head.i + 1)
     return head.doc[start:end]
+
+
+def blank_name(head: Token) -> Span | None:
+    """Without a parser: the capitalised run around the head, through inner links ("Memorandum
+    of Understanding on Energy", "Belt and Road Initiative"); None when the head stands alone."""
+    doc, sent = head.doc, head.sent
+    start, end = head.i, head.i + 1
+    while start > sent.start:
+        prev = doc[start - 1]
+        if (prev.is_title or prev.text in "-–") and prev.lower_ not in ("the", "a", "an", "this", "that"):
+            start -= 1
+        elif prev.lower_ in NAME_LINKS and start - 2 >= sent.start and doc[start - 2].is_title and start - 2 > sent.start:
+            start -= 2
+        else:
+            break
+    while end < sent.end:
+        nxt = doc[end]
+        if nxt.is_title or nxt.text in "-–" and end + 1 < sent.end and doc[end + 1].is_title:
+            end += 1
+        elif nxt.lower_ in NAME_LINKS and end + 1 < sent.end and doc[end + 1].is_title:
+            end += 2
+        else:
+            break
+    if end - start < 2:
+        return None
+    return doc[start:end]
 
 
 def clean_name(span: Span) -> str:
