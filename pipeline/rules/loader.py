@@ -68,10 +68,14 @@ def _entry_name(data: object, loc: tuple) -> str:
     return ".".join(parts) or "file"
 
 
+#: libyaml's safe loader when available (several times faster on the gazetteers); both are safe.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> object:
     """Safe YAML load: no Python object construction from rule files."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise RuleFileError(path, "file", f"not valid YAML: {exc}") from exc
     except OSError as exc:
