@@ -5,6 +5,7 @@ BIN     := $(VENV)/bin
 EXTRAS_RUN  := model
 EXTRAS_TEST := model,test
 STAMP_RUN   := $(VENV)/.installed-run-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP_TEST  := $(VENV)/.installed-test-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: run test browser bench clean-output
@@ -32,10 +33,10 @@ test: $(STAMP_TEST) browser
 ## Headless Chromium and its driver for the `pipeline show` browser tests (Debian packages), where missing.
 browser:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	fi
 
-## Measure speed and memory against bare spaCy (see bench/README section in README.md).
+## Measure speed and memory against bare spaCy (see "Performance" in README.md).
 bench: $(STAMP_TEST)
 	$(BIN)/pip install --quiet -e ".[$(EXTRAS_TEST),bench]"
 	$(BIN)/python bench/throughput.py --out bench/out/throughput.json
