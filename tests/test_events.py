@@ -284,14 +284,15 @@ status_cues:
 """
 
 
-def test_a_user_rule_changes_the_output_without_code(nlp, tmp_path: Path):
+def test_a_user_rule_changes_the_output_without_code(nlp, extractor, tmp_path: Path):
     text = "The two ministers had a huddle in Rome with the envoys."
     assert run(nlp, EventExtractor(nlp, "shipped"), text) == []
     (tmp_path / "events.yaml").write_text(USER_RULES, encoding="utf-8")
     custom = EventExtractor(nlp, "custom", [str(tmp_path)])
     (event,) = run(nlp, custom, text)
     assert (event.type, event.rule, event.location) == ("meeting", "user.meeting.huddle.v1", "Rome")
-    (event,) = run(nlp, custom, "Our people can visit each other as frequently as relatives do.")
+    assert run(nlp, extractor, "The ministers could meet in Rome next week.") == []
+    (event,) = run(nlp, custom, "The ministers could meet in Rome next week.")
     assert event.plover_mode == "hypothetical"
 
 

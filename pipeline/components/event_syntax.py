@@ -72,6 +72,17 @@ def subjects_of(verb: Token) -> list[Token]:
     return []
 
 
+def verb_chain(verb: Token) -> list[Token]:
+    """Verbs that a verb continues: 'will continue to meet', 'will converse and meet'."""
+    out, node = [], verb
+    for _ in range(3):
+        if node.dep_ not in ("xcomp", "conj") or node.head == node or node.head.pos_ not in ("VERB", "AUX"):
+            break
+        node = node.head
+        out.append(node)
+    return out
+
+
 def clause_verb(token: Token) -> Token | None:
     if token.pos_ in ("VERB", "AUX"):
         return token

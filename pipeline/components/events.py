@@ -237,8 +237,8 @@ class EventExtractor:
 
     def _confirm_verb(self, rule: TriggerRule, verb: Token, raw_object: Token | None,
                       resolver: ActorResolver) -> list[Candidate]:
-        if verb.dep_ == "amod" and verb.tag_ == "VBG":
-            return self._reject("participle")  # "the visiting leaders", "participating countries"
+        if verb.dep_ == "amod":
+            return self._reject("participle")  # "the visiting leaders", "the newly inaugurated zone"
         objects = [o for o in syn.objects_of(verb) if o.dep_ != "npadvmod" or syn.lemma(o) in self.class_words]
         if raw_object is not None:
             objects = [raw_object, *raw_object.conjuncts]
@@ -475,7 +475,7 @@ class EventExtractor:
         statuses = {c.status for c in cands}
         tense = "past" if statuses == {"past"} else "future" if statuses == {"planned"} else None
         for mention in find_dates(sent.text, published, tense=tense):
-            if mention.date.value is None or mention.date.modifier in BOUND_MODIFIERS:
+            if mention.date.value is None or mention.date.modifier in BOUND_MODIFIERS - {"by"}:
                 continue
             start = sent.start_char + mention.start
             span = sent.doc.char_span(start, start + (mention.end - mention.start), alignment_mode="expand")
@@ -498,6 +498,8 @@ class EventExtractor:
             if not scored or len(scored) > 1 and scored[1][0] == scored[0][0]:
                 continue  # qualifies no event, or two equally: it dates neither for sure
             cand = cands[scored[0][1]]
+            if mention.date.modifier == "by" and cand.status != "planned":
+                continue  # "by 2030" is the deadline of a planned event, nothing else's date
             if cand.date_start is None:
                 cand.date_start = mention.date.value
                 cand.date_end = mention.date.end_value if mention.date.kind == "range" else None
@@ -525,8 +527,9 @@ class EventExtractor:
             children = [c for t in (trigger, *verbs) for c in t.children]
             cancelled = clause is not None and trigger.pos_ != "VERB" and syn.lemma(clause) in words
             return cancelled or any(c.lower_ in words and c.dep_ in ("neg", "det") for c in children)
-        if kind == "aux":
-            return any(c.dep_ == "aux" and c.lower_ in words for v in verbs for c in v.children)
+        if kind == "aux":  # on the verb or on the verbs it continues ("will continue to meet", "will talk and meet")
+            chain = [*verbs, *(a for v in verbs for a in syn.verb_chain(v))]
+            return any(c.dep_ == "aux" and c.lower_ in words for v in chain for c in v.children)
         if kind == "governor":
             if trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ in ("NOUN", "PROPN") and any(
                     c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children):
@@ -569,6 +572,8 @@ class EventExtractor:
                 earlier = self._earlier(split, kept)
                 headline = [k for k in kept if k.type == split.type and k.trigger.sent.start == title
                             and k.trigger.sent.start != split.trigger.sent.start and not k.absorbed]
+                if earlier is None and split.rule.folds_into:
+                    earlier = self._host_event(split, kept)
                 if earlier is None and headline and _compatible(headline[0], split, loose=True):
                     earlier = headline[0]
                 for k in headline:
@@ -585,6 +590,13 @@ class EventExtractor:
                     earlier.names |= split.names
                     earlier.participants = list(dict.fromkeys([*earlier.participants, *split.participants]))
         return kept
+
+    def _host_event(self, cand: Candidate, kept: list[Candidate]) -> Candidate | None:
+        """The call (say) that a 'the two leaders discussed ...' took place in, if any."""
+        for k in reversed(kept):
+            if k.type in cand.rule.folds_into and _compatible(k, cand, loose=False):
+                return k
+        return None
 
     def _split(self, cand: Candidate) -> list[Candidate]:
         groups = cand.counterparts
@@ -604,6 +616,10 @@ class EventExtractor:
         same = [k for k in kept if k.type == cand.type]
         if not same or cand.ordinal in NEW_ORDINALS or cand.indefinite and not cand.anaphoric:
             return None
+        if not cand.participants and cand.rule.pos == "verb":
+            for k in reversed(same):
+                if k.trigger.sent == cand.trigger.sent and not k.participants and k.rule.pos == "verb":
+                    return k  # "officials will meet regularly; ministers will meet yearly": one report
         if cand.type == "visit" and cand.location and not cand.indefinite:
             for k in reversed(same):
                 if k.location == cand.location and not _conflict(k.date_start, cand.date_start):
