@@ -205,3 +205,15 @@ def test_descriptive_agreement_only_under_negotiation(nlp, sentence, expected):
 ])
 def test_capitalised_heads_and_verb_plan(nlp, sentence, expected):
     assert [(r.name, r.kind) for r in agreements(nlp, sentence)] == expected
+
+
+def test_capitalised_new_is_part_of_the_name_not_a_cue(nlp):
+    (record,) = agreements(nlp, "The New START Treaty expires in February 2026.")
+    assert (record.name, record.status) == ("New START Treaty", "in_force")
+
+
+def test_parties_come_from_the_signing_verb_only(nlp):
+    (record,) = agreements(nlp, "Russia and Egypt discussed the Minsk agreements at length.")
+    assert record.parties == []
+    (signed,) = agreements(nlp, "Russia and Egypt signed the Agreement on Grain Supplies.")
+    assert signed.parties == ["RUS", "EGY"]

@@ -167,8 +167,10 @@ class AgreementExtractor:
     def status(self, ctx: MentionContext) -> StatusRule:
         return spans.best_rule(self.statuses, ctx)
 
-    def parties(self, head: Token, name: Span, ctx: MentionContext, resolver: ActorResolver | None) -> list[str]:
-        """Countries and organisations in the name, then the signers: the verb's subject or agent."""
+    def parties(self, head: Token, name: Span, ctx: MentionContext, rule: StatusRule,
+                resolver: ActorResolver | None) -> list[str]:
+        """Countries and organisations in the name, then the signers: the subject or agent of the
+        verb that gave the status ("China and Kazakhstan signed ..."), not of any verb ("We discussed ...")."""
         found: list[str] = []
         for ent in name.ents:
             code = to_iso3(ent.text)
@@ -186,8 +188,9 @@ class AgreementExtractor:
                 code = to_iso3(part) if len(part) > 3 and part[:1].isupper() or part.isupper() and len(part) > 1 else None
                 if code:
                     found.append(code)
-        if ctx.verb is not None and resolver is not None:
-            for child in ctx.verb.children:
+        cue = next((t for t in ctx.nodes if t.lemma_.lower() in rule.chain and t.pos_ in ("VERB", "AUX")), None)
+        if cue is not None and resolver is not None:
+            for child in cue.children:
                 if child.dep_ in ("nsubj", "agent", "prep") and (child.dep_ != "prep" or child.lower_ == "between"):
                     target = child
                     if child.dep_ in ("agent", "prep"):
@@ -255,7 +258,7 @@ class AgreementExtractor:
                 name=text,
                 kind=rule.kind,
                 status=status_rule.status,
-                parties=self.parties(head, name, ctx, resolver) if parsed else [],
+                parties=self.parties(head, name, ctx, status_rule, resolver) if parsed else [],
                 date=self.date(doc, name, ctx, status_rule, year) if parsed else None,
             )
             records[key] = record
@@ -263,7 +266,7 @@ class AgreementExtractor:
             for pair in self.coordinated_pairs(head, name) if parsed else []:
                 text = f"{head.lemma_.lower()} {spans.clean_name(pair)}"
                 extra = record.model_copy(update={"name": text, "aliases": [], "start": pair.start_char, "end": pair.end_char,
-                                                  "parties": self.parties(head, pair, ctx, resolver)})
+                                                  "parties": self.parties(head, pair, ctx, status_rule, resolver)})
                 records[_key(text)] = extra
                 heads_of[_key(text)] = head.lemma_.lower()
         doc._.agreements = list(records.values())

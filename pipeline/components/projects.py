@@ -472,7 +472,8 @@ def _fold_same_name(records: list[Project], heads: dict[int, str]) -> list[Proje
     for record in records:
         head = heads.get(id(record), "")
         words = _distinctive(record, head) if head else set()
-        host = next((r for r in kept if words and heads.get(id(r)) == head and words & _distinctive(r, head)), None)
+        host = next((r for r in kept if words and heads.get(id(r)) == head and words & _distinctive(r, head)
+                     and not (r.start <= record.start and record.end <= r.end)), None)  # nested: another project
         if host is None:
             kept.append(record)
             continue

@@ -412,7 +412,10 @@ class MentionContext:
             ctx.verb_tag = verbs[0].tag_
             ctx.mood = verb_mood(verbs[0])
             ctx.negated = any(c.dep_ == "neg" for c in verbs[0].children)
-        ctx.modifiers = {c.lemma_.lower() for c in head.children if c.dep_ in ("amod", "compound", "nmod", "advmod")}
+        ctx.modifiers = {  # lower-case only: "New" in "New START Treaty" is part of the name
+            c.lemma_.lower() for c in head.children
+            if c.dep_ in ("amod", "compound", "nmod", "advmod") and not c.is_title and not c.is_upper
+        }
         return ctx
 
 
