@@ -447,6 +447,16 @@ FAMILIES = [
     ("According to the report[1], trade rose. See note [12].", []),
     ("For details call +86 10 6596 1114.", []),
     ("Tel: 020 7946 0000", []),
+    # ratios, scores and tallies; ranges stay ranges
+    ("They formed a 50-50 joint venture.", []),
+    ("The resolution passed 141-5 with 35 abstentions.", [("35", 35.0, "abstention", "exact", None)]),
+    ("The team won 3-0 and then 2-1.", []),
+    ("Inflation will ease to 4-5 percent.", [("4-5 percent", 4.0, "percent", "exact", None)]),
+    ("On question 3, the spokesperson declined to comment.", []),
+    # ages in relative clauses
+    ("Biden, who is 81, met the premier.", [("81", 81.0, "year", "exact", None)]),
+    ("She joined the ministry at the age of 24.", [("24", 24.0, "year", "exact", None)]),
+    ("The fund, which is 10 percent owned by the state, grew.", [("10 percent", 10.0, "percent", "exact", None)]),
     # inline list markers
     ("They named three areas: 1) transport, 2) energy and 3) health.", [("three", 3.0, "area", "exact", None)]),
     ("The group has (about 20) members.", [("about 20", 20.0, "member", "about", None)]),

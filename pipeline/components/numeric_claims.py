@@ -118,7 +118,7 @@ class UnitPatternRule(Rule):
     _compiles = field_validator("pattern")(_valid_regex)
 
 
-Check = Literal["in_date", "time_frame", "year_like", "in_name"]
+Check = Literal["in_date", "time_frame", "year_like", "in_name", "ratio"]
 
 
 class ExclusionRule(Rule):
@@ -422,6 +422,8 @@ class NumericClaimExtractor:
                 return rule.id
             if rule.check == "in_name" and fig.kind == "count" and self._in_name(fig, sent_text, sent_start, doc):
                 return rule.id
+            if rule.check == "ratio" and fig.value_max is None and _in_ratio(sent_text, n0, n1):
+                return rule.id
         for rule_id, spans in excluded:
             if any(s < n1 and n0 < e for s, e in spans):
                 if self.unless_defined.get(rule_id) and _defined_here(doc, fig):
@@ -716,6 +718,14 @@ def _counted_noun(root: Token, fig: Figure) -> Token | None:
     if nxt is not None and nxt.pos_ == "NOUN" and nxt.is_lower:
         return nxt
     return None
+
+
+_RATIO = re.compile(r"(?<![\d])(?<!\d[.,])(\d{1,3})[-–](\d{1,3})(?!\d|[.,\-–]\d)")
+
+
+def _in_ratio(sent_text: str, n0: int, n1: int) -> bool:
+    """The number at n0:n1 is one side of 'N-M' with M <= N: a ratio or score, never a range."""
+    return any(m.start() <= n0 and n1 <= m.end() and int(m[2]) <= int(m[1]) for m in _RATIO.finditer(sent_text))
 
 
 _TIME_NOUNS = {"year", "month", "week", "day", "decade", "century", "hour", "minute", "season", "quarter",
