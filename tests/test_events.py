@@ -188,6 +188,17 @@ def test_a_headline_is_the_bodys_first_event(nlp, extractor):
         ("Xi, Putin ho", "past", "2023-03-21"), ("The two side", "past", "2022")]
 
 
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Kenya Launches Chinese-Built Port Terminal", [("ceremony", "2024-07-09")]),
+    ("Joint Statement on the U.S.-EU Launch of a Rail Corridor Study", []),
+])
+def test_a_title_case_headline_is_read_word_by_word(nlp, extractor, title, expected):
+    doc = nlp.make_doc(f"{title}\nKenya on Tuesday launched the Chinese-built terminal at the port of Mombasa.")
+    doc._.published, doc._.title = PUBLISHED, title
+    events = [e for e in extractor(nlp(doc))._.events if e.sentence == title]
+    assert [(e.type, e.date_start) for e in events] == expected
+
+
 def test_an_invitation_to_visit_is_planned(nlp, extractor):
     (event,) = run(nlp, extractor, "President Putin accepted the invitation to visit China.")
     assert (event.type, event.status, event.plover_event) == ("visit", "planned", "AGREE")

@@ -167,6 +167,7 @@ class EventExtractor:
             named = dict(zip(self.raw_nodes.get(rule.id, ()), token_ids))
             raw_object = doc[named["object"]] if "object" in named else None
             candidates += self._confirm(rule, trigger, raw_object, resolver)
+        candidates += self._headline_candidates(doc, candidates)
         candidates = self._drop_nested(sorted(candidates, key=lambda c: (c.trigger.i, c.type)))
         for cand in candidates:
             self._status(cand)
@@ -210,8 +211,8 @@ class EventExtractor:
                 if lemma in self.classes[cls]:
                     return True
             elif ref.startswith("$"):
-                if ref[1:] in (token.ent_type_, token.pos_):
-                    return True
+                if token.ent_type_ == ref[1:] or token.pos_ == ref[1:] and token.text[:1].isupper():
+                    return True  # a lower-case "proper noun" ("their kith and kin") is a tagging slip
             elif lemma == ref.casefold() or token.lower_ == ref.casefold():
                 return True
         return False
@@ -704,6 +705,25 @@ class EventExtractor:
             ))
         return events
 
+    def _headline_candidates(self, doc: Doc, found: list[Candidate]) -> list[Candidate]:
+        """A title-case headline ('Uganda Launches China-Built Isimba Dam') defeats the tagger:
+        when the parse finds no event there, its trigger words are matched as tokens."""
+        start = _title_sentence(doc)
+        if start is None or any(c.trigger.sent.start == start for c in found):
+            return []
+        sent = doc[start].sent
+        referring = {w.casefold() for w in (*self.rules.anaphora.determiners, *self.rules.anaphora.pronouns)}
+        out: list[Candidate] = []
+        for match_id, begin, _ in self.token_matcher(sent.as_doc()):
+            rule = self.by_id[doc.vocab.strings[match_id]]
+            token = doc[sent.start + begin]
+            if rule.pos == "verb" and not token.lower_.endswith("s"):
+                continue  # headline verbs are present tense ("Launches", "Meets"); "the U.S.-EU Launch" is a noun
+            etype = self._token_type(rule, token, referring)
+            if etype and not any(c.type == etype for c in out):
+                out.append(Candidate(rule, etype, token, [token], syn.extent([token])))
+        return out
+
     def _token_type(self, rule: TriggerRule, token: Token, referring: set[str]) -> str | None:
         """Event type of a blank-mode match, or None when its neighbours do not fit the rule."""
         doc = token.doc
@@ -717,6 +737,9 @@ class EventExtractor:
             return None
         if rule.type != "object" and not rule.objects:
             return rule.type
+        if rule.type != "object":
+            wanted = set(self._words(o for o in rule.objects if not o.startswith("$")))
+            return rule.type if not wanted or wanted & set(after) else None
         found = [cls for cls in ("ceremony", "call", "summit", "meeting", "agreement")
                  if any(w in self.classes.get(cls, ()) for w in after)]
         if not found:
