@@ -457,6 +457,14 @@ FAMILIES = [
     ("Biden, who is 81, met the premier.", [("81", 81.0, "year", "exact", None)]),
     ("She joined the ministry at the age of 24.", [("24", 24.0, "year", "exact", None)]),
     ("The fund, which is 10 percent owned by the state, grew.", [("10 percent", 10.0, "percent", "exact", None)]),
+    # shares written as "N in M"; "zero" as a policy word
+    ("One in five Africans lives in extreme poverty.", [("One in five", 20.0, "percent", "exact", None)]),
+    ("Two out of three voters backed the deal.", [("Two out of three", 66.6667, "percent", "exact", None)]),
+    ("Nearly 1 in 4 children is stunted.", [("Nearly 1 in 4", 25.0, "percent", "about", None)]),
+    ("He met one in the morning.", []),
+    ("China grants zero-tariff treatment to 98% of products.", [("98%", 98.0, "percent", "exact", None)]),
+    ("We oppose the zero-sum game and aim for net zero emissions.", []),
+    ("Growth was zero percent.", [("zero percent", 0.0, "percent", "exact", None)]),
     # inline list markers
     ("They named three areas: 1) transport, 2) energy and 3) health.", [("three", 3.0, "area", "exact", None)]),
     ("The group has (about 20) members.", [("about 20", 20.0, "member", "about", None)]),

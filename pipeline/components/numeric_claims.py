@@ -94,6 +94,10 @@ class FractionRule(Rule):
     words: list[str] = Field(min_length=1, description="Fractions, a figure only before 'of' ('two-thirds').")
 
 
+class RatioShareRule(Rule):
+    connectors: list[str] = Field(min_length=1, description="Words between the two numbers ('in', 'out of every').")
+
+
 class PercentRule(Rule):
     words: list[str] = Field(min_length=1, description="Words and signs after the number ('percent', '%').")
 
@@ -146,6 +150,7 @@ class NumericClaimRules(RuleFile):
     vague: list[VagueRule] = Field(default_factory=list)
     percent: list[PercentRule] = Field(default_factory=list)
     fractions: list[FractionRule] = Field(default_factory=list)
+    ratio_shares: list[RatioShareRule] = Field(default_factory=list)
     qualifiers: list[QualifierRule] = Field(default_factory=list)
     units: list[UnitRule] = Field(default_factory=list)
     unit_patterns: list[UnitPatternRule] = Field(default_factory=list)
@@ -232,6 +237,7 @@ class NumericClaimExtractor:
                              for r in [*rules.frequencies, *rules.multipliers] for w in r.words}
         self.suffixes = {w.lower(): r for r in rules.qualifiers for w in r.suffixes}
         self.fractions = {_fold(w): r for r in rules.fractions for w in r.words}
+        self.connectors = {_fold(w): r for r in rules.ratio_shares for w in r.connectors}
         self.scales = {w.lower(): r for r in rules.scales for w in r.words}
         self.number_words = {re.sub(r"\s+", " ", w.lower()): r for r in rules.number_words for w in r.words}
         self.vague = {re.sub(r"\s+", " ", w.lower()): r for r in rules.vague for w in r.words}
@@ -284,6 +290,8 @@ class NumericClaimExtractor:
             rf"(?:(?P<vague>{free}|{bound}(?=[\s-]{adjective}))"
             rf"(?:\s+of\s+(?P<vcur>{after})|[\s-](?P<vadj>{adjective}))?"
             rf"|(?P<frac>{fraction})(?=\s+of\b)"
+            rf"|(?P<share>(?P<part>\d+|{_WORD})\s+(?P<conn>{_alternation(list(self.connectors))})\s+(?P<whole>\d+|{_WORD}))"
+            rf"(?=\s+[A-Za-z])"
             rf"|(?P<word>{word_figure})|{part('')}"
             rf"(?:(?P<sep>\s*(?:-|–|—|\bto\b)\s*|\s+and\s+){part('2')})?)"
             rf"(?!(?!{glued})[\w/]|[.,:]\d)"
@@ -328,6 +336,15 @@ class NumericClaimExtractor:
             frac = self.fractions[_fold(m["frac"])]
             fig = Figure(m.start(), m.end("frac"), text[m.start():m.end("frac")], frac.value, None, "percent",
                          qualifier, "percent", frac.id, m.start("frac"), m.end("frac"), fired | {frac.id})
+            return fig, m.end()
+        if m["share"]:
+            part, whole = self.parser.parse(m["part"]), self.parser.parse(m["whole"])
+            if part is None or not whole or part >= whole or re.fullmatch(r"(?:1[89]|20)\d\d", m["whole"]):
+                return None, m.start("whole")  # "ten in 2019" is no share; the second number may be a figure
+            rule = self.connectors[_fold(m["conn"])]
+            fig = Figure(m.start(), m.end("share"), text[m.start():m.end("share")], round(100 * part / whole, 4),
+                         None, "percent", qualifier, "percent", rule.id, m.start("share"), m.end("share"),
+                         fired | {rule.id})
             return fig, m.end()
         if m["word"]:
             word = self.word_figures[re.sub(r"\s+", " ", m["word"].lower())]
