@@ -132,6 +132,17 @@ def test_date_belongs_only_to_the_event_it_qualifies(nlp, extractor):
     assert events["ceremony"].date_start is None
 
 
+def test_a_date_after_since_bounds_and_does_not_date(nlp, extractor):
+    text = "He pledged closer ties on his first visit to China since his rise to power last year."
+    (event,) = run(nlp, extractor, text)
+    assert (event.type, event.date_start) == ("visit", None)
+
+
+def test_a_named_summit_in_a_two_party_clause_stays_a_summit(nlp, extractor):
+    text = "President Biden and Prime Minister Modi looked forward to meeting in Tokyo for the Quad summit."
+    assert sorted(e.type for e in run(nlp, extractor, text)) == ["meeting", "summit"]
+
+
 def test_unresolvable_date_is_null(nlp, extractor):
     (event,) = run(nlp, extractor, "The two ministers met in Geneva last week.", published=None)
     assert event.date_start is None

@@ -176,6 +176,8 @@ def date_distance(date: Token, anchor: Token) -> int | None:
     up = [date, *date.ancestors]
     if anchor in up:
         between = up[1:up.index(anchor)]
+        if any(t.lower_ in ("since", "until", "till", "before", "after") for t in between):
+            return None  # "his first visit since his rise to power last year": the date bounds, not dates
         if any(t.pos_ in ("VERB", "AUX") and not (t.dep_ in ("relcl", "acl") and t.head == anchor) for t in between):
             return None  # the date sits in a clause of its own ("... which was celebrated this year")
         return up.index(anchor)

@@ -121,7 +121,7 @@ class EventExtractor:
         """DependencyMatcher patterns for a rule: its own, or the trigger plus its required arguments."""
         if rule.pattern is not None:
             return [rule.pattern]
-        pos = ["VERB"] if rule.pos == "verb" else ["NOUN", "PROPN"]
+        pos = ["VERB", "AUX"] if rule.pos == "verb" else ["NOUN", "PROPN"]  # "they met following ..." is tagged AUX
         lemmas = [l.casefold() for l in rule.lemmas]
         anchors = [{"LEMMA": {"IN": lemmas}, "POS": {"IN": pos}}]
         if rule.pos == "noun":
@@ -256,7 +256,7 @@ class EventExtractor:
             objects = [o for o in objects if self._matches(o, rule.objects)]
             if not objects:
                 return self._reject("no_object")
-        subjects = syn.subjects_of(verb)
+        subjects = syn.subjects_of(verb.head if verb.dep_ == "aux" else verb)
         parties = objects if rule.object_is_party else []
         if rule.needs_pair and not self._has_pair(verb, subjects, parties):
             return self._reject("no_pair")
@@ -279,7 +279,7 @@ class EventExtractor:
             cand.participants = self._actors(subjects, resolver)
             cand.counterparts = self._counterparts(verb, objs, etype, resolver)
             self._place_and_names(cand, resolver)
-            if cand.type == "summit" and self._two_parties(cand):
+            if cand.type == "summit" and self._two_parties(cand, cand.participants):
                 cand.type = self.rules.bilateral_summit.to_type
             out.append(cand)
         return out
@@ -333,14 +333,13 @@ class EventExtractor:
         elif noun.dep_ == "pobj" and noun.head.lower_ in ("on", "for") and noun.head.head.pos_ in ("VERB", "AUX"):
             # "is on a visit to", "arrived for talks"
             participants += self._actors(syn.subjects_of(noun.head.head), resolver)
-        for child in noun.children:
-            if child.dep_ == "poss":
-                participants += resolver.resolve(child)
-        participants += syn.hyphen_countries(noun)
+        own_parties = [p for c in noun.children if c.dep_ == "poss" for p in resolver.resolve(c)]
+        own_parties += syn.hyphen_countries(noun)
+        participants += own_parties
         cand.participants = list(dict.fromkeys(participants))
         cand.counterparts = self._counterparts(noun, [], rule.type, resolver)
         self._place_and_names(cand, resolver)
-        if cand.type == "summit" and self._two_parties(cand):
+        if cand.type == "summit" and self._two_parties(cand, own_parties):
             cand.type = self.rules.bilateral_summit.to_type
         return [cand]
 
@@ -361,8 +360,10 @@ class EventExtractor:
             return True
         return any(c.dep_ == "advmod" and c.lower_ in self.rules.anaphora.adverbs for c in token.children)
 
-    def _two_parties(self, cand: Candidate) -> bool:
-        parties = set(cand.participants) | {p for group in cand.counterparts for p in group}
+    def _two_parties(self, cand: Candidate, own: list[str]) -> bool:
+        """Two parties named by the mention itself ('summit between the DPRK and Russia'), not by
+        the clause around it ('looked forward to meeting ... for the Quad summit')."""
+        parties = set(own) | {p for group in cand.counterparts for p in group}
         return len(parties) == 2 and not any(w in self.class_words for w in cand.names)
 
     # ------------------------------------------------------------------ arguments
