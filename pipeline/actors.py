@@ -51,6 +51,7 @@ _TITLE_WORDS = {
     "mrs", "ms", "dr", "dr.", "vice", "deputy", "ambassador", "counselor", "the", "former", "sheikh",
 }
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
+_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # "Joseph R. Biden, Jr." parses as two subjects
 
 
 class Collective(Rule):
@@ -97,6 +98,13 @@ class ActorFile(RuleFile):
     turns: list[Turn] = Field(default_factory=list)
     spokesperson_patterns: list[RegexRule] = Field(default_factory=list)
     author_patterns: list[RegexRule] = Field(default_factory=list)
+    organisation_gatherings: list[str] = Field(
+        default_factory=list, description="Capitalised words after an organisation's form that keep it a mention.")
+    declarations: list[RegexRule] = Field(
+        default_factory=list, description="Titles of joint texts; groups `group`/`parties` name the signatories.")
+    joint_nouns: list[str] = Field(default_factory=list, description="Heads of a joint undertaking of named parties.")
+    company_suffixes: list[str] = Field(
+        default_factory=list, description="Legal forms written after a comma ('Acme Solutions, LLC').")
 
 
 class ActorRules:
@@ -117,6 +125,10 @@ class ActorRules:
         self.turns = [(re.compile(t.pattern, re.MULTILINE), t) for t in data.turns]
         self.spokesperson = [re.compile(r.pattern) for r in data.spokesperson_patterns]
         self.authors = [re.compile(r.pattern) for r in data.author_patterns]
+        self.gatherings = set(data.organisation_gatherings)
+        self.declarations = [re.compile(r.pattern) for r in data.declarations]
+        self.joint_nouns = {n.casefold() for n in data.joint_nouns}
+        self.company_suffixes = set(data.company_suffixes)
 
     @classmethod
     def load(cls, rules_dirs: Iterable[str | Path] = ()) -> "ActorRules":
@@ -130,6 +142,23 @@ class ActorRules:
             if covering is None or m.start() <= covering < m.end()
         ]
         return min(hits)[1] if hits else None
+
+    def organisation_mentions(self, text: str) -> list[tuple[int, str]]:
+        """(offset, name) of the organisations `text` mentions, in order, leaving out forms nested
+        in a longer proper name ("United Nations Convention on the Law of the Sea") and shorter
+        forms inside a longer one ("EU" in "EU-China" is kept, "Nations" never matches alone)."""
+        hits: list[tuple[int, int, str]] = []
+        for pattern, name in self.org_forms:  # longest forms first
+            for m in pattern.finditer(text):
+                if any(s <= m.start() < e for s, e, _ in hits) or self._nested(text, m.end()):
+                    continue
+                hits.append((m.start(), m.end(), name))
+        return [(start, name) for start, _, name in sorted(hits)]
+
+    def _nested(self, text: str, end: int) -> bool:
+        """The form ending at `end` is followed by a capitalised word that continues a longer name."""
+        after = re.match(r" ([A-Z][\w'’.-]*)", text[end:])
+        return bool(after) and after.group(1) not in self.gatherings
 
 
 @lru_cache(maxsize=8)
@@ -222,6 +251,22 @@ class ActorResolver:
             if found:
                 return found[0]
         return self._country_of_person.get(self._spokesperson or "")
+
+    @cached_property
+    def signatories(self) -> list[str]:
+        """Who issues a joint text, read from its title (or first line): the organisations and
+        countries named as its issuers ("Quad Leaders' Joint Statement" -> ["Quad"], "Joint
+        Statement from the United States and the European Union" -> ["USA", "European Union"]).
+        Empty for any other text."""
+        title = str(getattr(self.doc._, "title", "") or "") or self.doc.text.lstrip().split("\n", 1)[0]
+        for pattern in self.rules.declarations:
+            match = pattern.search(title)
+            if not match:
+                continue
+            parties = self._named_parties(next((v for v in match.groupdict().values() if v), ""))
+            if parties:
+                return parties
+        return []
 
     @cached_property
     def _author_match(self) -> tuple[str, int] | None:
@@ -323,12 +368,17 @@ class ActorResolver:
 
     def _countries_in(self, text: str) -> list[str]:
         """Countries named anywhere in a free text (longest forms first), in order of appearance."""
+        return list(dict.fromkeys(code for code, _ in self._country_offsets(text)))
+
+    @staticmethod
+    def _country_offsets(text: str) -> list[tuple[str, int]]:
+        """(ISO3, offset) of every country named in a free text, in order of appearance."""
         found: list[tuple[int, int, str]] = []
         for form, code in _country_patterns():
             for match in form.finditer(text):
-                if not any(s <= match.start() < e for s, e, _ in found):
+                if not any(s <= match.start() < e or match.start() <= s < match.end() for s, e, _ in found):
                     found.append((match.start(), match.end(), code))
-        return list(dict.fromkeys(code for _, _, code in sorted(found)))
+        return [(code, start) for start, _, code in sorted(found)]
 
     # ----------------------------------------------------------------- resolution
 
@@ -357,6 +407,8 @@ class ActorResolver:
             earlier = self._earlier_subjects(head)
             return bool(earlier) and self.denotes_actor(earlier[0])
         phrase = target if isinstance(target, Span) else self._phrase(head)
+        if self._title_only(self._phrase(head, stop_at_conj=True)):
+            return True  # a person, even when the text does not say who
         norm = _norm_phrase(phrase.text)
         if norm in self.rules.collectives or re.sub(r"^(?:the|all) ", "", norm) in self.rules.collectives:
             return True
@@ -387,6 +439,11 @@ class ActorResolver:
         text = phrase.text
         norm = _norm_phrase(re.sub(r"^(?:and|or|,)\s+", "", text, flags=re.I))
         if lower in _WE and len(phrase) <= 2:
+            apposed = [c for c in head.children if c.dep_ == "appos"]
+            if apposed:  # "We, the Heads of State of the ASEAN Member States, ..."
+                named = self._named_parties(self._phrase(apposed[0]).text) or self.resolve(apposed[0])
+                if named:
+                    return named
             return self.resolve_we(head)
         if lower in _I:
             speaker = self._first_person(head)
@@ -406,7 +463,7 @@ class ActorResolver:
         if kind == "people_in_context":
             return self._people_in_context(head, None)
         if kind == "organisation":
-            org = self._organisation_context(head)
+            org = self._organisation_context(head) or self._signatory_group()
             return [org] if org else []
         persons = self._persons_in(phrase, head) or self._person_by_title(phrase)
         if persons:
@@ -417,6 +474,8 @@ class ActorResolver:
         code = _iso3(text)
         if code:
             return [code]
+        if head.lemma_.casefold() in self.rules.joint_nouns or head.lower_ in self.rules.joint_nouns:
+            return self._joint_parties(head)
         modifier_countries = self._modifier_countries(head)
         if head.lower_ in self.rules.agency_nouns or head.lemma_.casefold() in self.rules.agency_nouns:
             if modifier_countries:
@@ -430,11 +489,55 @@ class ActorResolver:
                 country = self.country_of(self._turn_speaker(head.idx)) or self.publisher_country
                 return [country] if country else []
             return []
+        if self._title_only(phrase):
+            owners = [c for c in head.children if c.dep_ == "poss" and _pronoun(c) in _WE | _THEY]
+            # "our Foreign Ministers" act for 'us'; a title the text does not pin down names nobody
+            return self.resolve(owners[0]) if owners else []
         if head.pos_ == "PROPN" and head.ent_type_ in ("ORG", "") and head.lower_ not in self.rules.non_actor_heads:
             return [self._org_name(phrase, head)]
         if head.ent_type_ in ("GPE", "NORP"):
             code = _iso3(head.text)
             return [code] if code else []
+        return []
+
+    def resolve_text(self, text: str) -> list[str]:
+        """Actors a short free-text phrase names, for text the parser cannot read (a headline's
+        subject): "Zimbabwe's Leader" -> that country's head of state or government, "Kenya" ->
+        KEN, "President Xi" -> Xi Jinping, "EU-China" -> European Union, CHN; [] for other text."""
+        text = text.strip(" ,.:;")
+        owner = re.fullmatch(r"(?P<owner>.+?)(?:['’]s)?\s+(?P<title>[A-Z][\w-]*)", text)
+        if owner and owner.group("title").casefold() in _TITLE_WORDS | {"leader", "ruler", "strongman"}:
+            codes = self._countries_in(owner.group("owner"))
+            if len(codes) == 1 and _iso3(owner.group("owner")) == codes[0]:
+                heads = [p.name for p in self.people if p.country == codes[0] and p.role in HEAD_ROLES]
+                return heads[:1] or codes
+        key = text.casefold()
+        if key in self._alias or _strip_titles(text).casefold() in self._alias:
+            return [self.person_name(text)]
+        return self._named_parties(text) if _iso3(text) or self.rules.organisation_in(text) or "-" in text else []
+
+    def _named_parties(self, text: str) -> list[str]:
+        """Organisations and countries a free text names, in order ("U.S.-EU" -> USA, European Union)."""
+        text = re.sub(r"(?<=[\w.])[-–](?=[A-Z])", " ", text)  # hyphenated pairs name both sides
+        found = list(self.rules.organisation_mentions(text))
+        covered = [(m, m + len(name)) for m, name in found]
+        found += [(start, code) for code, start in self._country_offsets(text)
+                  if not any(s <= start < e for s, e in covered)]
+        return list(dict.fromkeys(name for _, name in sorted(found)))
+
+    def _joint_parties(self, head: Token) -> list[str]:
+        """Parties of "the U.S.-EU partnership" (its modifiers or possessor); for a bare "the
+        partnership", those of the last earlier mention of the same noun that names them."""
+        owners = [c for c in head.children if c.dep_ == "poss"]
+        if owners:
+            return self.resolve(owners[0])
+        modifiers = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod", "npadvmod")]
+        if modifiers:
+            parties = self._named_parties(self.doc[modifiers[0].left_edge.i: head.i].text)
+            return parties if len(parties) >= 2 else []
+        for earlier in reversed(self.doc[: head.i]):
+            if earlier.lemma_ == head.lemma_ and any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in earlier.children):
+                return self._joint_parties(earlier)
         return []
 
     def _modifier_countries(self, head: Token) -> list[str]:
@@ -477,6 +580,7 @@ class ActorResolver:
             if _iso3(" ".join(t.text for t in tokens[:n])):
                 tokens = tokens[n:]
                 break
+        tokens = self._with_company_name(tokens)
         name = re.sub(r"^(?:the|The)\s+", "", "".join(t.text_with_ws for t in tokens)).strip()
         for ent in self.doc.ents:
             full = re.sub(r"^(?:the|The)\s+", "", ent.text)
@@ -484,13 +588,34 @@ class ActorResolver:
                 return full
         return name
 
+    def _with_company_name(self, tokens: list[Token]) -> list[Token]:
+        """"LLC" alone -> "Shamekh IV Solutions, LLC": a legal form after a comma belongs to the
+        capitalised name before the comma."""
+        if not tokens or "".join(t.text_with_ws for t in tokens).strip() not in self.rules.company_suffixes:
+            return tokens
+        i = tokens[0].i - 1
+        if i < 1 or self.doc[i].text != ",":
+            return tokens
+        start = i
+        while start > 0 and self.doc[start - 1].text[:1].isupper() and not self.doc[start - 1].is_sent_start:
+            start -= 1
+        return [*self.doc[start: i + 1], *tokens] if start < i else tokens
+
+    @staticmethod
+    def _title_only(phrase: Span) -> bool:
+        """'the Secretary', 'the Foreign Minister': only title words."""
+        words = [t.text.casefold() for t in phrase if t.dep_ not in ("det", "poss") and not t.is_punct]
+        return bool(words) and all(w in _TITLE_WORDS or w.removesuffix("s") in _TITLE_WORDS for w in words)
+
     def _person_by_title(self, phrase: Span) -> list[str]:
         """"the President" -> the one person the document gives that title (main leaders first)."""
         words = [t.text for t in phrase if t.dep_ != "det" and not t.is_punct]
         if not words or not self.people or any(w.casefold() not in _TITLE_WORDS for w in words):
             return []
         title = " ".join(words).casefold()
-        holders = [p.name for p in self.people if any(t.casefold() == title for t in p.titles)]
+        holders = [p.name for p in self.people if any(t.casefold() == title for t in p.titles)] or [
+            p.name for p in self.people  # "the Secretary" for a "Secretary of State", "the Minister"
+            if any(t.casefold().startswith(title + " ") or t.casefold().endswith(" " + title) for t in p.titles)]
         leading = [h for h in holders if h in self.main_leaders]
         if len(set(leading)) == 1:
             return leading[:1]
@@ -552,6 +677,8 @@ class ActorResolver:
             if country and len(parties) == 2 and country in parties:
                 return list(parties)
             return [country] if country else []
+        if self.signatories:
+            return list(self.signatories)
         org = self._organisation_context(token)
         if org:
             return [org]
@@ -562,9 +689,13 @@ class ActorResolver:
     def _organisation_context(self, token: Token) -> str | None:
         """The multilateral organisation the current paragraph talks about, up to `token`."""
         start = self._paragraph_start(token.idx)
-        text = self.doc.text[start: token.idx + len(token.text)]
-        hits = [(m.start(), name) for pattern, name in self.rules.org_forms for m in pattern.finditer(text)]
-        return max(hits)[1] if hits else None
+        hits = self.rules.organisation_mentions(self.doc.text[start: token.idx + len(token.text)])
+        return hits[-1][1] if hits else None
+
+    def _signatory_group(self) -> str | None:
+        """The one organisation that issues a joint text ("G20 Leaders' Declaration")."""
+        orgs = [p for p in self.signatories if not is_country_code(p)]
+        return orgs[0] if len(orgs) == 1 and len(self.signatories) == 1 else None
 
     def _previous_person(self, token: Token) -> str | None:
         """Nearest person mentioned before `token` (within the document)."""
@@ -606,7 +737,20 @@ class ActorResolver:
         if not earlier:
             return []
         actors = self.resolve(earlier[0])
+        if plural and actors:
+            actors = list(dict.fromkeys([*actors, *self.partners(earlier[0].head)]))
         return actors if plural or len(actors) == 1 else []
+
+    def partners(self, verb: Token) -> list[str]:
+        """Who a verb's subject acts together with: 'with' objects of the verb or of its object
+        ("spoke with Y", "held talks with Y", "met with Y and Z respectively")."""
+        preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"]
+        preps += [g for c in verb.children if c.dep_ == "dobj" for g in c.children if g.dep_ == "prep" and g.lower_ == "with"]
+        out: list[str] = []
+        for prep in preps:
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                out += self.resolve(obj)
+        return list(dict.fromkeys(out))
 
     def _earlier_subjects(self, token: Token) -> list[Token]:
         """Subjects before `token` in its sentence and the previous one, nearest first."""
@@ -614,7 +758,11 @@ class ActorResolver:
         candidates = [t for t in sent if t.i < token.i]
         if sent.start > 0:
             candidates = [*self.doc[sent.start - 1].sent, *candidates]
-        return [t for t in reversed(candidates) if t.dep_ in _SUBJECT_DEPS and t.lower_ not in _THEY | _IT]
+        subjects = [t for t in reversed(candidates)
+                    if t.dep_ in _SUBJECT_DEPS and t.lower_.rstrip(".") not in _NAME_SUFFIXES]
+        named = [t for t in subjects if t.lower_ not in _THEY | _IT]
+        # "They also committed ..." after "Together, they committed ...": the earlier 'they' refers
+        return named or [t for t in subjects if t.lower_ in _THEY and t.sent != token.sent][:1]
 
 
 def is_country_code(actor: str) -> bool:

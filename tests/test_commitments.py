@@ -232,17 +232,17 @@ def test_every_rule_fires_on_its_examples(nlp, rule):
 def test_user_rule_folder_adds_a_trigger(tmp_path: Path):
     from pipeline.nlp import build_nlp
 
-    text = "Chile is keen to expand its lithium exports to Asia."
+    text = "Chile is minded to expand its lithium exports to Asia."
     base = build_nlp(extractors=["diplo_commitments"])
     assert base(text)._.commitments == []
     (tmp_path / "commitments.yaml").write_text(yaml.safe_dump({
         "description": "test triggers",
-        "triggers": [{"id": "test.keen.v1", "modality": "hope", "phrases": ["be keen to"],
+        "triggers": [{"id": "test.minded.v1", "modality": "hope", "phrases": ["be minded to"],
                       "complement": True, "priority": 2}],
     }))
     custom = build_nlp(rules_dirs=[str(tmp_path)], extractors=["diplo_commitments"])
     (rec,) = custom(text)._.commitments
-    assert (rec.rule, rec.modality, rec.actor) == ("test.keen.v1", "hope", ["CHL"])
+    assert (rec.rule, rec.modality, rec.actor) == ("test.minded.v1", "hope", ["CHL"])
 
 
 def test_invalid_rule_file_names_file_and_entry(tmp_path: Path):

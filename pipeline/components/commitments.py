@@ -58,6 +58,11 @@ class Trigger(Rule):
     finite_only: bool = Field(False, description="Not as an infinitive or perfect ('have supported' is history).")
     past_needs_infinitive: bool = Field(
         False, description="In the past tense, only with an infinitive ('welcomed efforts to maintain').")
+    past_is_report: bool = Field(
+        False, description="In the past tense ('had to make') it reports what was done, unless in reported speech.")
+    object_actor: bool = Field(False, description="The actor is the phrase's first-person object ('require us to').")
+    reciprocal: bool = Field(False, description="Partners the subject acts with ('agreed with Y', 'met Y, agreeing') join the actor.")
+    stance_check: bool = Field(False, description="A verb whose object is a principle ('support the rule of law') is a stance.")
     priority: int = Field(0, description="Tie-break between triggers on the same verb (higher wins).")
     plover_event: str = Field("AGREE", description="PLOVER event category of the commitments.")
     plover_mode: str | None = Field(None, description="PLOVER mode ('future'); 'negated' overrides it.")
@@ -77,6 +82,11 @@ class CommitmentFile(RuleFile):
     belief_modals: list[str] = Field(default_factory=list, description="Modals that make a that-clause a belief.")
     non_committal_frames: list[str] = Field(default_factory=list, description="Verbs whose clause is a wish or view.")
     hedges: list[str] = Field(default_factory=list, description="Adverbs that make 'will' a forecast.")
+    stance_objects: list[str] = Field(default_factory=list, description="Principles: supporting them is a stance.")
+    empty_complements: list[str] = Field(
+        default_factory=list, description="Complements that name no action ('look forward to the future').")
+    third_party_actions: list[str] = Field(
+        default_factory=list, description="Verbs that, done in another country, are a demand on it ('restore democracy in X').")
 
 
 @dataclass
@@ -151,6 +161,9 @@ class CommitmentExtractor:
         self.belief_modals = {w.casefold() for w in self.data.belief_modals}
         self.non_committal = {w.casefold() for w in self.data.non_committal_frames}
         self.hedges = {w.casefold() for w in self.data.hedges}
+        self.stances = {w.casefold() for w in self.data.stance_objects}
+        self.empty = {w.casefold() for w in self.data.empty_complements}
+        self.third_party_actions = {w.casefold() for w in self.data.third_party_actions}
 
     def __call__(self, doc: Doc) -> Doc:
         resolver = ActorResolver(doc, self.actor_rules)
@@ -170,6 +183,8 @@ class CommitmentExtractor:
                 candidates = [c for m in matches for c in [self._candidate(m, resolver)] if c]
             else:
                 candidates = [c for m in matches for c in [self._blank_candidate(m, resolver)] if c]
+            if not candidates and parsed and self._headline(sent):
+                candidates = self._headline_candidates(sent, resolver)
             if candidates:
                 best = min(candidates, key=lambda c: c.rank)
                 records.append(self._record(best, sent, resolver, doc))
@@ -221,12 +236,60 @@ class CommitmentExtractor:
             return None
         if rule.past_needs_infinitive and anchor.tag_ in ("VBD", "VBN") and not self._infinitive_object(anchor):
             return None
+        if rule.past_is_report and self._past(match) and (not self._reported(anchor) or _quoted(anchor)):
+            return None
+        if rule.stance_check and self._stance(anchor):
+            return None
+        if action is not None and action.pos_ in ("NOUN", "PROPN") and action.lemma_.casefold() in self.empty:
+            return None
         if rule.modal and not self._acts(anchor):
             return None
         actor = self._actor(rule, match, anchor, action, resolver)
         if actor is None or (rule.modal and rule.own_side_only and self._advice(anchor, actor, resolver)):
             return None
+        if rule.own_side_only and action is not None and self._elsewhere(action, actor, resolver):
+            return None
+        if rule.reciprocal and actor:
+            actor = list(dict.fromkeys([*actor, *self._partners(anchor, resolver)]))
         return Candidate(rule, match, anchor, action or anchor, actor, self._depth(anchor))
+
+    @staticmethod
+    def _past(match: Span) -> bool:
+        """'had to make', 'needed to': the trigger's verb is in the past tense without a modal."""
+        verb = next((t for t in match if t.pos_ in ("VERB", "AUX")), None)
+        return verb is not None and verb.tag_ == "VBD" and not any(
+            c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+
+    def _stance(self, verb: Token) -> bool:
+        """'We support the rule of law, freedom of navigation ...': a principle as the object, no action."""
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        return bool(objects) and objects[0].lemma_.casefold() in self.stances and not any(
+            c.dep_ in ("prep", "xcomp", "advcl") and c.i > objects[0].i for c in verb.children)
+
+    def _elsewhere(self, action: Token, actors: list[str], resolver: ActorResolver) -> bool:
+        """'the urgent need to restore democracy in Myanmar' (from the Quad): an action on another
+        country's affairs, done in that country, is a demand on it."""
+        if action.lemma_.casefold() not in self.third_party_actions:
+            return False
+        own = {resolver.country_of(a) for a in actors} | set(actors)
+        for tok in action.subtree:
+            if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "within") and tok.ent_type_ == "GPE":
+                places = resolver.resolve(tok)
+                if places and not set(places) & own:
+                    return True
+        return False
+
+    def _partners(self, anchor: Token, resolver: ActorResolver) -> list[str]:
+        """'with' partners of the trigger or of the verbs it hangs from ('met with A and B
+        respectively, reaching consensus on ...')."""
+        out: list[str] = []
+        tok = anchor
+        for _ in range(4):
+            out += resolver.partners(tok)
+            if tok.dep_ not in ("advcl", "xcomp", "conj", "acl") or tok.head is tok:
+                break
+            tok = tok.head
+        return out
 
     @staticmethod
     def _modal_head(modal: Token) -> Token | None:
@@ -331,6 +394,8 @@ class CommitmentExtractor:
 
     def _complement(self, match: Span, anchor: Token) -> Token | None:
         """What the trigger governs: an infinitive, a that-clause, a gerund or an object noun."""
+        if match[-1].is_punct:
+            return self._after_parenthesis(match)
         inside = {t.i for t in match}
         for tok in match:
             if tok.lower_ == "to" and tok.dep_ == "aux" and tok.head.i not in inside and tok.head.pos_ in ("VERB", "AUX"):
@@ -362,6 +427,20 @@ class CommitmentExtractor:
         return None
 
     @staticmethod
+    def _after_parenthesis(match: Span) -> Token | None:
+        """'their commitment, as leaders of ..., to respect ...': the complement follows the
+        parenthesis that ends with the next comma or dash (the parser hangs it elsewhere)."""
+        closer = match[-1].text
+        sent = match.sent
+        for tok in sent[match.end - sent.start:]:
+            if tok.text == closer and tok.i + 2 < sent.end:
+                nxt = tok.doc[tok.i + 1]
+                if nxt.lower_ == "to" and nxt.head.pos_ in ("VERB", "AUX", "NOUN"):
+                    return nxt.head if nxt.head.i > nxt.i else tok.doc[tok.i + 2]
+                return None
+        return None
+
+    @staticmethod
     def _gerund_clause(obj: Token) -> Token:
         """'the importance of Iran returning': the parser hangs the gerund on its subject."""
         if obj.dep_ == "pobj":
@@ -379,6 +458,9 @@ class CommitmentExtractor:
         None vetoes the candidate (no subject, or one that names no actor); [] keeps it with an
         actor that the document does not let us resolve ("both sides" in a text naming no country).
         """
+        if rule.object_actor:
+            objects = [t for t in match if t.dep_ in ("dobj", "nsubj") and t.pos_ == "PRON"]
+            return self._as_actor(objects[0], resolver) if objects else None
         if action is not None and action is not anchor and action.pos_ in ("VERB", "AUX"):
             inner = [c for c in action.children if c.dep_ in _SUBJ]
             if not inner and action.dep_ == "acl" and action.tag_ == "VBG" and action.head.dep_ == "pobj":
@@ -398,6 +480,8 @@ class CommitmentExtractor:
                     return actors
                 if action.dep_ == "ccomp" or self._belief(action):
                     return None
+        if anchor.pos_ == "NOUN" and any(c.dep_ in _SUBJ for c in anchor.children):
+            return self._subject_actor(anchor, resolver)  # a verb tagged as a noun: "X and Y plan to"
         if anchor.pos_ == "NOUN":
             governor = self._governor(anchor)
             if governor is None:
@@ -512,11 +596,26 @@ class CommitmentExtractor:
             if tok.dep_ == "conj" and tok.head.dep_ == "relcl" and tok.head.head.head is not tok.head.head:
                 tok = tok.head.head.head
                 continue
+            if tok.dep_ == "conj" and self._main_clause_conjunct(tok):
+                tok = tok.head
+                while tok.dep_ in ("ccomp", "pcomp", "prep", "pobj") and tok.head is not tok:
+                    tok = tok.head
+                main = [c for c in tok.children if c.dep_ in _SUBJ + _PASSIVE_SUBJ]  # 'we are united'
+                return self._as_actor(main[0], resolver) if main else None
             if tok.dep_ in ("xcomp", "conj", "advcl", "acomp", "ccomp") and tok.head is not tok:
                 tok = tok.head
                 continue
             break
         return None
+
+    @staticmethod
+    def _main_clause_conjunct(verb: Token) -> bool:
+        """'We are united in recognizing that X is a priority and will work to ...': a conjunct
+        with its own 'will', hung on a that-clause without one, belongs to the main clause."""
+        head = verb.head
+        modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+        return modal and head.dep_ == "ccomp" and any(c.dep_ == "mark" for c in head.children) and not any(
+            c.dep_ == "aux" and c.tag_ == "MD" for c in head.children)
 
     # ------------------------------------------------------------------ elliptical list items
 
@@ -532,6 +631,36 @@ class CommitmentExtractor:
         verb = next(t for t in sent if not t.is_punct and not t.is_space and t.lower_ not in self.list_markers)
         return Candidate(previous.rule, sent[verb.i - sent.start: verb.i - sent.start + 1], verb, verb,
                          previous.actor, 0)
+
+    # ------------------------------------------------------------------ headlines
+
+    @staticmethod
+    def _headline(sent: Span) -> bool:
+        """The document's title line: title case defeats the parser ("Pledges" as a noun)."""
+        title = getattr(sent.doc._, "title", None)
+        return bool(title) and " ".join(sent.text.split()) == " ".join(str(title).split())
+
+    def _headline_candidates(self, sent: Span, resolver: ActorResolver) -> list[Candidate]:
+        """"Zimbabwe's Leader Thanks China's Xi, Pledges to Boost Ties": a trigger matched on
+        words; the actor is the headline's subject, the longest opening run of words before a
+        verb-like capitalised word ending in -s ('Thanks', 'Pledges') that names an actor."""
+        matches = [Span(sent.doc, sent.start + s, sent.start + e, label=m) for m, s, e in self.blank_matcher(sent)]
+        if not matches:
+            return []
+        actor: list[str] = []
+        for tok in sent:
+            if tok.i >= matches[0].start or tok.text == ",":
+                break
+            if tok.i > sent.start and tok.text[:1].isupper() and tok.text.endswith("s") and tok.text[-2:] not in ("'s", "’s"):
+                actor = resolver.resolve_text(sent.doc[sent.start: tok.i].text)
+                if actor:
+                    break
+        if not actor:
+            return []
+        match = matches[0]
+        rule = self.rules[match.label_]
+        after = next((t for t in sent.doc[match.end: sent.end] if t.lower_ != "to"), match[-1])
+        return [Candidate(rule, match, match[0], after, actor, 0)]
 
     # ------------------------------------------------------------------ without a parser
 
@@ -640,6 +769,13 @@ class CommitmentExtractor:
                 continue
             return mention.date.span
         return None
+
+
+def _quoted(token: Token) -> bool:
+    """Inside quotation marks opened in the token's paragraph (direct speech, not reported)."""
+    text = token.doc.text
+    before = text[text.rfind("\n", 0, token.idx) + 1: token.idx]
+    return sum(before.count(q) for q in "\"“”«»") % 2 == 1
 
 
 def _join(tokens: list[Token]) -> str:
