@@ -76,6 +76,7 @@ NEGATIVES = [
     "The Treaty Organization held its annual meeting in Vienna.",
     "The President commended efforts to reach durable agreements that resolve longstanding challenges.",
     "Both sides made a comprehensive plan for bilateral cooperation.",
+    "Their plan to build a bridge across the river was abandoned.",
 ]
 
 

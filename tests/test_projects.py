@@ -65,6 +65,12 @@ NEGATIVES = [
     "Kazakhstan's strategy of building international logistics thoroughfare was discussed.",
     "\"God has placed us in a strategic zone where commerce passes through,\" the minister said.",
     "The two sides agreed to deepen cooperation in energy, mining and agriculture.",
+    "Ho Chi Minh City and Mexico City signed a sister-city agreement.",
+    "The delegation arrived at Beijing Capital International Airport on Monday.",
+    "The summit was held at the Astana International Financial Centre.",
+    "The Kennedy Center hosted a concert.",
+    "Students from Nairobi took part in the Chinese Bridge competition.",
+    "The port city of Gwadar is strategically located.",
 ]
 
 

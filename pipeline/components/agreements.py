@@ -142,6 +142,8 @@ class AgreementExtractor:
             determined = any(spans.is_possessor(c) or c.lower_ in ("the", "our", "their") for c in head.children)
             between = complement and name.text.lower().split()[len(bare):][:1] == ["between"]
             return named or between or (determined and bool(specific))
+        if rule.needs_name and any(c.tag_ == "PRP$" for c in head.children) and not named and not specific:
+            return False  # "their plan to build a bridge": a party's own intention
         if rule.needs_name:
             return named or complement or term
         return named or complement or bool(specific) or term
@@ -179,6 +181,8 @@ class AgreementExtractor:
             elif ent.label_ == "ORG" and (ent.ent_id_ or ent.text.isupper() and len(ent.text) <= 6):
                 found.append(_org_party(ent))
         for token in name:
+            if spans.country_pair(token):
+                found.append(to_iso3(token.text))
             if token.pos_ not in ("PROPN", "ADJ"):
                 continue
             parts = re.split(r"[-–]", token.text)

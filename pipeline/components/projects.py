@@ -56,6 +56,9 @@ class HeadRule(Rule):
     needs_proper_name: bool = Field(False, description="Count only with a capitalised or quoted name.")
     needs_sector: bool = Field(False, description="Count only with a sector word of `kind_keywords` in the name.")
     kind_from_name: bool = Field(False, description="Let `kind_keywords` in the name give the kind.")
+    needs_cue_if_entity: bool = Field(
+        False, description="When the name is a place or organisation entity, count it only with a `project_cues` word."
+    )
 
 
 class KindKeyword(Rule):
@@ -97,13 +100,17 @@ class ProjectRuleFile(RuleFile):
     complement_preps: list[str] = Field(default_factory=list, description="Prepositions whose phrase belongs to the name.")
     generic_modifiers: list[str] = Field(default_factory=list, description="Modifiers that single nothing out.")
     veto_parents: list[str] = Field(default_factory=list, description="Nouns that make a trigger an event/org name.")
+    compound_parents: list[str] = Field(default_factory=list, description="Nouns a trigger may modify and stay a project.")
+    venue_verbs: list[str] = Field(default_factory=list, description="Verbs whose 'at' place is a venue.")
+    project_cues: list[str] = Field(default_factory=list, description="Chain words presenting an undertaking.")
     heads: list[HeadRule] = Field(default_factory=list, description="Trigger nouns and their kinds.")
     kind_keywords: list[KindKeyword] = Field(default_factory=list, description="Sector words for generic heads.")
     named: list[NamedProject] = Field(default_factory=list, description="Gazetteer of named initiatives.")
     works: list[WorksRule] = Field(default_factory=list, description="Works nouns naming a project by its object.")
     statuses: list[StatusRule] = Field(default_factory=list, description="Context rules giving the status.")
 
-    @field_validator("complement_preps", "generic_modifiers", "veto_parents")
+    @field_validator("complement_preps", "generic_modifiers", "veto_parents", "compound_parents", "venue_verbs",
+                     "project_cues")
     @classmethod
     def _lower(cls, words: list[str]) -> list[str]:
         return [w.lower() for w in words]
@@ -139,6 +146,9 @@ class ProjectExtractor:
         self.preps = frozenset(self.rules.complement_preps)
         self.generic = frozenset(self.rules.generic_modifiers)
         self.veto_parents = frozenset(self.rules.veto_parents)
+        self.compound_parents = frozenset(self.rules.compound_parents)
+        self.venue_verbs = frozenset(self.rules.venue_verbs)
+        self.project_cues = frozenset(self.rules.project_cues)
         self.heads = {r.id: r for r in self.rules.heads}
         self.matcher = Matcher(nlp.vocab, validate=True)
         for rule in self.rules.heads:
@@ -179,7 +189,7 @@ class ProjectExtractor:
             t for t in bare
             if t.i not in owners and t.i != head.i and t.is_alpha
             and (t.i in quoted or (t.is_title or t.is_upper) and t.i != t.sent.start and t.ent_type_ != "NORP")
-            and (to_iso3(t.text) is None or head.is_title or _country_pair(t))
+            and (to_iso3(t.text) is None or head.is_title or spans.country_pair(t))
         ]
 
     def is_specific(self, head: Token, rule: HeadRule, name: Span) -> bool:
@@ -188,6 +198,14 @@ class ProjectExtractor:
             return False
         if head.dep_ == "attr":
             return False  # "X is Africa's first electrified railway" describes X
+        parent = head.head
+        if head.dep_ == "compound" and parent.pos_ == "NOUN" and parent.lemma_.lower() not in self.compound_parents:
+            return False  # "the Chinese Bridge competition"
+        ctx = MentionContext.of(head, False, name)
+        if ctx.prep in ("at", "in") and ctx.verb is not None and ctx.verb.lemma_.lower() in self.venue_verbs:
+            return False  # "arrived at Beijing Capital International Airport"
+        if rule.needs_cue_if_entity and _is_entity(name) and not set(ctx.cues) & self.project_cues:
+            return False  # "Mexico City", "the Kennedy Center"
         if head.dep_ == "compound" and head.is_title and head.head.is_title:
             return False  # part of a longer proper name: "Defense Policy Coordination Talks"
         if head.dep_ == "compound" and head.head.lemma_.lower() in self.veto_parents:
@@ -408,14 +426,11 @@ def _quoted(span: Span) -> set[int]:
     return out
 
 
-def _country_pair(token: Token) -> bool:
-    """"China" in "Pakistan-China cable": a pair of countries names a bilateral project."""
-    doc = token.doc
-    for step in (2, -2):
-        other = token.i + step
-        if 0 <= other < len(doc) and doc[token.i + step // 2].text in "-–" and to_iso3(doc[other].text):
-            return True
-    return False
+def _is_entity(name: Span) -> bool:
+    """Is the name (bar a leading "the") one place, organisation, facility or person entity?"""
+    ents = [e for e in name.doc.ents if e.start <= name.end - 1 and e.end > name.start]
+    return any(e.label_ in ("GPE", "LOC", "ORG", "FAC", "PERSON") and e.end >= name.end and e.start <= name.start + 1
+               for e in ents)
 
 
 def _title_case(sent: Span) -> bool:

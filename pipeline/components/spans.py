@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import Field
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.countries import to_iso3
 from pipeline.rules.loader import Rule
 
 Mood = Literal["future", "infinitive", "modal", "progressive", "finite", "participle", "gerund", "none"]
@@ -70,6 +71,16 @@ def term_head(span: Span) -> Token:
     """Head of a matched term without a parser, by the rule of `term_patterns`."""
     link = next((t for t in span[1:] if t.lower_ == "of"), None)
     return span.doc[link.i - 1] if link is not None else span[-1]
+
+
+def country_pair(token: Token) -> bool:
+    """"China" in "China-Japan fisheries agreement": one of a hyphenated pair of countries."""
+    doc = token.doc
+    for step in (2, -2):
+        other = token.i + step
+        if 0 <= other < len(doc) and doc[token.i + step // 2].text in "-–" and to_iso3(doc[other].text):
+            return bool(to_iso3(token.text))
+    return False
 
 
 def is_plural(token: Token) -> bool:
@@ -182,6 +193,12 @@ def _is_party_prefix(token: Token) -> bool:
 NAME_LINKS = frozenset({"of", "in", "and", "for", "on", "&"})
 
 
+def _entity_ends_at(token: Token) -> bool:
+    """Does a named entity end with this token ("Ho Chi Minh City" and ...)? Then a link after it
+    joins two names, not the parts of one."""
+    return token.ent_iob_ in ("B", "I") and (token.i + 1 >= len(token.doc) or token.doc[token.i + 1].ent_iob_ != "I")
+
+
 def _capitalised_start(doc: Doc, start: int, floor: int) -> int:
     """Extend a capitalised name leftwards over the rest of its capitalised run.
 
@@ -197,7 +214,8 @@ def _capitalised_start(doc: Doc, start: int, floor: int) -> int:
         if capital(prev) and not is_possessor(prev):
             start -= 1
         elif (prev.lower_ in NAME_LINKS and start - 2 >= floor and capital(doc[start - 2]) and not is_possessor(doc[start - 2])
-              and not (prev.lower_ == "and" and doc[start - 2] in doc[start:].root.conjuncts)):
+              and not (prev.lower_ == "and" and doc[start - 2] in doc[start:].root.conjuncts)
+              and not _entity_ends_at(doc[start - 2])):
             start -= 2
         else:
             break
