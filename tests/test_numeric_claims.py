@@ -465,6 +465,11 @@ FAMILIES = [
     ("China grants zero-tariff treatment to 98% of products.", [("98%", 98.0, "percent", "exact", None)]),
     ("We oppose the zero-sum game and aim for net zero emissions.", []),
     ("Growth was zero percent.", [("zero percent", 0.0, "percent", "exact", None)]),
+    # the counted noun behind a compound and a "-strong" unit
+    ("We welcome the delivery of more than 400 million vaccine doses to 94 countries.",
+     [("more than 400 million", 4e8, "dose", "over", None), ("94", 94.0, "country", "exact", None)]),
+    ("We will deploy a 2,000-strong team of experts.", [("2,000", 2000.0, "expert", "exact", None)]),
+    ("The city will build a 1,000-bed hospital.", [("1,000", 1000.0, "bed", "exact", None)]),
     # inline list markers
     ("They named three areas: 1) transport, 2) energy and 3) health.", [("three", 3.0, "area", "exact", None)]),
     ("The group has (about 20) members.", [("about 20", 20.0, "member", "about", None)]),
@@ -474,6 +479,14 @@ FAMILIES = [
 @pytest.mark.parametrize("text,expected", FAMILIES, ids=[t[:40] for t, _ in FAMILIES])
 def test_families(nc_nlp, text, expected):
     assert claims(nc_nlp, text) == expected
+
+
+def test_suffix_figures_after_other_sentences(nc_nlp):
+    """Offsets of a figure with a suffix hold in the document, not only in its sentence."""
+    text = "The leaders met in Tokyo.\n\nThe mission has 5,000-plus troops and 1,200+ exhibitors came."
+    doc = run(nc_nlp, text)
+    got = [(text[c.start:c.end], c.unit, c.qualifier) for c in doc._.numeric_claims]
+    assert got == [("5,000-plus", "troop", "over"), ("1,200+", "exhibitor", "over")]
 
 
 def test_year_like_count_is_no_period(nc_nlp):

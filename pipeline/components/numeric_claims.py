@@ -312,6 +312,8 @@ class NumericClaimExtractor:
                 figure.end += offset
                 figure.num_start += offset
                 figure.num_end += offset
+                if figure.body_end is not None:
+                    figure.body_end += offset
                 found.append(figure)
             pos = resume
         return found
@@ -494,10 +496,14 @@ class NumericClaimExtractor:
             word = _token_at(doc, fig.end + 1)
             if not doc.has_annotation("TAG") or word is None or word.pos_ not in ("ADJ", "ADV", "VERB"):
                 return _singular(hyphen.group(1)), None, None
-            # "a 5,000-strong force": the hyphenated word describes; the noun it modifies is counted
+            # "a 5,000-strong force": the hyphenated word describes; the noun it modifies is counted,
+            # or its members ("a 2,000-strong team of experts")
             noun = word.head if word.head.i > word.i and word.head.pos_ in ("NOUN", "PROPN") else None
             if noun is None:
                 return None, None, None
+            members = _of_object(noun)
+            if members is not None and members.tag_ in ("NNS", "NNPS"):
+                noun = members
             return _token_unit(noun), _noun_phrase(noun, exclude=word), noun
         root = _figure_root(doc, fig)
         if root is None:
@@ -722,15 +728,13 @@ def _token_unit(token: Token) -> str:
 
 def _counted_noun(root: Token, fig: Figure) -> Token | None:
     """The noun a number counts: its head, the object of 'N of the Xs', or a following noun."""
-    for child in root.children:  # "23 of the 68 countries", "thousands of DPRK troops"
-        if child.dep_ == "prep" and child.lower_ == "of":
-            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
-                return pobj
+    pobj = _of_object(root)  # "23 of the 68 countries", "thousands of DPRK troops"
+    if pobj is not None:
+        return pobj
     head = root.head
     if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "npadvmod") and head.i > root.i \
             and head.pos_ in ("NOUN", "PROPN"):
-        return head
+        return _compound_head(head)
     nxt = next((t for t in root.doc[root.i + 1: root.i + 4] if t.idx >= fig.end), None)  # past "+", "-plus"
     if nxt is not None and nxt.pos_ == "NOUN" and nxt.is_lower:
         return nxt
@@ -803,6 +807,27 @@ def _person_before(doc: Doc, char: int) -> bool:
     if token.ent_type_:
         return token.ent_type_ == "PERSON"
     return not doc.has_annotation("TAG") or token.pos_ == "PROPN"
+
+
+def _of_object(token: Token) -> Token | None:
+    """The noun of an 'of' phrase attached to `token` ('thousands of troops' gives 'troops')."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
+                return pobj
+    return None
+
+
+def _compound_head(noun: Token) -> Token:
+    """'400 million vaccine doses' counts doses: a singular noun compounding a plural one names its kind.
+
+    A singular head stays ('a 1,000 bed hospital' counts beds).
+    """
+    while noun.dep_ == "compound" and noun.tag_ in ("NN", "NNP") and noun.head.i > noun.i \
+            and noun.head.tag_ in ("NNS", "NNPS"):
+        noun = noun.head
+    return noun
 
 
 def _number_of(sent: Span) -> Token | None:
