@@ -150,6 +150,11 @@ def test_unresolvable_date_is_null(nlp, extractor):
 
 # ------------------------------------------------------------------ one record per event
 
+def test_a_meeting_mis_tagged_as_auxiliary_is_found(nlp, extractor):
+    text = "Xi welcomed Mnangagwa to Beijing when they met following a formal welcoming ceremony."
+    assert sorted(e.type for e in run(nlp, extractor, text)) == ["ceremony", "meeting", "visit"]
+
+
 def test_later_references_are_not_new_events(nlp, extractor):
     text = ("President Ruto paid a state visit to Japan from February 6 to 9, 2024.\n"
             "This visit is President Ruto's second visit to Japan.\n"

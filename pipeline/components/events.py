@@ -126,6 +126,8 @@ class EventExtractor:
         anchors = [{"LEMMA": {"IN": lemmas}, "POS": {"IN": pos}}]
         if rule.pos == "noun":
             anchors.append({"LOWER": {"IN": lemmas + [l + "s" for l in lemmas]}, "POS": {"IN": pos}})
+        elif rule.forms:  # irregular forms, when the tagger's slip leaves them unlemmatised ("met"/AUX)
+            anchors.append({"LOWER": {"IN": [f.casefold() for f in rule.forms]}, "POS": {"IN": pos}})
         patterns = []
         for attrs in anchors:
             base = [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": attrs}]
@@ -256,7 +258,7 @@ class EventExtractor:
             objects = [o for o in objects if self._matches(o, rule.objects)]
             if not objects:
                 return self._reject("no_object")
-        subjects = syn.subjects_of(verb.head if verb.dep_ == "aux" else verb)
+        subjects = syn.subjects_of(verb) or (syn.subjects_of(verb.head) if verb.dep_ == "aux" else [])
         parties = objects if rule.object_is_party else []
         if rule.needs_pair and not self._has_pair(verb, subjects, parties):
             return self._reject("no_pair")
