@@ -557,3 +557,24 @@ BLANK_FAMILIES = [
 @pytest.mark.parametrize("text,expected", BLANK_FAMILIES, ids=[t[:40] for t, _ in BLANK_FAMILIES])
 def test_families_without_parser(blank_nlp, text, expected):
     assert [(c.text, c.value, c.unit) for c in run(blank_nlp, text)._.numeric_claims] == expected
+
+
+@pytest.mark.parametrize("text,expected", FAMILIES[::3], ids=[t[:40] for t, _ in FAMILIES[::3]])
+def test_families_keep_their_offsets_after_another_paragraph(nc_nlp, text, expected):
+    """A sentence read after another paragraph gives the same claims, with offsets into the whole text."""
+    whole = "The ministers met in Geneva on Monday.\n\n" + text
+    doc = run(nc_nlp, whole)
+    assert [(c.text, c.value, c.unit, c.qualifier) for c in doc._.numeric_claims] == [e[:4] for e in expected]
+    assert all(whole[c.start:c.end] == c.text for c in doc._.numeric_claims)
+
+
+_SENTENCES = [t for t, _ in POSITIVES + FAMILIES] + NEAR_MISSES
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(_SENTENCES), min_size=1, max_size=4), st.sampled_from([" ", "\n", "\n\n"]))
+def test_any_document_of_known_sentences_runs(nc_nlp, sentences, joiner):
+    """Whole documents never crash the component and every record points at its own text."""
+    text = joiner.join(sentences)
+    for claim in run(nc_nlp, text)._.numeric_claims:
+        assert text[claim.start:claim.end] == claim.text and claim.text in claim.sentence
