@@ -33,8 +33,11 @@ from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, loa
 RULES_NAME = "projects"
 #: A complement with these prepositions belongs to the name only with a named object ("port in Haifa").
 PLACE_PREPS = frozenset({"in", "at"})
-#: Entity labels that, covering a works noun's whole object, make it a place, person or body.
-NOT_WORKS = frozenset({"GPE", "PERSON", "ORG", "NORP", "LOC", "DATE", "EVENT"})
+#: Entity labels that, covering a works noun's whole object, make it a country, city or person.
+#: LOC and ORG are not among them: the model tags many facility names so ("Kariba South", "Kafue
+#: Gorge Lower"), and works nouns (expansion, upgrade) apply to built things, not to regions;
+#: organisations are told apart by `_is_organisation`.
+NOT_WORKS = frozenset({"GPE", "PERSON", "NORP", "DATE", "EVENT"})
 #: Heads that add nothing to a name when folding mentions: "Hambantota Port project" is "Hambantota Port".
 GENERIC_HEADS = frozenset({"project", "projects"})
 #: Capitalised words that many names share, so they do not identify a project when folding.
@@ -289,11 +292,17 @@ class ProjectExtractor:
                 name = spans.bare_span(obj)
                 entity = next((e for e in doc.ents if e.start <= obj.i < e.end), None)
                 whole = entity is not None and entity.start <= name.start and entity.label_ in NOT_WORKS
-                if whole or to_iso3(name.text):
-                    continue  # "the development of Xinjiang", "the expansion of the SCO"
+                if whole or to_iso3(name.text) or self._is_organisation(name, entity):
+                    continue  # "the upgrade of Xinjiang", "the expansion of the SCO"
                 keyword = self._sector_word(obj, name)
                 out.append(Mention(name, obj, keyword.kind if keyword else rule.kind, rule.id))
         return out
+
+    def _is_organisation(self, name: Span, entity: Span | None) -> bool:
+        """A known organisation (entity ruler), an acronym, a one-word name or an organisation noun."""
+        if entity is None or entity.label_ != "ORG":
+            return False
+        return bool(entity.ent_id_) or name.text.isupper() or len(name) == 1 or name[-1].lemma_.lower() in self.veto_parents
 
     def named_mentions(self, doc: Doc) -> list[Mention]:
         """Gazetteer names, unless lower-cased or part of a longer proper name ("Belt and Road Forum")."""
