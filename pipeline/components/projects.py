@@ -195,28 +195,31 @@ class ProjectExtractor:
             and (to_iso3(t.text) is None or head.is_title or spans.country_pair(t))
         ]
 
-    def is_specific(self, head: Token, rule: HeadRule, name: Span) -> bool:
-        """Veto what is not one specific undertaking (see module docstring)."""
+    def vetoed(self, head: Token, rule: HeadRule, name: Span) -> bool:
+        """Is the trigger part of something else: a headline, a predicate, a modifier, a venue,
+        a place or an organisation's name?"""
         if head.pos_ not in ("NOUN", "PROPN") or _title_case(head.sent):
-            return False
+            return True
         if head.dep_ == "attr":
-            return False  # "X is Africa's first electrified railway" describes X
+            return True  # "X is Africa's first electrified railway" describes X
         parent = head.head
         if head.dep_ == "compound" and parent.pos_ == "NOUN" and parent.lemma_.lower() not in self.compound_parents:
-            return False  # "the Chinese Bridge competition"
+            return True  # "the Chinese Bridge competition"
+        if head.dep_ == "compound" and head.is_title and parent.is_title:
+            return True  # part of a longer proper name: "Defense Policy Coordination Talks"
+        if head.dep_ in ("compound", "appos") and parent.lemma_.lower() in self.veto_parents:
+            return True  # "Belt and Road Forum", "the Beijing-based group China Policy"
+        if head.dep_ == "pobj" and parent.head.lemma_.lower() in self.veto_parents:
+            return True  # "director of the U.S. Development Policy Initiative"
         ctx = MentionContext.of(head, False, name)
         if ctx.prep in ("at", "in") and ctx.verb is not None and ctx.verb.lemma_.lower() in self.venue_verbs:
-            return False  # "arrived at Beijing Capital International Airport"
-        if rule.needs_cue_if_entity and _is_entity(name) and not set(ctx.cues) & self.project_cues:
-            return False  # "Mexico City", "the Kennedy Center"
-        if head.dep_ == "compound" and head.is_title and head.head.is_title:
-            return False  # part of a longer proper name: "Defense Policy Coordination Talks"
-        if head.dep_ == "compound" and head.head.lemma_.lower() in self.veto_parents:
+            return True  # "arrived at Beijing Capital International Airport"
+        return rule.needs_cue_if_entity and _is_entity(name) and not set(ctx.cues) & self.project_cues
+
+    def is_specific(self, head: Token, rule: HeadRule, name: Span) -> bool:
+        """One specific undertaking: named, placed, owned, priced, or acted on by a country."""
+        if self.vetoed(head, rule, name):
             return False
-        if head.dep_ == "pobj" and head.head.head.lemma_.lower() in self.veto_parents:
-            return False
-        if head.dep_ == "appos" and head.head.lemma_.lower() in self.veto_parents:
-            return False  # "the Beijing-based group China Policy"
         bare = spans.bare_span(head)
         named = self._named_tokens(head, bare)
         if rule.needs_proper_name:
