@@ -456,6 +456,7 @@ FAMILIES = [
     # ages in relative clauses
     ("Biden, who is 81, met the premier.", [("81", 81.0, "year", "exact", None)]),
     ("She joined the ministry at the age of 24.", [("24", 24.0, "year", "exact", None)]),
+    ("Xi, who turned 70 in June, met the envoy.", [("70", 70.0, "year", "exact", None)]),
     ("The fund, which is 10 percent owned by the state, grew.", [("10 percent", 10.0, "percent", "exact", None)]),
     # shares written as "N in M"; "zero" as a policy word
     ("One in five Africans lives in extreme poverty.", [("One in five", 20.0, "percent", "exact", None)]),

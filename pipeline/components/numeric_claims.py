@@ -118,6 +118,7 @@ class UnitPatternRule(Rule):
     unit: str = Field(description="Unit given to a count whose number lies in a match ('year').")
     pattern: str = Field(description="Case-insensitive regex; {NUM} stands for a number.")
     after_person: bool = Field(False, description="The word before the match must be a person's name.")
+    timeless: bool = Field(False, description="A lasting property (an age): never given a period.")
 
     _compiles = field_validator("pattern")(_valid_regex)
 
@@ -540,6 +541,7 @@ class NumericClaimExtractor:
                 if rule.after_person and not _person_before(doc, sent.start_char + m.start()):
                     continue
                 fig.fired.add(rule.id)
+                fig.timeless = rule.timeless
                 return rule.unit
         return None
 
