@@ -471,6 +471,9 @@ FAMILIES = [
      [("more than 400 million", 4e8, "dose", "over", None), ("94", 94.0, "country", "exact", None)]),
     ("We will deploy a 2,000-strong team of experts.", [("2,000", 2000.0, "expert", "exact", None)]),
     ("The city will build a 1,000-bed hospital.", [("1,000", 1000.0, "bed", "exact", None)]),
+    ("Cooperation in the twenty-first century requires trust.", []),
+    ("The thirty-second session of the council opened.", []),
+    ("Thirty-two envoys attended.", [("Thirty-two", 32.0, "envoy", "exact", None)]),
     # inline list markers
     ("They named three areas: 1) transport, 2) energy and 3) health.", [("three", 3.0, "area", "exact", None)]),
     ("The group has (about 20) members.", [("about 20", 20.0, "member", "about", None)]),
