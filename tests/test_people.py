@@ -157,6 +157,13 @@ def test_mentions_fold_into_one_person(people_nlp: Language) -> None:
     assert biden.sentence.startswith("President Joseph R. Biden Jr. met")
 
 
+def test_names_inside_other_names_are_not_extended(people_nlp: Language) -> None:
+    text = ("Wang Yi said the guidance of Xi Jinping Thought on Diplomacy was clear. "
+            "The Trump Administration imposed tariffs.")
+    got = run(people_nlp, text, dt.date(2024, 3, 7))
+    assert triples(got) == {("Wang Yi", "CHN", "minister"), ("Xi Jinping", "CHN", "head_of_state")}
+
+
 def test_surname_only_and_former_titles(people_nlp: Language) -> None:
     text = ("Russian President Putin proposed to restart the talks. Lin Yifu, former Vice-President of the "
             "World Bank and Honorary Dean at the National School of Development, joined them.")

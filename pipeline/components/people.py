@@ -532,12 +532,17 @@ class PeopleExtractor:
             clash = next((k for k in kept if k.start < m.end and m.start < k.end), None)
             if clash is None:
                 kept.append(m)
-            elif m.start == clash.start and m.end > clash.end:  # a longer name to the right ("Donald J. Trump")
+            elif m.start == clash.start and m.end > clash.end and "gazetteer" not in self._forms_of(clash):
+                # a longer name to the right ("Donald J. Trump"); a gazetteer name is already complete
                 clash.start, clash.end = m.start, m.end
                 clash.absorb(m)
             else:  # the earlier source keeps its boundaries ("Zhang Xiao", not "Kazakhstan Zhang Xiao")
                 clash.absorb(m)
         return kept
+
+    def _forms_of(self, mention: Mention) -> set[str]:
+        """The form names ("gazetteer", "model" ...) that produced a mention."""
+        return {form for form, rule_id in self.forms.items() if rule_id in mention.rules}
 
     def mentions(self, doc: Doc) -> list[Mention]:
         """Every person mention in the doc, one per name span, vetoes applied (in source priority)."""
