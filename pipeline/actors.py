@@ -505,8 +505,8 @@ class ActorResolver:
         subject): "Zimbabwe's Leader" -> that country's head of state or government, "Kenya" ->
         KEN, "President Xi" -> Xi Jinping, "EU-China" -> European Union, CHN; [] for other text."""
         text = text.strip(" ,.:;")
-        owner = re.fullmatch(r"(?P<owner>.+?)(?:['’]s)?\s+(?P<title>[A-Z][\w-]*)", text)
-        if owner and owner.group("title").casefold() in _TITLE_WORDS | {"leader", "ruler", "strongman"}:
+        owner = re.fullmatch(r"(?P<owner>.+?)(?:['’]s)?\s+(?P<title>[A-Z][\w-]*(?: [A-Z][\w-]*)?)", text)
+        if owner and all(w in _TITLE_WORDS | {"leader", "ruler"} for w in owner.group("title").casefold().split()):
             codes = self._countries_in(owner.group("owner"))
             if len(codes) == 1 and _iso3(owner.group("owner")) == codes[0]:
                 heads = [p.name for p in self.people if p.country == codes[0] and p.role in HEAD_ROLES]
@@ -558,8 +558,10 @@ class ActorResolver:
         """People named by the phrase; with `head`, only a person who is the head ("President
         Xi's visit" names no actor)."""
         names: list[str] = []
-        for ent in phrase.ents:
-            if ent.label_ == "PERSON" and (head is None or ent.start <= head.i < ent.end):
+        # the head's entity may reach past the phrase: "Joseph R. Biden, Jr." parses as two subjects
+        ents = phrase.ents if head is None else [e for e in self.doc.ents if e.start <= head.i < e.end]
+        for ent in ents:
+            if ent.label_ == "PERSON":
                 names.append(self.person_name(ent.text))
         if not names and self._alias:
             key = _strip_titles(phrase.text).casefold()
@@ -737,9 +739,13 @@ class ActorResolver:
         if not earlier:
             return []
         actors = self.resolve(earlier[0])
-        if plural and actors:
-            actors = list(dict.fromkeys([*actors, *self.partners(earlier[0].head)]))
-        return actors if plural or len(actors) == 1 else []
+        if not plural:
+            return actors if len(actors) == 1 else []
+        for subject in earlier:  # 'they' wants several: "X spoke with Y to launch ..." gives X and Y, not Y
+            group = list(dict.fromkeys([*self.resolve(subject), *self.partners(subject.head)]))
+            if len(group) >= 2:
+                return group
+        return actors
 
     def partners(self, verb: Token) -> list[str]:
         """Who a verb's subject acts together with: 'with' objects of the verb or of its object
@@ -748,9 +754,24 @@ class ActorResolver:
         preps += [g for c in verb.children if c.dep_ == "dobj" for g in c.children if g.dep_ == "prep" and g.lower_ == "with"]
         out: list[str] = []
         for prep in preps:
-            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            objects = [c for c in prep.children if c.dep_ == "pobj"]
+            for obj in objects:
                 out += self.resolve(obj)
+            if not objects:  # parser slip ("with Prime Minister X of India to launch ..."): the next name
+                out += self._entity_after(prep)
         return list(dict.fromkeys(out))
+
+    def _entity_after(self, token: Token) -> list[str]:
+        """The person or country named within a few words after `token` (titles may come between)."""
+        for ent in self.doc.ents:
+            if token.i < ent.start <= token.i + 4 and all(t.text.casefold() in _TITLE_WORDS for t in self.doc[token.i + 1: ent.start]):
+                if ent.label_ == "PERSON":
+                    return [self.person_name(ent.text)]
+                if ent.label_ in ("GPE", "NORP"):
+                    code = _iso3(ent.text)
+                    return [code] if code else []
+                return []
+        return []
 
     def _earlier_subjects(self, token: Token) -> list[Token]:
         """Subjects before `token` in its sentence and the previous one, nearest first."""

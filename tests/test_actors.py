@@ -181,7 +181,7 @@ def test_user_rule_folder_adds_an_organisation(nlp, tmp_path: Path):
 def test_rule_file_ids_unique_and_invalid_file_fails(tmp_path: Path):
     data = load_rules("actors", ActorFile)
     ids = [r.id for group in (data.collectives, data.organisations, data.publishers, data.turns,
-                              data.spokesperson_patterns, data.author_patterns) for r in group]
+                              data.spokesperson_patterns, data.author_patterns, data.declarations) for r in group]
     assert len(ids) == len(set(ids))
     (tmp_path / "actors.yaml").write_text(yaml.safe_dump({
         "description": "broken", "turns": [{"id": "test.turn.v1", "pattern": "^(Q:", "speaker": "question"}]}))
@@ -191,9 +191,147 @@ def test_rule_file_ids_unique_and_invalid_file_fails(tmp_path: Path):
 
 @pytest.mark.parametrize("rule", [*load_rules("actors", ActorFile).turns,
                                   *load_rules("actors", ActorFile).spokesperson_patterns,
-                                  *load_rules("actors", ActorFile).author_patterns], ids=lambda r: r.id)
+                                  *load_rules("actors", ActorFile).author_patterns,
+                                  *load_rules("actors", ActorFile).declarations], ids=lambda r: r.id)
 def test_regex_rules_fire_on_their_examples(rule):
     import re
 
     for example in rule.examples:
         assert re.search(rule.pattern, example, re.MULTILINE), example
+
+
+# ---------------------------------------------------------------- joint texts, groups, partners
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Joint Statement from the Leaders of Brazil, South Africa and Indonesia", ["BRA", "ZAF", "IDN"]),
+    ("Joint Statement between China and Kazakhstan on the Further Deepening of Cooperation", ["CHN", "KAZ"]),
+    ("G7 Leaders’ Statement on Ukraine", ["G7"]),
+    ("Kazan Declaration of the XVI BRICS Summit", ["BRICS"]),
+    ("India-Japan Joint Statement: Partnership for a Free and Open Indo-Pacific", ["IND", "JPN"]),
+    ("Joint Statement of the Foreign Ministers of ASEAN and Australia", ["ASEAN", "AUS"]),
+    ("Readout of President Macron’s Call with Chancellor Scholz of Germany", []),
+    ("Statement by the Press Secretary on the Situation in Sudan", []),
+])
+def test_signatories_of_a_joint_text(nlp, title, expected):
+    doc = make_doc(nlp, title + "\n\nWe will meet again next year.\n", title=title)
+    assert ActorResolver(doc).signatories == expected
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("G20 Leaders’ Declaration", ["G20"]),
+    ("Joint Statement from the Leaders of Brazil, South Africa and Indonesia", ["BRA", "ZAF", "IDN"]),
+    ("Joint Statement from the United States and the European Union on Critical Minerals", ["USA", "European Union"]),
+])
+def test_we_in_a_joint_text_is_its_signatories(nlp, title, expected):
+    text = (f"{title}\n\nIn line with the United Nations Convention on the Law of the Sea and the UN Charter, "
+            "we will uphold freedom of navigation.\n")
+    doc = make_doc(nlp, text, title=title, source="The White House")
+    assert ActorResolver(doc).resolve(subject_of(doc, "uphold")) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("At the SCO Summit in Astana, we will expand trade.", ["SCO"]),  # the organisation's own gathering
+    ("Under the United Nations Convention on the Law of the Sea, we will expand trade.", ["RUS"]),
+    ("In line with UN Security Council resolutions, we will expand trade.", ["RUS"]),
+    ("The ASEAN Outlook on the Indo-Pacific guides us, and we will expand trade.", ["RUS"]),
+])
+def test_organisation_named_inside_a_longer_name_is_no_context(nlp, text, expected):
+    doc = make_doc(nlp, text, source="Kremlin")
+    doc._.source_name = "Kremlin"
+    assert ActorResolver(doc).resolve(subject_of(doc, "expand")) == expected
+
+
+def test_publisher_from_source_name(nlp):
+    doc = make_doc(nlp, "We will expand trade with our partners.")
+    doc._.source_name = "The White House"
+    resolver = ActorResolver(doc)
+    assert resolver.publisher_country == "USA" and resolver.resolve(subject_of(doc, "expand")) == ["USA"]
+
+
+@pytest.mark.parametrize("first, expected", [
+    ("Chancellor Olaf Scholz spoke today with President Emmanuel Macron of France.", ["Olaf Scholz", "Emmanuel Macron"]),
+    ("Chancellor Olaf Scholz held talks with President Emmanuel Macron in Berlin.", ["Olaf Scholz", "Emmanuel Macron"]),
+    ("Chancellor Olaf Scholz and President Emmanuel Macron met in Berlin.", ["Olaf Scholz", "Emmanuel Macron"]),
+    ("Chancellor Olaf Scholz spoke today with President Emmanuel Macron of France to launch a new dialogue.",
+     ["Olaf Scholz", "Emmanuel Macron"]),
+])
+def test_they_after_a_meeting_is_both_sides(nlp, first, expected):
+    text = first + " Together, they committed to deepening the partnership. They also agreed to meet in May."
+    doc = make_doc(nlp, text)
+    resolver = ActorResolver(doc)
+    assert resolver.resolve(subject_of(doc, "committed")) == expected
+    assert resolver.resolve(subject_of(doc, "agreed")) == expected  # 'they' after 'they'
+
+
+def test_he_after_a_meeting_stays_one_person(nlp):
+    doc = make_doc(nlp, "Chancellor Olaf Scholz spoke today with President Emmanuel Macron. He will visit Paris.")
+    assert ActorResolver(doc).resolve(subject_of(doc, "visit")) == ["Emmanuel Macron"]
+
+
+@pytest.mark.parametrize("text, verb, expected", [
+    ("The Japan-EU partnership will upgrade ports in Asia.", "upgrade", ["JPN", "European Union"]),
+    ("The U.S.-India alliance will deter aggression.", "deter", ["USA", "IND"]),
+    ("The Japan-EU partnership will upgrade ports. The partnership will also combine finance.", "combine",
+     ["JPN", "European Union"]),
+    ("The partnership will combine public and private finance.", "combine", []),
+    ("The Koysha Plant will double the country's generation capacity.", "double", []),
+    ("The Lobito Terminal will handle more ore.", "handle", []),
+])
+def test_partnerships_and_facilities(nlp, text, verb, expected):
+    doc = make_doc(nlp, text)
+    assert ActorResolver(doc).resolve(subject_of(doc, verb)) == expected
+
+
+def test_title_only_subjects_are_the_title_holders(nlp):
+    people = [person("Antony Blinken", "USA", "minister", titles=["Secretary of State"]),
+              person("Penny Wong", "AUS", "minister", titles=["Foreign Minister"])]
+    text = "Secretary Blinken met Foreign Minister Penny Wong. The Secretary and the Foreign Minister will meet again."
+    doc = make_doc(nlp, text, people=people)
+    assert ActorResolver(doc).resolve(subject_of(doc, "meet")) == ["Antony Blinken", "Penny Wong"]
+    doc = make_doc(nlp, "The Secretary and the Foreign Minister will meet again.")
+    resolver = ActorResolver(doc)
+    assert resolver.resolve(subject_of(doc, "meet")) == [] and resolver.denotes_actor(subject_of(doc, "meet"))
+
+
+def test_our_officials_in_a_joint_text(nlp):
+    title = "Joint Statement from the Leaders of Brazil, South Africa and Indonesia"
+    doc = make_doc(nlp, title + "\n\nOur Foreign Ministers will meet once a year.\n", title=title)
+    assert ActorResolver(doc).resolve(subject_of(doc, "meet")) == ["BRA", "ZAF", "IDN"]
+
+
+def test_we_with_an_apposition_names_the_group(nlp):
+    doc = make_doc(nlp, "We, the Heads of State and Government of the Member States of ASEAN, hereby agree to act.")
+    assert ActorResolver(doc).resolve(subject_of(doc, "agree")) == ["ASEAN"]
+
+
+def test_company_name_with_legal_form(nlp):
+    doc = make_doc(nlp, "In the energy sector, Kestrel Grid Solutions, LLC will invest $300 million in Texas.")
+    assert ActorResolver(doc).resolve(subject_of(doc, "invest")) == ["Kestrel Grid Solutions, LLC"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kenya’s Leader", ["William Ruto"]),
+    ("Japan's Prime Minister", ["JPN"]),  # no head of government of Japan among the people
+    ("United States", ["USA"]),
+    ("President Ruto", ["William Ruto"]),
+    ("Thanks", []),
+])
+def test_resolve_text_of_a_headline_subject(nlp, text, expected):
+    people = [person("William Ruto", "KEN", aliases=["Ruto", "President Ruto"])]
+    doc = make_doc(nlp, "Kenya and Japan held talks.", people=people)
+    assert ActorResolver(doc).resolve_text(text) == expected
+
+
+def test_user_rule_folder_adds_a_joint_noun_and_a_declaration(nlp, tmp_path: Path):
+    (tmp_path / "actors.yaml").write_text(yaml.safe_dump({
+        "description": "test joint nouns and declarations",
+        "joint_nouns": ["compact"],
+        "declarations": [{"id": "test.declaration.accord.v1", "pattern": r"^(?P<group>.+?) Accord\b",
+                          "examples": ["Chile-Peru Accord"]}],
+    }))
+    doc = make_doc(nlp, "The Chile-Peru compact will build ports.", title="Chile-Peru Accord")
+    subject = subject_of(doc, "build")
+    assert ActorResolver(doc).resolve(subject) == [] and ActorResolver(doc).signatories == []
+    custom = ActorResolver(doc, ActorRules.load([tmp_path]))
+    assert custom.resolve(subject) == ["CHL", "PER"] and custom.signatories == ["CHL", "PER"]

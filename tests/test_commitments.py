@@ -252,3 +252,113 @@ def test_invalid_rule_file_names_file_and_entry(tmp_path: Path):
     }))
     with pytest.raises(RuleFileError, match=r"commitments.yaml: triggers\[0\] \(id=test.bad.v1\)"):
         load_rules("commitments", CommitmentFile, [tmp_path])
+
+
+# ---------------------------------------------------------------- phrasings of real diplomatic texts
+
+# sentence, modality, actor (None: not checked)
+MORE_POSITIVES = [
+    ("Japan and the European Union plan to explore cooperation in green hydrogen.", "will", ["JPN", "European Union"]),
+    ("We are excited to join forces with our partners in Africa.", "ready", None),
+    ("India is eager to expand its defence cooperation with France.", "ready", ["IND"]),
+    ("Our shared interests require us to confront the threat of climate change.", "need", None),
+    ("India remains committed to a peaceful resolution of the border question.", "pledge", ["IND"]),
+    ("Russia is prepared to resume talks on strategic stability.", "ready", ["RUS"]),
+    ("The EU stands ready to provide further assistance to Moldova.", "ready", ["European Union"]),
+    ("China is willing to work with Brazil to implement the outcomes of the summit.", "ready", ["CHN"]),
+    ("We will continue to work closely with our partners in the region.", "will", None),
+    ("Member States shall report annually on the implementation of this Declaration.", "will", []),
+    ("The Parties shall cooperate in the fields of energy and transport.", "will", None),
+    ("We are united in recognizing that climate change is a priority and will work to strengthen our climate "
+     "actions.", "will", None),
+    ("The ministers reaffirmed their commitment, as neighbours and partners, to deepen trade.", "pledge", None),
+    ("The two presidents also pledged to continue cooperation – regionally and globally – on fighting terrorism.",
+     "pledge", None),
+    ("The Japan-EU partnership will upgrade port infrastructure in Southeast Asia.", "will", ["JPN", "European Union"]),
+    ("China and Laos stressed the need to restore the old railway in Laos.", "need", ["CHN", "LAO"]),
+    ("The ministers said they needed to expand the talks to new areas.", "need", None),  # reported, not history
+    ("In the energy sector, Kestrel Grid Solutions, LLC will invest $300 million in a new plant in Texas.", "will",
+     ["Kestrel Grid Solutions, LLC"]),
+]
+
+
+@pytest.mark.parametrize("text, modality, actor", MORE_POSITIVES)
+def test_more_phrasings(nlp, text, modality, actor):
+    records = commitments(nlp, text)
+    assert [r.modality for r in records] == [modality]
+    if actor is not None:
+        assert records[0].actor == actor
+
+
+MORE_NEGATIVES = [
+    '"And we had to make that choice," the minister said.',  # past, in a quotation
+    "Kenya had to postpone the vote last year.",  # past obligation
+    "We support the rule of law, freedom of navigation and the peaceful resolution of disputes.",  # stance
+    "China supports the principle of non-interference in internal affairs.",  # stance
+    "Full of promise, the alliance looks forward to the future.",  # no action
+    "As friends of Venezuela, we stress the urgent need to restore democracy in Venezuela.",  # demand on Venezuela
+    "The Koysha Plant will double the country's generation capacity.",  # inanimate subject
+    "The Lobito Terminal will handle twice as much copper ore.",  # inanimate subject
+]
+
+
+@pytest.mark.parametrize("text", MORE_NEGATIVES)
+def test_more_non_commitments(nlp, text):
+    assert commitments(nlp, text, source="The White House") == []
+
+
+def test_joint_text_we_is_the_group(nlp):
+    title = "G20 Leaders’ Declaration"
+    text = (f"{title}\n\nWe, the leaders of the G20, will work to reform the UN Security Council. "
+            "In line with the United Nations Convention on the Law of the Sea, we will uphold freedom of navigation.\n")
+    records = commitments(nlp, text, title=title, source="The White House")
+    assert [r.actor for r in records] == [["G20"], ["G20"]]
+    title = "Joint Statement from the Leaders of Brazil, South Africa and Indonesia"
+    (rec,) = commitments(nlp, f"{title}\n\nWe pledge to strengthen South-South cooperation.\n", title=title)
+    assert rec.actor == ["BRA", "ZAF", "IDN"]
+
+
+def test_agreement_binds_the_with_partners(nlp):
+    text = ("President Lula also met with President Cyril Ramaphosa of South Africa and President Joko Widodo of "
+            "Indonesia respectively, reaching important consensus on expanding trade.")
+    (rec,) = commitments(nlp, text)
+    assert rec.modality == "agree" and rec.actor == ["Lula", "Cyril Ramaphosa", "Joko Widodo"]
+    (rec,) = commitments(nlp, "Chile agreed with Peru to reopen the border crossing.")
+    assert rec.actor == ["CHL", "PER"]
+    (rec,) = commitments(nlp, "Chile pledged to reopen the border crossing after talks with Peru.")
+    assert rec.actor == ["CHL"]  # a pledge is the subject's own
+
+
+def test_they_after_a_call_is_both_leaders(nlp):
+    text = ("Chancellor Olaf Scholz spoke today with President Emmanuel Macron of France. "
+            "Together, they committed to deepening the partnership. "
+            "They emphasized their shared commitment, as founding members of the Union, to respect for the rule of law.")
+    records = commitments(nlp, text)
+    assert [(r.modality, r.actor) for r in records] == [("pledge", ["Olaf Scholz", "Emmanuel Macron"])] * 2
+
+
+@pytest.mark.parametrize("title, actor", [
+    ("Kenya’s Leader Thanks Japan’s Kishida, Pledges to Expand Trade", ["KEN"]),
+    ("United States Vows to Defend Philippines in South China Sea", ["USA"]),
+])
+def test_headline_commitment(nlp, title, actor):
+    records = commitments(nlp, title + "\n\nThe talks took place on Monday.\n", title=title)
+    assert [(r.modality, r.actor) for r in records] == [("pledge", actor)]
+    assert commitments(nlp, "Kenya’s Leader Thanks Japan’s Kishida, Pledges to Expand Trade\n\nThe talks ended.\n",
+                       title="Talks in Tokyo") == []  # only the title line is read as a headline
+
+
+@pytest.mark.parametrize("field, word, text", [
+    ("stance_objects", "multipolarity", "China supports multipolarity in world affairs."),
+    ("empty_complements", "anniversary", "Kenya looks forward to the anniversary."),
+    ("third_party_actions", "reopen", "As friends of Venezuela, we stress the need to reopen the embassies in Venezuela."),
+])
+def test_user_rule_folder_extends_the_vetoes(tmp_path: Path, field, word, text):
+    from pipeline.nlp import build_nlp
+
+    base = build_nlp(extractors=["diplo_commitments"])
+    assert len(commitments(base, text, source="The White House")) == 1
+    (tmp_path / "commitments.yaml").write_text(yaml.safe_dump({
+        "description": "test vetoes", field: [word]}))
+    custom = build_nlp(rules_dirs=[str(tmp_path)], extractors=["diplo_commitments"])
+    assert commitments(custom, text, source="The White House") == []

@@ -69,7 +69,7 @@ class Trigger(Rule):
 
 
 class CommitmentFile(RuleFile):
-    triggers: list[Trigger] = Field(min_length=1)
+    triggers: list[Trigger] = Field(default_factory=list, description="May be empty in a user file that adds only word lists.")
     list_markers: list[str] = Field(default_factory=list)
     saying_markers: list[str] = Field(default_factory=list)
     conditional_marks: list[str] = Field(default_factory=list)
@@ -263,8 +263,9 @@ class CommitmentExtractor:
     def _stance(self, verb: Token) -> bool:
         """'We support the rule of law, freedom of navigation ...': a principle as the object, no action."""
         objects = [c for c in verb.children if c.dep_ == "dobj"]
-        return bool(objects) and objects[0].lemma_.casefold() in self.stances and not any(
-            c.dep_ in ("prep", "xcomp", "advcl") and c.i > objects[0].i for c in verb.children)
+        acts = any(c.dep_ in ("xcomp", "advcl") or c.dep_ == "prep" and any(g.dep_ == "pcomp" for g in c.children)
+                   for c in verb.children)  # 'supports Kenya in hosting ...', 'supports peace to ...'
+        return bool(objects) and objects[0].lemma_.casefold() in self.stances and not acts
 
     def _elsewhere(self, action: Token, actors: list[str], resolver: ActorResolver) -> bool:
         """'the urgent need to restore democracy in Myanmar' (from the Quad): an action on another
