@@ -212,6 +212,8 @@ def test_event_noun_shared_by_coordinated_projects(nlp):
     ("Ethiopia launched the Koysha Hydroelectric Power Plant on Saturday.", "completed"),
     ("Kenya plans to launch the Olkaria Geothermal Plant next year.", "planned"),
     ("The Lobito Corridor will connect Zambia to the Atlantic coast.", "mentioned"),
+    ("The Kunming-Vientiane railway was opened to traffic in December.", "completed"),
+    ("The Chancay port will open in November.", "planned"),
 ])
 def test_frames_and_tense(nlp, sentence, status):
     (record,) = projects(nlp, sentence)
