@@ -35,7 +35,7 @@ from spacy.util import filter_spans
 
 from pipeline.countries import countries
 from pipeline.leaders import ROLE_RANK, Gazetteer, Leader, name_key
-from pipeline.names import ARTICLES, NameShape
+from pipeline.names import ARTICLES, FUNCTION_WORDS, NameShape
 from pipeline.records import Person, Role
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
@@ -432,8 +432,9 @@ class PeopleExtractor:
                 if doc[k].text in _POSSESSIVE:
                     end = k
                     break
-            while start < end and (doc[start].lower_ in self.title_words or not doc[start].text[:1].isupper()):
-                start += 1
+            while start < end and (doc[start].lower_ in self.title_words or doc[start].lower_ in FUNCTION_WORDS
+                                   or not doc[start].text[:1].isupper()):
+                start += 1  # "Spokesperson Geng Shuang", "Meanwhile Tokayev": the name starts later
             while end > start and not doc[end - 1].text[:1].isalpha():
                 end -= 1
             if end > start:
