@@ -474,6 +474,8 @@ FAMILIES = [
     ("Cooperation in the twenty-first century requires trust.", []),
     ("The thirty-second session of the council opened.", []),
     ("Thirty-two envoys attended.", [("Thirty-two", 32.0, "envoy", "exact", None)]),
+    ("Trade rose by $2-3 billion and €1–1.5 trillion.",
+     [("$2-3 billion", 2e9, "USD", "exact", None), ("€1–1.5 trillion", 1e12, "EUR", "exact", None)]),
     # inline list markers
     ("They named three areas: 1) transport, 2) energy and 3) health.", [("three", 3.0, "area", "exact", None)]),
     ("The group has (about 20) members.", [("about 20", 20.0, "member", "about", None)]),

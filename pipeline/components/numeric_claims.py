@@ -370,7 +370,7 @@ class NumericClaimExtractor:
             shared = value * self.scales[m["scale2"].lower()].factor if not m["scale"] and m["scale2"] else value
             valid = (
                 second is not None
-                and first_kind in (None, second_kind)
+                and (first_kind in (None, second_kind) or second_kind is None)  # "$2-3 billion" shares the "$"
                 and (sep != "and" or preceded.endswith("between"))
                 and not preceded.endswith("from")  # "rose from 3 to 5 percent": a change, two figures
                 and second > shared
