@@ -476,6 +476,8 @@ FAMILIES = [
     ("Thirty-two envoys attended.", [("Thirty-two", 32.0, "envoy", "exact", None)]),
     ("Trade rose by $2-3 billion and €1–1.5 trillion.",
      [("$2-3 billion", 2e9, "USD", "exact", None), ("€1–1.5 trillion", 1e12, "EUR", "exact", None)]),
+    ("Exports saw a 5-percent increase and a 2.5 percentage-point drop.",
+     [("5-percent", 5.0, "percent", "exact", None), ("2.5 percentage-point", 2.5, "percent", "exact", None)]),
     # inline list markers
     ("They named three areas: 1) transport, 2) energy and 3) health.", [("three", 3.0, "area", "exact", None)]),
     ("The group has (about 20) members.", [("about 20", 20.0, "member", "about", None)]),

@@ -242,7 +242,7 @@ class NumericClaimExtractor:
         self.scales = {w.lower(): r for r in rules.scales for w in r.words}
         self.number_words = {re.sub(r"\s+", " ", w.lower()): r for r in rules.number_words for w in r.words}
         self.vague = {re.sub(r"\s+", " ", w.lower()): r for r in rules.vague for w in r.words}
-        self.percent = {w.lower(): r for r in rules.percent for w in r.words}
+        self.percent = {_fold(w): r for r in rules.percent for w in r.words}
         self.qualifiers = {re.sub(r"\s+", " ", w.lower()): r for r in rules.qualifiers for w in r.words}
         self.units = {re.sub(r"\s+", " ", w.lower()): r for r in rules.units for w in r.words}
         self.pattern = self._figure_pattern()
@@ -269,11 +269,11 @@ class NumericClaimExtractor:
         scale = _alternation([w for w in self.scales if len(w) > 1])
         if letters:
             scale = rf"(?:{scale}|(?<=\d){_alternation(letters)})"
-        pct = _alternation(list(self.percent))
+        pct = _alternation(list(self.percent)).replace(r"\s+", r"[\s-]+")  # "percentage-point"
 
         def part(n: str) -> str:
             return (rf"(?:(?P<cur{n}>{before})\s?)?(?P<num{n}>{number})(?:[\s-]?(?P<scale{n}>{scale}))?"
-                    rf"(?:\s?(?P<pct{n}>{pct}))?(?:\s(?P<after{n}>{after})|[\s-](?P<adj{n}>{adjective}))?"
+                    rf"(?:[\s-]?(?P<pct{n}>{pct}))?(?:\s(?P<after{n}>{after})|[\s-](?P<adj{n}>{adjective}))?"
                     rf"(?P<suffix{n}>{suffix})?")
 
         qual = _alternation(list(self.qualifiers))
@@ -403,7 +403,7 @@ class NumericClaimExtractor:
         if currency is not None:
             kind, unit, rule = "money", currency.code, currency.id
         elif pct:
-            rule = self.percent[re.sub(r"\s+", " ", pct.lower())].id
+            rule = self.percent[_fold(pct)].id
             kind, unit = "percent", "percent"
         else:
             kind, unit, rule = "count", None, self.count_id
