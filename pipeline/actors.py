@@ -480,7 +480,7 @@ class ActorResolver:
         if head.lower_ in self.rules.agency_nouns or head.lemma_.casefold() in self.rules.agency_nouns:
             if modifier_countries:
                 return modifier_countries
-            owners = [c for c in head.children if c.dep_ == "poss" and _pronoun(c) in _HE | _I | _WE]
+            owners = [c for c in head.children if c.dep_ == "poss" and _pronoun(c) in _HE | _I | _WE | _THEY]
             if owners:  # "his government": the country of the person 'his' refers to
                 codes = [self.country_of(a) for a in self.resolve(owners[0])]
                 if codes and all(codes):

@@ -277,6 +277,12 @@ MORE_POSITIVES = [
     ("The Japan-EU partnership will upgrade port infrastructure in Southeast Asia.", "will", ["JPN", "European Union"]),
     ("China and Laos stressed the need to restore the old railway in Laos.", "need", ["CHN", "LAO"]),
     ("The ministers said they needed to expand the talks to new areas.", "need", None),  # reported, not history
+    ("Russia and China reaffirmed their determination to oppose unilateral sanctions.", "pledge", ["RUS", "CHN"]),
+    ("The High Contracting Parties shall settle their disputes by peaceful means.", "will", []),
+    ("Each Party shall notify the other Party of any change in its laws.", "will", []),
+    ("This calls on us to redouble our efforts.", "need", None),
+    ("Beijing has pledged to cut coal consumption by 2030.", "pledge", ["CHN"]),
+    ("Washington and Seoul agreed to expand joint exercises.", "agree", ["USA", "KOR"]),
     ("In the energy sector, Kestrel Grid Solutions, LLC will invest $300 million in a new plant in Texas.", "will",
      ["Kestrel Grid Solutions, LLC"]),
 ]
@@ -299,6 +305,8 @@ MORE_NEGATIVES = [
     "As friends of Venezuela, we stress the urgent need to restore democracy in Venezuela.",  # demand on Venezuela
     "The Koysha Plant will double the country's generation capacity.",  # inanimate subject
     "The Lobito Terminal will handle twice as much copper ore.",  # inanimate subject
+    "We call on all parties to exercise restraint.",  # appeal to others
+    "Brazil calls on the international community to increase climate finance.",  # appeal to others
 ]
 
 
@@ -362,3 +370,9 @@ def test_user_rule_folder_extends_the_vetoes(tmp_path: Path, field, word, text):
         "description": "test vetoes", field: [word]}))
     custom = build_nlp(rules_dirs=[str(tmp_path)], extractors=["diplo_commitments"])
     assert commitments(custom, text, source="The White House") == []
+
+
+def test_appeal_that_includes_the_speaker_side(nlp):
+    text = "China and Laos met in Vientiane. China called on the two sides to speed up the railway project."
+    records = commitments(nlp, text)
+    assert [(r.modality, r.actor) for r in records] == [("should", ["CHN"])]

@@ -249,6 +249,8 @@ class CommitmentExtractor:
             return None
         if rule.own_side_only and action is not None and self._elsewhere(action, actor, resolver):
             return None
+        if rule.own_side_only and self._addressed_to_others(match, actor, resolver):
+            return None
         if rule.reciprocal and actor:
             actor = list(dict.fromkeys([*actor, *self._partners(anchor, resolver)]))
         return Candidate(rule, match, anchor, action or anchor, actor, self._depth(anchor))
@@ -279,6 +281,18 @@ class CommitmentExtractor:
                 if places and not set(places) & own:
                     return True
         return False
+
+    @staticmethod
+    def _addressed_to_others(match: Span, actors: list[str], resolver: ActorResolver) -> bool:
+        """'We call on all parties to exercise restraint': an appeal to others, not to the speaker's
+        side ('calls on us', 'called on the two sides' from one of the two are kept)."""
+        addressees = [c for t in match if t.lower_ == "on" for c in (*t.children, *t.head.children)
+                      if c.dep_ in ("pobj", "dobj") and c.i > t.i]
+        if not addressees or _pronoun_is_we(addressees[0]):
+            return False
+        named = resolver.resolve(addressees[0])
+        own = set(actors) | {resolver.country_of(a) for a in actors}
+        return not (set(named) & own or {resolver.country_of(a) for a in named} & own - {None})
 
     def _partners(self, anchor: Token, resolver: ActorResolver) -> list[str]:
         """'with' partners of the trigger or of the verbs it hangs from ('met with A and B
@@ -460,7 +474,7 @@ class CommitmentExtractor:
         actor that the document does not let us resolve ("both sides" in a text naming no country).
         """
         if rule.object_actor:
-            objects = [t for t in match if t.dep_ in ("dobj", "nsubj") and t.pos_ == "PRON"]
+            objects = [t for t in match if t.dep_ in ("dobj", "pobj", "nsubj") and t.pos_ == "PRON"]
             return self._as_actor(objects[0], resolver) if objects else None
         if action is not None and action is not anchor and action.pos_ in ("VERB", "AUX"):
             inner = [c for c in action.children if c.dep_ in _SUBJ]
@@ -770,6 +784,10 @@ class CommitmentExtractor:
                 continue
             return mention.date.span
         return None
+
+
+def _pronoun_is_we(token: Token) -> bool:
+    return token.lower_ in ("us", "ourselves", "we") and not token.text.isupper()
 
 
 def _quoted(token: Token) -> bool:
