@@ -129,8 +129,8 @@ titles:
 """)
     nlp = build_nlp(model="blank", rules_dirs=[str(tmp_path)], extractors=["diplo_people"])
     (person,) = nlp(SENTENCE)._.people
-    assert (person.name, person.country, person.role, person.titles) == (
-        "Micheál Martin", "IRL", "head_of_government", ["Taoiseach"])
+    assert (person.name, person.country, person.role, person.titles, person.rule) == (
+        "Micheál Martin", "IRL", "head_of_government", ["Taoiseach"], "user.title.taoiseach.v1")
 
 
 def test_new_leader_line_changes_the_output(tmp_path: Path, blank_nlp: Language) -> None:

@@ -513,9 +513,9 @@ class PeopleExtractor:
         role: Role = max(roles, key=ROLE_RANK.__getitem__) if roles else "other"
         country = next((t.country for t in current if t.country), None) or \
             next((t.country for t in titles if t.country), None) or (leader.country if leader else None)
-        rules = {r for m in cluster for r in m.rules}
-        rule = next((self.forms[f] for f in ("title_name", "name_title") if self.forms.get(f) in rules), None) \
-            or (leader.id if leader else cluster[0].rule)
+        # provenance: the title rule that gave the role, else the gazetteer entry, else the form that found it
+        deciding = next((t.rule for t in current if t.role is not None), None)
+        rule = deciding or (leader.id if leader else current[0].rule if current else cluster[0].rule)
         first = cluster[0]
         span = doc[first.start:first.end]
         title_texts = list(dict.fromkeys(t.text for t in titles))
