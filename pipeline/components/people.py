@@ -16,7 +16,8 @@ Mentions of one person (full name, surname, title + surname) are folded into one
 The country comes from the title's country phrase ("Kazakh", "of the Republic of Iraq"),
 else from the gazetteer. The role is the highest of those the current titles imply and the
 office the gazetteer says the person held on the publication date (`doc._.published`); a
-person known only by a former title keeps that title's role. Name boundaries come from
+person known only by a former title keeps that title's role. A record's `rule` is the title
+rule that gave the role, else the gazetteer entry, else the form. Name boundaries come from
 `pipeline.names`. Works without a parser or NER (`--model blank`): then only titles and the
 gazetteer fire.
 """
