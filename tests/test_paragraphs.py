@@ -28,3 +28,7 @@ def test_rules_only_mode_keeps_paragraph_boundaries() -> None:
     nlp = build_nlp("blank", extractors=[])
     doc = nlp("Title line\nKenya and Japan signed. It is new.")
     assert [s.text.strip() for s in doc.sents] == ["Title line", "Kenya and Japan signed.", "It is new."]
+
+
+def test_empty_text_has_no_sentences(nlp: Language) -> None:
+    assert list(nlp("").sents) == []

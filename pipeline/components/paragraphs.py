@@ -31,6 +31,8 @@ def _ends_sentence(token: Token) -> bool:
 @Language.component("diplo_paragraphs", assigns=["token.is_sent_start"])
 def paragraph_boundaries(doc: Doc) -> Doc:
     """Start a sentence after every line break; forbid starts that follow no final punctuation."""
+    if not len(doc):
+        return doc
     last_word = doc[0]
     for token in doc[1:]:
         prev = doc[token.i - 1]
