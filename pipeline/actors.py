@@ -65,6 +65,11 @@ class Organisation(Rule):
     forms: list[str] = Field(min_length=1, description="Surface forms, matched case-sensitively.")
 
 
+class NationalAgency(Rule):
+    country: str = Field(pattern=r"^[A-Z]{3}$", description="ISO3 of the country the agency acts for.")
+    forms: list[str] = Field(min_length=1, description="Surface forms, matched case-sensitively.")
+
+
 class Publisher(Rule):
     forms: list[str] = Field(min_length=1, description="Substrings of documents.source or the title.")
     country: str = Field(pattern=r"^[A-Z]{3}$", description="ISO3 of the publisher's country.")
@@ -91,6 +96,8 @@ class Turn(RegexRule):
 class ActorFile(RuleFile):
     collectives: list[Collective] = Field(default_factory=list)
     organisations: list[Organisation] = Field(default_factory=list)
+    national_agencies: list[NationalAgency] = Field(
+        default_factory=list, description="Named government agencies; they act for their country.")
     agency_nouns: list[str] = Field(default_factory=list, description="Head nouns acting for their country.")
     own_agency_nouns: list[str] = Field(default_factory=list, description="Agencies of the speaker's country.")
     non_actor_heads: list[str] = Field(default_factory=list, description="Proper-noun heads that are no actor.")
@@ -119,6 +126,10 @@ class ActorRules:
         self.org_forms: list[tuple[re.Pattern, str]] = [
             (re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])"), name) for f, name in forms
         ]
+        agencies = sorted(((f, a.country) for a in data.national_agencies for f in a.forms), key=lambda x: -len(x[0]))
+        self.agency_forms: list[tuple[re.Pattern, str]] = [
+            (re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])"), code) for f, code in agencies
+        ]
         self.non_actor_heads = {n.casefold() for n in data.non_actor_heads}
         self.agency_nouns = {n.casefold() for n in data.agency_nouns}
         self.own_agency_nouns = {n.casefold() for n in data.own_agency_nouns}
@@ -142,6 +153,13 @@ class ActorRules:
             if covering is None or m.start() <= covering < m.end()
         ]
         return min(hits)[1] if hits else None
+
+    def national_agency_in(self, text: str, covering: int) -> str | None:
+        """Country of the named national agency that covers the character `covering` of `text`."""
+        for pattern, code in self.agency_forms:
+            if any(m.start() <= covering < m.end() for m in pattern.finditer(text)):
+                return code
+        return None
 
     def organisation_mentions(self, text: str) -> list[tuple[int, str]]:
         """(offset, name) of the organisations `text` mentions, in order, leaving out forms nested
@@ -468,6 +486,9 @@ class ActorResolver:
         persons = self._persons_in(phrase, head) or self._person_by_title(phrase)
         if persons:
             return persons
+        agency = self.rules.national_agency_in(text, head.idx - phrase.start_char)
+        if agency:  # "USAID", "the Japan International Cooperation Agency": the country acts
+            return [agency]
         org = self.rules.organisation_in(text, head.idx - phrase.start_char)
         if org:
             return [org]
@@ -541,8 +562,14 @@ class ActorResolver:
         return []
 
     def _modifier_countries(self, head: Token) -> list[str]:
-        """Countries among a head noun's modifiers ("the Chinese and US teams" -> CHN, USA)."""
+        """Countries among a head noun's modifiers ("the Chinese and US teams" -> CHN, USA) or its
+        'of' complement ("the Government of Japan")."""
         out: list[str] = []
+        for prep in (c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                code = _iso3(self.doc[obj.left_edge.i: obj.i + 1].text) or _iso3(obj.text)
+                if code:
+                    out.append(code)
         for child in head.lefts:
             if child.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod"):
                 for tok in (child, *child.conjuncts):

@@ -181,7 +181,8 @@ def test_user_rule_folder_adds_an_organisation(nlp, tmp_path: Path):
 def test_rule_file_ids_unique_and_invalid_file_fails(tmp_path: Path):
     data = load_rules("actors", ActorFile)
     ids = [r.id for group in (data.collectives, data.organisations, data.publishers, data.turns,
-                              data.spokesperson_patterns, data.author_patterns, data.declarations) for r in group]
+                              data.spokesperson_patterns, data.author_patterns, data.declarations,
+                              data.national_agencies) for r in group]
     assert len(ids) == len(set(ids))
     (tmp_path / "actors.yaml").write_text(yaml.safe_dump({
         "description": "broken", "turns": [{"id": "test.turn.v1", "pattern": "^(Q:", "speaker": "question"}]}))
@@ -335,3 +336,26 @@ def test_user_rule_folder_adds_a_joint_noun_and_a_declaration(nlp, tmp_path: Pat
     assert ActorResolver(doc).resolve(subject) == [] and ActorResolver(doc).signatories == []
     custom = ActorResolver(doc, ActorRules.load([tmp_path]))
     assert custom.resolve(subject) == ["CHL", "PER"] and custom.signatories == ["CHL", "PER"]
+
+
+@pytest.mark.parametrize("sentence, verb, expected", [
+    ("The Government of Japan will provide $100 million to the fund.", "provide", ["JPN"]),
+    ("The U.S. International Development Finance Corporation will lend $500 million.", "lend", ["USA"]),
+    ("The Japan International Cooperation Agency will finance the new bridge.", "finance", ["JPN"]),
+    ("JICA will finance the new bridge.", "finance", ["JPN"]),
+    ("The European Commission will mobilise new funds.", "mobilise", ["European Commission"]),
+])
+def test_named_government_agencies_act_for_their_country(nlp, sentence, verb, expected):
+    doc = make_doc(nlp, sentence)
+    assert ActorResolver(doc).resolve(subject_of(doc, verb)) == expected
+
+
+def test_user_rule_folder_adds_a_national_agency(nlp, tmp_path: Path):
+    (tmp_path / "actors.yaml").write_text(yaml.safe_dump({
+        "description": "test agencies",
+        "national_agencies": [{"id": "test.agency.nor.v1", "country": "NOR", "forms": ["Norfund"]}],
+    }))
+    doc = make_doc(nlp, "Norfund will invest in the wind farm.")
+    subject = subject_of(doc, "invest")
+    assert ActorResolver(doc).resolve(subject) != ["NOR"]
+    assert ActorResolver(doc, ActorRules.load([tmp_path])).resolve(subject) == ["NOR"]
