@@ -471,6 +471,9 @@ class ActorResolver:
             return [person] if person else []
         if lower in _THEY or lower in _IT:
             return self._antecedent(head, plural=lower in _THEY)
+        named_org = self._org_prefix(text)  # "ASEAN Member States", "the SCO member countries"
+        if named_org and self.rules.collectives.get(named_org[1]) == "organisation":
+            return [named_org[0]]
         kind = self.rules.collectives.get(norm) or self.rules.collectives.get(re.sub(r"^(?:the|all) ", "", norm))
         if kind is None and lower in ("both", "all") and len(phrase) == 1:
             kind = "main_parties" if lower == "both" else None
@@ -536,6 +539,16 @@ class ActorResolver:
         if key in self._alias or _strip_titles(text).casefold() in self._alias:
             return [self.person_name(text)]
         return self._named_parties(text) if _iso3(text) or self.rules.organisation_in(text) or "-" in text else []
+
+    def _org_prefix(self, text: str) -> tuple[str, str] | None:
+        """(organisation, rest of the phrase normalised) for a phrase opening with an organisation's
+        form: "the ASEAN Member States" -> ("ASEAN", "member states")."""
+        stripped = re.sub(r"^(?:the|all|The|All)\s+", "", text.strip())
+        for pattern, name in self.rules.org_forms:
+            match = pattern.match(stripped)
+            if match:
+                return name, _norm_phrase(re.sub(r"^(?:['’]s)?\s*", "", stripped[match.end():]))
+        return None
 
     def _named_parties(self, text: str) -> list[str]:
         """Organisations and countries a free text names, in order ("U.S.-EU" -> USA, European Union)."""

@@ -359,3 +359,14 @@ def test_user_rule_folder_adds_a_national_agency(nlp, tmp_path: Path):
     subject = subject_of(doc, "invest")
     assert ActorResolver(doc).resolve(subject) != ["NOR"]
     assert ActorResolver(doc, ActorRules.load([tmp_path])).resolve(subject) == ["NOR"]
+
+
+@pytest.mark.parametrize("sentence, verb, expected", [
+    ("ASEAN Member States shall share early warning data.", "share", ["ASEAN"]),
+    ("The SCO member states will hold joint exercises.", "hold", ["SCO"]),
+    ("The EU's member states will coordinate their response.", "coordinate", ["European Union"]),
+    ("The ASEAN Secretariat will prepare a report.", "prepare", ["ASEAN Secretariat"]),  # a body, not the members
+])
+def test_member_states_of_a_named_organisation(nlp, sentence, verb, expected):
+    doc = make_doc(nlp, sentence)
+    assert ActorResolver(doc).resolve(subject_of(doc, verb)) == expected

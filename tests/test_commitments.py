@@ -376,3 +376,16 @@ def test_appeal_that_includes_the_speaker_side(nlp):
     text = "China and Laos met in Vientiane. China called on the two sides to speed up the railway project."
     records = commitments(nlp, text)
     assert [(r.modality, r.actor) for r in records] == [("should", ["CHN"])]
+
+
+def test_operative_clauses_of_a_declaration_speak_for_its_signatories(nlp):
+    title = "ASEAN Leaders’ Declaration on Disaster Resilience"
+    text = (f"{title}\n\nWE, the Heads of State/Government of the Member States of ASEAN, DO HEREBY DECLARE TO:\n\n"
+            "1. Commit to strengthening regional cooperation in disaster risk reduction;\n\n"
+            "2. Agree to establish a regional stockpile of relief items;\n\n"
+            "ASEAN Member States shall share early warning data.\n")
+    records = commitments(nlp, text, title=title)
+    assert [(r.modality, r.actor) for r in records] == [
+        ("pledge", ["ASEAN"]), ("agree", ["ASEAN"]), ("will", ["ASEAN"])]
+    title = "Disaster resilience in Southeast Asia"  # no joint text: a bare imperative speaks for nobody
+    assert commitments(nlp, f"{title}\n\nAgree to establish a regional stockpile of relief items.\n", title=title) == []

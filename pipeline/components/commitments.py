@@ -621,7 +621,18 @@ class CommitmentExtractor:
                 tok = tok.head
                 continue
             break
+        if self._operative_clause(tok) and resolver.signatories:
+            return list(resolver.signatories)
         return None
+
+    @staticmethod
+    def _operative_clause(verb: Token) -> bool:
+        """'2. Commit to strengthening ...', 'Agree to ...' as an item of a joint declaration
+        ("We ... hereby declare to:"): a bare verb opening its sentence speaks for the signatories."""
+        if verb.tag_ not in ("VB", "VBP") or verb.dep_ != "ROOT":
+            return False
+        first = next((t for t in verb.sent if not (t.is_punct or t.is_space or t.like_num or len(t.text) == 1)), None)
+        return first is not None and first.i == verb.i
 
     @staticmethod
     def _main_clause_conjunct(verb: Token) -> bool:
