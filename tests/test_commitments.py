@@ -283,6 +283,10 @@ MORE_POSITIVES = [
     ("This calls on us to redouble our efforts.", "need", None),
     ("Beijing has pledged to cut coal consumption by 2030.", "pledge", ["CHN"]),
     ("Washington and Seoul agreed to expand joint exercises.", "agree", ["USA", "KOR"]),
+    ("China stands ready, together with the international community, to help Afghanistan rebuild.", "ready", ["CHN"]),
+    ("Egypt is willing — as it has always been — to host the talks.", "ready", ["EGY"]),
+    ("Both countries expressed their intention to expand cooperation in space.", "will", None),
+    ("Russia remains open to dialogue with the United States on strategic stability.", "ready", ["RUS"]),
     ("In the energy sector, Kestrel Grid Solutions, LLC will invest $300 million in a new plant in Texas.", "will",
      ["Kestrel Grid Solutions, LLC"]),
 ]

@@ -147,7 +147,7 @@ class CommitmentExtractor:
         for rule in self.data.triggers:
             try:
                 irregular = self.data.irregular_forms
-                self.matcher.add(rule.id, [phrase_pattern(p, rule.pos, irregular) for p in rule.phrases])
+                self.matcher.add(rule.id, [phrase_pattern(p, rule.pos, irregular) for p in _interruptible(rule.phrases)])
                 self.blank_matcher.add(rule.id, [phrase_pattern(p, None, irregular) for p in rule.phrases])
             except ValueError as exc:
                 raise RuleFileError("commitments.yaml", f"id={rule.id}", str(exc)) from exc
@@ -795,6 +795,16 @@ class CommitmentExtractor:
                 continue
             return mention.date.span
         return None
+
+
+def _interruptible(phrases: list[str]) -> list[str]:
+    """The phrases, plus for each one ending in 'to' the same with a parenthesis opening where
+    'to' stands ("stands ready, together with its partners, to help"; see `_after_parenthesis`)."""
+    out = list(phrases)
+    for phrase in phrases:
+        if phrase.endswith(" to"):
+            out += [f"{phrase[:-3]} {mark}" for mark in (",", "–", "—")]
+    return out
 
 
 def _pronoun_is_we(token: Token) -> bool:
