@@ -211,6 +211,8 @@ def test_regex_rules_fire_on_their_examples(rule):
     ("Kazan Declaration of the XVI BRICS Summit", ["BRICS"]),
     ("India-Japan Joint Statement: Partnership for a Free and Open Indo-Pacific", ["IND", "JPN"]),
     ("Joint Statement of the Foreign Ministers of ASEAN and Australia", ["ASEAN", "AUS"]),
+    ("Joint Statement on the Establishment of a Comprehensive Strategic Partnership between Viet Nam and Australia",
+     ["VNM", "AUS"]),
     ("Readout of President Macron’s Call with Chancellor Scholz of Germany", []),
     ("Statement by the Press Secretary on the Situation in Sudan", []),
 ])
