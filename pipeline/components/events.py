@@ -33,6 +33,7 @@ from pipeline.countries import countries
 from pipeline.dates import find_dates
 from pipeline.records import Event
 from pipeline.rules.loader import RuleFileError
+from pipeline.extensions import text_of
 
 #: Date modifiers that bound another span ("by 2030", "since 2013"): not the date of an event.
 BOUND_MODIFIERS = {"by", "since", "until", "till", "before", "after", "through", "as of", "no later than",
@@ -186,6 +187,7 @@ class EventExtractor:
     # ------------------------------------------------------------------ confirmation
 
     def _reject(self, reason: str) -> list[Candidate]:
+        """Count a candidate the code vetoed (see `rejected`) and return no candidate."""
         self.rejected[reason] = self.rejected.get(reason, 0) + 1
         return []
 
@@ -204,6 +206,7 @@ class EventExtractor:
         return None
 
     def _matches(self, token: Token, refs: list[str]) -> bool:
+        """Does a token fit one of a rule's references: lemma, '@class', '$LABEL' or '$POS'?"""
         lemma = syn.lemma(token)
         for ref in refs:
             if ref.startswith("@"):
@@ -232,6 +235,7 @@ class EventExtractor:
 
     def _confirm(self, rule: TriggerRule, trigger: Token, raw_object: Token | None,
                  resolver: ActorResolver) -> list[Candidate]:
+        """Candidates of one match, once vetoes and the rule's conditions are checked."""
         if self._vetoed(trigger):
             return self._reject("veto")
         if rule.pos == "verb":
@@ -240,6 +244,8 @@ class EventExtractor:
 
     def _confirm_verb(self, rule: TriggerRule, verb: Token, raw_object: Token | None,
                       resolver: ActorResolver) -> list[Candidate]:
+        """A verb trigger: its objects (which type an attended or held gathering: one candidate
+        per type, 'attended the Council and the opening ceremony'), subject and counterparts."""
         if verb.dep_ == "amod":
             return self._reject("participle")  # "the visiting leaders", "the newly inaugurated zone"
         objects = [o for o in syn.objects_of(verb) if o.dep_ != "npadvmod" or syn.lemma(o) in self.class_words]
@@ -287,6 +293,7 @@ class EventExtractor:
         return out
 
     def _has_pair(self, verb: Token, subjects: list[Token], parties: list[Token]) -> bool:
+        """Two parties for 'met'/'discussed': a counterpart, or a plural or coordinated subject."""
         if parties:
             return True
         if any(c.dep_ == "prep" and c.lower_ in ("with", "between") for c in verb.children):
@@ -301,6 +308,8 @@ class EventExtractor:
         return False
 
     def _confirm_noun(self, rule: TriggerRule, noun: Token, resolver: ActorResolver) -> list[Candidate]:
+        """A noun trigger ('state visit to X', 'the trade talks between ...'), unless generic
+        ('bilateral meetings'); a referring one ('this visit') is marked for folding."""
         lemma = syn.lemma(noun)
         if lemma in rule.plural_only and noun.tag_ not in ("NNS", "NNPS") and not noun.lower_.endswith("s"):
             return self._reject("singular")
@@ -371,6 +380,7 @@ class EventExtractor:
     # ------------------------------------------------------------------ arguments
 
     def _actors(self, tokens: Iterable[Token], resolver: ActorResolver) -> list[str]:
+        """Actors of subject phrases, through the shared resolver (people names, ISO3, organisations)."""
         out: list[str] = []
         for tok in tokens:
             out += resolver.resolve(tok)
@@ -603,6 +613,7 @@ class EventExtractor:
         return None
 
     def _split(self, cand: Candidate) -> list[Candidate]:
+        """One candidate per counterpart with 'respectively'; else the counterparts join the participants."""
         groups = cand.counterparts
         respectively = any(t.lower_ == "respectively" for t in cand.trigger.sent)
         if respectively and len(groups) > 1:
@@ -654,6 +665,8 @@ class EventExtractor:
     # ------------------------------------------------------------------ output
 
     def _plover(self, cand: Candidate) -> tuple[str, str | None]:
+        """PLOVER category and mode: by type, then by status (planned -> AGREE); negated and
+        hypothetical statements keep their own mode."""
         event, mode = "CONSULT", None
         for rule in self.rules.plover:
             if rule.type == cand.type and rule.status is None:
@@ -666,13 +679,14 @@ class EventExtractor:
         return event, mode
 
     def _record(self, cand: Candidate) -> Event:
+        """The output record of a kept candidate."""
         sent = cand.trigger.sent
         doc = cand.trigger.doc
         event, mode = self._plover(cand)
         start, end = cand.span
         return Event(
             sentence=sent.text.strip(), start=start, end=end, rule=cand.rule.id, type=cand.type,
-            trigger=doc.text[start:end], participants=cand.participants, location=cand.location,
+            trigger=text_of(doc)[start:end], participants=cand.participants, location=cand.location,
             date_start=cand.date_start, date_end=cand.date_end, status=cand.status,
             plover_event=event, plover_mode=mode,
         )
@@ -751,6 +765,7 @@ class EventExtractor:
 
 
 def _conflict(a: str | None, b: str | None) -> bool:
+    """Two stated values that differ (a missing one never conflicts)."""
     return a is not None and b is not None and a != b
 
 
