@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 ARTICLES = {"a", "an", "the"}
 #: Capitalised words that begin sentences or clauses but never names (looking back from a title).
@@ -30,6 +30,18 @@ NOT_NAME_ENT = {"GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARDI
 #: Longest name read from its shape alone; longer runs are headlines ("Trump Secures Historic ...").
 MAX_NAME_WORDS = 4
 SUFFIXES = {"Jr.", "Sr."}
+#: Short words a title-case headline may leave in lower case ("Ghana Pledges Support for Nigeria").
+HEADLINE_LOWER = {"the", "and", "for", "with", "from", "into", "over", "amid", "onto", "upon", "via", "but", "nor",
+                  "per", "off", "out", "its", "his", "her", "than", "about", "after", "before"}
+#: Fewest words of three letters or more that make a title-case line a headline.
+HEADLINE_WORDS = 3
+
+
+def is_headline(sent: Span) -> bool:
+    """A title-case line ("Zimbabwe's Leader Thanks China's Xi"): every word of three letters or more
+    capitalised bar a few short function words, so capitals there do not mark names."""
+    words = [t for t in sent if t.is_alpha and len(t) >= 3 and t.lower_ not in HEADLINE_LOWER]
+    return len(words) >= HEADLINE_WORDS and all(t.text[:1].isupper() for t in words)
 
 
 class NameShape:

@@ -36,7 +36,7 @@ from spacy.util import filter_spans
 
 from pipeline.countries import countries
 from pipeline.leaders import ROLE_RANK, Gazetteer, Leader, name_key
-from pipeline.names import ARTICLES, FUNCTION_WORDS, NameShape
+from pipeline.names import ARTICLES, FUNCTION_WORDS, NameShape, is_headline
 from pipeline.records import Person, Role
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
@@ -80,6 +80,16 @@ class PeopleFile(RuleFile):
     forms: list[FormRule] = Field(default_factory=list, description="Mention shapes turned on, with the ids records carry.")
     modifiers: Modifiers = Field(default_factory=Modifiers, description="Words around titles.")
     vetoes: list[VetoRule] = Field(default_factory=list, description="What is never a person.")
+    trailing: list[str] = Field(default_factory=list, description="Time qualifiers between a title and its "
+                                                                  "name ('army commander at the time, Gen. NAME').")
+    possessive_pronouns: list[str] = Field(default_factory=list, description="'its', 'their' before a title: the "
+                                                                             "country named earlier in the sentence.")
+    portfolios: list[str] = Field(default_factory=list, description="Portfolios closing an organisation's name before "
+                                                                    "a person's ('Ministry of Commerce NAME').")
+    agency_preps: list[str] = Field(default_factory=list, description="Prepositions tying a title to a national "
+                                                                      "organisation whose country the person serves.")
+    agency_heads: list[str] = Field(default_factory=list, description="Head words of state bodies and companies "
+                                                                      "(a think tank's fellow serves no country).")
 
 
 @dataclass
@@ -144,6 +154,11 @@ class PeopleExtractor:
             self.names.add(leader.id, [nlp.make_doc(v) for form in forms for v in _apostrophe_variants(form)])
         self.former = {w.casefold() for w in self.rules.modifiers.former}
         self.skip = {w.casefold() for w in self.rules.modifiers.skip}
+        self.trailing = [w.casefold().split() for w in self.rules.trailing]
+        self.pronouns = {w.casefold() for w in self.rules.possessive_pronouns}
+        self.portfolios = [w.casefold().split() for w in self.rules.portfolios]
+        self.agency_preps = {w.casefold() for w in self.rules.agency_preps}
+        self.agency_heads = {w.casefold() for w in self.rules.agency_heads}
         self.veto_last = {w.casefold() for v in self.rules.vetoes for w in v.last_words}
         self.veto_words = {w.casefold() for v in self.rules.vetoes for w in v.words}
 
@@ -207,16 +222,16 @@ class PeopleExtractor:
                 return iso3, end, True
         return None, i, True
 
-    def _begins_organisation(self, doc: Doc, end: int, limit: int) -> bool:
+    def _begins_organisation(self, doc: Doc, end: int, limit: int, heads: set[str] | None = None) -> bool:
         """Does the country ending at `end` begin an organisation's name ("of China Development Bank")?
 
-        Told by an organisation head word (a veto word) among the capitalised words that follow;
+        Told by an organisation head word (a veto word, or one of `heads`) among the capitalised words that follow;
         "of India Narendra Modi" is not one. The model's ORG entities are no help here: it tags
         "Kazakhstan Murat Nurtleu" as one.
         """
         k = end
-        while k < limit and k < end + 4 and doc[k].text[:1].isupper():
-            if doc[k].lower_ in self.veto_last:
+        while k < limit and k < end + 5 and (doc[k].text[:1].isupper() or doc[k].lower_ in {"and", "&", "of"}):
+            if doc[k].lower_ in (self.veto_last if heads is None else heads):
                 return True
             k += 1
         return False
@@ -234,7 +249,37 @@ class PeopleExtractor:
         role = rule.role
         if has_of and after_country is None and role in {"head_of_state", "head_of_government"}:
             role = "official"  # "President of the World Bank"
+        if not (after_country or country or rule.country):
+            country = self._agency_country(doc, span.end) or self._pronoun_country(doc, span.start)
         return Title(text, role, after_country or country or rule.country, former, rule.id)
+
+    def _agency_country(self, doc: Doc, i: int) -> str | None:
+        """Country of a national organisation after the title: "spokesman for the Uganda Electricity
+        Generating Company", "director of the Kenya Ports Authority" (the person serves that country)."""
+        if i >= len(doc) or doc[i].lower_ not in self.agency_preps:
+            return None
+        limit = doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+        k = i + 2 if i + 1 < limit and doc[i + 1].lower_ == "the" else i + 1
+        for size in range(min(3, limit - k), 0, -1):
+            iso3 = self._country(doc[k:k + size])
+            if iso3 and self._begins_organisation(doc, k + size, limit, self.agency_heads):
+                return iso3
+        return None
+
+    def _pronoun_country(self, doc: Doc, start: int) -> str | None:
+        """"Kazakhstan honoured its friendship envoys NAME and NAME": a title after a possessive pronoun
+        serves the country named last before it in the sentence."""
+        floor = doc[start].sent.start if doc.has_annotation("SENT_START") else 0
+        k = start
+        while k > floor and doc[k - 1].lower_ in self.skip:
+            k -= 1
+        if k <= floor or doc[k - 1].lower_ not in self.pronouns:
+            return None
+        for end in range(k - 1, floor, -1):
+            begin = self._country_start(doc, floor, end)
+            if begin < end:
+                return self._country(doc[begin:end])
+        return None
 
     def _title_name_mentions(self, doc: Doc, titles: list[tuple[Span, TitleRule]]) -> list[Mention]:
         """[country] TITLE [TITLE ...] [of COUNTRY] [,] NAME [of COUNTRY]."""
@@ -243,14 +288,15 @@ class PeopleExtractor:
             return []
         by_start = {s.start: (s, r) for s, r in titles}
         title_ends = {s.end for s, _ in titles}
+        title_ends |= {e + 1 for e in title_ends if e < len(doc) and doc[e].lower_ == "and"}
         gazetteer_starts = {start for _, start, _ in self.names(doc)}
         mentions = []
         for span, rule in titles:
             if span.start in title_ends:
                 continue  # second title of a chain ("ophthalmologist Dr."), read with the first
             chain = [(span, rule)]
-            while chain[-1][0].end in by_start:
-                chain.append(by_start[chain[-1][0].end])
+            while (nxt := self._next_title(doc, chain[-1][0].end, by_start)) is not None:
+                chain.append(nxt)
             made = [self._make_title(doc, s, r) for s, r in chain]
             for title, (tspan, trule) in zip(made, chain):
                 if trule.inherit_role:
@@ -258,6 +304,7 @@ class PeopleExtractor:
             _, j, _ = self._country_after(doc, chain[-1][0].end)
             j = self._host_country_end(doc, j)
             j = self._topic_end(doc, j, gazetteer_starts)
+            j = self._phrase_end(doc, j, self.trailing)
             comma = j < len(doc) and doc[j].text == ","
             name_start = j + 1 if comma else j
             if name_start >= len(doc) or (comma and not self._introduces(doc, span.start)):
@@ -283,6 +330,26 @@ class PeopleExtractor:
                 mentions += self._coordinated(doc, after_end, made, rule_id, set(by_start))
         return mentions
 
+    @staticmethod
+    def _next_title(doc: Doc, end: int, by_start: dict[int, tuple[Span, TitleRule]]) -> tuple[Span, TitleRule] | None:
+        """The title chained to one ending at `end`: right after it, or after "and" ("Deputy Prime Minister
+        and Foreign Minister NAME")."""
+        if end in by_start:
+            return by_start[end]
+        if end < len(doc) and doc[end].lower_ == "and" and end + 1 in by_start:
+            return by_start[end + 1]
+        return None
+
+    @staticmethod
+    def _phrase_end(doc: Doc, i: int, phrases: list[list[str]]) -> int:
+        """End of the longest listed phrase (lower-case words) starting at token i, else i."""
+        best = i
+        for words in phrases:
+            end = i + len(words)
+            if end <= len(doc) and [t.lower_ for t in doc[i:end]] == words:
+                best = max(best, end)
+        return best
+
     def _read_name(self, doc: Doc, start: int, title_starts: set[int]) -> int:
         """End of the name after a title: a name-shaped run, cut where the model's PERSON entity ends."""
         end = self.shape.forward(doc, start, title_starts)
@@ -305,7 +372,7 @@ class PeopleExtractor:
             if end == k:
                 break
             country, after, _ = self._country_after(doc, end)
-            own = [replace(t, country=country) for t in titles]
+            own = [replace(t, country=country or t.country) for t in titles]
             mentions.append(Mention(k, end, rule_id, own))
             k = after
         return mentions
@@ -341,9 +408,27 @@ class PeopleExtractor:
                 return k
             if tok.text == "," and k > i + 1:
                 return k  # "the spokesperson of the Chinese Foreign Ministry, Lin Jian,"
+            if tok.lower_ in self.veto_last and tok.text[:1].isupper():
+                name = self._after_organisation(doc, k + 1, limit)
+                if name is not None:
+                    return name  # "Spokesperson of the Ministry of Commerce Shu Jueting"
             if not (tok.text[:1].isupper() or tok.lower_ in {"and", "of", "the", "-"}):
                 break
         return i
+
+    def _after_organisation(self, doc: Doc, k: int, limit: int) -> int | None:
+        """Where a name begins after an organisation's head word at k - 1: straight after it, or after
+        a listed portfolio ("Ministry of Commerce", "Ministry of Foreign Affairs"); None when no name
+        follows there."""
+        if k < limit and doc[k].lower_ in {"of", "for", "on"}:
+            start = k + 2 if k + 1 < limit and doc[k + 1].lower_ == "the" else k + 1
+            end = self._phrase_end(doc, start, self.portfolios)
+            if end == start:
+                return None
+            k = end
+        if k >= limit or not doc[k].text[:1].isupper() or doc[k].lower_ in self.veto_last:
+            return None
+        return k if self.shape.forward(doc, k) > k else None
 
     def _introduces(self, doc: Doc, start: int) -> bool:
         """Is the title at `start` a noun phrase of its own ("the President of X,", "Djibouti's president,")?"""
@@ -361,6 +446,7 @@ class PeopleExtractor:
         if not rule_id:
             return []
         mentions: list[Mention] = []
+        by_start = {s.start: (s, r) for s, r in titles}
         for span, rule in titles:
             floor = span.sent.start if doc.has_annotation("SENT_START") else 0
             k = span.start
@@ -381,7 +467,10 @@ class PeopleExtractor:
                 if not any(e.label_ == "PERSON" for e in between.ents):
                     mentions[-1].titles.append(title)
                 continue
-            has_tail = span.end < len(doc) and doc[span.end].lower_ in {"of", "from"}
+            last = span
+            while (nxt := self._next_title(doc, last.end, by_start)) is not None:
+                last = nxt[0]  # "NAME, Deputy Prime Minister and Foreign Minister of X"
+            has_tail = last.end < len(doc) and doc[last.end].lower_ in {"of", "from"}
             if prev.text == ",":
                 if not (marked or has_tail):
                     continue
@@ -549,12 +638,35 @@ class PeopleExtractor:
     def mentions(self, doc: Doc) -> list[Mention]:
         """Every person mention in the doc, one per name span, vetoes applied (in source priority)."""
         titles = self._title_spans(doc)
-        return self._dedupe(doc, [
+        found = self._dedupe(doc, [
             *self._gazetteer_mentions(doc, titles),
             *self._title_name_mentions(doc, titles),
             *self._name_title_mentions(doc, titles),
             *self._model_mentions(doc),
         ])
+        return self._corroborated(doc, found)
+
+    def _corroborated(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """Drop names read from a title-case headline ("Vietnam's President Holds Talks With Lula" ->
+        "Holds Talks") unless the gazetteer knows them or one of their words recurs capitalised in the
+        body: a headline's capitals do not mark names, and a real name comes back in the story."""
+        if not doc.has_annotation("SENT_START"):
+            return mentions
+        headlines = {s.start for s in doc.sents if is_headline(s)}
+        if not headlines:
+            return mentions
+        body = {t.text for s in doc.sents if s.start not in headlines for t in s if t.text[:1].isupper()}
+        kept = []
+        for m in mentions:
+            if doc[m.start].sent.start not in headlines or m.leader is not None \
+                    or self.gazetteer.lookup(m.text(doc)) is not None:
+                kept.append(m)
+                continue
+            known = [t.i for t in doc[m.start:m.end] if t.is_alpha and len(t) > 1 and t.text in body]
+            if known:  # "Envoy Aminata Traore Praises Ties": the name ends at its last word seen in the body
+                m.end = known[-1] + 1
+                kept.append(m)
+        return kept
 
     def is_vetoed(self, span: Span) -> bool:
         """Would a veto reject this span as a person's name?"""

@@ -1,0 +1,100 @@
+"""People on unseen phrasings: headlines, military ranks, national agencies, organisation tails,
+coordinated titles and countries given by a possessive pronoun."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from pipeline.nlp import build_nlp
+from pipeline.records import Person
+
+
+@pytest.fixture(scope="module")
+def people_nlp() -> Language:
+    return build_nlp(extractors=["diplo_people"])
+
+
+def run(nlp: Language, text: str) -> list[Person]:
+    doc = nlp.make_doc(text)
+    doc._.published = dt.date(2024, 7, 2)
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc._.people
+
+
+def triples(people: list[Person]) -> set[tuple[str, str | None, str]]:
+    return {(p.name, p.country, p.role) for p in people}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a headline's capitalised verbs are not names; names repeated in the body are kept
+        ("Vietnam's President Holds Talks With Lula\n\nPresident Vo Van Thuong met Brazilian President "
+         "Luiz Inacio Lula da Silva.",
+         {("Vo Van Thuong", None, "head_of_state"), ("Luiz Inacio Lula da Silva", "BRA", "head_of_state")}),
+        ("Angola's Leader Thanks Zambia's Partners\n\nThe two sides met in Luanda on Monday.", set()),
+        ("Kenya's Minister Welcomes Investors\n\nTrade Minister Rebecca Miano said the talks went well.",
+         {("Rebecca Miano", None, "minister")}),
+        ("Mali's Envoy Aminata Traore Praises Ties\n\nAminata Traore spoke to the press in Bamako.",
+         {("Aminata Traore", "MLI", "diplomat")}),
+        # military ranks and commands, with a time qualifier before the comma
+        ("Nigeria's army chief at the time, Lt. Gen. Tukur Buratai, denied the report.",
+         {("Tukur Buratai", "NGA", "official")}),
+        ("The Pakistani army commander, Gen. Asim Munir, met the Chinese delegation.",
+         {("Asim Munir", "PAK", "official")}),
+        ("Egypt's chief of staff, Lt. Gen. Osama Askar, visited the base.", {("Osama Askar", "EGY", "official")}),
+        # possessive country before an envoy title, host country after it
+        ("China's ambassador to Kenya, Zhou Pingjian, attended the ceremony.", {("Zhou Pingjian", "CHN", "diplomat")}),
+        # a person tied to a national organisation serves its country
+        ("Joseph Mwangi, a spokesman for the Kenya Power and Lighting Company, said the line was repaired.",
+         {("Joseph Mwangi", "KEN", "official")}),
+        ("Aisha Bello, a spokeswoman for the Nigerian National Petroleum Corporation, declined to comment.",
+         {("Aisha Bello", "NGA", "official")}),
+        # a think tank's fellow serves no country
+        ("Lee Min-ho, a senior fellow at the Korea Institute for Defense Analyses, disagreed.",
+         {("Lee Min-ho", None, "other")}),
+        # possessive pronoun: the country named before it
+        ("Kazakhstan honoured its friendship envoys Ivan Petrov and Anna Smirnova at the ceremony.",
+         {("Ivan Petrov", "KAZ", "other"), ("Anna Smirnova", "KAZ", "other")}),
+        # a name after an organisation's portfolio
+        ("Spokesperson of the Ministry of Commerce Shu Jueting said the talks were constructive.",
+         {("Shu Jueting", None, "official")}),
+        ("Director of the Kenya Ports Authority John Mwangi opened the berth.", {("John Mwangi", "KEN", "other")}),
+        # coordinated titles
+        ("Deputy Prime Minister and Foreign Minister Ishaq Dar will visit Beijing.",
+         {("Ishaq Dar", "PAK", "minister")}),
+        ("Amara Konneh, Deputy Prime Minister and Foreign Minister of Liberia, will visit Beijing.",
+         {("Amara Konneh", "LBR", "minister")}),
+    ],
+)
+def test_unseen_phrasings(people_nlp: Language, text: str, expected: set) -> None:
+    assert triples(run(people_nlp, text)) == expected
+
+
+def test_coordinated_titles_are_both_kept(people_nlp: Language) -> None:
+    [person] = run(people_nlp, "Deputy Prime Minister and Foreign Minister Amara Konneh will visit Beijing.")
+    assert person.titles == ["Deputy Prime Minister", "Foreign Minister"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Global Gateway will mobilise funds for Africa's ports.",
+        "Joint Statement of Presidents of Angola and Zambia\n\nThe two presidents met in Luanda.",
+        "Ghana Pledges Support for Regional Partners\n\nThe government said it would help.",
+    ],
+)
+def test_not_people(people_nlp: Language, text: str) -> None:
+    assert run(people_nlp, text) == []
+
+
+def test_new_trailing_phrase_changes_the_output(tmp_path: Path) -> None:
+    text = "Ghana's army chief in those years, Gen. Kwame Mensah, retired."
+    assert triples(run(build_nlp(extractors=["diplo_people"]), text)) != {("Kwame Mensah", "GHA", "official")}
+    (tmp_path / "people.yaml").write_text("description: test\nsource: test\nupdated: '2026-11-30'\ntrailing: [in those years]\n", encoding="utf-8")
+    nlp = build_nlp(extractors=["diplo_people"], rules_dirs=[str(tmp_path)])
+    assert triples(run(nlp, text)) == {("Kwame Mensah", "GHA", "official")}
