@@ -238,6 +238,8 @@ STATUS = [
     ("The two presidents signed the joint statement.", "past", "SUPPORT", None),
     ("The two presidents will sign the joint statement on Friday.", "planned", "AGREE", "future"),
     ("The two leaders did not meet during the summit.", "past", "CONSULT", "negated"),
+    ("He has no plans to visit Taiwan.", "planned", "AGREE", "negated"),
+    ("The president cancelled his planned visit to Washington.", "planned", "AGREE", "negated"),
     ("Chancellor Scholz spoke by phone with President Zelensky.", "past", "CONSULT", "phone"),
 ]
 

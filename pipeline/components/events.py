@@ -13,6 +13,12 @@ from the parse (participants from subject and objects, location, date, status fr
 modals and cues) and keeps one record per distinct event: a later mention ("this visit",
 "the summit", "met again with") folds into the first one and may lend it a date or place.
 
+Dates come from the shared resolver (`pipeline.dates.find_dates`, relative to
+`doc._.published`); each date goes to the one event it qualifies in the tree, never to every
+event of its sentence. A headline ("Readout of President X's Meeting with Y") is the same
+event as the body's first report of that type, which lends it its date; a title-case headline
+the tagger cannot read is matched word by word.
+
 Without a parser (`--model blank`) the same trigger words are matched as tokens and only
 type, sentence, status cue and an unambiguous date are filled.
 """
@@ -538,7 +544,10 @@ class EventExtractor:
         if trigger.pos_ in ("NOUN", "PROPN"):
             verbs += [c for c in trigger.children if c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX")]
         if kind == "negation":
-            children = [c for t in (trigger, *verbs) for c in t.children]
+            holders = [trigger, *verbs]
+            if trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ == "NOUN":
+                holders.append(trigger.head)  # "no plans to visit"
+            children = [c for t in holders for c in t.children]
             cancelled = clause is not None and trigger.pos_ != "VERB" and syn.lemma(clause) in words
             return cancelled or any(c.lower_ in words and c.dep_ in ("neg", "det") for c in children)
         if kind == "aux":  # on the verb or on the verbs it continues ("will continue to meet", "will talk and meet")
