@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from pipeline.records import RECORD_TABLES
 
 #: Per-document metadata set before `nlp.pipe` (travels with the Doc across processes).
+_TEXT_KEY = "diplo_text"
 DOC_METADATA = ("published", "title", "source", "source_name", "speaker_map")
 
 
@@ -28,6 +29,15 @@ def register_extensions() -> None:
     for name in (*DOC_METADATA, *RECORD_TABLES):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
+
+
+def text_of(doc: Doc) -> str:
+    """`doc.text`, built once per Doc: spaCy joins every token on each access, which made
+    per-mention look-ups quadratic in the document length."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 def records_of(doc: Doc, table: str) -> list:

@@ -41,6 +41,7 @@ from pipeline.dates import DateMention, find_dates, find_time_frames
 from pipeline.numbers import DIGITS, NumberParser
 from pipeline.records import NumericClaim, Qualifier
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
+from pipeline.extensions import text_of
 
 RULES_NAME = "numeric_claims"
 
@@ -482,7 +483,7 @@ class NumericClaimExtractor:
     # ------------------------------------------------------------------ unit, subject, period
     def unit_of(self, fig: Figure, doc: Doc, sent: Span) -> tuple[str | None, str | None, Token | None]:
         """(unit, subject, counted noun token) of a count."""
-        after = doc.text[fig.end:]
+        after = text_of(doc)[fig.end:]
         unit_match = self.units_re.match(after)
         if unit_match:
             rule = self.units[re.sub(r"\s+", " ", unit_match.group(1).lower())]
@@ -636,11 +637,11 @@ class NumericClaimExtractor:
         if fig.kind in ("count", "vague"):
             unit, noun_subject, _ = self.unit_of(fig, doc, sent)
             if unit is None and fig.kind == "count" and last is not None and (
-                last[1] == sent.start or _ELLIPSIS.search(doc.text[: fig.start])
+                last[1] == sent.start or _ELLIPSIS.search(text_of(doc)[: fig.start])
             ):
                 # The noun is understood: "7.6 million people ... and 32 million", "... Another eight"
                 unit = last[0]
-            if fig.kind == "vague" and fig.value >= 1e6 and re.match(r"\s+(?:in|worth)\b", doc.text[fig.end:]):
+            if fig.kind == "vague" and fig.value >= 1e6 and re.match(r"\s+(?:in|worth)\b", text_of(doc)[fig.end:]):
                 unit = codes.most_common(1)[0][0] if codes else None  # "billions in deals": money
                 fig.kind = "money"
         sentence = sent.text.strip()
@@ -764,7 +765,7 @@ def _counts_things(doc: Doc | None, fig: Figure) -> bool:
     """
     if doc is None or not doc.has_annotation("DEP") or fig.value_max is not None:
         return False
-    if not re.fullmatch(r"(?:1[89]|20)\d\d", doc.text[fig.num_start:fig.num_end]):
+    if not re.fullmatch(r"(?:1[89]|20)\d\d", text_of(doc)[fig.num_start:fig.num_end]):
         return False
     root = _figure_root(doc, fig)
     if root is None or root.dep_ != "nummod":
@@ -789,7 +790,7 @@ def _defined_here(doc: Doc | None, fig: Figure) -> bool:
     if doc is None:
         return False
     if not doc.has_annotation("DEP"):
-        rest = doc.text[fig.end: fig.end + 80]
+        rest = text_of(doc)[fig.end: fig.end + 80]
         return bool(re.match(r"^(?:[\s-]+[A-Za-z-]+){1,4}?(?:\s*:|\s+(?:that|which|who)\b|,?\s+namely\b)", rest))
     root = _figure_root(doc, fig)
     noun = _counted_noun(root, fig) if root is not None else None
@@ -798,7 +799,7 @@ def _defined_here(doc: Doc | None, fig: Figure) -> bool:
     if any(c.dep_ == "relcl" for c in noun.children):
         return True
     ends = {noun.idx + len(noun.text), noun.right_edge.idx + len(noun.right_edge.text)}
-    return any(_DEFINING.match(doc.text[end: end + 20]) for end in ends)
+    return any(_DEFINING.match(text_of(doc)[end: end + 20]) for end in ends)
 
 
 def _person_before(doc: Doc, char: int) -> bool:

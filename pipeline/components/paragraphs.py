@@ -7,25 +7,42 @@ The parser respects boundaries already set. Two kinds are set here:
   fragments ("President" | "Joseph R. Biden, Jr. spoke ..."; "Kenya" | "and" | "Japan
   signed ..."); well-edited press text only ends sentences at `.`, `!`, `?`, so the parser
   keeps its say exactly where a boundary is plausible ("Jr." or "R." inside a name).
+The boundaries are computed from token offsets and written in one `Doc.from_array` call:
+building a Token object per position cost as much as a statistical component.
 """
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 SENTENCE_FINAL = (".", "!", "?", "…")
 CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»"})
+START, INSIDE, FREE = 1, -1, 0
 
 
-def _breaks_line(token: Token) -> bool:
-    return "\n" in token.whitespace_ or (token.is_space and "\n" in token.text)
-
-
-def _ends_sentence(token: Token) -> bool:
-    """Sentence-final punctuation, possibly followed by a closing quote or bracket."""
-    if token.text.endswith(SENTENCE_FINAL):
-        return True
-    return token.text in CLOSERS and token.i > 0 and token.doc[token.i - 1].text.endswith(SENTENCE_FINAL)
+def sentence_starts(text: str, offsets: list[tuple[int, int]]) -> list[int]:
+    """SENT_START values (1 start, -1 inside, 0 for the parser to decide) from token offsets."""
+    values = [START] if offsets else []
+    last_word = ""
+    previous_final = False
+    for n in range(1, len(offsets)):
+        start, length = offsets[n]
+        prev_start, prev_length = offsets[n - 1]
+        prev_text = text[prev_start: prev_start + prev_length]
+        if not prev_text.isspace():
+            previous_final = prev_text.endswith(SENTENCE_FINAL) or (prev_text in CLOSERS and last_word.endswith(SENTENCE_FINAL))
+            last_word = prev_text
+        gap = text[prev_start + prev_length: start]
+        token_text = text[start: start + length]
+        if "\n" in gap or (prev_text.isspace() and "\n" in prev_text):
+            values.append(START)
+        elif token_text.isspace() or not previous_final:
+            values.append(INSIDE)
+        else:
+            values.append(FREE)
+    return values
 
 
 @Language.component("diplo_paragraphs", assigns=["token.is_sent_start"])
@@ -33,13 +50,8 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     """Start a sentence after every line break; forbid starts that follow no final punctuation."""
     if not len(doc):
         return doc
-    last_word = doc[0]
-    for token in doc[1:]:
-        prev = doc[token.i - 1]
-        if _breaks_line(prev):
-            token.is_sent_start = True
-        elif token.is_space or not _ends_sentence(last_word):
-            token.is_sent_start = False
-        if not token.is_space:
-            last_word = token
-    return doc
+    offsets = [(int(i), int(n)) for i, n in doc.to_array([IDX, LENGTH])]
+    values = numpy.asarray(sentence_starts(doc.text, offsets), dtype="int64")
+    earlier = doc.to_array(SENT_START).astype("int64")  # a sentencizer's decisions stand where we have none
+    values = numpy.where(values == FREE, earlier, values)
+    return doc.from_array([SENT_START], values.reshape(-1, 1).astype("uint64"))
