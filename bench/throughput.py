@@ -38,7 +38,7 @@ def build_corpus(folder: Path, n_docs: int, raw_dir: Path, paragraphs: int | Non
         text = texts[i % len(texts)]
         head, sep, body = text.partition("\n---\n") if text.startswith("---") else ("", "", text)
         if paragraphs:
-            body = "\n\n".join([p for p in body.split("\n\n") if p.strip()][:paragraphs]) + "\n"
+            body = "\n\n".join([line for line in body.split("\n") if line.strip()][:paragraphs]) + "\n"
         marked = f"Copy {i} of the benchmark corpus.\n{body}"
         (folder / f"doc-{i:06d}.txt").write_text(f"{head}{sep}{marked}", encoding="utf-8")
     return folder
