@@ -138,6 +138,11 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 _BLOCK_START = re.compile(r"[ \t]*(?:[-*+•▪◦‣][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|>|\|)")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•▪◦‣][ \t]|\d{1,3}[.)][ \t])")
 _SENTENCE_END = frozenset('.!?:;…"”’»)]')
+#: Words a sentence or a heading never ends on: a line stopping on one was broken by wrapping.
+_CANNOT_END = frozenset(
+    "a an the of in on at to for from with by and or but as into onto upon between among "
+    "about against through during under over via than that which who whose".split()
+)
 
 
 def _wrap_width(blocks: list[list[str]]) -> int | None:
@@ -172,8 +177,12 @@ def _continues(line: str, following: str, width: int | None, in_list: bool) -> b
     if line.endswith(("  ", "\\")):  # markdown's explicit line break
         return False
     body = line.rstrip()
-    # A break inside a sentence (no end punctuation, lower-case next line) is never a paragraph.
-    mid_sentence = body[-1:] not in _SENTENCE_END and following.lstrip()[:1].islower()
+    # A break inside a sentence is never a paragraph: no end punctuation, and the next line
+    # goes on in lower case or the line stops on a word that cannot end one ("Summit in").
+    last_word = body.rsplit(maxsplit=1)[-1].casefold() if body else ""
+    mid_sentence = body[-1:] not in _SENTENCE_END and (
+        following.lstrip()[:1].islower() or last_word in _CANNOT_END
+    )
     if width is not None:
         if not in_list and _indent(following) > _indent(line):
             return False  # an indented first line opens a paragraph (outside lists)

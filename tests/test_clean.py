@@ -419,3 +419,17 @@ def test_rejoin_unevenly_wrapped_lines_inside_a_sentence() -> None:
         " ".join(lines[:5]),
         " ".join(lines[5:]),
     ]
+
+
+def test_rejoin_a_line_that_stops_on_a_function_word() -> None:
+    """Markup removed before wrapping is measured can make a wrapped line look short."""
+    text = (
+        "The leaders met at the ASEAN-United States Special Summit in\n"
+        "(Jakarta) and adopted the statement.\n"
+        "Cooperation will continue in the areas of\n"
+        "Maritime Security and Connectivity."
+    )
+    assert rejoin_wrapped_lines(text).split("\n\n") == [
+        "The leaders met at the ASEAN-United States Special Summit in (Jakarta) and adopted the statement.",
+        "Cooperation will continue in the areas of Maritime Security and Connectivity.",
+    ]
