@@ -46,6 +46,8 @@ TITLE_WORDS = frozenset({
     "northern", "southern", "eastern", "western", "economic", "special", "free", "trade", "the", "of", "and",
     "port", "city", "project", "phase", "i", "ii", "iii",
 })
+#: Weakest status rule an anaphor may pass on: "the project is a priority" (a bare subject) presents nothing.
+ANAPHOR_MIN_PRIORITY = 50
 #: Quote marks that delimit a name; single quotes are left out, being apostrophes too.
 DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»", "``", "''"})
 #: Longest quotation (in tokens) still read as a name rather than as quoted speech.
@@ -111,9 +113,11 @@ class ProjectRuleFile(RuleFile):
     named: list[NamedProject] = Field(default_factory=list, description="Gazetteer of named initiatives.")
     works: list[WorksRule] = Field(default_factory=list, description="Works nouns naming a project by its object.")
     statuses: list[StatusRule] = Field(default_factory=list, description="Context rules giving the status.")
+    anaphor_heads: list[str] = Field(default_factory=list, description="Bare nouns ('the project') that refer back "
+                                                                       "to any project; others refer to one of their head.")
 
     @field_validator("complement_preps", "generic_modifiers", "veto_parents", "compound_parents", "venue_verbs",
-                     "project_cues")
+                     "project_cues", "anaphor_heads")
     @classmethod
     def _lower(cls, words: list[str]) -> list[str]:
         return [w.lower() for w in words]
@@ -162,6 +166,8 @@ class ProjectExtractor:
             self.phrases.add(rule.id, [nlp.make_doc(n) for n in rule.names])
         self.keywords = self.rules.kind_keywords
         self.initiative_terms = {w for r in self.rules.heads if r.kind == "initiative" for w in r.terms}
+        self.anaphor_heads = frozenset(self.rules.anaphor_heads)
+        self.common_words = TITLE_WORDS | {w for r in self.keywords for w in r.words}
 
     # ------------------------------------------------------------------ candidates
 
@@ -190,7 +196,7 @@ class ProjectExtractor:
         quoted = _quoted(bare)
         return [
             t for t in bare
-            if t.i not in owners and t.i != head.i and t.is_alpha
+            if t.i not in owners and t.i != head.i and (t.is_alpha or t.text[:1].isupper() and any(c.isalpha() for c in t.text))
             and (t.i in quoted or (t.is_title or t.is_upper) and t.i != t.sent.start and t.ent_type_ != "NORP")
             and (to_iso3(t.text) is None or head.is_title or spans.country_pair(t))
         ]
@@ -388,8 +394,10 @@ class ProjectExtractor:
         parsed = spans.has_parse(doc)
         records: dict[str, Project] = {}
         heads: dict[int, str] = {}  # id(record) -> lemma of its head noun
-        for mention in self.mentions(doc):
-            text = _unquote(spans.clean_name(mention.name))
+        found = self.mentions(doc)
+        placed: list[tuple[Mention, Project]] = []  # each mention with the record it went to
+        for mention in found:
+            text = _unquote(spans.clean_name(_without_measure(mention.name)))
             key = mention.named_id or _key(text, mention.head.lemma_ if mention.head is not None else "")
             if parsed and mention.head is not None:
                 ctx = MentionContext.of(mention.head, spans.in_title(mention.name), mention.name)
@@ -408,6 +416,7 @@ class ProjectExtractor:
                 text, alias = mention.canonical, text
             if key in records:
                 _fold(records[key], text, status_rule, status_id, alias)
+                placed.append((mention, records[key]))
                 continue
             record = Project(
                 sentence=mention.name.sent.text.strip(),
@@ -421,10 +430,51 @@ class ProjectExtractor:
                 countries=self.countries(mention),
             )
             records[key] = record
+            placed.append((mention, record))
             # gazetteer records are told apart by their ids, never folded by head word
             heads[id(record)] = "" if mention.named_id or mention.head is None else mention.head.lemma_.lower()
-        doc._.projects = _fold_unnamed(_fold_same_name(list(records.values()), heads), heads)
+        if parsed:
+            self._resolve_anaphors(doc, placed)
+        doc._.projects = _fold_unnamed(_fold_same_name(list(records.values()), heads, self.common_words), heads)
         return doc
+
+    def _resolve_anaphors(self, doc: Doc, placed: list[tuple[Mention, Project]]) -> None:
+        """"Tanzania signed a deal for the Bagamoyo Port. Construction of the port began in 2020.":
+        a bare definite "the project" or "the <same head>" later in the paragraph refers to the
+        nearest project before it; its context cue gives that project's status when none was given."""
+        taken = {m.head.i for m, _ in placed if m.head is not None}
+        for token in doc:
+            if token.i in taken or token.pos_ != "NOUN" or spans.is_plural(token):
+                continue
+            if [c.lower_ for c in token.children if c.dep_ != "punct"] not in (["the"], ["this"]):
+                continue
+            lemma = token.lemma_.lower()
+            before = [(m, r) for m, r in placed if m.head is not None and m.name.end <= token.i
+                      and "\n\n" not in doc[m.name.end:token.i].text and not m.strategy]
+            if lemma not in self.anaphor_heads:
+                before = [(m, r) for m, r in before if m.head.lemma_.lower() == lemma]
+            if not before or lemma not in self.anaphor_heads | {m.head.lemma_.lower() for m, _ in before}:
+                continue
+            mention, record = before[-1]
+            ctx = MentionContext.of(token, False)
+            ctx.kind = mention.kind
+            rule = spans.best_rule(self.rules.statuses, ctx)
+            if rule.priority >= ANAPHOR_MIN_PRIORITY and record.rule.endswith(".default.v1"):
+                record.status = rule.status  # type: ignore[assignment]
+                record.rule = record.rule.split("+")[0] + "+" + rule.id
+
+
+def _without_measure(name: Span) -> Span:
+    """"600-megawatt Karuma Hydropower Dam" -> "Karuma Hydropower Dam": a leading size or price describes
+    a named project; "$14 billion dam project" keeps it, having no other name."""
+    k = name.start
+    doc = name.doc
+    while k < name.end - 1 and (doc[k].like_num or doc[k].is_currency or doc[k].text in "-–,"
+                                or doc[k].is_lower and k > name.start and (doc[k - 1].like_num or doc[k - 1].text in "-–")):
+        k += 1  # "$2 billion, 600-megawatt": numbers, currency signs and the unit after a number
+    if k == name.start or not doc[k].is_title or doc[k].i == name.end - 1:
+        return name
+    return doc[k:name.end]
 
 
 def _quoted(span: Span) -> set[int]:
@@ -481,25 +531,26 @@ def _fold(record: Project, text: str, status_rule: ContextRule, status_id: str, 
         record.rule = record.rule.split("+")[0] + "+" + status_id
 
 
-def _distinctive(record: Project, head: str) -> set[str]:
+def _distinctive(record: Project, head: str, common: frozenset[str]) -> set[str]:
     """Capitalised words of a name that single it out: not countries, not the head, not
-    title words every name may carry ("International", "New")."""
+    words many names carry: title words ("International", "New") and sector words
+    ("Hydropower": the Isimba and Karuma Hydropower Dams are two dams)."""
     words = re.split(r"[\s\-–]+", _unquote(record.name))
     return {
         w.casefold() for w in words
-        if w[:1].isupper() and to_iso3(w) is None and w.casefold() not in TITLE_WORDS and not w.casefold().startswith(head)
+        if w[:1].isupper() and to_iso3(w) is None and w.casefold() not in common and not w.casefold().startswith(head)
     }
 
 
-def _fold_same_name(records: list[Project], heads: dict[int, str]) -> list[Project]:
+def _fold_same_name(records: list[Project], heads: dict[int, str], common: frozenset[str]) -> list[Project]:
     """Records with the same head word that share a distinctive name word are one project:
     "Isimba Dam", "Isimba Hydropower Dam" and "Isimba Dam in Kayunga". The most complete
     name (most words before the head) is kept, the others become aliases."""
     kept: list[Project] = []
     for record in records:
         head = heads.get(id(record), "")
-        words = _distinctive(record, head) if head else set()
-        host = next((r for r in kept if words and heads.get(id(r)) == head and words & _distinctive(r, head)
+        words = _distinctive(record, head, common) if head else set()
+        host = next((r for r in kept if words and heads.get(id(r)) == head and words & _distinctive(r, head, common)
                      and not (r.start <= record.start and record.end <= r.end)), None)  # nested: another project
         if host is None:
             kept.append(record)
@@ -528,7 +579,8 @@ def _fold_unnamed(records: list[Project], heads: dict[int, str]) -> list[Project
     named record whose name ends with it ("the free-trade zone"), or the one named record
     with the same head word when nothing before its head is a name ("a Chinese university
     campus in Kazakhstan" and "the Kazakh campus of the ... University"). Generic heads
-    ("dam project") never join by head word. The joined record keeps an explicit status.
+    ("dam project") never join by head word. With several such records it joins the nearest
+    before it. The joined record keeps an explicit status.
     """
     def words(text: str) -> list[str]:
         return re.sub(r"[\s\-–]+", " ", text).casefold().split()
@@ -551,8 +603,9 @@ def _fold_unnamed(records: list[Project], heads: dict[int, str]) -> list[Project
                 " ".join(words(r.name)).rstrip("s").endswith(" " + tail)
                 or head and head not in GENERIC_HEADS and heads.get(id(r)) == head and plain_before_head(record)
             )]
-            if len(hosts) == 1:
-                host = hosts[0]
+            earlier = [r for r in hosts if r.start < record.start]
+            if len(hosts) == 1 or earlier:  # several: the nearest named one before it ("... the $568 million dam")
+                host = max(earlier, key=lambda r: r.start) if len(hosts) > 1 else hosts[0]
                 host.aliases.append(record.name)
                 if host.rule.endswith(".default.v1") and not record.rule.endswith(".default.v1"):
                     host.status = record.status

@@ -377,6 +377,7 @@ class MentionContext:
     verb_tag: str = ""
     nodes: list[Token] = field(default_factory=list)
     cues: dict[str, int] = field(default_factory=dict)
+    agent: bool = False  # the subject of a verb that has an object
 
     @classmethod
     def of(cls, head: Token, in_title: bool, name: Span | None = None) -> MentionContext:
@@ -413,6 +414,10 @@ class MentionContext:
             if t.pos_ != "PROPN":
                 cues.setdefault(lemma, pos)
             for p in t.children:
+                if t.pos_ == "NOUN" and p.dep_ in ("amod", "compound") and p.i < t.i:
+                    cues.setdefault(f"{p.lemma_.lower()} {lemma}", pos)  # "groundbreaking ceremony"
+                if t.pos_ in ("VERB", "AUX") and p.dep_ == "nsubj" and p.pos_ == "NOUN":
+                    cues.setdefault(f"{p.lemma_.lower()} {lemma}", pos)  # "work began on X"
                 if p.dep_ == "prt":
                     cues.setdefault(f"{lemma} {p.lower_}", pos)  # "draw up", "take over"
                 if p.dep_ == "prep" and t.pos_ in ("VERB", "AUX"):
@@ -430,6 +435,7 @@ class MentionContext:
             ctx.verb_tag = verbs[0].tag_
             ctx.mood = verb_mood(verbs[0])
             ctx.negated = any(c.dep_ == "neg" for c in verbs[0].children)
+            ctx.agent = ctx.dep == "nsubj" and any(c.dep_ == "dobj" for c in verbs[0].children)
         ctx.modifiers = {  # lower-case only: "New" in "New START Treaty" is part of the name
             c.lemma_.lower() for c in head.children
             if c.dep_ in ("amod", "compound", "nmod", "advmod") and not c.is_title and not c.is_upper
@@ -443,7 +449,9 @@ class ContextRule(Rule):
     Empty lists mean "any". `chain` matches a lemma anywhere in the governing chain (verbs
     and event nouns alike: "sign", "signing", "anniversary", "construction"; "draw up" for a
     verb with its particle); `mood` the governing verb's mood; `preps` the preposition that
-    governs the phrase; `modifiers` a lemma among the head's own modifiers ("recent").
+    governs the phrase; `modifiers` a lemma among the head's own modifiers ("recent"). Besides
+    lemmas, the chain holds "modifier noun" ("groundbreaking ceremony") and "subject verb"
+    ("work begin") pairs.
     """
 
     priority: int = Field(0, description="Higher wins when several rules fire.")
@@ -453,6 +461,8 @@ class ContextRule(Rule):
     modifiers: list[str] = Field(default_factory=list, description="Lemmas of the head's modifiers.")
     in_title: bool | None = Field(None, description="True: only in the title line; False: never there.")
     deps: list[str] = Field(default_factory=list, description="Dependency of the phrase ('nsubj'), one must hold.")
+    not_agent: bool = Field(False, description="Never when the phrase is the subject of a verb with an object ('the "
+                                               "plant will launch a facility': the plant is not launched).")
     kinds: list[str] = Field(default_factory=list, description="Kinds of the record, one must hold.")
     verb_tags: list[str] = Field(default_factory=list, description="Penn tags of the governing verb ('VBN', 'VBD').")
     frame: bool = Field(
@@ -471,6 +481,8 @@ class ContextRule(Rule):
         if self.modifiers and not set(self.modifiers) & ctx.modifiers:
             return False
         if self.deps and ctx.dep not in self.deps or self.kinds and ctx.kind not in self.kinds:
+            return False
+        if self.not_agent and ctx.agent:
             return False
         if self.verb_tags and ctx.verb_tag not in self.verb_tags:
             return False

@@ -1,0 +1,95 @@
+"""Projects on unseen phrasings: ceremonies, pictures, work begun, anaphors ("the project"),
+names with numbers or sizes, known names without a trigger noun, one dam not folded into another."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.components.projects import ProjectExtractor
+
+
+def projects(nlp, text: str):
+    doc = nlp.make_doc(text)
+    doc._.published = dt.date(2024, 3, 12)
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc._.projects
+
+
+def triples(records) -> set[tuple[str, str, str]]:
+    return {(r.name, r.kind, r.status) for r in records}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # pictured facilities exist
+        ("The Port of Mombasa is seen in this aerial photo taken on June 3, 2023.",
+         {("Port of Mombasa", "transport", "operating")}),
+        ("The Chancay Port is pictured in Peru on November 12, 2024.", {("Chancay Port", "transport", "operating")}),
+        # ceremonies: ground broken, facility inaugurated
+        ("President Ruto attended the groundbreaking ceremony of the Lamu Coal Power Station on Tuesday.",
+         {("Lamu Coal Power Station", "energy", "under_construction")}),
+        ("President Museveni attended the inauguration ceremony of the Karuma Hydropower Plant.",
+         {("Karuma Hydropower Plant", "energy", "completed")}),
+        ("Leaders attended the opening ceremony of the Padma Bridge in June.", {("Padma Bridge", "transport", "completed")}),
+        # work begun
+        ("Work began on the Nairobi Expressway in 2020.", {("Nairobi Expressway", "transport", "under_construction")}),
+        ("Construction started on the Addis Ababa Light Rail in 2012.",
+         {("Addis Ababa Light Rail", "transport", "under_construction")}),
+        # financing a named facility
+        ("China is financing the $2 billion, 600-megawatt Karuma Hydropower Dam, in northern Uganda.",
+         {("Karuma Hydropower Dam", "energy", "under_construction")}),
+        # names with numbers, known names without a trigger noun
+        ("Kyrgyzstan and Uzbekistan agreed to build the Kambarata-1 hydropower plant.",
+         {("Kambarata-1 hydropower plant", "energy", "planned")}),
+        ("Pakistan and China reviewed the CPEC at the meeting.", {("CPEC", "transport", "mentioned")}),
+        ("The Port City Colombo is being built on reclaimed land.", {("Port City Colombo", "other", "under_construction")}),
+        ("The Mombasa-Nairobi Standard Gauge Railway was built by a Chinese company.",
+         {("Mombasa-Nairobi Standard Gauge Railway", "transport", "completed")}),
+        ("Ethiopia has opened the Hawassa Special Economic Zone.",
+         {("Hawassa Special Economic Zone", "industry", "completed")}),
+        ("The Olkaria Geothermal Plant supplies power to Nairobi.", {("Olkaria Geothermal Plant", "energy", "operating")}),
+        # an anaphor later in the paragraph gives the status
+        ("Tanzania signed a deal for the Bagamoyo Port last year. Construction of the port began in 2020.",
+         {("Bagamoyo Port", "transport", "under_construction")}),
+        ("Officials toured the Koysha Hydroelectric Power Plant. The project was inaugurated in 2023.",
+         {("Koysha Hydroelectric Power Plant", "energy", "completed")}),
+        # a subject that launches something is not launched itself
+        ("The Sanand plant of Micron will launch a new product line next year.",
+         {("Sanand plant of Micron", "other", "mentioned")}),
+    ],
+)
+def test_unseen_phrasings(nlp, text: str, expected: set) -> None:
+    assert triples(projects(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a weak cue ("is a priority") and a cue after a paragraph break are not passed on
+        "The Lamu Port was mentioned. Nepal said the project is a priority.\n\nThe project will be built soon.",
+        # "the project" with its own modifiers is another project
+        "The Lamu Port was mentioned. The new housing project was inaugurated in 2023.",
+    ],
+)
+def test_anaphor_near_misses(nlp, text: str) -> None:
+    lamu = next(r for r in projects(nlp, text) if r.name == "Lamu Port")
+    assert lamu.status == "mentioned"
+
+
+def test_two_dams_with_a_sector_word_stay_apart(nlp) -> None:
+    text = ("Uganda launched the Isimba Hydropower Dam on Thursday. The $568 million dam will cut power costs. "
+            "China is also financing the Karuma Hydropower Dam.")
+    records = {r.name: r for r in projects(nlp, text)}
+    assert set(records) == {"Isimba Hydropower Dam", "Karuma Hydropower Dam"}
+    assert "$568 million dam" in records["Isimba Hydropower Dam"].aliases
+
+
+def test_added_anaphor_head_changes_output(nlp, tmp_path) -> None:
+    text = "Officials toured the Lamu Port. The undertaking was inaugurated in 2023."
+    assert triples(ProjectExtractor(nlp, [])(nlp(text))._.projects) == {("Lamu Port", "transport", "mentioned")}
+    (tmp_path / "projects.yaml").write_text("description: test\nanaphor_heads: [undertaking]\n", encoding="utf-8")
+    records = ProjectExtractor(nlp, [str(tmp_path)])(nlp(text))._.projects
+    assert triples(records) == {("Lamu Port", "transport", "completed")}
