@@ -32,7 +32,7 @@ from pydantic import Field, field_validator
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.countries import countries
-from pipeline.extensions import records_of
+from pipeline.extensions import records_of, text_of
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
 #: Speaker recorded for a journalist's question turn: it speaks for no party in the text.
@@ -161,8 +161,8 @@ class ActorRules:
                 return code
         return None
 
-    def organisation_mentions(self, text: str) -> list[tuple[int, str]]:
-        """(offset, name) of the organisations `text` mentions, in order, leaving out forms nested
+    def organisation_mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, name) of the organisations `text` mentions, in order, leaving out forms nested
         in a longer proper name ("United Nations Convention on the Law of the Sea") and shorter
         forms inside a longer one ("EU" in "EU-China" is kept, "Nations" never matches alone)."""
         hits: list[tuple[int, int, str]] = []
@@ -171,7 +171,7 @@ class ActorRules:
                 if any(s <= m.start() < e for s, e, _ in hits) or self._nested(text, m.end()):
                     continue
                 hits.append((m.start(), m.end(), name))
-        return [(start, name) for start, _, name in sorted(hits)]
+        return sorted(hits)
 
     def _nested(self, text: str, end: int) -> bool:
         """The form ending at `end` is followed by a capitalised word that continues a longer name."""
@@ -276,7 +276,7 @@ class ActorResolver:
         countries named as its issuers ("Quad Leaders' Joint Statement" -> ["Quad"], "Joint
         Statement from the United States and the European Union" -> ["USA", "European Union"]).
         Empty for any other text."""
-        title = str(getattr(self.doc._, "title", "") or "") or self.doc.text.lstrip().split("\n", 1)[0]
+        title = str(getattr(self.doc._, "title", "") or "") or text_of(self.doc).lstrip().split("\n", 1)[0]
         for pattern in self.rules.declarations:
             match = pattern.search(title)
             if not match:
@@ -290,7 +290,7 @@ class ActorResolver:
     def _author_match(self) -> tuple[str, int] | None:
         """(author name, offset where the article starts): a byline starts the article at its
         line; a lead-in ("X published a signed article") or the title leaves it at 0."""
-        head = self.doc.text[:3000]
+        head = text_of(self.doc)[:3000]
         title = str(getattr(self.doc._, "title", "") or "")
         for pattern in self.rules.authors:
             match = pattern.search(head)
@@ -315,7 +315,7 @@ class ActorResolver:
         if known:
             return known
         for pattern in self.rules.authors:
-            match = pattern.search(self.doc.text[:3000])
+            match = pattern.search(text_of(self.doc)[:3000])
             if match and "title" in match.groupdict() and match.group("title"):
                 found = self._countries_in(match.group("title"))
                 if found:
@@ -337,7 +337,7 @@ class ActorResolver:
     def _spokesperson(self) -> str | None:
         title = str(getattr(self.doc._, "title", "") or "")
         for pattern in self.rules.spokesperson:
-            for text in (title, self.doc.text[:1000]):
+            for text in (title, text_of(self.doc)[:1000]):
                 match = pattern.search(text)
                 if match:
                     return self.person_name(match.group("name"))
@@ -347,9 +347,9 @@ class ActorResolver:
         """Start offset of each Q/A turn -> its speaker; a signed article is one turn by its author."""
         turns: dict[int, str] = {}
         has_questions = any(
-            rule.speaker == "question" and pattern.search(self.doc.text) for pattern, rule in self.rules.turns)
+            rule.speaker == "question" and pattern.search(text_of(self.doc)) for pattern, rule in self.rules.turns)
         for pattern, rule in self.rules.turns:
-            for match in pattern.finditer(self.doc.text):
+            for match in pattern.finditer(text_of(self.doc)):
                 if rule.speaker == "question":
                     speaker = QUESTION
                 elif rule.speaker == "spokesperson":
@@ -471,12 +471,16 @@ class ActorResolver:
             return [person] if person else []
         if lower in _THEY or lower in _IT:
             return self._antecedent(head, plural=lower in _THEY)
+        if lower == "both" and len(phrase) == 1:
+            pair = self._antecedent(head, plural=True)  # "X called Y. Both agreed ...": the two just named
+            if len(pair) >= 2:
+                return pair
         named_org = self._org_prefix(text)  # "ASEAN Member States", "the SCO member countries"
         if named_org and self.rules.collectives.get(named_org[1]) == "organisation":
             return [named_org[0]]
         kind = self.rules.collectives.get(norm) or self.rules.collectives.get(re.sub(r"^(?:the|all) ", "", norm))
-        if kind is None and lower in ("both", "all") and len(phrase) == 1:
-            kind = "main_parties" if lower == "both" else None
+        if kind is None and lower == "both" and len(phrase) == 1:
+            kind = "main_parties"
         if kind == "main_parties":
             return list(self.main_parties)
         if kind == "main_leaders":
@@ -552,11 +556,11 @@ class ActorResolver:
 
     def _named_parties(self, text: str) -> list[str]:
         """Organisations and countries a free text names, in order ("U.S.-EU" -> USA, European Union)."""
-        text = re.sub(r"(?<=[\w.])[-–](?=[A-Z])", " ", text)  # hyphenated pairs name both sides
-        found = list(self.rules.organisation_mentions(text))
-        covered = [(m, m + len(name)) for m, name in found]
+        text = re.sub(r"(?<=[\w.])[-–](?=[A-Z])", ", ", text)  # hyphenated pairs name both sides
+        orgs = self.rules.organisation_mentions(text)
+        found = [(start, name) for start, _, name in orgs]
         found += [(start, code) for code, start in self._country_offsets(text)
-                  if not any(s <= start < e for s, e in covered)]
+                  if not any(s <= start < e for s, e, _ in orgs)]
         return list(dict.fromkeys(name for _, name in sorted(found)))
 
     def _joint_parties(self, head: Token) -> list[str]:
@@ -670,16 +674,16 @@ class ActorResolver:
         return None if speaker in (None, QUESTION) else speaker
 
     def _paragraph_start(self, offset: int) -> int:
-        return self.doc.text.rfind("\n", 0, offset) + 1
+        return text_of(self.doc).rfind("\n", 0, offset) + 1
 
     def quote_speaker(self, token: Token) -> str | None:
         """Person quoted when `token` sits inside quotation marks: the subject of 'said' in the paragraph."""
         start = self._paragraph_start(token.idx)
-        before = self.doc.text[start: token.idx]
+        before = text_of(self.doc)[start: token.idx]
         if sum(before.count(q) for q in _QUOTE_CHARS) % 2 == 0:
             return None
-        end = self.doc.text.find("\n", token.idx)
-        end = len(self.doc.text) if end < 0 else end
+        end = text_of(self.doc).find("\n", token.idx)
+        end = len(text_of(self.doc)) if end < 0 else end
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             return None
@@ -731,8 +735,8 @@ class ActorResolver:
     def _organisation_context(self, token: Token) -> str | None:
         """The multilateral organisation the current paragraph talks about, up to `token`."""
         start = self._paragraph_start(token.idx)
-        hits = self.rules.organisation_mentions(self.doc.text[start: token.idx + len(token.text)])
-        return hits[-1][1] if hits else None
+        hits = self.rules.organisation_mentions(text_of(self.doc)[start: token.idx + len(token.text)])
+        return hits[-1][2] if hits else None
 
     def _signatory_group(self) -> str | None:
         """The one organisation that issues a joint text ("G20 Leaders' Declaration")."""
@@ -832,8 +836,9 @@ def is_country_code(actor: str) -> bool:
 
 
 def _pronoun(token: Token) -> str:
-    """Lower-cased form of a word that may be a pronoun; '' for 'US' (the country, not 'us')."""
-    return "" if token.text.isupper() and len(token.text) > 1 else token.lower_
+    """Lower-cased form of a word that may be a pronoun; '' for 'US' (the country, not 'us') and
+    'IT'; capitals elsewhere are pronouns ("WE, the Heads of State ...")."""
+    return "" if token.text in ("US", "IT") else token.lower_
 
 
 def _iso3(text: str) -> str | None:

@@ -311,6 +311,9 @@ MORE_NEGATIVES = [
     "The Lobito Terminal will handle twice as much copper ore.",  # inanimate subject
     "We call on all parties to exercise restraint.",  # appeal to others
     "Brazil calls on the international community to increase climate finance.",  # appeal to others
+    "Kenya will not have to repay any principal during the first five years.",  # freed from an obligation
+    "Kenya does not need to repay the loan before 2030.",  # no obligation
+    '"But it will result in strong economic growth," the minister said.',  # prediction
 ]
 
 
@@ -389,7 +392,30 @@ def test_operative_clauses_of_a_declaration_speak_for_its_signatories(nlp):
             "2. Agree to establish a regional stockpile of relief items;\n\n"
             "ASEAN Member States shall share early warning data.\n")
     records = commitments(nlp, text, title=title)
-    assert [(r.modality, r.actor) for r in records] == [
+    assert [(r.modality, r.actor) for r in records] == [  # the frame names no trigger: items keep their own
         ("pledge", ["ASEAN"]), ("agree", ["ASEAN"]), ("will", ["ASEAN"])]
     title = "Disaster resilience in Southeast Asia"  # no joint text: a bare imperative speaks for nobody
     assert commitments(nlp, f"{title}\n\nAgree to establish a regional stockpile of relief items.\n", title=title) == []
+
+
+def test_operative_list_items_take_the_frame_trigger(nlp):
+    title = "EU-Japan Leaders’ Statement on Green Growth"
+    text = (f"{title}\n\nWE HEREBY COMMIT TO:\n\n"
+            "1. EXPAND cooperation on offshore wind and green hydrogen;\n\n"
+            "Energy Transition\n\n"  # a heading inside the list
+            "2. FURTHER support the training of engineers in the region;\n\n"
+            "3. NOTE the work of the International Energy Agency;\n\n"  # no undertaking
+            "4. EU-Japan Green Alliance projects shall be reviewed every year;\n\n"  # no item: opens with a name
+            "ADOPTED in Tokyo on the Fifth of May 2025.\n\n"
+            "DEEPEN is the name of the joint programme.\n")  # after the closer: no item
+    records = commitments(nlp, text, title=title)
+    assert [(r.modality, r.actor, r.rule) for r in records] == [
+        ("pledge", ["European Union", "JPN"], "commitments.pledge.v1")] * 2
+    assert [r.trigger for r in records] == ["EXPAND", "support"]
+
+
+def test_both_after_two_named_people(nlp):
+    text = ("Chancellor Olaf Scholz spoke today with President Emmanuel Macron of France. "
+            "Both agreed to maintain close coordination on Ukraine.")
+    (rec,) = commitments(nlp, text, title="Germany and France coordinate")
+    assert rec.actor == ["Olaf Scholz", "Emmanuel Macron"]

@@ -34,6 +34,7 @@ from pipeline.actors import ActorResolver, ActorRules, is_country_code
 from pipeline.dates import find_dates
 from pipeline.records import Commitment, Modality, Strength
 from pipeline.rules.loader import Rule, RuleFile, RuleFileError, load_rules
+from pipeline.extensions import text_of
 
 FIRM: frozenset[str] = frozenset({"will", "agree", "decide", "pledge", "announce"})
 _SUBJ = ("nsubj", "csubj")
@@ -63,6 +64,7 @@ class Trigger(Rule):
     object_actor: bool = Field(False, description="The actor is the phrase's first-person object ('require us to').")
     reciprocal: bool = Field(False, description="Partners the subject acts with ('agreed with Y', 'met Y, agreeing') join the actor.")
     stance_check: bool = Field(False, description="A verb whose object is a principle ('support the rule of law') is a stance.")
+    negation_is_none: bool = Field(False, description="Negated, it commits to nothing ('will not have to pay').")
     priority: int = Field(0, description="Tie-break between triggers on the same verb (higher wins).")
     plover_event: str = Field("AGREE", description="PLOVER event category of the commitments.")
     plover_mode: str | None = Field(None, description="PLOVER mode ('future'); 'negated' overrides it.")
@@ -87,6 +89,12 @@ class CommitmentFile(RuleFile):
         default_factory=list, description="Complements that name no action ('look forward to the future').")
     third_party_actions: list[str] = Field(
         default_factory=list, description="Verbs that, done in another country, are a demand on it ('restore democracy in X').")
+    operative_frames: list[str] = Field(
+        default_factory=list, description="Words of a line ending in ':' that opens a declaration's operative list.")
+    operative_rule: str | None = Field(None, description="Trigger id for the list's items when its frame names none.")
+    operative_non_actions: list[str] = Field(
+        default_factory=list, description="Item verbs that commit to nothing ('NOTE the resolution').")
+    operative_closers: list[str] = Field(default_factory=list, description="Words that end the list ('ADOPTED in ...').")
 
 
 @dataclass
@@ -164,6 +172,11 @@ class CommitmentExtractor:
         self.stances = {w.casefold() for w in self.data.stance_objects}
         self.empty = {w.casefold() for w in self.data.empty_complements}
         self.third_party_actions = {w.casefold() for w in self.data.third_party_actions}
+        self.frame_words = {w.casefold() for w in self.data.operative_frames}
+        self.item_non_actions = {w.casefold() for w in self.data.operative_non_actions}
+        self.closers = {w.casefold() for w in self.data.operative_closers}
+        if self.data.operative_rule and self.data.operative_rule not in self.rules:
+            raise RuleFileError("commitments.yaml", "operative_rule", f"no trigger with id {self.data.operative_rule}")
 
     def __call__(self, doc: Doc) -> Doc:
         resolver = ActorResolver(doc, self.actor_rules)
@@ -175,14 +188,25 @@ class CommitmentExtractor:
             by_sent.setdefault(span.sent.start, []).append(span)
         records: list[Commitment] = []
         previous: tuple[Candidate, Span] | None = None
+        frame: tuple[Trigger, list[str], bool] | None = None
         for sent in doc.sents:
             if self._skip_sentence(sent):
+                continue
+            if parsed and self._opens_operative_list(sent):
+                frame = self._frame(sent, resolver)
                 continue
             matches = by_sent.get(sent.start, [])
             if parsed:
                 candidates = [c for m in matches for c in [self._candidate(m, resolver)] if c]
             else:
                 candidates = [c for m in matches for c in [self._blank_candidate(m, resolver)] if c]
+            if frame is not None:
+                item = self._operative_item(sent, resolver)
+                if item is None and self._closes(sent):
+                    frame = None
+                elif item is not None and (frame[2] or not candidates):  # a trigger in the frame governs its items
+                    candidates = [Candidate(frame[0], sent[item.i - sent.start: item.i - sent.start + 1], item, item,
+                                            frame[1], 0)]
             if not candidates and parsed and self._headline(sent):
                 candidates = self._headline_candidates(sent, resolver)
             if candidates:
@@ -240,6 +264,10 @@ class CommitmentExtractor:
             return None
         if rule.stance_check and self._stance(anchor):
             return None
+        if rule.negation_is_none and any(c.dep_ == "neg" for t in (anchor, *match) for c in t.children):
+            return None
+        if rule.modal and self._no_obligation(anchor):
+            return None
         if action is not None and action.pos_ in ("NOUN", "PROPN") and action.lemma_.casefold() in self.empty:
             return None
         if rule.modal and not self._acts(anchor):
@@ -254,6 +282,12 @@ class CommitmentExtractor:
         if rule.reciprocal and actor:
             actor = list(dict.fromkeys([*actor, *self._partners(anchor, resolver)]))
         return Candidate(rule, match, anchor, action or anchor, actor, self._depth(anchor))
+
+    @staticmethod
+    def _no_obligation(verb: Token) -> bool:
+        """'Laos will not have to pay': a modal on a negated obligation frees from it."""
+        return verb.lemma_ in ("have", "need") and any(c.dep_ == "neg" for c in verb.children) and any(
+            c.dep_ == "xcomp" for c in verb.children)
 
     @staticmethod
     def _past(match: Span) -> bool:
@@ -628,8 +662,9 @@ class CommitmentExtractor:
     @staticmethod
     def _operative_clause(verb: Token) -> bool:
         """'2. Commit to strengthening ...', 'Agree to ...' as an item of a joint declaration
-        ("We ... hereby declare to:"): a bare verb opening its sentence speaks for the signatories."""
-        if verb.tag_ not in ("VB", "VBP") or verb.dep_ != "ROOT":
+        ("We ... hereby declare to:"), or a preambular 'Committing to ...': a bare verb opening its
+        sentence speaks for the signatories."""
+        if verb.tag_ not in ("VB", "VBP", "VBG") or verb.dep_ != "ROOT":  # VBG: 'Reaffirming the importance of'
             return False
         first = next((t for t in verb.sent if not (t.is_punct or t.is_space or t.like_num or len(t.text) == 1)), None)
         return first is not None and first.i == verb.i
@@ -650,13 +685,55 @@ class CommitmentExtractor:
         words = [t for t in sent if not t.is_punct and not t.is_space]
         if len(words) < 3 or words[0].lower_ not in self.list_markers:
             return False
-        between = sent.doc.text[previous[-1].idx: sent.start_char]
+        between = text_of(sent.doc)[previous[-1].idx: sent.start_char]
         return "\n" not in between and words[1].tag_ == "VB"
 
     def _list_candidate(self, sent: Span, previous: Candidate) -> Candidate | None:
         verb = next(t for t in sent if not t.is_punct and not t.is_space and t.lower_ not in self.list_markers)
         return Candidate(previous.rule, sent[verb.i - sent.start: verb.i - sent.start + 1], verb, verb,
                          previous.actor, 0)
+
+    # ------------------------------------------------------------------ operative lists
+
+    def _opens_operative_list(self, sent: Span) -> bool:
+        """'WE HEREBY COMMIT TO:', 'do hereby declare:': a declaration's list of undertakings follows."""
+        text = sent.text.strip().rstrip("*_ ")
+        return text.endswith(":") and any(t.lower_ in self.frame_words for t in sent)
+
+    def _frame(self, sent: Span, resolver: ActorResolver) -> tuple[Trigger, list[str], bool] | None:
+        """The trigger and actor the list's items take: the trigger named in the frame ("COMMIT
+        TO:"; it governs every item) or `operative_rule` (an item's own trigger then wins), the
+        frame's subject or else the text's signatories."""
+        matches = self.blank_matcher(sent)
+        rule_id = self.matcher.vocab.strings[matches[-1][0]] if matches else self.data.operative_rule
+        if rule_id is None:
+            return None
+        subjects = [t for t in sent if t.dep_ in _SUBJ]
+        actor = resolver.resolve(subjects[0]) if subjects else []
+        return self.rules[rule_id], actor or list(resolver.signatories), bool(matches)
+
+    def _item_verb(self, sent: Span) -> Token | None:
+        """The word opening an item after its marker ('1.', '(a)', '-') and an adverb ('FURTHER')."""
+        words = [t for t in sent if not (t.is_punct or t.is_space or t.like_num or t.tag_ == "LS" or len(t.text) == 1)]
+        while words and words[0].lower_ in ("further", "also", "jointly", "and"):
+            words.pop(0)
+        return words[0] if words else None
+
+    def _operative_item(self, sent: Span, resolver: ActorResolver) -> Token | None:
+        """An item of an operative list: it opens with a verb in the base form, written in capitals
+        ('FULFILL the goals ...') or tagged as such; not 'NOTE ...' (no undertaking)."""
+        verb = self._item_verb(sent)
+        if verb is None or verb.lower_ in self.item_non_actions | self.closers:
+            return None
+        if resolver.resolve_text(verb.text):  # 'ASEAN-U.S. Strategic Partnership ...': a name, not a verb
+            return None
+        capitals = verb.text.isupper() and verb.text.isalpha() and len(verb.text) > 2
+        return verb if capitals and not verb.lower_.endswith(("ed", "ing")) or verb.tag_ == "VB" else None
+
+    def _closes(self, sent: Span) -> bool:
+        """'ADOPTED in Jakarta ...', 'DONE at ...': the list is over."""
+        verb = self._item_verb(sent)
+        return verb is not None and verb.lower_ in self.closers
 
     # ------------------------------------------------------------------ headlines
 
@@ -813,7 +890,7 @@ def _pronoun_is_we(token: Token) -> bool:
 
 def _quoted(token: Token) -> bool:
     """Inside quotation marks opened in the token's paragraph (direct speech, not reported)."""
-    text = token.doc.text
+    text = text_of(token.doc)
     before = text[text.rfind("\n", 0, token.idx) + 1: token.idx]
     return sum(before.count(q) for q in "\"“”«»") % 2 == 1
 
