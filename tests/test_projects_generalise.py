@@ -93,3 +93,24 @@ def test_added_anaphor_head_changes_output(nlp, tmp_path) -> None:
     (tmp_path / "projects.yaml").write_text("description: test\nanaphor_heads: [undertaking]\n", encoding="utf-8")
     records = ProjectExtractor(nlp, [str(tmp_path)])(nlp(text))._.projects
     assert triples(records) == {("Lamu Port", "transport", "completed")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a study framing the construction: proposed, even when the parser hangs "for" on the verb
+        ("The partners will support launching pre-feasibility studies for the construction of the Kisumu-Kampala "
+         "railway line.", {("Kisumu-Kampala railway line", "transport", "proposed")}),
+        # "to develop X": planned; a present participle on X says what X does, not its status
+        ("The three countries committed to develop the Nacala Corridor connecting Malawi to the sea.",
+         {("Nacala Corridor", "transport", "planned")}),
+        # goods moving via a port: the port works, whatever the outer verb
+        ("The countries agreed to develop trade routes to global markets via the Port of Nacala.",
+         {("Port of Nacala", "transport", "operating")}),
+        # umbrella initiatives under way for years
+        ("This announcement shows PGII and Global Gateway at work.",
+         {("PGII", "initiative", "operating"), ("Global Gateway", "initiative", "operating")}),
+    ],
+)
+def test_frames_participles_and_ports(nlp, text: str, expected: set) -> None:
+    assert triples(projects(nlp, text)) == expected

@@ -383,12 +383,14 @@ class MentionContext:
     def of(cls, head: Token, in_title: bool, name: Span | None = None) -> MentionContext:
         """Governing chain: the noun the head modifies, then ancestors up to the first verb;
         a participle or relative clause on the head itself ("the Outline signed last year")
-        comes first because it describes the mention directly."""
+        comes first because it describes the mention directly; a present participle ("the corridor
+        connecting A and B") says what the thing does, not what happened to it."""
         ctx = cls(in_title=in_title)
         inside = range(name.start, name.end) if name is not None else range(head.i, head.i + 1)
         own = [
             t for t in head.doc[inside.start:min(inside.stop + 3, len(head.doc))]
             if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX") and t.head.i in inside and t.i >= inside.stop
+            and not (t.dep_ == "acl" and t.tag_ == "VBG")
         ]
         # "the Land Bridge and economic corridor construction": the parser makes "construction"
         # a conjunct of "Bridge", yet it is the event noun of both.
@@ -426,6 +428,9 @@ class MentionContext:
                             cues.setdefault(f"{lemma} {p.lower_} {o.lemma_.lower()}", pos)
             if pos and nodes[pos - 1].dep_ == "prep" and t.pos_ in ("VERB", "AUX"):
                 cues.setdefault(f"{lemma} {nodes[pos - 1].lower_}", pos)  # "work for", "strive for"
+                for obj in (c for c in t.children if c.dep_ == "dobj" and c.pos_ == "NOUN"):
+                    # "launching studies for the construction of X": the parser hangs "for" on the verb
+                    cues.setdefault(obj.lemma_.lower(), pos)
         verbs = [t for t in nodes if t.pos_ in ("VERB", "AUX") and t.dep_ != "prep"]
         if verbs and verbs[0].dep_ == "conj" and verbs[0].head.pos_ == "VERB":
             cues.setdefault(verbs[0].head.lemma_.lower(), nodes.index(verbs[0]))  # "signed and issued"
