@@ -143,6 +143,23 @@ def test_a_named_summit_in_a_two_party_clause_stays_a_summit(nlp, extractor):
     assert sorted(e.type for e in run(nlp, extractor, text)) == ["meeting", "summit"]
 
 
+def test_a_readout_occasion_dates_the_talks_that_follow(nlp, extractor):
+    text = ("Today, President Biden welcomed Prime Minister Fumio Kishida to the White House. "
+            "The two leaders discussed their visions for the alliance.\n\n"
+            "Building on the Bali meeting, President Biden and Prime Minister Fumio Kishida stressed the importance.")
+    events = run(nlp, extractor, text)
+    assert [(e.type, e.date_start) for e in events] == [("visit", "2024-07-10"), ("meeting", "2024-07-10"),
+                                                        ("meeting", None)]
+
+
+def test_a_planned_meeting_is_not_the_one_reported(nlp, extractor):
+    text = ("President Biden spoke by phone with Prime Minister Modi to discuss the war.\n"
+            "President Biden and Prime Minister Modi met in Washington on Monday.\n"
+            "President Biden and Prime Minister Modi looked forward to meeting in Tokyo.")
+    assert [(e.type, e.status) for e in run(nlp, extractor, text)] == [
+        ("call", "past"), ("meeting", "past"), ("meeting", "planned")]
+
+
 def test_unresolvable_date_is_null(nlp, extractor):
     (event,) = run(nlp, extractor, "The two ministers met in Geneva last week.", published=None)
     assert event.date_start is None
@@ -234,6 +251,9 @@ def test_another_summit_stays_apart(nlp, extractor):
 STATUS = [
     ("President Xi Jinping visited Kazakhstan in 2013.", "past", "CONSULT", "visit"),
     ("I will soon pay a state visit to Kazakhstan.", "planned", "AGREE", "future"),
+    ("Another item on my agenda is to attend the SCO Summit.", "planned", "AGREE", "future"),
+    ("What I can tell you is that progress has been made in the trade talks between China and the US.", "past",
+     "CONSULT", None),
     ("China participates in the Expo with the largest exhibition area.", "ongoing", "CONSULT", "multilateral"),
     ("The two presidents signed the joint statement.", "past", "SUPPORT", None),
     ("The two presidents will sign the joint statement on Friday.", "planned", "AGREE", "future"),

@@ -83,6 +83,14 @@ def verb_chain(verb: Token) -> list[Token]:
     return out
 
 
+def named_appositive(token: Token) -> Token:
+    """The person a title stands for: 'the Prime Minister of Iraq, Mohammed Al-Sudani' -> Al-Sudani."""
+    for child in token.children:
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            return child
+    return token
+
+
 def clause_verb(token: Token) -> Token | None:
     if token.pos_ in ("VERB", "AUX"):
         return token

@@ -44,6 +44,8 @@ from pipeline.extensions import text_of
 #: Date modifiers that bound another span ("by 2030", "since 2013"): not the date of an event.
 BOUND_MODIFIERS = {"by", "since", "until", "till", "before", "after", "through", "as of", "no later than",
                    "not later than"}
+#: Verbs whose subject is the visitor or participant of an event 'on'/'for' it ("is on a visit", "arrived for talks").
+_GOING = {"be", "arrive", "come", "go", "travel", "leave", "depart", "fly", "head"}
 #: Ordinals that announce another event than any reported ('the next summit').
 NEW_ORDINALS = {"next"}
 
@@ -185,6 +187,7 @@ class EventExtractor:
         for cand in candidates:
             _status_from_date(cand, published)
         events = self._dedupe(candidates, _title_sentence(doc))
+        _share_occasion_dates(events)
         for event in events:
             _status_from_date(event, published)  # a headline's present tense, dated by the body
         doc._.events = [self._record(c) for c in events if c.emit]
@@ -288,7 +291,8 @@ class EventExtractor:
         for etype, objs in groups.items():
             near = [verb, *objs[:1]] if not objs or abs(objs[0].i - verb.i) <= 6 else [objs[0]]
             cand = Candidate(rule, etype, verb, [verb, *objs], syn.extent(near), objects=objs)
-            cand.anaphoric = self._refers_back(verb) or bool(objs) and all(self._anaphoric_noun(o) for o in objs)
+            gathering = bool(objs) and bool(rule.objects or rule.type == "object")  # not a topic ("their visions")
+            cand.anaphoric = self._refers_back(verb) or gathering and all(self._anaphoric_noun(o) for o in objs)
             cand.indefinite = any(syn.has_indefinite(o) for o in objs)
             cand.participants = self._actors(subjects, resolver)
             cand.counterparts = self._counterparts(verb, objs, etype, resolver)
@@ -347,7 +351,7 @@ class EventExtractor:
         participants: list[str] = []
         if governor is not None and noun.dep_ in syn.OBJECT_DEPS:
             participants += self._actors(syn.subjects_of(governor), resolver)
-        elif noun.dep_ == "pobj" and noun.head.lower_ in ("on", "for") and noun.head.head.pos_ in ("VERB", "AUX"):
+        elif noun.dep_ == "pobj" and noun.head.lower_ in ("on", "for") and syn.lemma(noun.head.head) in _GOING:
             # "is on a visit to", "arrived for talks"
             participants += self._actors(syn.subjects_of(noun.head.head), resolver)
         own_parties = [p for c in noun.children if c.dep_ == "poss" for p in resolver.resolve(c)]
@@ -389,7 +393,7 @@ class EventExtractor:
         """Actors of subject phrases, through the shared resolver (people names, ISO3, organisations)."""
         out: list[str] = []
         for tok in tokens:
-            out += resolver.resolve(tok)
+            out += resolver.resolve(syn.named_appositive(tok))
         return list(dict.fromkeys(out))
 
     def _counterparts(self, trigger: Token, objects: list[Token], etype: str,
@@ -409,7 +413,7 @@ class EventExtractor:
         groups: list[list[str]] = []
         seen: set[str] = set()
         for head in dict.fromkeys(heads):
-            found = [] if head.lower_ in ("each", "other") else resolver.resolve(head)
+            found = [] if head.lower_ in ("each", "other") else resolver.resolve(syn.named_appositive(head))
             if not found:
                 for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
                     for pobj in syn.pobjs(prep):
@@ -557,7 +561,7 @@ class EventExtractor:
             if trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ in ("NOUN", "PROPN") and any(
                     c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children):
                 return True  # "an invitation to visit China", "plans to meet": not done yet
-            governed = trigger.dep_ == "dobj" or trigger.dep_ == "pobj" and trigger.head.lower_ == "for"
+            governed = trigger.dep_ == "dobj" or trigger.dep_ == "pobj" and trigger.head.lower_ in ("for", "to")
             if trigger.pos_ != "VERB" and governed and clause is not None and syn.lemma(clause) in words - {"be"}:
                 return True  # "prepare for the consultations", "planned the visit"
             for verb in verbs:
@@ -565,11 +569,13 @@ class EventExtractor:
                 for _ in range(3):
                     if node.dep_ not in ("xcomp", "pcomp", "pobj", "prep", "ccomp") or node.head == node:
                         break
-                    node = node.head
-                    if node.pos_ in ("VERB", "AUX") and syn.lemma(node) in words | {w for w in words}:
-                        return True
+                    via, node = node.dep_, node.head
+                    if node.pos_ in ("VERB", "AUX") and syn.lemma(node) in words:
+                        return node.lemma_ != "be" or via == "xcomp"  # "is to attend", not "is that ..."
             return False
-        if kind == "modifier":
+        if kind == "modifier":  # "the upcoming summit", "ahead of his visit"; not "discussed future plans"
+            if trigger.pos_ in ("VERB", "AUX"):
+                return any(c.lower_ in words and c.dep_ == "advmod" for c in trigger.children)
             near = [*trigger.children, *list(trigger.ancestors)[:2]]
             return any(t.lower_ in words for tok in near for t in (tok, *tok.children)
                        if t.pos_ in ("ADJ", "ADV", "VERB"))
@@ -786,10 +792,33 @@ def _compatible(old: Candidate, new: Candidate, loose: bool) -> bool:
         return False
     if loose:
         return True
+    if (old.status == "planned") != (new.status == "planned"):
+        return False  # "looked forward to meeting" is not the meeting being reported
     if old.theme and new.theme and not (new.theme <= old.theme or old.theme <= new.theme):
         return False
     mine, theirs = set(new.participants), set(old.participants)
+    if new.type == "visit" and mine and theirs and (mine <= theirs or theirs <= mine):
+        return True  # one traveller, one trip: "his first visit" ... "X welcomed him to Beijing"
     return len(mine & theirs) >= 2 or bool(mine) and mine == theirs
+
+
+def _paragraph_of(token: Token) -> int:
+    """Start offset of the paragraph (text between blank lines) that holds a token."""
+    return token.doc.text.rfind("\n\n", 0, token.idx)
+
+
+def _share_occasion_dates(events: list[Candidate]) -> None:
+    """'Today, X welcomed Y to the White House. The two leaders discussed ...': a past event of
+    the same parties, later in the paragraph of an event dated to one day, happened that day."""
+    for source in events:
+        if source.date_start is None or len(source.date_start) != 10 or source.date_end is not None:
+            continue
+        paragraph = _paragraph_of(source.trigger)
+        for event in events:
+            later = event.trigger.i > source.trigger.i and _paragraph_of(event.trigger) == paragraph
+            shared = len(set(event.participants) & set(source.participants)) >= 2
+            if later and shared and event.date_start is None and event.status == "past":
+                event.date_start = source.date_start
 
 
 def _title_sentence(doc: Doc) -> int | None:
