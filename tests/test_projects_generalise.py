@@ -114,3 +114,22 @@ def test_added_anaphor_head_changes_output(nlp, tmp_path) -> None:
 )
 def test_frames_participles_and_ports(nlp, text: str, expected: set) -> None:
     assert triples(projects(nlp, text)) == expected
+
+
+def test_works_noun_modifier_gives_the_kind(nlp) -> None:
+    text = "Among those projects is the 300 megawatt expansion of the Kafue Gorge Lower by a Chinese company."
+    assert [r.kind for r in projects(nlp, text)] == ["energy"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Shamekh IV Solutions will be investing $5.8 billion, including a plant in Ohio to launch a "
+         "high-capacity IV fluid facility.", [("high-capacity IV fluid facility", ["plant in Ohio"], "health")]),
+        # two facilities in one sentence with no purpose link stay apart
+        ("The plant in Ohio is running and a new facility in Texas will be built for IV fluid.",
+         [("plant in Ohio", [], "other"), ("new facility in Texas", [], "other")]),
+    ],
+)
+def test_facility_built_for_another_is_one_project(nlp, text: str, expected: list) -> None:
+    assert [(r.name, r.aliases, r.kind) for r in projects(nlp, text)] == expected

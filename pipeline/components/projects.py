@@ -46,6 +46,8 @@ TITLE_WORDS = frozenset({
     "northern", "southern", "eastern", "western", "economic", "special", "free", "trade", "the", "of", "and",
     "port", "city", "project", "phase", "i", "ii", "iii",
 })
+#: Most words between a facility and the one it is built for ("plant ... to launch a ... facility").
+PURPOSE_STEPS = 2
 #: Weakest status rule an anaphor may pass on: "the project is a priority" (a bare subject) presents nothing.
 ANAPHOR_MIN_PRIORITY = 50
 #: Quote marks that delimit a name; single quotes are left out, being apostrophes too.
@@ -143,6 +145,8 @@ class Mention:
         #: The gazetteer name found inside a trigger phrase ("Digital Kazakhstan" in '"Digital
         #: Kazakhstan" strategy'): it becomes the record's name, the phrase an alias.
         self.canonical: str | None = None
+        #: Names of mentions this one took over ("plant in Michigan" for the facility it will launch).
+        self.absorbed: list[str] = []
 
 
 class ProjectExtractor:
@@ -303,7 +307,8 @@ class ProjectExtractor:
                 whole = entity is not None and entity.start <= name.start and entity.label_ in NOT_WORKS
                 if whole or to_iso3(name.text) or self._is_organisation(name, entity):
                     continue  # "the upgrade of Xinjiang", "the expansion of the SCO"
-                keyword = self._sector_word(obj, name)
+                # "the 300 megawatt expansion of the Kariba South": the works noun's modifiers tell the sector too
+                keyword = self._sector_word(obj, name) or self._sector_word(token, spans.bare_span(token))
                 out.append(Mention(name, obj, keyword.kind if keyword else rule.kind, rule.id))
         return out
 
@@ -388,7 +393,25 @@ class ProjectExtractor:
                 host.canonical = spans.clean_name(mention.name)
             else:
                 out.append(mention)
-        return sorted(out, key=lambda m: m.name.start)
+        return self._merge_purpose(sorted(out, key=lambda m: m.name.start))
+
+    def _merge_purpose(self, mentions: list[Mention]) -> list[Mention]:
+        """"a plant in Michigan to launch a high-capacity IV fluid facility": a generic facility noun whose
+        purpose clause or "for" phrase names another generic facility is one project, named by the second."""
+        generic = {r.id for r in self.rules.heads if r.kind_from_name and r.kind != "initiative"}
+        dropped: set[int] = set()
+        for inner in mentions:
+            if inner.rule not in generic or inner.head is None:
+                continue
+            node, steps = inner.head.head, 0
+            while steps < PURPOSE_STEPS and node.pos_ not in ("NOUN", "PROPN") and node.head != node:
+                node, steps = node.head, steps + 1
+            outer = next((m for m in mentions if m.head is not None and m.head.i == node.i and m is not inner
+                          and m.rule in generic), None)
+            if outer is not None and inner.head.head.dep_ in ("acl", "relcl", "prep") and id(outer) not in dropped:
+                inner.absorbed.append(_unquote(spans.clean_name(outer.name)))
+                dropped.add(id(outer))
+        return [m for m in mentions if id(m) not in dropped]
 
     def __call__(self, doc: Doc) -> Doc:
         parsed = spans.has_parse(doc)
@@ -424,7 +447,7 @@ class ProjectExtractor:
                 end=mention.name.end_char,
                 rule=f"{mention.rule}+{status_id}",
                 name=text,
-                aliases=[alias] if alias and alias != text else [],
+                aliases=[a for a in dict.fromkeys([alias, *mention.absorbed]) if a and a != text],
                 kind=mention.kind,
                 status=status_rule.status,
                 countries=self.countries(mention),
