@@ -50,6 +50,8 @@ FAMILIES = [
     ("President Ramaphosa attended the G20 Summit in Rio de Janeiro.", "summit", "past", None),
     ("Prime Minister Modi chaired the Voice of the Global South Summit in January 2023.", "summit", "past", "2023-01"),
     ("China will host the next SCO summit in June 2025.", "summit", "planned", "2025-06"),
+    ("Premier Li Qiang and President Lula will attend the summit in Kazan in October.", "summit", "planned",
+     "2024-10"),
     # signings
     ("The two countries signed over ten cooperation documents on Monday.", "signing", "past", "2024-07-08"),
     ("Vietnam and Japan inked a memorandum on energy transition in May 2024.", "signing", "past", "2024-05"),

@@ -33,6 +33,7 @@ class TriggerRule(Rule):
     modifiers: list[str] = Field(default_factory=list, description="Required modifier lemma or '@class'.")
     needs_pair: bool = Field(False, description="Needs two parties: plural subject or a counterpart.")
     object_is_party: bool = Field(False, description="The direct object is a counterpart ('met Putin').")
+    subject_hosts: bool = Field(False, description="The subject holds the gathering: its parties are the event's.")
     folds_into: list[EventType] = Field(
         default_factory=list, description="Types of an earlier event with the same parties it is part of.")
     needs_name: list[str] = Field(default_factory=list, description="Lemmas that count only inside a name.")

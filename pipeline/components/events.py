@@ -297,7 +297,10 @@ class EventExtractor:
             cand.participants = self._actors(subjects, resolver)
             cand.counterparts = self._counterparts(verb, objs, etype, resolver)
             self._place_and_names(cand, resolver)
-            if cand.type == "summit" and self._two_parties(cand, cand.participants):
+            own = [code for o in objs for code in syn.hyphen_countries(o)]  # "the U.S.-China summit"
+            if rule.subject_hosts:
+                own += cand.participants  # "China and Singapore will hold the meeting of the Joint Council"
+            if cand.type == "summit" and self._two_parties(cand, own):
                 cand.type = self.rules.bilateral_summit.to_type
             out.append(cand)
         return out
