@@ -43,6 +43,24 @@ class HeadRule(Rule):
     kind: AgreementKind = Field(description="Agreement kind the head gives.")
     needs_name: bool = Field(False, description="Common noun: count it only with a name, complement or term.")
     capitalised_only: bool = Field(False, description="Count the head only when written with a capital.")
+    qualifiers: list[str] = Field(
+        default_factory=list,
+        description="Owners or modifiers, lower case, one of which must qualify the head ('Leaders' Statement', "
+        "'Vision Statement'); a capitalised head with an 'on ...' complement inside a sentence also qualifies. "
+        "Empty: no such condition.",
+    )
+    owned_is_domestic: bool = Field(
+        False, description="A head owned by one party ('the President's Emergency Plan') is its own programme, not an agreement."
+    )
+    kind_from_document: bool = Field(
+        False, description="Take the kind of the recorded document the head belongs to ('POA Annex': the POA's kind)."
+    )
+    exact: bool = Field(False, description="Terms are whole names in their exact spelling ('New START', 'JCPOA'), no plural.")
+
+    @field_validator("qualifiers")
+    @classmethod
+    def _lower(cls, words: list[str]) -> list[str]:
+        return [w.lower() for w in words]
 
 
 class StatusRule(ContextRule):
@@ -54,6 +72,9 @@ class AgreementRuleFile(RuleFile):
     generic_modifiers: list[str] = Field(default_factory=list, description="Modifiers that single nothing out.")
     veto_parents: list[str] = Field(default_factory=list, description="Nouns that make a trigger an org name.")
     heads: list[HeadRule] = Field(default_factory=list, description="Trigger nouns and their kinds.")
+    fold_forms: dict[str, str] = Field(
+        default_factory=dict, description="Short forms read as their long form when mentions are folded ('UN': 'United Nations')."
+    )
     statuses: list[StatusRule] = Field(default_factory=list, description="Context rules giving the status.")
 
     @field_validator("complement_preps", "generic_modifiers", "veto_parents")
@@ -85,7 +106,11 @@ class AgreementExtractor:
         self.heads: dict[str, HeadRule] = {}
         for rule in self.rules.heads:
             self.heads[rule.id] = rule
-            self.matcher.add(rule.id, [spans.term_patterns(t) for t in rule.terms])
+            if rule.exact:
+                self.matcher.add(rule.id, [[{"ORTH": t.text} for t in nlp.make_doc(term)] for term in rule.terms])
+            else:
+                self.matcher.add(rule.id, [spans.term_patterns(t) for t in rule.terms])
+        self.fold_forms = {k.casefold(): v.casefold() for k, v in self.rules.fold_forms.items()}
         self.statuses = self.rules.statuses
 
     # ------------------------------------------------------------------ candidates
@@ -111,7 +136,13 @@ class AgreementExtractor:
 
     def is_specific(self, head: Token, rule: HeadRule, name: Span) -> bool:
         """Veto what does not single out one agreement (see module docstring)."""
+        if rule.exact:
+            return True
         if head.pos_ not in ("NOUN", "PROPN") or rule.capitalised_only and not head.is_title:
+            return False
+        if rule.qualifiers and not _qualified(head, rule, name):
+            return False
+        if rule.owned_is_domestic and _single_owner(head):
             return False
         if _verb_mistagged(head):
             return False
@@ -141,6 +172,8 @@ class AgreementExtractor:
                 return False
             determined = any(spans.is_possessor(c) or c.lower_ in ("the", "our", "their") for c in head.children)
             between = complement and name.text.lower().split()[len(bare):][:1] == ["between"]
+            if not (head.is_title or determined or between):
+                return False  # "plans to renegotiate CPEC agreements": a generic plural, unlike "the Minsk agreements"
             return named or between or (determined and bool(specific))
         if rule.needs_name and any(c.tag_ == "PRP$" for c in head.children) and not named and not specific:
             return False  # "their plan to build a bridge": a party's own intention
@@ -231,50 +264,204 @@ class AgreementExtractor:
 
     # ------------------------------------------------------------------ main
 
+    def key(self, text: str) -> str:
+        """Fold key: no quotes, case or leading "the"; a line-wrap space after a hyphen ("Indo- Pacific")
+        closed; short forms of `fold_forms` read as their long form ("UN Charter" = "United Nations Charter")."""
+        text = re.sub(r"[\"“”«»‘’']", "", text).casefold()
+        text = re.sub(r"(?<=\w)[-–]\s+(?=\w)", "-", text)
+        text = re.sub(r"\s+", " ", re.sub(r"^the\s+", "", text)).strip()
+        for short, long in self.fold_forms.items():
+            text = re.sub(rf"(?<![\w.]){re.escape(short)}(?!\w)", long, text)
+        return text
+
+    def document_kind(self, head: Token, name: Span, kinds_at: dict[int, str], book: _Book) -> str | None:
+        """Kind of the document a part ("POA Annex", "Annex to the Paris Agreement") belongs to:
+        another candidate head inside its name, or an abbreviation already given to a record."""
+        for token in name:
+            if token.i == head.i:
+                continue
+            if token.i in kinds_at:
+                return kinds_at[token.i]
+            owner = book.abbreviations.get(token.text.casefold())
+            if owner is not None:
+                return book.records[owner].kind
+        return None
+
     def __call__(self, doc: Doc) -> Doc:
         parsed = spans.has_parse(doc)
         resolver = ActorResolver(doc) if parsed else None
-        records: dict[str, Agreement] = {}
-        heads_of: dict[str, str] = {}
-        for head, rule in self.candidates(doc):
+        book = _Book()
+        candidates = self.candidates(doc)
+        kinds_at = {head.i: rule.kind for head, rule in candidates}
+        for head, rule in candidates:
             if parsed:
-                name, year = _split_year(spans.phrase_span(head, self.preps, party_preps=PARTY_PREPS), doc._.published)
-                ctx = MentionContext.of(head, spans.in_title(name), name)
+                name = _with_owner(spans.phrase_span(head, self.preps, party_preps=PARTY_PREPS), head, rule)
+                name, year = _split_year(name, doc._.published)
+                name = _with_year_suffix(name)
+                ctx = MentionContext.of(head, spans.in_title(name) and _is_title_document(head, name), name)
                 if not self.is_specific(head, rule, name) and not self.is_negotiated(head, ctx):
                     continue
             else:
                 name, year = spans.blank_name(head), None
+                if name is None and rule.exact:
+                    name = doc[head.i:head.i + 1]
                 if name is None:
                     continue
                 ctx = MentionContext(in_title=False)
+            name, abbreviation = _split_abbreviation(name)
             status_rule = self.status(ctx)
-            text = spans.clean_name(name)
-            key = _key(text)
-            existing = _find_fold(records, heads_of, key, head.lemma_.lower())
+            text = _clean(name)
+            key = self.key(text)
+            lemma = head.lemma_.lower()
+            existing = book.find(key, lemma)
+            if existing is None and parsed and len(name) == 1 and not rule.exact:
+                existing = book.latest(lemma)  # "the Convention": an anaphor, never an agreement of its own
+                if existing is None:
+                    continue
             if existing is not None:
                 _fold(existing, text, status_rule)
                 continue
+            kind = (self.document_kind(head, name, kinds_at, book) if rule.kind_from_document else None) or rule.kind
             record = Agreement(
                 sentence=name.sent.text.strip(),
                 start=name.start_char,
                 end=name.end_char,
                 rule=f"{rule.id}+{status_rule.id}",
                 name=text,
-                kind=rule.kind,
+                aliases=[abbreviation] if abbreviation else [],
+                kind=kind,
                 status=status_rule.status,
                 parties=self.parties(head, name, ctx, status_rule, resolver) if parsed else [],
                 date=self.date(doc, name, ctx, status_rule, year) if parsed else None,
             )
-            records[key] = record
-            heads_of[key] = head.lemma_.lower()
+            bare = self.key(_clean(spans.bare_span(head))) if parsed else key
+            book.add(key, record, lemma, bare, abbreviation)
             for pair in self.coordinated_pairs(head, name) if parsed else []:
                 text = f"{head.lemma_.lower()} {spans.clean_name(pair)}"
                 extra = record.model_copy(update={"name": text, "aliases": [], "start": pair.start_char, "end": pair.end_char,
                                                   "parties": self.parties(head, pair, ctx, status_rule, resolver)})
-                records[_key(text)] = extra
-                heads_of[_key(text)] = head.lemma_.lower()
-        doc._.agreements = list(records.values())
+                book.add(self.key(text), extra, lemma, None, None)
+        doc._.agreements = list(book.records.values())
         return doc
+
+
+class _Book:
+    """The records of one document and the forms that find them again: full keys, the short
+    form before any complement ("Master Plan" for "Master Plan on ASEAN Connectivity") and
+    abbreviations given in parentheses ("(UNCLOS)")."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, Agreement] = {}
+        self.heads: dict[str, str] = {}
+        self.bare: dict[str, str] = {}
+        self.abbreviations: dict[str, str] = {}
+
+    def add(self, key: str, record: Agreement, head: str, bare: str | None, abbreviation: str | None) -> None:
+        self.records[key] = record
+        self.heads[key] = head
+        if bare:
+            self.bare.setdefault(bare, key)
+        if abbreviation:
+            self.abbreviations.setdefault(abbreviation.casefold(), key)
+
+    def find(self, key: str, head: str) -> Agreement | None:
+        """Same name, an abbreviation or short form of a recorded one, or a shorter/longer form with the same head."""
+        for index in (self.records, self.abbreviations, self.bare):
+            if key in index:
+                return index[key] if index is self.records else self.records[index[key]]
+        for other, record in self.records.items():
+            if self.heads[other] == head and (other.endswith(" " + key) or key.endswith(" " + other)):
+                return record
+        return None
+
+    def latest(self, head: str) -> Agreement | None:
+        """The last recorded agreement with this head word: what a bare "the Treaty" refers to."""
+        keys = [k for k, h in self.heads.items() if h == head]
+        return self.records[keys[-1]] if keys else None
+
+
+def _qualified(head: Token, rule: HeadRule, name: Span) -> bool:
+    """"Leaders' Statement", "Joint Vision Statement", "the Statement on ...": a statement that is a
+    document, unlike "Statement by Press Secretary ..." or "a statement on the attack"."""
+    doc = head.doc
+    before = doc[max(head.left_edge.i, head.sent.start):head.i]
+    if any(t.lower_ in rule.qualifiers or t.lemma_.lower() in rule.qualifiers for t in before):
+        return True
+    after = doc[head.i + 1] if head.i + 1 < len(doc) else None
+    return head.is_title and head.i != head.sent.start and after is not None and after.lower_ == "on" and name.end > head.i + 2
+
+
+def _with_owner(name: Span, head: Token, rule: HeadRule) -> Span:
+    """Take back a qualifying owner the trimming dropped ("the Chairman's Statement")."""
+    owners = [c for c in head.children if c.i < name.start and (spans.is_possessor(c) or c.dep_ in ("nmod", "compound"))
+              and (c.lower_ in rule.qualifiers or c.lemma_.lower() in rule.qualifiers)]
+    if not owners:
+        return name
+    start = min(c.left_edge.i for c in owners)
+    while start < name.start and (head.doc[start].dep_ == "det" or head.doc[start].is_punct):
+        start += 1
+    return head.doc[start:name.end]
+
+
+def _single_owner(head: Token) -> bool:
+    """"the President's Emergency Plan", "China's Five-Year Plan": one owner, unlike "the two countries' plan"."""
+    return any(
+        spans.is_possessor(c) and c.tag_ in ("NN", "NNP") and not any(x.dep_ == "conj" for x in c.children)
+        for c in head.children
+    )
+
+
+def _is_title_document(head: Token, name: Span) -> bool:
+    """Is the agreement the document the title names, not one named inside it ("Statement on
+    Cooperation on the ASEAN Outlook ...": the Statement, not the Outlook)?"""
+    sent = name.sent
+    lead = [t for t in sent if t.i < name.start and not (t.is_punct or t.is_space or t.dep_ == "det")]
+    return not lead or head.dep_ == "ROOT"
+
+
+def _with_year_suffix(name: Span) -> Span:
+    """"Action Plan 2021-2025", "Master Plan on ASEAN Connectivity 2025": a year or span of years
+    right after a capitalised name belongs to it."""
+    doc, end = name.doc, name.end
+    if not (doc[end - 1].is_title or doc[end - 1].is_upper):
+        return name
+    opened = end < len(doc) and doc[end].text == "("
+    i = end + opened
+    if i >= len(doc) or not spans.YEAR.match(doc[i].text) or doc[i].sent != name.sent:
+        return name
+    i += 1
+    if i + 1 < len(doc) and doc[i].text in ("-", "–") and spans.YEAR.match(doc[i + 1].text):
+        i += 2
+    if opened:
+        if i >= len(doc) or doc[i].text != ")":
+            return name
+        i += 1
+    return doc[name.start:i]
+
+
+_ABBREVIATION = re.compile(r"^[A-Z][A-Za-z&.-]{1,11}$")
+
+
+def _split_abbreviation(name: Span) -> tuple[Span, str | None]:
+    """"Treaty of Amity and Cooperation (TAC)": the name without the parenthesised abbreviation,
+    and the abbreviation, whether the parser put it inside the name or just after it."""
+    doc = name.doc
+    if len(name) > 3 and name[-1].text == ")" and name[-3].text == "(":
+        inner, bare = name[-2], name[:-3]
+    elif name.end + 2 < len(doc) and doc[name.end].text == "(" and doc[name.end + 2].text == ")":
+        inner, bare = doc[name.end + 1], name
+    else:
+        return name, None
+    initials = {w[:1].upper() for w in re.split(r"[\s\-–]+", bare.text) if w}
+    text = inner.text
+    if _ABBREVIATION.match(text) and sum(c.isupper() for c in text) >= 2 and text[0] in initials:
+        return bare, text
+    return name, None
+
+
+def _clean(name: Span) -> str:
+    """Surface text, a line-wrap space after a hyphen closed ("Indo- Pacific")."""
+    return re.sub(r"(?<=[a-z])- (?=[A-Z])", "-", spans.clean_name(name))
 
 
 def _verb_mistagged(head: Token) -> bool:
@@ -324,23 +511,6 @@ def _party_list(token: Token, resolver: ActorResolver) -> list[str]:
 
 def _is_iso3(text: str) -> bool:
     return len(text) == 3 and text.isupper()
-
-
-def _key(text: str) -> str:
-    text = re.sub(r"[\"“”«»‘’']", "", text).casefold()
-    return re.sub(r"\s+", " ", re.sub(r"^the\s+", "", text)).strip()
-
-
-def _find_fold(records: dict[str, Agreement], heads_of: dict[str, str], key: str, head: str) -> Agreement | None:
-    """The record a new mention folds into: same name, or a shorter/longer form with the same head."""
-    if key in records:
-        return records[key]
-    for other, record in records.items():
-        if heads_of[other] != head:
-            continue
-        if other.endswith(" " + key) or key.endswith(" " + other):
-            return record
-    return None
 
 
 def _fold(record: Agreement, text: str, status_rule: StatusRule) -> None:
