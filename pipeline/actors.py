@@ -287,6 +287,19 @@ class ActorResolver:
         return []
 
     @cached_property
+    def self_named(self) -> list[str]:
+        """Parties a text names as its 'we' in an apposition ("WE, the Member States of ASEAN and
+        the United States, ..."): who 'we' is throughout that text."""
+        for tok in self.doc:
+            if _pronoun(tok) == "we" and tok.dep_ in ("nsubj", "ROOT"):
+                apposed = [c for c in tok.children if c.dep_ == "appos"]
+                if apposed:
+                    named = self._named_parties(self._phrase(apposed[0]).text)
+                    if named:
+                        return named
+        return []
+
+    @cached_property
     def _author_match(self) -> tuple[str, int] | None:
         """(author name, offset where the article starts): a byline starts the article at its
         line; a lead-in ("X published a signed article") or the title leaves it at 0."""
@@ -516,7 +529,8 @@ class ActorResolver:
             if head.lower_ in self.rules.own_agency_nouns and self.speaker_map:
                 country = self.country_of(self._turn_speaker(head.idx)) or self.publisher_country
                 return [country] if country else []
-            return []
+            sayer = self._sayer_country(head)  # "Minister X announced the government has decided ..."
+            return [sayer] if sayer and head.lower_ in self.rules.own_agency_nouns else []
         if self._title_only(phrase):
             owners = [c for c in head.children if c.dep_ == "poss" and _pronoun(c) in _WE | _THEY]
             # "our Foreign Ministers" act for 'us'; a title the text does not pin down names nobody
@@ -577,6 +591,20 @@ class ActorResolver:
             if earlier.lemma_ == head.lemma_ and any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in earlier.children):
                 return self._joint_parties(earlier)
         return []
+
+    def _sayer_country(self, head: Token) -> str | None:
+        """Country of the person whose words contain `head` ("X announced (that) the government ...")."""
+        tok = head.head
+        for _ in range(3):
+            if tok.dep_ != "ccomp":
+                return None
+            tok = tok.head
+            if tok.lemma_ in _SPEECH_LEMMAS | {"announce", "confirm", "reveal", "disclose"}:
+                sayers = [c for c in tok.children if c.dep_ == "nsubj"]
+                if sayers and self.denotes_person(sayers[0]):
+                    countries = {self.country_of(a) for a in self.resolve(sayers[0])} - {None}
+                    return countries.pop() if len(countries) == 1 else None
+        return None
 
     def _modifier_countries(self, head: Token) -> list[str]:
         """Countries among a head noun's modifiers ("the Chinese and US teams" -> CHN, USA) or its
@@ -687,12 +715,15 @@ class ActorResolver:
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             return None
+        start_tok = span.start
         best: tuple[int, str] | None = None
         for tok in span:
             if tok.lemma_ in _SPEECH_LEMMAS:
                 for subj in tok.children:
-                    if subj.dep_ == "nsubj" and subj.lower_ not in _WE | _I | _HE | _THEY | _IT:
-                        names = self._persons_in(self._phrase(subj), subj)
+                    if subj.dep_ == "nsubj" and subj.lower_ not in _WE | _I | _THEY | _IT:
+                        # '"...," he added.': the person named last before the quotation
+                        names = ([p for p in [self._previous_person(self.doc[start_tok])] if p]
+                                 if subj.lower_ in _HE else self._persons_in(self._phrase(subj), subj))
                         if names:
                             distance = abs(tok.i - token.i)
                             if best is None or distance < best[0]:
@@ -723,6 +754,8 @@ class ActorResolver:
             if country and len(parties) == 2 and country in parties:
                 return list(parties)
             return [country] if country else []
+        if self.self_named:
+            return list(self.self_named)
         if self.signatories:
             return list(self.signatories)
         org = self._organisation_context(token)

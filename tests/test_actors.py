@@ -372,3 +372,12 @@ def test_user_rule_folder_adds_a_national_agency(nlp, tmp_path: Path):
 def test_member_states_of_a_named_organisation(nlp, sentence, verb, expected):
     doc = make_doc(nlp, sentence)
     assert ActorResolver(doc).resolve(subject_of(doc, verb)) == expected
+
+
+def test_government_in_reported_words_is_the_sayer_country(nlp):
+    people = [person("John Mbadi", "KEN", "minister", titles=["Finance Minister"], aliases=["Mbadi"])]
+    doc = make_doc(nlp, "Finance Minister John Mbadi said the government would seek a new loan from the IMF.",
+                   people=people)
+    assert ActorResolver(doc).resolve(subject_of(doc, "seek")) == ["KEN"]
+    doc = make_doc(nlp, "The government would seek a new loan from the IMF.", people=people)
+    assert ActorResolver(doc).resolve(subject_of(doc, "seek")) == []

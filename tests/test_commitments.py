@@ -283,6 +283,8 @@ MORE_POSITIVES = [
     ("This calls on us to redouble our efforts.", "need", None),
     ("Beijing has pledged to cut coal consumption by 2030.", "pledge", ["CHN"]),
     ("Washington and Seoul agreed to expand joint exercises.", "agree", ["USA", "KOR"]),
+    ("China welcomes Saudi plans to invest in the economic corridor with Pakistan.", "support", ["CHN"]),  # welcomer
+    ("The plan that the two sides agreed to implement will create jobs.", "agree", None),
     ("China stands ready, together with the international community, to help Afghanistan rebuild.", "ready", ["CHN"]),
     ("Egypt is willing — as it has always been — to host the talks.", "ready", ["EGY"]),
     ("Both countries expressed their intention to expand cooperation in space.", "will", None),
@@ -311,6 +313,8 @@ MORE_NEGATIVES = [
     "The Lobito Terminal will handle twice as much copper ore.",  # inanimate subject
     "We call on all parties to exercise restraint.",  # appeal to others
     "Brazil calls on the international community to increase climate finance.",  # appeal to others
+    "Kenya's president sought to address media speculation that his government plans to renegotiate the loans.",
+    "The two sides have not disclosed the final interest rate the two sides agreed upon.",  # a past agreement
     "Kenya will not have to repay any principal during the first five years.",  # freed from an obligation
     "Kenya does not need to repay the loan before 2030.",  # no obligation
     '"But it will result in strong economic growth," the minister said.',  # prediction
@@ -419,3 +423,15 @@ def test_both_after_two_named_people(nlp):
             "Both agreed to maintain close coordination on Ukraine.")
     (rec,) = commitments(nlp, text, title="Germany and France coordinate")
     assert rec.actor == ["Olaf Scholz", "Emmanuel Macron"]
+
+
+def test_self_named_we_and_he_added_quotes(nlp):
+    text = ("Growth Partnership Statement\n\n"
+            "WE, the Member States of the African Union and Japan, gathered in Yokohama;\n\n"
+            "We will expand cooperation in agriculture.\n")
+    records = commitments(nlp, text, title="Growth Partnership Statement", source="The White House")
+    assert [r.actor for r in records] == [["African Union", "JPN"]]
+    text = ("Chinese Ambassador Zhao Lijian spoke to reporters in Islamabad on Monday.\n\n"
+            '"In the next five years, we should encourage other countries to invest," he added.\n')
+    doc_records = commitments(nlp, text, source="Voice of America")
+    assert [(r.modality, r.speaker) for r in doc_records] == [("should", "Zhao Lijian")]

@@ -65,6 +65,8 @@ class Trigger(Rule):
     reciprocal: bool = Field(False, description="Partners the subject acts with ('agreed with Y', 'met Y, agreeing') join the actor.")
     stance_check: bool = Field(False, description="A verb whose object is a principle ('support the rule of law') is a stance.")
     negation_is_none: bool = Field(False, description="Negated, it commits to nothing ('will not have to pay').")
+    object_owner_acts: bool = Field(
+        True, description="The owner of an actor-bearing object acts ('pledged U.S. support'); false for a welcomer.")
     priority: int = Field(0, description="Tie-break between triggers on the same verb (higher wins).")
     plover_event: str = Field("AGREE", description="PLOVER event category of the commitments.")
     plover_mode: str | None = Field(None, description="PLOVER mode ('future'); 'negated' overrides it.")
@@ -89,6 +91,8 @@ class CommitmentFile(RuleFile):
         default_factory=list, description="Complements that name no action ('look forward to the future').")
     third_party_actions: list[str] = Field(
         default_factory=list, description="Verbs that, done in another country, are a demand on it ('restore democracy in X').")
+    hearsay_nouns: list[str] = Field(
+        default_factory=list, description="Nouns whose clause is unconfirmed ('speculation that X plans to').")
     operative_frames: list[str] = Field(
         default_factory=list, description="Words of a line ending in ':' that opens a declaration's operative list.")
     operative_rule: str | None = Field(None, description="Trigger id for the list's items when its frame names none.")
@@ -172,6 +176,7 @@ class CommitmentExtractor:
         self.stances = {w.casefold() for w in self.data.stance_objects}
         self.empty = {w.casefold() for w in self.data.empty_complements}
         self.third_party_actions = {w.casefold() for w in self.data.third_party_actions}
+        self.hearsay = {w.casefold() for w in self.data.hearsay_nouns}
         self.frame_words = {w.casefold() for w in self.data.operative_frames}
         self.item_non_actions = {w.casefold() for w in self.data.operative_non_actions}
         self.closers = {w.casefold() for w in self.data.operative_closers}
@@ -268,6 +273,8 @@ class CommitmentExtractor:
             return None
         if rule.modal and self._no_obligation(anchor):
             return None
+        if self._hearsay(anchor) or (not rule.modal and self._past_relative(anchor)):
+            return None
         if action is not None and action.pos_ in ("NOUN", "PROPN") and action.lemma_.casefold() in self.empty:
             return None
         if rule.modal and not self._acts(anchor):
@@ -282,6 +289,25 @@ class CommitmentExtractor:
         if rule.reciprocal and actor:
             actor = list(dict.fromkeys([*actor, *self._partners(anchor, resolver)]))
         return Candidate(rule, match, anchor, action or anchor, actor, self._depth(anchor))
+
+    def _hearsay(self, anchor: Token) -> bool:
+        """'media speculation that his government plans to renegotiate': a clause that depends on
+        a noun of rumour or report states no commitment."""
+        tok = anchor
+        for _ in range(4):
+            if tok.dep_ in ("acl", "ccomp", "relcl") and tok.head.lemma_.casefold() in self.hearsay:
+                return True
+            if tok.dep_ not in ("conj", "xcomp", "ccomp", "acl", "aux") or tok.head.i == tok.i:
+                return False
+            tok = tok.head
+        return False
+
+    @staticmethod
+    def _past_relative(anchor: Token) -> bool:
+        """'the interest rate the two sides agreed upon': a past trigger in a relative clause
+        describes an earlier agreement, unless it governs an action ('agreed to build')."""
+        return anchor.dep_ == "relcl" and anchor.tag_ in ("VBD", "VBN") and not any(
+            c.dep_ in ("xcomp", "ccomp") for c in anchor.children)
 
     @staticmethod
     def _no_obligation(verb: Token) -> bool:
@@ -535,11 +561,11 @@ class CommitmentExtractor:
             governor = self._governor(anchor)
             if governor is None:
                 return None
-            owner = self._owner(anchor, action, resolver)
+            owner = self._owner(rule, anchor, action, resolver)
             if owner:
                 return owner
             return self._subject_actor(governor, resolver) if governor.pos_ in ("VERB", "AUX") else None
-        owner = self._owner(anchor, action, resolver)
+        owner = self._owner(rule, anchor, action, resolver)
         if owner:
             return owner
         actors = self._subject_actor(anchor, resolver, passive_ok=anchor in match)
@@ -602,10 +628,12 @@ class CommitmentExtractor:
             t.dep_ == "poss" and set(resolver.resolve(t)) <= set(own or []) and resolver.resolve(t)
             for t in subject.children)
 
-    def _owner(self, anchor: Token, action: Token | None, resolver: ActorResolver) -> list[str]:
+    def _owner(self, rule: Trigger, anchor: Token, action: Token | None, resolver: ActorResolver) -> list[str]:
         """Country or possessor of an actor-bearing noun: "U.S. support", "Saudi Arabia's commitment"."""
         nouns = [t for t in (anchor, action) if t is not None and t.lemma_.casefold() in self.bearing]
         nouns += [c for c in anchor.children if c.dep_ == "dobj" and c.lemma_.casefold() in self.bearing]
+        if anchor.pos_ in ("VERB", "AUX") and not rule.object_owner_acts:
+            nouns = [n for n in nouns if n.i == anchor.i]  # 'China welcomes Saudi plans': China acts
         for noun in nouns:
             for child in noun.children:
                 if child.dep_ == "poss" or child.dep_ in ("compound", "amod", "nmod") and child.pos_ in ("PROPN", "ADJ"):
