@@ -10,6 +10,13 @@ by an `ActorResolver` built once per Doc:
     resolver.speaker_at(char_offset)          # -> "Geng Shuang" / "Xi Jinping" / None (turn or article)
     resolver.speaker_of(token)                # -> the quoted person, else the turn speaker or author
     resolver.main_parties                     # -> ["CHN", "KAZ"]
+    resolver.signatories                      # -> ["Quad"] for "Quad Leaders' Joint Statement"
+    resolver.resolve_text("Kenya's Leader")   # -> ["William Ruto"]: text the parser cannot read
+
+"we" is, in order: the quoted person's or turn speaker's country, a signed article's parties,
+the text's self-named "WE, the Member States of ...", the signatories of a joint text, the
+organisation the paragraph talks about, the publisher's country. "they" takes the nearest
+earlier subject together with its "with" partners ("X spoke with Y. Together, they ...").
 
 Module shortcuts `main_parties(doc)` and `speakers(doc)` build a resolver with the shipped
 rules. The data (collective phrases, organisations, agency nouns, publishers, turn
@@ -163,8 +170,8 @@ class ActorRules:
 
     def organisation_mentions(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, name) of the organisations `text` mentions, in order, leaving out forms nested
-        in a longer proper name ("United Nations Convention on the Law of the Sea") and shorter
-        forms inside a longer one ("EU" in "EU-China" is kept, "Nations" never matches alone)."""
+        in a longer proper name ("United Nations Convention on the Law of the Sea") and a shorter
+        form inside a longer one already found ("UN" in "UN Charter" after "United Nations")."""
         hits: list[tuple[int, int, str]] = []
         for pattern, name in self.org_forms:  # longest forms first
             for m in pattern.finditer(text):
@@ -588,7 +595,8 @@ class ActorResolver:
             parties = self._named_parties(self.doc[modifiers[0].left_edge.i: head.i].text)
             return parties if len(parties) >= 2 else []
         for earlier in reversed(self.doc[: head.i]):
-            if earlier.lemma_ == head.lemma_ and any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in earlier.children):
+            named = any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in earlier.children)
+            if earlier.lemma_ == head.lemma_ and named:
                 return self._joint_parties(earlier)
         return []
 
@@ -828,7 +836,8 @@ class ActorResolver:
         """Who a verb's subject acts together with: 'with' objects of the verb or of its object
         ("spoke with Y", "held talks with Y", "met with Y and Z respectively")."""
         preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"]
-        preps += [g for c in verb.children if c.dep_ == "dobj" for g in c.children if g.dep_ == "prep" and g.lower_ == "with"]
+        preps += [g for c in verb.children if c.dep_ == "dobj"
+                  for g in c.children if g.dep_ == "prep" and g.lower_ == "with"]
         out: list[str] = []
         for prep in preps:
             objects = [c for c in prep.children if c.dep_ == "pobj"]
@@ -841,7 +850,8 @@ class ActorResolver:
     def _entity_after(self, token: Token) -> list[str]:
         """The person or country named within a few words after `token` (titles may come between)."""
         for ent in self.doc.ents:
-            if token.i < ent.start <= token.i + 4 and all(t.text.casefold() in _TITLE_WORDS for t in self.doc[token.i + 1: ent.start]):
+            titles_only = all(t.text.casefold() in _TITLE_WORDS for t in self.doc[token.i + 1: ent.start])
+            if token.i < ent.start <= token.i + 4 and titles_only:
                 if ent.label_ == "PERSON":
                     return [self.person_name(ent.text)]
                 if ent.label_ in ("GPE", "NORP"):

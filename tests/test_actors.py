@@ -253,7 +253,8 @@ def test_publisher_from_source_name(nlp):
 
 
 @pytest.mark.parametrize("first, expected", [
-    ("Chancellor Olaf Scholz spoke today with President Emmanuel Macron of France.", ["Olaf Scholz", "Emmanuel Macron"]),
+    ("Chancellor Olaf Scholz spoke today with President Emmanuel Macron of France.",
+     ["Olaf Scholz", "Emmanuel Macron"]),
     ("Chancellor Olaf Scholz held talks with President Emmanuel Macron in Berlin.", ["Olaf Scholz", "Emmanuel Macron"]),
     ("Chancellor Olaf Scholz and President Emmanuel Macron met in Berlin.", ["Olaf Scholz", "Emmanuel Macron"]),
     ("Chancellor Olaf Scholz spoke today with President Emmanuel Macron of France to launch a new dialogue.",

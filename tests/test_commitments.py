@@ -351,7 +351,8 @@ def test_agreement_binds_the_with_partners(nlp):
 def test_they_after_a_call_is_both_leaders(nlp):
     text = ("Chancellor Olaf Scholz spoke today with President Emmanuel Macron of France. "
             "Together, they committed to deepening the partnership. "
-            "They emphasized their shared commitment, as founding members of the Union, to respect for the rule of law.")
+            "They emphasized their shared commitment, as founding members of the Union, to respect for the rule "
+            "of law.")
     records = commitments(nlp, text)
     assert [(r.modality, r.actor) for r in records] == [("pledge", ["Olaf Scholz", "Emmanuel Macron"])] * 2
 
@@ -370,7 +371,8 @@ def test_headline_commitment(nlp, title, actor):
 @pytest.mark.parametrize("field, word, text", [
     ("stance_objects", "multipolarity", "China supports multipolarity in world affairs."),
     ("empty_complements", "anniversary", "Kenya looks forward to the anniversary."),
-    ("third_party_actions", "reopen", "As friends of Venezuela, we stress the need to reopen the embassies in Venezuela."),
+    ("third_party_actions", "reopen",
+     "As friends of Venezuela, we stress the need to reopen the embassies in Venezuela."),
 ])
 def test_user_rule_folder_extends_the_vetoes(tmp_path: Path, field, word, text):
     from pipeline.nlp import build_nlp

@@ -15,6 +15,10 @@ each one, Presidio-style:
   vetoed;
 - the trigger highest in the parse wins ("announced that China will hold" -> announce),
   then the rule priority ("will need to" -> need; "will support" -> will).
+Documents also have shapes of their own: the title line is read as a headline ("X's Leader
+..., Pledges to Boost Ties": trigger matched on words, actor from `ActorResolver.resolve_text`),
+and a declaration's operative list ("WE HEREBY COMMIT TO:" then "1. EXPAND ...") gives one
+commitment per item, with the frame's trigger and the text's signatories.
 Without a parser (`--model blank`) triggers are matched on tokens and the actor is looked
 for among the words before the trigger.
 """
@@ -62,8 +66,10 @@ class Trigger(Rule):
     past_is_report: bool = Field(
         False, description="In the past tense ('had to make') it reports what was done, unless in reported speech.")
     object_actor: bool = Field(False, description="The actor is the phrase's first-person object ('require us to').")
-    reciprocal: bool = Field(False, description="Partners the subject acts with ('agreed with Y', 'met Y, agreeing') join the actor.")
-    stance_check: bool = Field(False, description="A verb whose object is a principle ('support the rule of law') is a stance.")
+    reciprocal: bool = Field(
+        False, description="Partners the subject acts with ('agreed with Y', 'met Y, agreeing') join the actor.")
+    stance_check: bool = Field(
+        False, description="A verb whose object is a principle ('support the rule of law') is a stance.")
     negation_is_none: bool = Field(False, description="Negated, it commits to nothing ('will not have to pay').")
     object_owner_acts: bool = Field(
         True, description="The owner of an actor-bearing object acts ('pledged U.S. support'); false for a welcomer.")
@@ -73,7 +79,8 @@ class Trigger(Rule):
 
 
 class CommitmentFile(RuleFile):
-    triggers: list[Trigger] = Field(default_factory=list, description="May be empty in a user file that adds only word lists.")
+    triggers: list[Trigger] = Field(
+        default_factory=list, description="May be empty in a user file that adds only word lists.")
     list_markers: list[str] = Field(default_factory=list)
     saying_markers: list[str] = Field(default_factory=list)
     conditional_marks: list[str] = Field(default_factory=list)
@@ -90,7 +97,8 @@ class CommitmentFile(RuleFile):
     empty_complements: list[str] = Field(
         default_factory=list, description="Complements that name no action ('look forward to the future').")
     third_party_actions: list[str] = Field(
-        default_factory=list, description="Verbs that, done in another country, are a demand on it ('restore democracy in X').")
+        default_factory=list,
+        description="Verbs that, done in another country, are a demand on it ('restore democracy in X').")
     hearsay_nouns: list[str] = Field(
         default_factory=list, description="Nouns whose clause is unconfirmed ('speculation that X plans to').")
     operative_frames: list[str] = Field(
@@ -98,7 +106,8 @@ class CommitmentFile(RuleFile):
     operative_rule: str | None = Field(None, description="Trigger id for the list's items when its frame names none.")
     operative_non_actions: list[str] = Field(
         default_factory=list, description="Item verbs that commit to nothing ('NOTE the resolution').")
-    operative_closers: list[str] = Field(default_factory=list, description="Words that end the list ('ADOPTED in ...').")
+    operative_closers: list[str] = Field(
+        default_factory=list, description="Words that end the list ('ADOPTED in ...').")
 
 
 @dataclass
@@ -159,7 +168,8 @@ class CommitmentExtractor:
         for rule in self.data.triggers:
             try:
                 irregular = self.data.irregular_forms
-                self.matcher.add(rule.id, [phrase_pattern(p, rule.pos, irregular) for p in _interruptible(rule.phrases)])
+                patterns = [phrase_pattern(p, rule.pos, irregular) for p in _interruptible(rule.phrases)]
+                self.matcher.add(rule.id, patterns)
                 self.blank_matcher.add(rule.id, [phrase_pattern(p, None, irregular) for p in rule.phrases])
             except ValueError as exc:
                 raise RuleFileError("commitments.yaml", f"id={rule.id}", str(exc)) from exc
@@ -782,7 +792,8 @@ class CommitmentExtractor:
         for tok in sent:
             if tok.i >= matches[0].start or tok.text == ",":
                 break
-            if tok.i > sent.start and tok.text[:1].isupper() and tok.text.endswith("s") and tok.text[-2:] not in ("'s", "’s"):
+            verb_like = tok.text[:1].isupper() and tok.text.endswith("s") and tok.text[-2:] not in ("'s", "’s")
+            if tok.i > sent.start and verb_like:
                 actor = resolver.resolve_text(sent.doc[sent.start: tok.i].text)
                 if actor:
                     break
