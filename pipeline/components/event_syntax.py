@@ -158,7 +158,10 @@ def hyphen_countries(token: Token) -> list[str]:
 
 
 def place_of(token: Token) -> str | None:
-    """A place entity as ISO3 (countries) or as its name (cities, venues)."""
+    """A place entity as ISO3 (countries) or as its name (cities, venues); 'Russian territory' is RUS."""
+    if token.lower_ in ("territory", "airspace", "soil"):
+        codes = [countries().to_iso3(c.text) for c in token.children if c.dep_ in ("amod", "poss", "compound")]
+        return next((c for c in codes if c), None)
     if token.ent_type_ not in PLACE_LABELS:
         code = countries().to_iso3(token.text)
         return code
