@@ -133,3 +133,19 @@ def test_works_noun_modifier_gives_the_kind(nlp) -> None:
 )
 def test_facility_built_for_another_is_one_project(nlp, text: str, expected: list) -> None:
     assert [(r.name, r.aliases, r.kind) for r in projects(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # an unnamed line is named by its route
+        ("The partners will refurbish the railway section from the Lobito port in Angola to the Democratic Republic "
+         "of the Congo.", "railway section from the Lobito port in Angola to the Democratic Republic of the Congo"),
+        ("The railway from Mombasa to Nairobi was completed in 2017.", "railway from Mombasa to Nairobi"),
+        # a named line keeps its name; the route is description
+        ("The partners will study the construction of the new Zambia-Lobito railway line from eastern Angola "
+         "through northern Zambia.", "new Zambia-Lobito railway line"),
+    ],
+)
+def test_routes_name_unnamed_lines(nlp, text: str, name: str) -> None:
+    assert projects(nlp, text)[0].name == name

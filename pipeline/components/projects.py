@@ -48,6 +48,8 @@ TITLE_WORDS = frozenset({
 })
 #: Most words between a facility and the one it is built for ("plant ... to launch a ... facility").
 PURPOSE_STEPS = 2
+#: Prepositions closing a route opened by "from".
+ROUTE_ENDS = frozenset({"to", "through"})
 #: Weakest status rule an anaphor may pass on: "the project is a priority" (a bare subject) presents nothing.
 ANAPHOR_MIN_PRIORITY = 50
 #: Quote marks that delimit a name; single quotes are left out, being apostrophes too.
@@ -193,6 +195,21 @@ class ProjectExtractor:
             if not inner:
                 out.append((head, rule))
         return out
+
+    def _route(self, name: Span, head: Token) -> Span:
+        """A route names an unnamed line: "railway section from the Lobito port to the Democratic Republic
+        of the Congo" takes its "from" complement and the "to"/"through" phrase closing it; "the Zambia-Lobito
+        railway line from eastern Angola" is named already and ends before "from"."""
+        doc = name.doc
+        start = next((t.i for t in name if t.lower_ == "from" and t.i > head.i), None)
+        if start is None:
+            return name
+        if self._named_tokens(head, spans.bare_span(head)):
+            return doc[name.start:start]
+        end = name.end
+        if end < len(doc) and doc[end].lower_ in ROUTE_ENDS and doc[end].sent == name.sent:
+            end = spans.complement_span(doc[end]).end
+        return doc[name.start:end]
 
     def _named_tokens(self, head: Token, bare: Span) -> list[Token]:
         """Capitalised or quoted words of the name that are not owners or sentence-initial."""
@@ -368,7 +385,7 @@ class ProjectExtractor:
         out: list[Mention] = []
         for head, rule in self.head_candidates(doc):
             if parsed:
-                name = spans.phrase_span(head, self.preps, infinitive=False, place_preps=PLACE_PREPS)
+                name = self._route(spans.phrase_span(head, self.preps, infinitive=False, place_preps=PLACE_PREPS), head)
                 if not self.is_specific(head, rule, name):
                     continue
             else:
