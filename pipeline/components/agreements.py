@@ -264,33 +264,35 @@ class AgreementExtractor:
 
     # ------------------------------------------------------------------ main
 
-    def key(self, text: str) -> str:
+    def key(self, text: str, defined: dict[str, str]) -> str:
         """Fold key: no quotes, case or leading "the"; a line-wrap space after a hyphen ("Indo- Pacific")
-        closed; short forms of `fold_forms` read as their long form ("UN Charter" = "United Nations Charter")."""
+        closed; abbreviations the text `defined` and short forms of `fold_forms` read as their long
+        form ("the ASEAN-U.S. CSP", "UN Charter" = "United Nations Charter")."""
         text = re.sub(r"[\"“”«»‘’']", "", text).casefold()
+        for short, long in [*defined.items(), *self.fold_forms.items()]:
+            text = re.sub(rf"(?<![\w.]){re.escape(short)}(?!\w)", lambda _, long=long: long, text)
         text = re.sub(r"(?<=\w)[-–]\s+(?=\w)", "-", text)
-        text = re.sub(r"\s+", " ", re.sub(r"^the\s+", "", text)).strip()
-        for short, long in self.fold_forms.items():
-            text = re.sub(rf"(?<![\w.]){re.escape(short)}(?!\w)", long, text)
-        return text
+        return re.sub(r"^the\s+", "", re.sub(r"\s+", " ", text).strip())
 
-    def document_kind(self, head: Token, name: Span, kinds_at: dict[int, str], book: _Book) -> str | None:
-        """Kind of the document a part ("POA Annex", "Annex to the Paris Agreement") belongs to:
-        another candidate head inside its name, or an abbreviation already given to a record."""
+    def document_kind(self, head: Token, name: Span, kinds_at: dict[int, str], defined: dict[str, str]) -> str | None:
+        """Kind of the document a part belongs to: another candidate head inside its name ("Annex to
+        the Paris Agreement"), or the head term inside an abbreviation's long form ("POA Annex",
+        with "Plan of Action (POA)" defined in the text)."""
         for token in name:
-            if token.i == head.i:
-                continue
-            if token.i in kinds_at:
+            if token.i in kinds_at and token.i != head.i:
                 return kinds_at[token.i]
-            owner = book.abbreviations.get(token.text.casefold())
-            if owner is not None:
-                return book.records[owner].kind
+            expansion = defined.get(token.text.casefold()) if token.i < head.i else None
+            found = [(len(term), rule.kind) for rule in self.rules.heads if not rule.exact for term in rule.terms
+                     if expansion and re.search(rf"\b{re.escape(term.lower())}s?\b", expansion)]
+            if found:
+                return max(found)[1]
         return None
 
     def __call__(self, doc: Doc) -> Doc:
         parsed = spans.has_parse(doc)
         resolver = ActorResolver(doc) if parsed else None
         book = _Book()
+        defined = defined_abbreviations(doc)
         candidates = self.candidates(doc)
         kinds_at = {head.i: rule.kind for head, rule in candidates}
         for head, rule in candidates:
@@ -311,7 +313,7 @@ class AgreementExtractor:
             name, abbreviation = _split_abbreviation(name)
             status_rule = self.status(ctx)
             text = _clean(name)
-            key = self.key(text)
+            key = self.key(text, defined)
             lemma = head.lemma_.lower()
             existing = book.find(key, lemma)
             if existing is None and parsed and len(name) == 1 and not rule.exact:
@@ -321,7 +323,7 @@ class AgreementExtractor:
             if existing is not None:
                 _fold(existing, text, status_rule)
                 continue
-            kind = (self.document_kind(head, name, kinds_at, book) if rule.kind_from_document else None) or rule.kind
+            kind = (self.document_kind(head, name, kinds_at, defined) if rule.kind_from_document else None) or rule.kind
             record = Agreement(
                 sentence=name.sent.text.strip(),
                 start=name.start_char,
@@ -334,41 +336,36 @@ class AgreementExtractor:
                 parties=self.parties(head, name, ctx, status_rule, resolver) if parsed else [],
                 date=self.date(doc, name, ctx, status_rule, year) if parsed else None,
             )
-            bare = self.key(_clean(spans.bare_span(head))) if parsed else key
-            book.add(key, record, lemma, bare, abbreviation)
+            bare = self.key(_clean(spans.bare_span(head)), defined) if parsed else key
+            book.add(key, record, lemma, bare)
             for pair in self.coordinated_pairs(head, name) if parsed else []:
                 text = f"{head.lemma_.lower()} {spans.clean_name(pair)}"
                 extra = record.model_copy(update={"name": text, "aliases": [], "start": pair.start_char, "end": pair.end_char,
                                                   "parties": self.parties(head, pair, ctx, status_rule, resolver)})
-                book.add(self.key(text), extra, lemma, None, None)
+                book.add(self.key(text, defined), extra, lemma, None)
         doc._.agreements = list(book.records.values())
         return doc
 
 
 class _Book:
-    """The records of one document and the forms that find them again: full keys, the short
-    form before any complement ("Master Plan" for "Master Plan on ASEAN Connectivity") and
-    abbreviations given in parentheses ("(UNCLOS)")."""
+    """The records of one document and the keys that find them again: full names and the short
+    form before any complement ("Master Plan" for "Master Plan on ASEAN Connectivity")."""
 
     def __init__(self) -> None:
         self.records: dict[str, Agreement] = {}
         self.heads: dict[str, str] = {}
         self.bare: dict[str, str] = {}
-        self.abbreviations: dict[str, str] = {}
 
-    def add(self, key: str, record: Agreement, head: str, bare: str | None, abbreviation: str | None) -> None:
+    def add(self, key: str, record: Agreement, head: str, bare: str | None) -> None:
         self.records[key] = record
         self.heads[key] = head
         if bare:
             self.bare.setdefault(bare, key)
-        if abbreviation:
-            self.abbreviations.setdefault(abbreviation.casefold(), key)
 
     def find(self, key: str, head: str) -> Agreement | None:
-        """Same name, an abbreviation or short form of a recorded one, or a shorter/longer form with the same head."""
-        for index in (self.records, self.abbreviations, self.bare):
-            if key in index:
-                return index[key] if index is self.records else self.records[index[key]]
+        """Same name, the short form of a recorded one, or a shorter/longer form with the same head."""
+        if key in self.records or key in self.bare:
+            return self.records[self.bare.get(key, key)] if key not in self.records else self.records[key]
         for other, record in self.records.items():
             if self.heads[other] == head and (other.endswith(" " + key) or key.endswith(" " + other)):
                 return record
@@ -443,20 +440,62 @@ _ABBREVIATION = re.compile(r"^[A-Z][A-Za-z&.-]{1,11}$")
 
 
 def _split_abbreviation(name: Span) -> tuple[Span, str | None]:
-    """"Treaty of Amity and Cooperation (TAC)": the name without the parenthesised abbreviation,
-    and the abbreviation, whether the parser put it inside the name or just after it."""
+    """"Treaty of Amity and Cooperation (TAC)": the name without a parenthesised abbreviation the
+    parser put inside it, and the abbreviation when it is the whole name's (its first letter is the
+    name's), not a part's ("... Comprehensive Strategic Partnership (CSP)")."""
     doc = name.doc
-    if len(name) > 3 and name[-1].text == ")" and name[-3].text == "(":
-        inner, bare = name[-2], name[:-3]
+    if len(name) > 3 and name[-1].text == ")" and name[-3].text == "(" and _ABBREVIATION.match(name[-2].text):
+        inner, name = name[-2], name[:-3]
     elif name.end + 2 < len(doc) and doc[name.end].text == "(" and doc[name.end + 2].text == ")":
-        inner, bare = doc[name.end + 1], name
+        inner = doc[name.end + 1]
     else:
         return name, None
-    initials = {w[:1].upper() for w in re.split(r"[\s\-–]+", bare.text) if w}
     text = inner.text
-    if _ABBREVIATION.match(text) and sum(c.isupper() for c in text) >= 2 and text[0] in initials:
-        return bare, text
-    return name, None
+    own = _ABBREVIATION.match(text) and sum(c.isupper() for c in text) >= 2 and text[0] == name[0].text[:1].upper()
+    return name, text if own else None
+
+
+#: Words an abbreviation may skip or take a letter from ("Plan of Action (POA)", "Outlook on the Indo-Pacific (AOIP)").
+_LINK_WORDS = frozenset({"of", "on", "the", "and", "for", "in", "to", "&"})
+
+
+def defined_abbreviations(doc: Doc) -> dict[str, str]:
+    """Abbreviations the text defines in parentheses, lower case: "Comprehensive Strategic
+    Partnership (CSP)" gives {"csp": "comprehensive strategic partnership"}, so that a later
+    "... for the ASEAN-U.S. CSP" folds into the full form."""
+    out: dict[str, str] = {}
+    for tok in doc[1:-2]:
+        abbreviation = doc[tok.i + 1].text
+        if tok.text != "(" or doc[tok.i + 2].text != ")" or not _ABBREVIATION.match(abbreviation):
+            continue
+        letters = [c for c in abbreviation if c.isupper()]
+        if len(letters) < 2:
+            continue
+        words = doc.text[tok.sent.start_char:tok.idx].split()[-3 * len(letters):]
+        start = _initials_start(words, letters, len(words) - 1, len(letters) - 1)
+        if start is not None:
+            out.setdefault(abbreviation.casefold(), " ".join(words[start:]).casefold())
+    return out
+
+
+def _initials_start(words: list[str], letters: list[str], w: int, n: int) -> int | None:
+    """Index of the first word when words[..w] end with the initials letters[..n] (hyphen parts
+    give one letter each, link words may be skipped); None when they do not."""
+    if n < 0:
+        return w + 1
+    if w < 0:
+        return None
+    word = words[w]
+    link = word.lower() in _LINK_WORDS
+    if word[:1].isupper() or link:
+        parts = [p for p in re.split(r"[-–]", word) if p]
+        for size in {len(parts), 1}:
+            initials = [p[0].upper() for p in parts[-size:]] if size > 1 else [word[0].upper()]
+            if size <= n + 1 and initials == letters[n - size + 1:n + 1]:
+                found = _initials_start(words, letters, w - 1, n - size)
+                if found is not None:
+                    return found
+    return _initials_start(words, letters, w - 1, n) if link else None
 
 
 def _clean(name: Span) -> str:
