@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.actors import ActorResolver, ActorRules
+from pipeline.components import event_merge as merge
 from pipeline.components import event_syntax as syn
+from pipeline.components.event_merge import Candidate
 from pipeline.components.event_rules import RULES_NAME, TriggerRule, load_event_rules
 from pipeline.countries import countries
 from pipeline.dates import find_dates
@@ -46,38 +47,9 @@ BOUND_MODIFIERS = {"by", "since", "until", "till", "before", "after", "through",
                    "not later than"}
 #: Verbs whose subject is the visitor or participant of an event 'on'/'for' it ("is on a visit", "arrived for talks").
 _GOING = {"be", "arrive", "come", "go", "travel", "leave", "depart", "fly", "head"}
-#: Ordinals that announce another event than any reported ('the next summit').
-NEW_ORDINALS = {"next"}
 
 
 # ---------------------------------------------------------------------------- candidates
-
-@dataclass
-class Candidate:
-    """One event mention before deduplication."""
-
-    rule: TriggerRule
-    type: str
-    trigger: Token
-    anchors: list[Token]
-    span: tuple[int, int]
-    objects: list[Token] = field(default_factory=list)
-    participants: list[str] = field(default_factory=list)
-    counterparts: list[list[str]] = field(default_factory=list)
-    location: str | None = None
-    date_start: str | None = None
-    date_end: str | None = None
-    status: str = "past"
-    mode: str | None = None
-    emit: bool = True
-    anaphoric: bool = False
-    names: set[str] = field(default_factory=set)
-    ordinal: str | None = None
-    theme: set[str] = field(default_factory=set)
-    head: str | None = None
-    keys: set[str] = field(default_factory=set)
-    indefinite: bool = False
-    absorbed: bool = False
 
 
 def _forms(lemma: str) -> set[str]:
@@ -185,11 +157,11 @@ class EventExtractor:
         for sent in {c.trigger.sent for c in candidates}:
             self._assign_dates(sent, [c for c in candidates if c.trigger.sent == sent], published)
         for cand in candidates:
-            _status_from_date(cand, published)
-        events = self._dedupe(candidates, _title_sentence(doc))
-        _share_occasion_dates(events)
+            merge.status_from_date(cand, published)
+        events = merge.dedupe(candidates, merge.title_sentence(doc), self.rules.anaphora.first_mention_types)
+        merge.share_occasion_dates(events)
         for event in events:
-            _status_from_date(event, published)  # a headline's present tense, dated by the body
+            merge.status_from_date(event, published)  # a headline's present tense, dated by the body
         doc._.events = [self._record(c) for c in events if c.emit]
         return doc
 
@@ -594,91 +566,6 @@ class EventExtractor:
 
     # ------------------------------------------------------------------ one record per event
 
-    def _dedupe(self, cands: list[Candidate], title: int | None) -> list[Candidate]:
-        """Keep the first report of each event; later references fold into it (lending a date
-        or a place it lacked). 'respectively' splits an event per counterpart. A headline's
-        event is the one the body first reports with that type."""
-        kept: list[Candidate] = []
-        for cand in cands:
-            for split in self._split(cand):
-                earlier = self._earlier(split, kept)
-                headline = [k for k in kept if k.type == split.type and k.trigger.sent.start == title
-                            and k.trigger.sent.start != split.trigger.sent.start and not k.absorbed]
-                if earlier is None and split.rule.folds_into:
-                    earlier = self._host_event(split, kept)
-                if earlier is None and headline and _compatible(headline[0], split, loose=True):
-                    earlier = headline[0]
-                for k in headline:
-                    k.absorbed = True  # only the body's first event of its type can be the headline's
-                bare = split.anaphoric and split.rule.pos == "noun" and not syn.is_specific(split.trigger)
-                if earlier is None and bare and split.type not in self.rules.anaphora.first_mention_types:
-                    continue  # 'the summit' with nothing before it: what it refers to was not reported as an event
-                if earlier is None:
-                    kept.append(split)
-                else:
-                    earlier.date_start = earlier.date_start or split.date_start
-                    earlier.date_end = earlier.date_end or split.date_end
-                    earlier.location = earlier.location or split.location
-                    earlier.names |= split.names
-                    earlier.participants = list(dict.fromkeys([*earlier.participants, *split.participants]))
-        return kept
-
-    def _host_event(self, cand: Candidate, kept: list[Candidate]) -> Candidate | None:
-        """The call (say) that a 'the two leaders discussed ...' took place in, if any."""
-        for k in reversed(kept):
-            if k.type in cand.rule.folds_into and _compatible(k, cand, loose=False):
-                return k
-        return None
-
-    def _split(self, cand: Candidate) -> list[Candidate]:
-        """One candidate per counterpart with 'respectively'; else the counterparts join the participants."""
-        groups = cand.counterparts
-        respectively = any(t.lower_ == "respectively" for t in cand.trigger.sent)
-        if respectively and len(groups) > 1:
-            out = []
-            for group in groups:
-                part = Candidate(**{**cand.__dict__, "counterparts": [group]})
-                part.participants = list(dict.fromkeys([*cand.participants, *group]))
-                out.append(part)
-            return out
-        cand.participants = list(dict.fromkeys([*cand.participants, *(a for g in groups for a in g)]))
-        return [cand]
-
-    def _earlier(self, cand: Candidate, kept: list[Candidate]) -> Candidate | None:
-        """The kept event that `cand` mentions again, if any (see the module docstring)."""
-        same = [k for k in kept if k.type == cand.type]
-        if not same or cand.ordinal in NEW_ORDINALS or cand.indefinite and not cand.anaphoric:
-            return None
-        if not cand.participants and cand.rule.pos == "verb":
-            for k in reversed(same):
-                if k.trigger.sent == cand.trigger.sent and not k.participants and k.rule.pos == "verb":
-                    return k  # "officials will meet regularly; ministers will meet yearly": one report
-        if cand.type == "visit" and cand.location and not cand.indefinite:
-            for k in reversed(same):
-                if k.location == cand.location and not _conflict(k.date_start, cand.date_start):
-                    return k  # "during the visit to Kazakhstan": the destination names the visit
-        if cand.anaphoric:
-            compatible = [k for k in same if _compatible(k, cand, loose=True)]
-            if not compatible and cand.rule.pos == "noun" and syn.is_specific(cand.trigger):
-                return None  # "his visit to Pyongyang" after a visit elsewhere: another visit
-            return (compatible or same)[-1]
-        for k in reversed(same):
-            if _conflict(k.ordinal, cand.ordinal) or _conflict(k.date_start, cand.date_start):
-                continue
-            if cand.names and k.names or cand.keys and k.keys:
-                if cand.type == "signing":
-                    shared = bool(cand.names) and cand.names <= k.names
-                else:
-                    shared = bool(cand.keys & k.keys) or len(cand.names & k.names) >= 2
-                if shared:
-                    return k
-                continue
-            if cand.theme and k.theme and cand.theme <= k.theme:
-                return k
-            if cand.type != "signing" and cand.participants and _compatible(k, cand, loose=False) and (
-                    cand.type != "summit" or k.head is None or cand.head is None or k.head == cand.head):
-                return k
-        return None
 
     # ------------------------------------------------------------------ output
 
@@ -743,7 +630,7 @@ class EventExtractor:
     def _headline_candidates(self, doc: Doc, found: list[Candidate]) -> list[Candidate]:
         """A title-case headline ('Uganda Launches China-Built Isimba Dam') defeats the tagger:
         when the parse finds no event there, its trigger words are matched as tokens."""
-        start = _title_sentence(doc)
+        start = merge.title_sentence(doc)
         if start is None or any(c.trigger.sent.start == start for c in found):
             return []
         sent = doc[start].sent
@@ -780,69 +667,6 @@ class EventExtractor:
         if not found:
             return None
         return found[0] if rule.type == "object" else rule.type
-
-
-def _conflict(a: str | None, b: str | None) -> bool:
-    """Two stated values that differ (a missing one never conflicts)."""
-    return a is not None and b is not None and a != b
-
-
-def _compatible(old: Candidate, new: Candidate, loose: bool) -> bool:
-    """Could `new` be a later mention of `old`? Nothing stated differs, and its parties are among old's."""
-    if _conflict(old.date_start, new.date_start) or (_conflict(old.ordinal, new.ordinal) and not loose):
-        return False
-    if old.location and new.location and old.location != new.location:
-        return False
-    if loose:
-        return True
-    if (old.status == "planned") != (new.status == "planned"):
-        return False  # "looked forward to meeting" is not the meeting being reported
-    if old.theme and new.theme and not (new.theme <= old.theme or old.theme <= new.theme):
-        return False
-    mine, theirs = set(new.participants), set(old.participants)
-    if new.type == "visit" and mine and theirs and (mine <= theirs or theirs <= mine):
-        return True  # one traveller, one trip: "his first visit" ... "X welcomed him to Beijing"
-    return len(mine & theirs) >= 2 or bool(mine) and mine == theirs
-
-
-def _paragraph_of(token: Token) -> int:
-    """Start offset of the paragraph (text between blank lines) that holds a token."""
-    return token.doc.text.rfind("\n\n", 0, token.idx)
-
-
-def _share_occasion_dates(events: list[Candidate]) -> None:
-    """'Today, X welcomed Y to the White House. The two leaders discussed ...': a past event of
-    the same parties, later in the paragraph of an event dated to one day, happened that day."""
-    for source in events:
-        if source.date_start is None or len(source.date_start) != 10 or source.date_end is not None:
-            continue
-        paragraph = _paragraph_of(source.trigger)
-        for event in events:
-            later = event.trigger.i > source.trigger.i and _paragraph_of(event.trigger) == paragraph
-            shared = len(set(event.participants) & set(source.participants)) >= 2
-            if later and shared and event.date_start is None and event.status == "past":
-                event.date_start = source.date_start
-
-
-def _title_sentence(doc: Doc) -> int | None:
-    """Start token of the headline: the first sentence when it repeats `doc._.title`."""
-    title = str(getattr(doc._, "title", "") or "").strip()
-    first = next(iter(doc.sents), None)
-    if first is None or not title:
-        return None
-    return first.start if first.text.strip() == title else None
-
-
-def _status_from_date(cand: Candidate, published: dt.date | None) -> None:
-    """A date after publication makes an event planned; a present-tense caption of a past date is past."""
-    start = syn.iso_to_date(cand.date_start) if cand.date_start and published else None
-    if start is None or published is None:
-        return
-    if start > published:
-        cand.status = "planned"
-        cand.mode = cand.mode or "future"
-    elif cand.status == "ongoing" and start < published:
-        cand.status = "past"
 
 
 @Language.factory("diplo_events", assigns=["doc._.events"], default_config={"rules_dirs": []})
