@@ -134,6 +134,11 @@ class AgreementExtractor:
                 out.append((head, rule))
         return out
 
+    def is_plural(self, head: Token, rule: HeadRule) -> bool:
+        """Tagged plural, or a plural the tagger took for a name ("three MoUs")."""
+        words = {w.lower() for term in rule.terms for w in term.split()}
+        return spans.is_plural(head) or head.lower_.endswith("s") and head.lower_[:-1] in words
+
     def is_specific(self, head: Token, rule: HeadRule, name: Span) -> bool:
         """Veto what does not single out one agreement (see module docstring)."""
         if rule.exact:
@@ -167,7 +172,7 @@ class AgreementExtractor:
             c.dep_ in ("nummod", "quantmod") or c.lower_ in ("several", "many", "some", "various", "these", "those")
             for c in head.children
         )
-        if spans.is_plural(head):
+        if self.is_plural(head, rule):
             if quantified and not named:
                 return False
             determined = any(spans.is_possessor(c) or c.lower_ in ("the", "our", "their") for c in head.children)
@@ -378,26 +383,41 @@ class _Book:
 
 
 def _qualified(head: Token, rule: HeadRule, name: Span) -> bool:
-    """"Leaders' Statement", "Joint Vision Statement", "the Statement on ...": a statement that is a
-    document, unlike "Statement by Press Secretary ..." or "a statement on the attack"."""
+    """"Leaders' Statement", "Joint Vision Statement", "the Statement on Maritime Security": a
+    statement that is a document, unlike "Statement by Press Secretary ..." or "a Statement on the
+    situation" (the complement of a document's title is capitalised)."""
     doc = head.doc
     before = doc[max(head.left_edge.i, head.sent.start):head.i]
-    if any(t.lower_ in rule.qualifiers or t.lemma_.lower() in rule.qualifiers for t in before):
+    if any(_is_qualifier(t, rule) for t in before):
         return True
-    after = doc[head.i + 1] if head.i + 1 < len(doc) else None
-    return head.is_title and head.i != head.sent.start and after is not None and after.lower_ == "on" and name.end > head.i + 2
+    if head.i == head.sent.start or head.i + 1 >= len(doc) or doc[head.i + 1].lower_ != "on" or name.end <= head.i + 2:
+        return False
+    first = next((t for t in doc[head.i + 2:name.end] if t.dep_ != "det"), None)
+    return head.is_title and first is not None and first.is_title
+
+
+def _is_qualifier(token: Token, rule: HeadRule) -> bool:
+    words = {token.lower_, token.lemma_.lower()}
+    if token.i > 1 and token.doc[token.i - 1].text == "-":  # "Co-Chairs"
+        words.add(f"{token.doc[token.i - 2].lower_}-{token.lower_}")
+    return bool(words & set(rule.qualifiers))
 
 
 def _with_owner(name: Span, head: Token, rule: HeadRule) -> Span:
-    """Take back a qualifying owner the trimming dropped ("the Chairman's Statement")."""
-    owners = [c for c in head.children if c.i < name.start and (spans.is_possessor(c) or c.dep_ in ("nmod", "compound"))
-              and (c.lower_ in rule.qualifiers or c.lemma_.lower() in rule.qualifiers)]
-    if not owners:
+    """Take back the owner the trimming dropped when it is part of the title: a qualifier ("the
+    Chairman's Statement") or a capitalised plural ("the Bali Leaders' Declaration")."""
+    doc = head.doc
+    mark = doc[name.start - 1] if name.start > 1 else None
+    if mark is None or mark.lower_ not in ("'s", "’s", "'", "’") or not name.start <= head.i:
         return name
-    start = min(c.left_edge.i for c in owners)
-    while start < name.start and (head.doc[start].dep_ == "det" or head.doc[start].is_punct):
+    owner = doc[mark.i - 1]
+    collective = owner.is_title and owner.lower_.endswith("s") and mark.lower_ in ("'", "’")
+    if not (collective or _is_qualifier(owner, rule)):
+        return name
+    start = max(min(head.left_edge.i, owner.left_edge.i), head.sent.start)
+    while start < owner.i and (doc[start].dep_ == "det" or doc[start].is_punct):
         start += 1
-    return head.doc[start:name.end]
+    return doc[start:name.end]
 
 
 def _single_owner(head: Token) -> bool:
