@@ -133,6 +133,8 @@ _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 # Months are matched case-sensitively: "may" the modal and "march" the verb are not months.
 _MONTH = (r"(?-i:(?P<{g}>January|February|March|April|May|June|July|August|September|October|November"
           r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)")
+#: A space after a month, or none after an abbreviation's period ("Nov.13, 2016", as wire captions write it).
+_MSEP = r"(?:\s+|(?<=\.))"
 _WEEKDAY = r"(?-i:(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))"
 _DAY = r"(?P<{g}>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
 _YEAR = r"(?<![\d$€£.,/])(?P<{g}>1[89]\d\d|20\d\d)(?![\d%]|[,./]\d|s\b)"
@@ -554,12 +556,12 @@ _FRAMES = [
 _RULES: list[tuple[str, str, Handler]] = [
     ("dates.iso.v1", rf"\b{_y('y')}-(?P<mo>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b", _h_iso),
     ("dates.day_range_md.v1",
-     rf"\b{_PREP}{_m('m1')}\s+{_d('d1')}{_TO}(?:{_m('m2')}\s+)?{_d('d2')}(?:,?\s+{_y('y')})?", _h_day_range),
+     rf"\b{_PREP}{_m('m1')}{_MSEP}{_d('d1')}{_TO}(?:{_m('m2')}{_MSEP})?{_d('d2')}(?:,?\s+{_y('y')})?", _h_day_range),
     ("dates.day_range_dm.v1",
      rf"\b{_PREP}(?:the\s+)?{_d('d1')}(?:\s+{_m('m2')})?{_TO}(?:the\s+)?{_d('d2')}\s+(?:of\s+)?{_m('m1')}"
      rf"(?:,?\s+{_y('y')})?", _h_day_range_dm),
     ("dates.day_md.v1",
-     rf"\b{_PREP}(?:{_WEEKDAY},?\s+)?{_m('m1')}\s+{_d('d1')}(?:,?\s+{_y('y')})?(?!\s*(?:-|–|to\b))", _h_day_md),
+     rf"\b{_PREP}(?:{_WEEKDAY},?\s+)?{_m('m1')}{_MSEP}{_d('d1')}(?:,?\s+{_y('y')})?(?!\s*(?:-|–|to\b))", _h_day_md),
     ("dates.day_dm.v1",
      rf"\b{_PREP}(?:{_WEEKDAY},?\s+)?(?:the\s+)?{_d('d1')}\s+(?:of\s+)?{_m('m1')}(?:,?\s+{_y('y')})?", _h_day_md),
     ("dates.month_year_range.v1",

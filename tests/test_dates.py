@@ -173,6 +173,12 @@ def test_month_without_year_follows_tense():
 SENTENCE = "From June 7 to 10, 2017 local time, President Xi paid a state visit and will host the summit in June 2018."
 
 
+@pytest.mark.parametrize("text,span", [("Nov.13, 2016", "2016-11-13"), ("Jan.3, 2020", "2020-01-03"),
+                                       ("Sept.5-7, 2023", "2023-09-05/2023-09-07")])
+def test_month_abbreviation_glued_to_day(text, span):
+    assert resolve_date(text).span == span
+
+
 def test_find_dates_offsets_and_values():
     mentions = find_dates(SENTENCE, published=PUB_2017)
     assert [(m.text, m.date.span) for m in mentions] == [
@@ -196,6 +202,11 @@ def test_find_dates_offsets_and_values():
         ("Iraq aims to be energy self-sufficient by 2030, with U.S. help.", ["by 2030"]),
         ("The Advisory Council held its first meeting in Beijing in December 2018.", ["December 2018"]),
         ("Home > China Today", []),
+        # wire captions glue the day to an abbreviated month
+        ("President Ruto opens the port in Mombasa, Kenya, Nov.13, 2016.", ["Nov.13, 2016"]),
+        ("The envoys met in Addis Ababa on Sept.5-7, 2023.", ["Sept.5-7, 2023"]),
+        ("The ministers met on Nov. 13, 2016.", ["Nov. 13, 2016"]),
+        ("The Nov13 meeting was cancelled.", []),
     ],
 )
 def test_find_dates_table(sentence, expected):

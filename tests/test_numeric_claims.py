@@ -107,8 +107,9 @@ POSITIVES = [
      [("more than 86 percent", 86.0, "percent", "over", "2016")]),
     ("The central bank cut the rate by 0.25 percentage points.",
      [("0.25 percentage points", 0.25, "percent", "exact", None)]),
-    ("Tariffs will fall by 3 to 5 percent.", [("3 to 5 percent", 3.0, "percent", "exact", None)]),
-    ("The plan needs between 10 and 12 billion euros.", [("10 and 12 billion euros", 1e10, "EUR", "exact", None)]),
+    # a range is its lower bound, at_least (numeric_claims.range.v1)
+    ("Tariffs will fall by 3 to 5 percent.", [("3 to 5 percent", 3.0, "percent", "at_least", None)]),
+    ("The plan needs between 10 and 12 billion euros.", [("10 and 12 billion euros", 1e10, "EUR", "at_least", None)]),
     # periods
     ("In 2024, goods trade totaled $25.9 billion, with exports at $13.2 billion.",
      [("$25.9 billion", 2.59e10, "USD", "exact", "2024"), ("$13.2 billion", 1.32e10, "USD", "exact", "2024")]),
@@ -142,8 +143,9 @@ POSITIVES = [
     ("Investments could lift 7.6 million people from extreme poverty and 32 million from moderate poverty.",
      [("7.6 million", 7.6e6, "people", "exact", None), ("32 million", 3.2e7, "people", "exact", None)]),
     ("China And Kazakhstan Sign 20 Cooperation Deals", [("20", 20.0, "deal", "exact", None)]),
+    # a change: two figures, the first in the unit of the second
     ("Trade grew from 3 to 5 percent of GDP.",
-     [("3", 3.0, None, "exact", None), ("5 percent", 5.0, "percent", "exact", None)]),
+     [("3", 3.0, "percent", "exact", None), ("5 percent", 5.0, "percent", "exact", None)]),
 ]
 
 
@@ -278,6 +280,18 @@ def test_user_exclusion_changes_output(nc_nlp, tmp_path):
     user = write_rules(tmp_path / "rules", {"exclusions": [
         {"id": "user.exclude.g77.v1", "pattern": "\\bGroup\\s+of\\s+{NUM}\\b"}]})
     assert run(nc_nlp, sentence, rules_dirs=[user])._.numeric_claims == []
+
+
+def test_user_range_rule_changes_output(nc_nlp, tmp_path):
+    """The range rule replaced by id: its qualifier and its words of change are data."""
+    sentence = "The grace period varies from five to eight years."
+    assert claims(nc_nlp, sentence) == [("five to eight", 5.0, "year", "at_least", None)]
+    user = write_rules(tmp_path / "rules", {"ranges": [
+        {"id": "numeric_claims.range.v1", "qualifier": "exact", "change_words": ["varies"]}]})
+    got = [(c.text, c.qualifier) for c in run(nc_nlp, sentence, rules_dirs=[user])._.numeric_claims]
+    assert got == [("five", "exact"), ("eight", "exact")]
+    other = write_rules(tmp_path / "rules2", {"ranges": [{"id": "numeric_claims.range.v1", "qualifier": "about"}]})
+    assert [c.qualifier for c in run(nc_nlp, sentence, rules_dirs=[other])._.numeric_claims] == ["about"]
 
 
 def test_user_qualifier_changes_output(nc_nlp, tmp_path):
@@ -451,7 +465,7 @@ FAMILIES = [
     ("They formed a 50-50 joint venture.", []),
     ("The resolution passed 141-5 with 35 abstentions.", [("35", 35.0, "abstention", "exact", None)]),
     ("The team won 3-0 and then 2-1.", []),
-    ("Inflation will ease to 4-5 percent.", [("4-5 percent", 4.0, "percent", "exact", None)]),
+    ("Inflation will ease to 4-5 percent.", [("4-5 percent", 4.0, "percent", "at_least", None)]),
     ("On question 3, the spokesperson declined to comment.", []),
     # ages in relative clauses
     ("Biden, who is 81, met the premier.", [("81", 81.0, "year", "exact", None)]),
@@ -475,13 +489,91 @@ FAMILIES = [
     ("The thirty-second session of the council opened.", []),
     ("Thirty-two envoys attended.", [("Thirty-two", 32.0, "envoy", "exact", None)]),
     ("Trade rose by $2-3 billion and €1–1.5 trillion.",
-     [("$2-3 billion", 2e9, "USD", "exact", None), ("€1–1.5 trillion", 1e12, "EUR", "exact", None)]),
+     [("$2-3 billion", 2e9, "USD", "at_least", None), ("€1–1.5 trillion", 1e12, "EUR", "at_least", None)]),
     ("Exports saw a 5-percent increase and a 2.5 percentage-point drop.",
      [("5-percent", 5.0, "percent", "exact", None), ("2.5 percentage-point", 2.5, "percent", "exact", None)]),
     # inline list markers
     ("They named three areas: 1) transport, 2) energy and 3) health.", [("three", 3.0, "area", "exact", None)]),
     ("The group has (about 20) members.", [("about 20", 20.0, "member", "about", None)]),
 ]
+
+# Second round of unseen texts: hyphenated durations, "within", spelled years, names as modifiers,
+# partitives, ranges and changes, and common wire forms. Sentences written for the rules.
+FAMILIES_2 = [
+    # an "N-year" adjective is a duration (unit year), except in a plan's or one agreement's designation
+    ("Kenya will repay the 20-year loan from the Japanese agency.", [("20", 20.0, "year", "exact", None)]),
+    ("The government granted investors 99-year land leases in the special zone.",
+     [("99", 99.0, "year", "exact", None)]),
+    ("Ghana signed a 15-year concession with the operator in 2022.", [("15", 15.0, "year", "exact", None)]),
+    ("The loan has an interest rate of 2.3 percent and a 25-year maturity.",
+     [("2.3 percent", 2.3, "percent", "exact", None), ("25", 25.0, "year", "exact", None)]),
+    ("The IMF approved a 36-month arrangement for the country.", [("36", 36.0, "month", "exact", None)]),
+    ("The two sides adopted a five-year implementation outline.", []),
+    ("Ghana unveiled a ten-year plan for its ports.", []),
+    ("Sri Lanka handed the port to China on a 99-year lease.", []),
+    ("The ministers agreed on a three-year roadmap for the Lobito Corridor.", []),
+    ("Zambia granted a 30-year concession for the Lobito Corridor.", [("30", 30.0, "year", "exact", None)]),
+    ("The 81-year-old president received the envoy.", [("81", 81.0, "year", "exact", None)]),
+    # "within N years" bounds a duration (up_to); "within N weeks of" an event and "in N years" locate a time
+    ("Nigeria must repay the principal within five years.", [("within five", 5.0, "year", "up_to", None)]),
+    ("The contractor will finish the bridge within 18 months.", [("within 18", 18.0, "month", "up_to", None)]),
+    ("The envoys met within two weeks of the election.", []),
+    ("Egypt could become self-sufficient in ten years.", []),
+    # years written in words are dates; round numbers in words stay counts
+    ("Done at Accra on the Sixth Day of September in the Year Two Thousand and Twenty-Three.", []),
+    ("Signed in the year two thousand and nineteen.", []),
+    ("The deployment of two thousand troops was approved.", [("two thousand", 2000.0, "troop", "exact", None)]),
+    # a proper name modifying the counted noun: the head noun, not the name's first word
+    ("Leaders of four other Economic Community of West African States (ECOWAS) countries attended.",
+     [("four", 4.0, "country", "exact", None)]),
+    ("The fund supports 12 Belt and Road projects in Kenya.", [("12", 12.0, "project", "exact", None)]),
+    ("The charter was signed by 193 Member States.", [("193", 193.0, "state", "exact", None)]),
+    # partitives: the whole without a noun is anaphoric, the part counts the last plural noun
+    ("All Belt and Road projects in Kenya are moving fast, with nine of the 22 completed.",
+     [("nine", 9.0, "project", "exact", None)]),
+    ("The bank funds schools across the region, and 12 of the 40 are already open.",
+     [("12", 12.0, "school", "exact", None)]),
+    ("Seven of the 15 dams are finished.", [("Seven", 7.0, "dam", "exact", None), ("15", 15.0, "dam", "exact", None)]),
+    # ranges: one claim, lower bound, at_least; "from X to Y" after a verb of change: two figures
+    ("The loans carry a grace period varying from five to eight years.",
+     [("five to eight", 5.0, "year", "at_least", None)]),
+    ("The repayment period ranges from 12 to 15 years, he added.", [("12 to 15", 12.0, "year", "at_least", None)]),
+    ("The gallery displayed around 150 to 200 paintings.", [("around 150 to 200", 150.0, "painting", "about", None)]),
+    ("Aid increased from 3 to 5 billion euros.",
+     [("3", 3e9, "EUR", "exact", None), ("5 billion euros", 5e9, "EUR", "exact", None)]),
+    ("The number of students increased from 2,000 to 5,000 last year.",
+     [("2,000", 2000.0, "student", "exact", "2023"), ("5,000", 5000.0, "student", "exact", "2023")]),
+    # common wire forms
+    ("The bank raised US$1.2bn from investors.", [("US$1.2bn", 1.2e9, "USD", "exact", None)]),
+    ("The cabinet cleared projects worth Rs 5,000 crore.", [("Rs 5,000 crore", 5e10, "INR", "exact", None)]),
+    ("The EU will mobilise €500m for the corridor and Britain £1.2bn.",
+     [("€500m", 5e8, "EUR", "exact", None), ("£1.2bn", 1.2e9, "GBP", "exact", None)]),
+    ("Kenya produces 1.5 million barrels per day.", [("1.5 million", 1.5e6, "barrel per day", "exact", None)]),
+    ("The state fund bought a 10 percent stake in the port.", [("10 percent", 10.0, "percent", "exact", None)]),
+    ("One-third of the loans went to Africa.", [("One-third", 33.3333, "percent", "exact", None)]),
+    ("Tens of thousands of people attended the rally.", [("Tens of thousands", 1e4, "people", "over", None)]),
+    ("The package includes two dozen projects.", [("two dozen", 24.0, "project", "exact", None)]),
+    ("China has a population of about 1.4 billion.", [("about 1.4 billion", 1.4e9, "people", "about", None)]),
+    ("China pledged 1.5 trillion yuan ($210 billion) for the programme.",
+     [("1.5 trillion yuan", 1.5e12, "CNY", "exact", None), ("$210 billion", 2.1e11, "USD", "exact", None)]),
+    # multiples as verbs
+    ("Trade between the two countries doubled in 2023.", [("doubled", 2.0, "fold", "exact", "2023")]),
+    ("Chinese investment has more than doubled.", [("more than doubled", 2.0, "fold", "over", None)]),
+    ("Tourist arrivals tripled over the decade.", [("tripled", 3.0, "fold", "exact", None)]),
+    ("The allies doubled down on their support.", []),
+    ("The treaty avoids double taxation.", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", FAMILIES_2, ids=[t[:40] for t, _ in FAMILIES_2])
+def test_families_2(nc_nlp, text, expected):
+    assert claims(nc_nlp, text) == expected
+
+
+def test_duration_adjective_is_timeless(nc_nlp):
+    """A term ('a 15-year concession') is not dated by the clause that signs it."""
+    (claim,) = run(nc_nlp, "Ghana signed a 15-year concession with the operator in 2022.")._.numeric_claims
+    assert claim.period is None
 
 
 @pytest.mark.parametrize("text,expected", FAMILIES, ids=[t[:40] for t, _ in FAMILIES])

@@ -13,10 +13,16 @@ what is not a claim through the file's exclusion rules (dates and time frames fr
 "the three countries" unless the noun is defined in place, plan terms, idioms), and normalises
 what is left:
 
-- value: `pipeline.numbers.NumberParser` (text2num for words; lower bound of a range);
+- value: `pipeline.numbers.NumberParser` (text2num for words); a range ("five to eight years") is
+  one claim, its lower bound with the range rule's qualifier (`at_least`), unless a word of change
+  precedes "from" ("rose from 3 to 5 percent": two figures, the first in the second's unit);
 - unit: ISO 4217 code, 'percent', a unit of the file ("MW" gives 'megawatt'), a unit pattern
   (an age: "Mnangagwa, 75," gives 'year'), else the counted noun from the dependency parse (the
-  noun the number modifies, the object of "23 of the 68 countries", "the number of X"), singular.
+  noun the number modifies, the object of "23 of the 68 countries", "the number of X"), singular;
+  a proper name used as a modifier is skipped ("five ASEAN member countries" counts countries),
+  and a partitive without a noun ("nine of the 22 completed") counts the last plural noun before
+  it, its bare whole being anaphoric. An "N-year" adjective is a term in years ("a 20-year loan"),
+  unless the exclusions see a plan's or one agreement's designation ("five-year outline");
   A year-like number counting a plural noun ("2000 troops") is a count, not a date;
 - period: the date of the sentence (`pipeline.dates.find_dates`) whose phrase governs the
   figure, except for lasting properties (a project's cost, an area);
@@ -103,6 +109,12 @@ class PercentRule(Rule):
     words: list[str] = Field(min_length=1, description="Words and signs after the number ('percent', '%').")
 
 
+class RangeRule(Rule):
+    qualifier: Qualifier = Field("at_least", description="Qualifier of a range written without a qualifier word.")
+    change_words: list[str] = Field(
+        default_factory=list, description="Words before 'from X to Y' that make it a change, two figures ('rose').")
+
+
 class QualifierRule(Rule):
     qualifier: Qualifier = Field(description="Qualifier written in the `qualifier` column.")
     words: list[str] = Field(min_length=1, description="Words before the figure ('more than').")
@@ -124,7 +136,7 @@ class UnitPatternRule(Rule):
     _compiles = field_validator("pattern")(_valid_regex)
 
 
-Check = Literal["in_date", "time_frame", "year_like", "in_name", "ratio"]
+Check = Literal["in_date", "time_frame", "year_like", "in_name", "ratio", "bare_whole"]
 
 
 class ExclusionRule(Rule):
@@ -153,6 +165,7 @@ class NumericClaimRules(RuleFile):
     percent: list[PercentRule] = Field(default_factory=list)
     fractions: list[FractionRule] = Field(default_factory=list)
     ratio_shares: list[RatioShareRule] = Field(default_factory=list)
+    ranges: list[RangeRule] = Field(default_factory=list)
     qualifiers: list[QualifierRule] = Field(default_factory=list)
     units: list[UnitRule] = Field(default_factory=list)
     unit_patterns: list[UnitPatternRule] = Field(default_factory=list)
@@ -238,6 +251,10 @@ class NumericClaimExtractor:
         self.word_figures = {re.sub(r"\s+", " ", w.lower()): r
                              for r in [*rules.frequencies, *rules.multipliers] for w in r.words}
         self.suffixes = {w.lower(): r for r in rules.qualifiers for w in r.suffixes}
+        self.range_rule = rules.ranges[-1] if rules.ranges else None
+        change = [w for r in rules.ranges for w in r.change_words]
+        self.change_from = re.compile(
+            rf"\b{_alternation(change)}(?:\s+[\w$%.,-]+){{0,4}}?\s+from$", re.IGNORECASE) if change else None
         self.fractions = {_fold(w): r for r in rules.fractions for w in r.words}
         self.connectors = {_fold(w): r for r in rules.ratio_shares for w in r.connectors}
         self.scales = {w.lower(): r for r in rules.scales for w in r.words}
@@ -359,6 +376,7 @@ class NumericClaimExtractor:
         if value is None:
             return None, m.end()
         value_max = None
+        shares_unit = False
         end = max(e for e in (m.end("num"), m.end("scale"), m.end("pct"), m.end("after"), m.end("adj"),
                                   m.end("suffix")) if e >= 0)
         resume = end
@@ -373,13 +391,20 @@ class NumericClaimExtractor:
                 second is not None
                 and (first_kind in (None, second_kind) or second_kind is None)  # "$2-3 billion" shares the "$"
                 and (sep != "and" or preceded.endswith("between"))
-                and not preceded.endswith("from")  # "rose from 3 to 5 percent": a change, two figures
+                and not self._change_from(preceded)  # "rose from 3 to 5 percent": a change, two figures
                 and second > shared
             )
             if valid:
                 value, value_max, end, resume = shared, second, m.end(), m.end()
+                if qual_rule is None and self.range_rule is not None:
+                    qualifier = self.range_rule.qualifier
+                    fired.add(self.range_rule.id)
             else:
                 resume = m.start("cur2") if m["cur2"] else m.start("num2")
+                # "rose from 3 to 5 percent": the starting figure is in the unit of the end figure
+                shares_unit = first_kind is None and second_kind is not None and self._change_from(preceded)
+                if shares_unit:
+                    value = shared  # "from 3 to 5 billion euros": 3 billion
         n = "2" if value_max is not None else ""
         body_end = end
         if m[f"suffix{n}"]:
@@ -388,10 +413,9 @@ class NumericClaimExtractor:
             if qual_rule is None:
                 qualifier = suffix_rule.qualifier
                 fired.add(suffix_rule.id)
-        cur = m["cur"] or (m["cur2"] if value_max is not None else None)
-        after = m["after"] or (m["after2"] if value_max is not None else None)
-        adj = m["adj"] or (m["adj2"] if value_max is not None else None)
-        pct = m["pct"] or (m["pct2"] if value_max is not None else None)
+        n = "2" if value_max is not None or shares_unit else ""
+        cur, after, adj, pct = (m["cur"] or m[f"cur{n}"], m["after"] or m[f"after{n}"], m["adj"] or m[f"adj{n}"],
+                                m["pct"] or m[f"pct{n}"])
         currency = self.before.get(cur.lower()) if cur else self.after.get(after.lower()) if after else \
             self.adjective.get(adj.lower()) if adj else None
         if adj and currency is not None and qual_rule is None and not re.search(r"\d", m["num"]):
@@ -413,6 +437,12 @@ class NumericClaimExtractor:
         fig = Figure(start, end, text[start:end], value, value_max, unit, qualifier, kind, rule,
                      m.start("num"), m.end("num"), fired, body_end=body_end if body_end < end else None)
         return fig, resume
+
+    def _change_from(self, preceded: str) -> bool:
+        """'rose from' / 'increased by value from': the two numbers are before and after a change."""
+        if not preceded.endswith("from"):
+            return False
+        return self.range_rule is None or (self.change_from is not None and bool(self.change_from.search(preceded)))
 
     def _value(self, m: re.Match, n: str) -> float | None:
         value = self.parser.parse(m[f"num{n}"])
@@ -439,11 +469,13 @@ class NumericClaimExtractor:
             if rule.check == "time_frame" and any(s < n1 and n0 < e for s, e in frames):
                 return rule.id
             if rule.check == "year_like" and fig.kind == "count" and fig.value_max is None and not counted and \
-                    re.fullmatch(r"(?:1[89]|20)\d\d", sent_text[n0:n1]):
+                    _year_like(sent_text[n0:n1], fig.value):
                 return rule.id
             if rule.check == "in_name" and fig.kind == "count" and self._in_name(fig, sent_text, sent_start, doc):
                 return rule.id
             if rule.check == "ratio" and fig.value_max is None and _in_ratio(sent_text, n0, n1):
+                return rule.id
+            if rule.check == "bare_whole" and fig.kind == "count" and _is_bare_whole(doc, fig):
                 return rule.id
         for rule_id, spans in excluded:
             if any(s < n1 and n0 < e for s, e in spans):
@@ -497,7 +529,9 @@ class NumericClaimExtractor:
         if hyphen:
             word = _token_at(doc, fig.end + 1)
             if not doc.has_annotation("TAG") or word is None or word.pos_ not in ("ADJ", "ADV", "VERB"):
-                return _singular(hyphen.group(1)), None, None
+                unit = _singular(hyphen.group(1))
+                fig.timeless = unit in _TIME_NOUNS  # "a 15-year concession": a term, not dated by the clause
+                return unit, None, None
             # "a 5,000-strong force": the hyphenated word describes; the noun it modifies is counted,
             # or its members ("a 2,000-strong team of experts")
             noun = word.head if word.head.i > word.i and word.head.pos_ in ("NOUN", "PROPN") else None
@@ -527,6 +561,8 @@ class NumericClaimExtractor:
         noun = _counted_noun(root, fig)
         if noun is None:
             noun = _number_of(sent)
+        if noun is None and _bare_whole(root) is not None:
+            noun = _antecedent(root, sent)  # "all CPEC projects ..., with nine of the 22 completed"
         if noun is None:
             return None, None, None
         return _token_unit(noun), _noun_phrase(noun, exclude=root), noun
@@ -737,7 +773,9 @@ def _counted_noun(root: Token, fig: Figure) -> Token | None:
     head = root.head
     if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "npadvmod") and head.i > root.i \
             and head.pos_ in ("NOUN", "PROPN"):
-        return _compound_head(head)
+        if head.lemma_.lower() in _TIME_NOUNS and any(c.lower_ in _DEICTIC for c in head.children):
+            return None  # "increased from 2,000 to 5,000 last year": the date, not the counted noun
+        return _head_after_name(_compound_head(head))
     nxt = next((t for t in root.doc[root.i + 1: root.i + 4] if t.idx >= fig.end), None)  # past "+", "-plus"
     if nxt is not None and nxt.pos_ == "NOUN" and nxt.is_lower:
         return nxt
@@ -751,6 +789,18 @@ def _in_ratio(sent_text: str, n0: int, n1: int) -> bool:
     """The number at n0:n1 is one side of 'N-M' with M <= N: a ratio or score, never a range."""
     return any(m.start() <= n0 and n1 <= m.end() and int(m[2]) <= int(m[1]) for m in _RATIO.finditer(sent_text))
 
+
+def _year_like(number: str, value: float) -> bool:
+    """A year in digits ('2017') or in words ('Two Thousand and Twenty-Three', 'nineteen ninety-nine').
+
+    A round number in words ('two thousand', 'eighteen hundred') is far more often a count.
+    """
+    if re.fullmatch(r"(?:1[89]|20)\d\d", number):
+        return True
+    return number[:1].isalpha() and 1800 <= value < 2100 and value % 100 != 0
+
+
+_DEICTIC = {"last", "this", "next", "every", "each", "per", "a", "that", "the"}
 
 _TIME_NOUNS = {"year", "month", "week", "day", "decade", "century", "hour", "minute", "season", "quarter",
                "anniversary", "time"}
@@ -831,6 +881,50 @@ def _compound_head(noun: Token) -> Token:
             and noun.head.tag_ in ("NNS", "NNPS"):
         noun = noun.head
     return noun
+
+
+_NAME_GLUE = {"of", "and", "the", "for", "on", "&", "(", ")", "-", "'s", "’s"}
+
+
+def _head_after_name(noun: Token) -> Token:
+    """'five other Association of Southeast Asian Nations (ASEAN) countries' counts countries.
+
+    The parser often attaches the number to the first word of a proper name used as a modifier;
+    the counted noun is the first lower-case plural noun right after the name.
+    """
+    if noun.pos_ != "PROPN" and not noun.is_title:
+        return noun
+    for token in noun.doc[noun.i + 1: noun.sent.end]:
+        if token.is_title or token.is_upper or token.pos_ == "PROPN" or token.lower_ in _NAME_GLUE:
+            continue
+        return token if token.pos_ == "NOUN" and token.tag_ == "NNS" else noun
+    return noun
+
+
+def _bare_whole(part: Token) -> Token | None:
+    """The whole of a partitive without its noun: '22' in 'nine of the 22 completed'."""
+    for child in part.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.like_num and any(c.dep_ == "det" for c in pobj.children):
+                return pobj
+    return None
+
+
+def _is_bare_whole(doc: Doc | None, fig: Figure) -> bool:
+    """The figure is the bare whole of a partitive ('the 22' of 'nine of the 22'): already counted."""
+    if doc is None or not doc.has_annotation("DEP"):
+        return False
+    root = _figure_root(doc, fig)
+    if root is None or root.dep_ != "pobj" or root.head.lower_ != "of" or not root.head.head.like_num:
+        return False
+    return _bare_whole(root.head.head) == root
+
+
+def _antecedent(number: Token, sent: Span) -> Token | None:
+    """The last plural common noun before the number in its sentence: what an elliptical count counts."""
+    before = [t for t in sent if t.i < number.i and t.tag_ == "NNS" and t.pos_ == "NOUN"]
+    return before[-1] if before else None
 
 
 def _number_of(sent: Span) -> Token | None:
