@@ -58,6 +58,7 @@ def build_nlp(
     first = "sentencizer" if model == BLANK else nlp.pipe_names[0] if nlp.pipe_names else None
     if model == BLANK:
         nlp.add_pipe("diplo_paragraphs", after="sentencizer")
+        nlp.add_pipe("diplo_flat_tree", after="diplo_paragraphs")
     else:
         nlp.add_pipe("diplo_paragraphs", before=first) if first else nlp.add_pipe("diplo_paragraphs")
     config = {"rules_dirs": list(rules_dirs)}

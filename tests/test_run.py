@@ -148,3 +148,30 @@ def test_metadata_problems_are_reported_but_the_document_is_processed(tmp_path: 
     assert read(out, "documents").source.tolist() == ["bad-front.md"]
     errors = read(out, "errors")
     assert errors.source.tolist() == ["bad-front.md"] and errors.stage.tolist() == ["parse"]
+
+
+def test_rules_only_mode_processes_the_sample(tmp_path: Path) -> None:
+    """`--model blank`: no statistical model, every document still processed (in a subprocess,
+    so that a crash inside spaCy fails this test instead of the test session)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", str(SAMPLE), "--out", str(out), "--model", "blank", "--quiet"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(read(out, "documents")) == 8
+    assert len(read(out, "people")) > 20 and len(read(out, "numeric_claims")) > 40
+    assert read(out, "entities").rule.str.startswith("model:").sum() == 0
+
+
+def test_rules_only_tree_navigation_is_safe() -> None:
+    from pipeline.nlp import build_nlp
+
+    nlp = build_nlp("blank", extractors=[])
+    doc = nlp("The U.S.  side ’s view: both sides agreed.\n\nThey will meet again.")
+    assert not doc.has_annotation("DEP")
+    assert all(list(t.lefts) == [] and list(t.rights) == [] for t in doc)
+    assert [s.text.strip() for s in doc.sents] == ["The U.S.  side ’s view: both sides agreed.", "They will meet again."]

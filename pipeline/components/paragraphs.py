@@ -13,7 +13,7 @@ building a Token object per position cost as much as a statistical component.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import DEP, HEAD, IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -55,3 +55,22 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     earlier = doc.to_array(SENT_START).astype("int64")  # a sentencizer's decisions stand where we have none
     values = numpy.where(values == FREE, earlier, values)
     return doc.from_array([SENT_START], values.reshape(-1, 1).astype("uint64"))
+
+
+@Language.component("diplo_flat_tree", assigns=["token.head"])
+def flat_tree(doc: Doc) -> Doc:
+    """Rules-only mode: give every token itself as head, with consistent tree edges.
+
+    Without a parser, spaCy leaves some tokens (white space, tokenizer special cases) with
+    edges of 0, and `Token.lefts`/`rights`/`children` then walk outside the Doc and crash the
+    process. Writing heads with a placeholder label makes spaCy compute the edges; the label
+    and the sentence starts are then restored, so the Doc still reads as unparsed.
+    """
+    if not len(doc) or doc.has_annotation("DEP"):
+        return doc
+    starts = doc.to_array(SENT_START).astype("int64")
+    heads = numpy.zeros(len(doc), dtype="int64")
+    placeholder = numpy.full(len(doc), doc.vocab.strings.add("dep"), dtype="uint64")
+    doc.from_array([HEAD, DEP], numpy.stack([heads.astype("uint64"), placeholder], axis=1))
+    unset = numpy.zeros(len(doc), dtype="uint64")
+    return doc.from_array([DEP, SENT_START], numpy.stack([unset, starts.astype("uint64")], axis=1))
