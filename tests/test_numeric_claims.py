@@ -511,6 +511,8 @@ FAMILIES_2 = [
     ("The two sides adopted a five-year implementation outline.", []),
     ("Ghana unveiled a ten-year plan for its ports.", []),
     ("Sri Lanka handed the port to China on a 99-year lease.", []),
+    ("The 10-year bond yields 4 percent.", [("4 percent", 4.0, "percent", "exact", None)]),
+    ("The leaders signed a 30-year gas supply agreement.", []),
     ("The ministers agreed on a three-year roadmap for the Lobito Corridor.", []),
     ("Zambia granted a 30-year concession for the Lobito Corridor.", [("30", 30.0, "year", "exact", None)]),
     ("The 81-year-old president received the envoy.", [("81", 81.0, "year", "exact", None)]),
