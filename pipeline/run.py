@@ -2,12 +2,14 @@
 
 The stages stream: documents are read and cleaned lazily, processed a batch at a time, and
 their rows appended to the table writers, so memory stays flat whatever the corpus size.
-A document whose cleaned text, model and rule files are unchanged since the last run into
-the same folder is not processed again; its earlier rows are carried over.
+A document whose cleaned text, model, rule files and package code are unchanged since the
+last run into the same folder is not processed again; its earlier rows are carried over.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import itertools
 import json
 import platform
@@ -82,12 +84,20 @@ class PreviousRun:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             return None
-        if (manifest.get("pipeline_version"), manifest.get("model_requested"), manifest.get("rules_fingerprint")) != (
-            __version__, model, fingerprint,
-        ):
+        if (manifest.get("pipeline_version"), manifest.get("code_fingerprint"), manifest.get("model_requested"),
+                manifest.get("rules_fingerprint")) != (__version__, code_fingerprint(), model, fingerprint):
             return None
         ids = pq.read_table(table_path(out, "documents"), columns=["doc_id"]).column("doc_id").to_pylist()
         return cls(frozenset(ids))
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 over the package's source: output made by other code is never reused."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def prepare(raw: RawDocument, rules_dirs: tuple[str, ...] = ()) -> Job | ErrorRow:
@@ -199,6 +209,7 @@ def manifest(opts: RunOptions, *, nlp_label: str, fingerprint: str, summary: Run
     """What produced these tables: enough to reproduce the run and to detect stale output."""
     return {
         "pipeline_version": __version__,
+        "code_fingerprint": code_fingerprint(),
         "model_requested": opts.model,
         "model": nlp_label,
         "rules_fingerprint": fingerprint,
