@@ -175,3 +175,20 @@ def test_rules_only_tree_navigation_is_safe() -> None:
     assert not doc.has_annotation("DEP")
     assert all(list(t.lefts) == [] and list(t.rights) == [] for t in doc)
     assert [s.text.strip() for s in doc.sents] == ["The U.S.  side ’s view: both sides agreed.", "They will meet again."]
+
+
+def test_document_names_cannot_place_files_outside_the_output_folder(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "feed.jsonl").write_text(
+        '{"id": "../../escaped", "title": "../../escaped", "source": "/etc/passwd", '
+        '"text": "China will open a consulate in Aktobe."}\n'
+    )
+    out = tmp_path / "nested" / "out"
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    written = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
+    assert written == {Path("corpus/feed.jsonl"), Path("nested/out/manifest.json")} | {
+        Path("nested/out") / f"{table}.parquet" for table in TABLES
+    }
+    assert read(out, "documents").source.tolist() == ["feed.jsonl#1"]
