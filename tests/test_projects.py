@@ -248,7 +248,8 @@ def test_different_projects_with_shared_words_stay_apart(nlp):
 
 
 @pytest.mark.parametrize("sentence,expected", [
-    ("Power China is carrying out the upgrade of the Mombasa-Nairobi SGR.", [("Mombasa-Nairobi SGR", "other")]),
+    ("Power China is carrying out the upgrade of the Mombasa-Nairobi SGR.", [("Mombasa-Nairobi SGR", "transport")]),
+    ("Power China is carrying out the upgrade of the Kafue Gorge Lower.", [("Kafue Gorge Lower", "other")]),
     ("Power China is carrying out the expansion of the Kafue Gorge Lower.", [("Kafue Gorge Lower", "other")]),
     ("China Exim Bank will finance the expansion of the Hwange Seven power complex.", [("Hwange Seven power complex", "energy")]),
     ("The government announced the rehabilitation of the Tazara Railway line.", [("Tazara Railway line", "transport")]),

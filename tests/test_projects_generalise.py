@@ -149,3 +149,19 @@ def test_facility_built_for_another_is_one_project(nlp, text: str, expected: lis
 )
 def test_routes_name_unnamed_lines(nlp, text: str, name: str) -> None:
     assert projects(nlp, text)[0].name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Work on the Rashakai SEZ is progressing.", {("Rashakai SEZ", "industry", "under_construction")}),
+        ("The Mombasa-Nairobi SGR has carried 10 million passengers.",
+         {("Mombasa-Nairobi SGR", "transport", "operating")}),
+        ("The Kambarata-1 HPP will be built by 2030.", {("Kambarata-1 HPP", "energy", "planned")}),
+        # abbreviations need a name; working on something later is no construction
+        ("The SEZ law was amended last year.", set()),
+        ("Both sides will work on the Lamu Port next year.", {("Lamu Port", "transport", "planned")}),
+    ],
+)
+def test_abbreviated_heads_and_work_on(nlp, text: str, expected: set) -> None:
+    assert triples(projects(nlp, text)) == expected
