@@ -60,7 +60,13 @@ def process_batch(
     nlp.default_error_handler = log
     rule = f"model:{model_label(nlp, model)}"
     done: dict[int, TableRows] = {}
-    pairs = ((make_doc(nlp, job), i) for i, job in enumerate(jobs))
+    for job in jobs:
+        if len(job.text) > nlp.max_length:  # spaCy refuses it; the parser would need gigabytes
+            log.failures[doc_id_of(job.text)] = (
+                f"too long for the model: {len(job.text):,} characters after cleaning, the limit is "
+                f"{nlp.max_length:,} (split the document, or raise the limit with enough memory)"
+            )
+    pairs = ((make_doc(nlp, job), i) for i, job in enumerate(jobs) if len(job.text) <= nlp.max_length)
     for doc, i in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         try:
             done[i] = document_rows(doc, jobs[i].meta, rule)

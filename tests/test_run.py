@@ -192,3 +192,29 @@ def test_document_names_cannot_place_files_outside_the_output_folder(tmp_path: P
         Path("nested/out") / f"{table}.parquet" for table in TABLES
     }
     assert read(out, "documents").source.tolist() == ["feed.jsonl#1"]
+
+
+def test_a_text_too_long_for_the_model_is_an_error_and_the_rest_is_processed(tmp_path: Path) -> None:
+    corpus = small_corpus(tmp_path, ["us-readout-biden-xi-lima-2024-11.txt"])
+    paragraph = "The two sides agreed to expand cooperation in trade, energy and transport. " * 20
+    (corpus / "huge.txt").write_text((paragraph + "\n\n") * 700)  # about 1.1 million characters
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--quiet"])
+    assert result.exit_code == 3
+    assert read(out, "documents").source.tolist() == ["us-readout-biden-xi-lima-2024-11.txt"]
+    error = read(out, "errors").iloc[0]
+    assert (error.source, error.stage) == ("huge.txt", "nlp")
+    assert "too long for the model" in error.message
+
+
+def test_a_5000_word_sentence_without_punctuation_is_processed(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    words = ("China and Kazakhstan will deepen cooperation in trade energy and transport "
+             "and the two sides agreed to build new railways and pipelines ").split()
+    (corpus / "run-on.txt").write_text(" ".join(words[i % len(words)] for i in range(5000)) + "\n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    sentences = read(out, "sentences")
+    assert len(sentences) == 1 and len(sentences.text[0].split()) == 5000
