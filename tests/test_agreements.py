@@ -218,3 +218,166 @@ def test_parties_come_from_the_signing_verb_only(nlp):
     assert record.parties == []
     (signed,) = agreements(nlp, "Russia and Egypt signed the Agreement on Grain Supplies.")
     assert signed.parties == ["RUS", "EGY"]
+
+
+# ---------------------------------------------------------------- round 2: forms of unseen texts
+
+LEAD = "The ministers met in the capital on Monday.\n"  # the first line is the title: keep test sentences out of it
+
+
+def body(nlp, sentence: str, **kwargs):
+    """Records of a sentence placed after a neutral title line."""
+    return agreements(nlp, LEAD + sentence, **kwargs)
+
+
+QUALIFIED_STATEMENTS = [
+    ("The leaders welcomed the ASEAN-Japan Leaders' Statement on Climate Change Cooperation.",
+     "ASEAN-Japan Leaders' Statement on Climate Change Cooperation"),
+    ("The ministers reaffirmed the principles of the Joint Vision Statement of the Special Summit held last year.",
+     "Joint Vision Statement of the Special Summit"),
+    ("The ministers took note of the Chairman's Statement of the 40th ASEAN Summit.",
+     "Chairman's Statement of the 40th ASEAN Summit"),
+    ("The summit adopted the Co-Chairs' Statement on Maritime Security.", "Co-Chairs' Statement on Maritime Security"),
+    ("Both sides recalled the Statement on the Establishment of Diplomatic Relations.",
+     "Statement on the Establishment of Diplomatic Relations"),
+]
+
+
+@pytest.mark.parametrize("sentence,name", QUALIFIED_STATEMENTS)
+def test_qualified_statement_is_a_document(nlp, sentence, name):
+    assert [(r.name, r.kind) for r in body(nlp, sentence)] == [(name, "joint_statement")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The ministry issued a statement on the attack on Monday.",
+    "The Ministry issued a Statement on the situation in the Middle East.",
+    "In a Statement released on Friday, the Ministry condemned the attack.",
+    "His government plans to renegotiate CPEC agreements, allegedly due to debt worries.",
+    "The Convention sets out the legal framework for all activities at sea.",
+    "The leaders discussed the partnership through the President's Emergency Plan for AIDS Relief, which saved lives.",
+    "The ministry published China's 14th Five-Year Plan for economic development.",
+    "Kenya and Ghana signed three MoUs on trade and tourism.",
+    "The leaders agreed to elevate relations to a Comprehensive Strategic Partnership.",
+    "The Annex was circulated to the delegations.",
+])
+def test_round2_near_miss(nlp, sentence):
+    assert body(nlp, sentence) == []
+
+
+def test_press_statement_title_is_not_an_agreement(nlp):
+    title = "Statement by the Press Secretary on the President's Travel to Kenya"
+    assert agreements(nlp, title + "\n\nThe President will meet President Ruto.", title=title) == []
+
+
+COMMON_FORMS = [
+    # (sentence, name, kind, status)
+    ("The two ministers signed a Memorandum of Understanding on Cooperation in Renewable Energy.",
+     "Memorandum of Understanding on Cooperation in Renewable Energy", "memorandum", "signed"),
+    ("The two ministers signed a MoU on digital cooperation.", "MoU on digital cooperation", "memorandum", "signed"),
+    ("The two governments signed the Framework Agreement on Comprehensive Economic Cooperation.",
+     "Framework Agreement on Comprehensive Economic Cooperation", "agreement", "signed"),
+    ("The ministers reviewed progress on the Action Plan 2021-2025 to implement the partnership.",
+     "Action Plan 2021-2025", "plan", "in_force"),
+    ("The ministers endorsed the Plan of Action to Implement the Strategic Partnership (2021-2025).",
+     "Plan of Action to Implement the Strategic Partnership (2021-2025)", "plan", "adopted"),
+    ("The two sides will draw up a Roadmap for Economic Cooperation.", "Roadmap for Economic Cooperation", "plan", "proposed"),
+    ("The two foreign ministers issued a Joint Communiqué on the establishment of diplomatic relations.",
+     "Joint Communiqué on the establishment of diplomatic relations", "communique", "adopted"),
+    ("Both leaders reaffirmed their commitment to the Paris Agreement.", "Paris Agreement", "agreement", "in_force"),
+    ("Moscow and Washington agreed to extend New START for five years.", "New START", "treaty", "in_force"),
+    ("The minister urged all parties to return to the JCPOA.", "JCPOA", "agreement", "in_force"),
+    ("The minister said the Minsk agreements remained the only basis for a settlement.",
+     "Minsk agreements", "agreement", "in_force"),
+    ("Bahrain and Morocco joined the Abraham Accords in 2020.", "Abraham Accords", "agreement", "in_force"),
+    ("The Agreement on Investment Protection entered into force on 1 March.",
+     "Agreement on Investment Protection", "agreement", "in_force"),
+    ("Parliament ratified the Convention on Mutual Legal Assistance last week.",
+     "Convention on Mutual Legal Assistance", "convention", "in_force"),
+    ("Negotiators initialled the Partnership and Cooperation Agreement in Brussels.",
+     "Partnership and Cooperation Agreement", "agreement", "negotiating"),
+    ("The two sides extended the Agreement on Fisheries Cooperation for another five years.",
+     "Agreement on Fisheries Cooperation", "agreement", "in_force"),
+    ("The leaders adopted the Bali Leaders' Declaration at the close of the summit.",
+     "Bali Leaders' Declaration", "declaration", "adopted"),
+]
+
+
+@pytest.mark.parametrize("sentence,name,kind,status", COMMON_FORMS)
+def test_common_real_forms(nlp, sentence, name, kind, status):
+    assert [(r.name, r.kind, r.status) for r in body(nlp, sentence)] == [(name, kind, status)]
+
+
+@pytest.mark.parametrize("text,name,aliases", [
+    ("The parties upheld the UN Convention on the Law of the Sea.\n"
+     "They recalled the 1982 United Nations Convention on the Law of the Sea.",
+     "United Nations Convention on the Law of the Sea", ["UN Convention on the Law of the Sea"]),
+    ("The leaders supported the Pacific Outlook on the Indo- Pacific.\nThey cooperate on the Pacific Outlook on the Indo-Pacific.",
+     "Pacific Outlook on the Indo-Pacific", []),
+    ("Both sides upheld the Treaty of Amity and Cooperation (TAC).\nThe Treaty remains the basis of relations.",
+     "Treaty of Amity and Cooperation", ["TAC", "Treaty"]),
+    ("The parties will implement the Joint Comprehensive Plan of Action (JCPOA).\nThey discussed the JCPOA at length.",
+     "Joint Comprehensive Plan of Action", ["JCPOA"]),
+    ("They support the Master Plan on Regional Connectivity.\nThey support the implementation of the Master Plan.",
+     "Master Plan on Regional Connectivity", ["Master Plan"]),
+])
+def test_variant_forms_fold_into_one_record(nlp, text, name, aliases):
+    (record,) = body(nlp, text)
+    assert (record.name, record.aliases) == (name, aliases)
+
+
+def test_abbreviation_defined_in_text_folds_and_gives_annex_kind(nlp):
+    text = ("The Plan of Action (POA) guides the Comprehensive Strategic Partnership (CSP) of the two regions.\n"
+            "The ministers adopted the POA Annex for the Comprehensive Strategic Partnership in July.\n"
+            "They will fulfil the goals of the POA Annex for the CSP.")
+    records = {r.name: r for r in body(nlp, text)}
+    assert sorted(records) == ["POA Annex for the Comprehensive Strategic Partnership", "Plan of Action"]
+    annex = records["POA Annex for the Comprehensive Strategic Partnership"]
+    assert (annex.kind, annex.status, annex.aliases) == ("plan", "adopted", ["POA Annex for the CSP"])
+    assert records["Plan of Action"].aliases == ["POA"]
+
+
+def test_capitalised_purpose_is_part_of_the_name_not_a_status_cue(nlp):
+    (record,) = body(nlp, "The ministers adopted the Plan of Action (POA) to Implement the Strategic Partnership at the meeting.")
+    assert (record.name, record.aliases, record.status) == (
+        "Plan of Action to Implement the Strategic Partnership", ["POA"], "adopted")
+    (lower,) = body(nlp, "The two sides will implement the Plan of Action to deepen cooperation.")
+    assert (lower.name, lower.status) == ("Plan of Action", "in_force")
+
+
+def test_annex_of_an_unrecorded_document_is_other(nlp):
+    (record,) = body(nlp, "The ministers adopted the Technical Annex on Customs Procedures.")
+    assert (record.name, record.kind) == ("Technical Annex on Customs Procedures", "other")
+
+
+def test_title_status_only_for_the_document_the_title_is(nlp):
+    title = "Leaders' Statement on Cooperation on the Pacific Outlook on the Indo-Pacific"
+    text = title + "\n\nThe leaders reaffirmed their support for the Pacific Outlook on the Indo-Pacific."
+    records = {r.name: r for r in agreements(nlp, text, published=dt.date(2023, 9, 6), title=title)}
+    assert (records[title].status, records[title].date) == ("adopted", "2023-09-06")
+    outlook = records["Pacific Outlook on the Indo-Pacific"]
+    assert (outlook.status, outlook.date) == ("in_force", None)
+
+
+def test_added_qualifier_and_exact_name_change_output(nlp, tmp_path):
+    sentence = LEAD + "The Council adopted a Presidential Statement after the briefing and recalled the TPNW."
+    assert [r.name for r in AgreementExtractor(nlp, [])(nlp(sentence))._.agreements] == []
+    extra = _extra_rules(tmp_path, (
+        "  - id: agreements.head.statement.v1\n    terms: [statement]\n    kind: joint_statement\n"
+        "    capitalised_only: true\n    qualifiers: [presidential]\n"
+        "  - id: test.name.tpnw.v1\n    terms: [TPNW]\n    kind: treaty\n    exact: true\n"
+    ))
+    records = AgreementExtractor(nlp, [extra])(nlp(sentence))._.agreements
+    assert [(r.name, r.kind, r.rule.split("+")[0]) for r in records] == [
+        ("Presidential Statement", "joint_statement", "agreements.head.statement.v1"),
+        ("TPNW", "treaty", "test.name.tpnw.v1"),
+    ]
+
+
+def test_added_fold_form_folds_mentions(nlp, tmp_path):
+    text = LEAD + "The two sides upheld the OAS Charter.\nThey recalled the Organization of American States Charter."
+    assert len(AgreementExtractor(nlp, [])(nlp(text))._.agreements) == 2
+    (tmp_path / "agreements.yaml").write_text(
+        "description: test additions\nfold_forms:\n  OAS: Organization of American States\n", encoding="utf-8"
+    )
+    (record,) = AgreementExtractor(nlp, [str(tmp_path)])(nlp(text))._.agreements
+    assert (record.name, record.aliases) == ("Organization of American States Charter", ["OAS Charter"])

@@ -256,7 +256,7 @@ class AgreementExtractor:
         cue = next((t for t in ctx.nodes if t.lemma_.lower() in rule.chain), None)
         if cue is not None and status in ("signed", "adopted"):
             for child in cue.children:
-                if child.left_edge.i <= name.start <= child.right_edge.i:
+                if child.left_edge.i < name.end and name.start <= child.right_edge.i:
                     continue  # the agreement's own phrase: its dates are not the signing's
                 if child.ent_type_ == "DATE" or any(t.ent_type_ == "DATE" for t in child.subtree):
                     text = " ".join(t.text for t in child.subtree if t.ent_type_ == "DATE")
@@ -304,20 +304,21 @@ class AgreementExtractor:
             if parsed:
                 name = _with_owner(spans.phrase_span(head, self.preps, party_preps=PARTY_PREPS), head, rule)
                 name, year = _split_year(name, doc._.published)
-                name = _with_year_suffix(name)
-                ctx = MentionContext.of(head, spans.in_title(name) and _is_title_document(head, name), name)
+                name, abbreviation = _split_abbreviation(_with_year_suffix(name))
+                purpose = _purpose(name)
+                full = doc[name.start:purpose.end] if purpose is not None else name
+                ctx = MentionContext.of(head, spans.in_title(full) and _is_title_document(head, full), full)
                 if not self.is_specific(head, rule, name) and not self.is_negotiated(head, ctx):
                     continue
             else:
-                name, year = spans.blank_name(head), None
+                name, year, abbreviation, purpose = spans.blank_name(head), None, None, None
                 if name is None and rule.exact:
                     name = doc[head.i:head.i + 1]
                 if name is None:
                     continue
-                ctx = MentionContext(in_title=False)
-            name, abbreviation = _split_abbreviation(name)
+                full, ctx = name, MentionContext(in_title=False)
             status_rule = self.status(ctx)
-            text = _clean(name)
+            text = _clean(name) if purpose is None else f"{_clean(name)} {_clean(purpose)}"
             key = self.key(text, defined)
             lemma = head.lemma_.lower()
             existing = book.find(key, lemma)
@@ -330,20 +331,20 @@ class AgreementExtractor:
                 continue
             kind = (self.document_kind(head, name, kinds_at, defined) if rule.kind_from_document else None) or rule.kind
             record = Agreement(
-                sentence=name.sent.text.strip(),
-                start=name.start_char,
-                end=name.end_char,
+                sentence=full.sent.text.strip(),
+                start=full.start_char,
+                end=full.end_char,
                 rule=f"{rule.id}+{status_rule.id}",
                 name=text,
                 aliases=[abbreviation] if abbreviation else [],
                 kind=kind,
                 status=status_rule.status,
-                parties=self.parties(head, name, ctx, status_rule, resolver) if parsed else [],
-                date=self.date(doc, name, ctx, status_rule, year) if parsed else None,
+                parties=self.parties(head, full, ctx, status_rule, resolver) if parsed else [],
+                date=self.date(doc, full, ctx, status_rule, year) if parsed else None,
             )
             bare = self.key(_clean(spans.bare_span(head)), defined) if parsed else key
             book.add(key, record, lemma, bare)
-            for pair in self.coordinated_pairs(head, name) if parsed else []:
+            for pair in self.coordinated_pairs(head, full) if parsed else []:
                 text = f"{head.lemma_.lower()} {spans.clean_name(pair)}"
                 extra = record.model_copy(update={"name": text, "aliases": [], "start": pair.start_char, "end": pair.end_char,
                                                   "parties": self.parties(head, pair, ctx, status_rule, resolver)})
@@ -454,6 +455,27 @@ def _with_year_suffix(name: Span) -> Span:
             return name
         i += 1
     return doc[name.start:i]
+
+
+def _purpose(name: Span) -> Span | None:
+    """"Plan of Action (POA) to Implement the Strategic Partnership (2021-2025)": a capitalised
+    to-infinitive and its object right after a capitalised name state its purpose and belong to
+    the name, so "implement" is no status cue. Returned without the "(ABBR)" between them."""
+    doc, i = name.doc, name.end
+    if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")":
+        i += 3
+    if i + 1 >= len(doc) or doc[i].lower_ != "to" or not name[-1].is_title:
+        return None
+    verb = doc[i + 1]
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if not verb.is_title or verb.pos_ != "VERB" or verb.sent != name.sent or obj is None:
+        return None
+    end = verb.i + 1
+    for tok in doc[verb.i + 1:obj.right_edge.i + 1]:
+        if tok.text in (",", ";") or tok.is_space:
+            break
+        end = tok.i + 1
+    return doc[i:end]
 
 
 _ABBREVIATION = re.compile(r"^[A-Z][A-Za-z&.-]{1,11}$")
