@@ -32,11 +32,11 @@ class _FailureLog:
     """spaCy error handler: remember which document a component failed on, and why."""
 
     def __init__(self) -> None:
-        self.failures: dict[str, str] = {}
+        self.failures: dict[str, tuple[str, str]] = {}
 
     def __call__(self, proc_name: str, proc: object, docs: list, exc: Exception) -> None:
         for doc in docs:
-            self.failures[doc_id_of(doc.text)] = f"{proc_name}: {type(exc).__name__}: {exc}"
+            self.failures[doc_id_of(doc.text)] = ("component_failed", f"{proc_name}: {type(exc).__name__}: {exc}")
 
 
 def make_doc(nlp: Language, job: Job):
@@ -63,21 +63,22 @@ def process_batch(
     for job in jobs:
         if len(job.text) > nlp.max_length:  # spaCy refuses it; the parser would need gigabytes
             log.failures[doc_id_of(job.text)] = (
+                "too_long",
                 f"too long for the model: {len(job.text):,} characters after cleaning, the limit is "
-                f"{nlp.max_length:,} (split the document, or raise the limit with enough memory)"
+                f"{nlp.max_length:,} (split the document, or raise the limit with enough memory)",
             )
     pairs = ((make_doc(nlp, job), i) for i, job in enumerate(jobs) if len(job.text) <= nlp.max_length)
     for doc, i in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         try:
             done[i] = document_rows(doc, jobs[i].meta, rule)
         except Exception as exc:  # a record a component built wrongly: report, keep the run going
-            log.failures[doc_id_of(doc.text)] = f"build: {type(exc).__name__}: {exc}"
+            log.failures[doc_id_of(doc.text)] = ("build_failed", f"{type(exc).__name__}: {exc}")
     results = []
     for i, job in enumerate(jobs):
         if i in done:
             results.append(done[i])
             continue
-        reason = log.failures.get(doc_id_of(job.text), "the document was dropped by the pipeline")
-        error = ErrorRow(source=job.meta.source, stage="nlp", error="component_failed", message=reason)
+        kind, reason = log.failures.get(doc_id_of(job.text), ("dropped", "the document was dropped by the pipeline"))
+        error = ErrorRow(source=job.meta.source, stage="nlp", error=kind, message=reason)
         results.append({"errors": [error]})
     return results

@@ -204,7 +204,7 @@ def test_a_text_too_long_for_the_model_is_an_error_and_the_rest_is_processed(tmp
     assert read(out, "documents").source.tolist() == ["us-readout-biden-xi-lima-2024-11.txt"]
     error = read(out, "errors").iloc[0]
     assert (error.source, error.stage) == ("huge.txt", "nlp")
-    assert "too long for the model" in error.message
+    assert error.error == "too_long" and "too long for the model" in error.message
 
 
 def test_a_5000_word_sentence_without_punctuation_is_processed(tmp_path: Path) -> None:
