@@ -266,12 +266,12 @@ def write_rules(folder: Path, data: dict) -> str:
 
 
 def test_user_currency_changes_output(nc_nlp, tmp_path):
-    sentence = "Mongolia invested 30 billion tugriks in the port."
-    assert claims(nc_nlp, sentence)[0][2] == "tugrik"  # a counted noun until the currency is known
+    sentence = "Georgia invested 30 billion lari in the port."
+    assert claims(nc_nlp, sentence)[0][2] == "lari"  # a counted noun until the currency is known
     user = write_rules(tmp_path / "rules", {"currencies": [
-        {"id": "user.currency.mnt.v1", "code": "MNT", "after": ["tugriks"], "examples": [sentence]}]})
+        {"id": "user.currency.gel.v1", "code": "GEL", "after": ["lari"], "examples": [sentence]}]})
     doc = run(nc_nlp, sentence, rules_dirs=[user])
-    assert [(c.value, c.unit, c.rule) for c in doc._.numeric_claims] == [(3e10, "MNT", "user.currency.mnt.v1")]
+    assert [(c.value, c.unit, c.rule) for c in doc._.numeric_claims] == [(3e10, "GEL", "user.currency.gel.v1")]
 
 
 def test_user_exclusion_changes_output(nc_nlp, tmp_path):
@@ -558,6 +558,11 @@ FAMILIES_2 = [
     ("China has a population of about 1.4 billion.", [("about 1.4 billion", 1.4e9, "people", "about", None)]),
     ("China pledged 1.5 trillion yuan ($210 billion) for the programme.",
      [("1.5 trillion yuan", 1.5e12, "CNY", "exact", None), ("$210 billion", 2.1e11, "USD", "exact", None)]),
+    ("Ghana allocated GH¢ 2 billion to schools and 300 million cedis to roads.",
+     [("GH¢ 2 billion", 2e9, "GHS", "exact", None), ("300 million cedis", 3e8, "GHS", "exact", None)]),
+    ("Lima set aside 3 billion soles for the port of Chancay.", [("3 billion soles", 3e9, "PEN", "exact", None)]),
+    ("The leaders met at COP 28 in Dubai.", []),
+    ("The Council circulated document S/2023/123 on Monday.", []),
     # multiples as verbs
     ("Trade between the two countries doubled in 2023.", [("doubled", 2.0, "fold", "exact", "2023")]),
     ("Chinese investment has more than doubled.", [("more than doubled", 2.0, "fold", "over", None)]),
