@@ -81,6 +81,20 @@ def test_coordinated_titles_are_both_kept(people_nlp: Language) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("The dam in Uganda is finished. Uganda says it will sell power to Kenya. It is a river that families "
+         "depend on, says local resident Diana Akello.", "UGA"),
+        # no country leads: none is given
+        ('Officials from Kenya and Uganda met. "We are worried," said local resident John Okello.', None),
+    ],
+)
+def test_locals_belong_to_the_country_the_story_names_most(people_nlp: Language, text: str, country: str | None) -> None:
+    [person] = run(people_nlp, text)
+    assert (person.role, person.country) == ("other", country)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "The Global Gateway will mobilise funds for Africa's ports.",

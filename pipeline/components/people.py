@@ -56,6 +56,8 @@ class TitleRule(Rule):
     inherit_role: bool = Field(False, description="Role is that of the titled person before it in the sentence "
                                                   "('his Chinese counterpart').")
     plural: bool = Field(False, description="Names several people joined by 'and' or commas ('Presidents').")
+    local: bool = Field(False, description="A local of the place the story reports from ('local resident'): the "
+                                           "country the document names most.")
 
 
 class FormRule(Rule):
@@ -237,6 +239,18 @@ class PeopleExtractor:
         return False
 
     # -------------------------------------------------------------- mentions
+    def _main_country(self, doc: Doc) -> str | None:
+        """The country the document names most often (place entities), if one leads strictly."""
+        counts: dict[str, int] = {}
+        for ent in doc.ents:
+            iso3 = self.countries.to_iso3(ent.text) if ent.label_ == "GPE" else None
+            if iso3:
+                counts[iso3] = counts.get(iso3, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if not ranked or len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            return None
+        return ranked[0][0]
+
     def _title_spans(self, doc: Doc) -> list[tuple[Span, TitleRule]]:
         spans = [Span(doc, s, e, label=m) for m, s, e in self.titles(doc)]
         return [(s, self.title_rules[s.label_]) for s in filter_spans(spans)]
@@ -251,6 +265,8 @@ class PeopleExtractor:
             role = "official"  # "President of the World Bank"
         if not (after_country or country or rule.country):
             country = self._agency_country(doc, span.end) or self._pronoun_country(doc, span.start)
+        if rule.local and not (after_country or country):
+            country = self._main_country(doc)
         return Title(text, role, after_country or country or rule.country, former, rule.id)
 
     def _agency_country(self, doc: Doc, i: int) -> str | None:
