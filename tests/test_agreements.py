@@ -160,6 +160,14 @@ def test_invalid_rule_file_names_file_and_entry(tmp_path):
     assert str(path) in str(err.value) and "test.head.bad.v1" in str(err.value)
 
 
+def test_blank_pipeline_needs_a_qualifier_for_statements():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("diplo_agreements")
+    doc = nlp("The ministers recalled the Joint Vision Statement and the White House Statement.")
+    assert [(r.name, r.kind) for r in doc._.agreements] == [("Joint Vision Statement", "joint_statement")]
+
+
 def test_blank_pipeline_does_not_crash():
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
@@ -252,6 +260,7 @@ def test_qualified_statement_is_a_document(nlp, sentence, name):
     "The ministry issued a statement on the attack on Monday.",
     "The Ministry issued a Statement on the situation in the Middle East.",
     "In a Statement released on Friday, the Ministry condemned the attack.",
+    "Reporters asked about the Press Secretary's Statement on the President's Travel to Kenya.",
     "His government plans to renegotiate CPEC agreements, allegedly due to debt worries.",
     "The Convention sets out the legal framework for all activities at sea.",
     "The leaders discussed the partnership through the President's Emergency Plan for AIDS Relief, which saved lives.",
@@ -264,8 +273,11 @@ def test_round2_near_miss(nlp, sentence):
     assert body(nlp, sentence) == []
 
 
-def test_press_statement_title_is_not_an_agreement(nlp):
-    title = "Statement by the Press Secretary on the President's Travel to Kenya"
+@pytest.mark.parametrize("title", [
+    "Statement by the Press Secretary on the President's Travel to Kenya",
+    "White House Statement on the Situation in Sudan",
+])
+def test_press_statement_title_is_not_an_agreement(nlp, title):
     assert agreements(nlp, title + "\n\nThe President will meet President Ruto.", title=title) == []
 
 

@@ -314,7 +314,7 @@ class AgreementExtractor:
                 name, year, abbreviation, purpose = spans.blank_name(head), None, None, None
                 if name is None and rule.exact:
                     name = doc[head.i:head.i + 1]
-                if name is None:
+                if name is None or rule.qualifiers and not any(_is_qualifier(t, rule) for t in name if t.i < head.i):
                     continue
                 full, ctx = name, MentionContext(in_title=False)
             status_rule = self.status(ctx)
@@ -386,13 +386,15 @@ class _Book:
 def _qualified(head: Token, rule: HeadRule, name: Span) -> bool:
     """"Leaders' Statement", "Joint Vision Statement", "the Statement on Maritime Security": a
     statement that is a document, unlike "Statement by Press Secretary ..." or "a Statement on the
-    situation" (the complement of a document's title is capitalised)."""
+    situation" (the complement of a document's title is capitalised, in a body sentence)."""
     doc = head.doc
     before = doc[max(head.left_edge.i, head.sent.start):head.i]
     if any(_is_qualifier(t, rule) for t in before):
         return True
     if head.i == head.sent.start or head.i + 1 >= len(doc) or doc[head.i + 1].lower_ != "on" or name.end <= head.i + 2:
         return False
+    if spans.in_title(name) or any(spans.is_possessor(c) for c in head.children):
+        return False  # a title line is capitalised anyway; "the Press Secretary's Statement on ..." is one person's
     first = next((t for t in doc[head.i + 2:name.end] if t.dep_ != "det"), None)
     return head.is_title and first is not None and first.is_title
 
