@@ -7,9 +7,9 @@ on a remote cluster the workers need this package and the model installed too.
 """
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
 
+from pipeline.engines import in_order
 from pipeline.process import Job, TableRows, process_batch
 
 
@@ -29,13 +29,10 @@ class DaskEngine:
         self.in_flight = 2 * max(len(self.client.scheduler_info().get("workers", {})), 1)
 
     def map_batches(self, batches: Iterable[list[Job]]) -> Iterator[list[TableRows]]:
-        pending: deque = deque()
-        for batch in batches:
-            pending.append(self.client.submit(process_batch, batch, pure=False, **self.kwargs))
-            if len(pending) >= self.in_flight:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        def submit(batch: list[Job]):
+            return self.client.submit(process_batch, batch, pure=False, **self.kwargs)
+
+        return in_order(batches, submit, lambda future: future.result(), self.in_flight)
 
     def close(self) -> None:
         self.client.close()

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
 from pipeline.process import Job, TableRows, process_batch
 
@@ -18,6 +18,22 @@ class Engine(Protocol):
     def map_batches(self, batches: Iterable[list[Job]]) -> Iterator[list[TableRows]]: ...
 
     def close(self) -> None: ...
+
+
+def in_order(
+    batches: Iterable[list[Job]],
+    submit: Callable[[list[Job]], Any],
+    result: Callable[[Any], list[TableRows]],
+    in_flight: int,
+) -> Iterator[list[TableRows]]:
+    """Submit batches to workers, at most `in_flight` ahead, and yield results in input order."""
+    pending: deque = deque()
+    for batch in batches:
+        pending.append(submit(batch))
+        if len(pending) >= in_flight:
+            yield result(pending.popleft())
+    while pending:
+        yield result(pending.popleft())
 
 
 class LocalEngine:
@@ -51,13 +67,8 @@ class PoolEngine:
         self.in_flight = 2 * n_process
 
     def map_batches(self, batches: Iterable[list[Job]]) -> Iterator[list[TableRows]]:
-        pending: deque = deque()
-        for batch in batches:
-            pending.append(self.pool.apply_async(self.work, (batch,)))
-            if len(pending) >= self.in_flight:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+        submit = partial(self.pool.apply_async, self.work)
+        return in_order(batches, lambda batch: submit((batch,)), lambda task: task.get(), self.in_flight)
 
     def close(self) -> None:
         self.pool.close()
