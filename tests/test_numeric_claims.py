@@ -563,6 +563,12 @@ FAMILIES_2 = [
     ("Lima set aside 3 billion soles for the port of Chancay.", [("3 billion soles", 3e9, "PEN", "exact", None)]),
     ("The leaders met at COP 28 in Dubai.", []),
     ("The Council circulated document S/2023/123 on Monday.", []),
+    ("Half the world's population lives in the region.", [("Half", 50.0, "percent", "exact", None)]),
+    ("Nearly half its exports go to China.", [("Nearly half", 50.0, "percent", "about", None)]),
+    ("The railway cut travel time by half.", []),
+    ("The talks took half the day.", []),
+    ("China has lent hundreds of billions of dollars to poorer countries.",
+     [("hundreds of billions", 1e11, "USD", "over", None)]),
     # multiples as verbs
     ("Trade between the two countries doubled in 2023.", [("doubled", 2.0, "fold", "exact", "2023")]),
     ("Chinese investment has more than doubled.", [("more than doubled", 2.0, "fold", "over", None)]),

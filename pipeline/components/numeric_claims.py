@@ -99,6 +99,8 @@ class WordFigureRule(Rule):
 class FractionRule(Rule):
     value: float = Field(gt=0, le=100, description="The share in percent ('a third' gives 33.33).")
     words: list[str] = Field(min_length=1, description="Fractions, a figure only before 'of' ('two-thirds').")
+    before_determiner: bool = Field(
+        False, description="Also a figure right before a determiner, without 'of' ('half the population').")
 
 
 class RatioShareRule(Rule):
@@ -302,13 +304,15 @@ class NumericClaimExtractor:
             for w in sorted(self.word_figures, key=len, reverse=True)
         ) + ")" if self.word_figures else "(?!)"
         fraction = _alternation(list(self.fractions)).replace(r"\s+", r"[\s-]+")  # "two-thirds"
+        bare = _alternation([w for w, r in self.fractions.items() if r.before_determiner]).replace(r"\s+", r"[\s-]+")
+        determiner = r"\s+(?:the|its|their|our|his|her|this|these|those|all)\b"
         # A unit written right after the digits ("600MW", "1,300km") ends the figure like a space.
         glued = _alternation(list(self.units))
         source = (
             rf"(?<![\w.,/:\-–$€£¥])(?:(?P<qual>{qual})\s+)?"
             rf"(?:(?P<vague>{free}|{bound}(?=[\s-]{adjective}))"
             rf"(?:\s+of\s+(?P<vcur>{after})|[\s-](?P<vadj>{adjective}))?"
-            rf"|(?P<frac>{fraction})(?=\s+of\b)"
+            rf"|(?P<frac>{fraction})(?=\s+of\b)|(?P<fracd>{bare})(?={determiner})"
             rf"|(?P<share>(?P<part>\d+|{_WORD})\s+(?P<conn>{_alternation(list(self.connectors))})\s+(?P<whole>\d+|{_WORD}))"
             rf"(?=\s+[A-Za-z])"
             rf"|(?P<word>{word_figure})|{part('')}"
@@ -353,10 +357,11 @@ class NumericClaimExtractor:
                          "money" if currency else "vague", rule.id, m.start("vague"), m.end("vague"),
                          fired | {rule.id} | ({currency.id} if currency else set()))
             return fig, m.end()
-        if m["frac"]:
-            frac = self.fractions[_fold(m["frac"])]
-            fig = Figure(m.start(), m.end("frac"), text[m.start():m.end("frac")], frac.value, None, "percent",
-                         qualifier, "percent", frac.id, m.start("frac"), m.end("frac"), fired | {frac.id})
+        if m["frac"] or m["fracd"]:
+            g = "frac" if m["frac"] else "fracd"
+            frac = self.fractions[_fold(m[g])]
+            fig = Figure(m.start(), m.end(g), text[m.start():m.end(g)], frac.value, None, "percent",
+                         qualifier, "percent", frac.id, m.start(g), m.end(g), fired | {frac.id})
             return fig, m.end()
         if m["share"]:
             part, whole = self.parser.parse(m["part"]), self.parser.parse(m["whole"])
