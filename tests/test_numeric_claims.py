@@ -294,6 +294,14 @@ def test_user_range_rule_changes_output(nc_nlp, tmp_path):
     assert [c.qualifier for c in run(nc_nlp, sentence, rules_dirs=[other])._.numeric_claims] == ["about"]
 
 
+def test_user_fraction_before_determiner_is_data(nc_nlp, tmp_path):
+    sentence = "Half the world's population lives in the region."
+    assert claims(nc_nlp, sentence) == [("Half", 50.0, "percent", "exact", None)]
+    user = write_rules(tmp_path / "rules", {"fractions": [
+        {"id": "numeric_claims.fraction.half.v1", "value": 50, "words": ["half"], "before_determiner": False}]})
+    assert run(nc_nlp, sentence, rules_dirs=[user])._.numeric_claims == []
+
+
 def test_user_qualifier_changes_output(nc_nlp, tmp_path):
     sentence = "Trade rose to upward of 40 percent of GDP."
     user = write_rules(tmp_path / "rules", {"qualifiers": [
