@@ -311,6 +311,13 @@ COMMON_FORMS = [
      "Agreement on Fisheries Cooperation", "agreement", "in_force"),
     ("The leaders adopted the Bali Leaders' Declaration at the close of the summit.",
      "Bali Leaders' Declaration", "declaration", "adopted"),
+    ("The Statement of Intent on Green Hydrogen was signed by both ministers.",
+     "Statement of Intent on Green Hydrogen", "other", "signed"),
+    ("The two sides exchanged the instruments of ratification of the Treaty on Extradition.",
+     "Treaty on Extradition", "treaty", "in_force"),
+    ("Both sides agreed to conclude the negotiations on the Economic Partnership Agreement by the end of the year.",
+     "Economic Partnership Agreement", "agreement", "negotiating"),
+    ("The two sides launched negotiations to sign a Free Trade Agreement.", "Free Trade Agreement", "agreement", "proposed"),
 ]
 
 

@@ -304,7 +304,7 @@ class AgreementExtractor:
             if parsed:
                 name = _with_owner(spans.phrase_span(head, self.preps, party_preps=PARTY_PREPS), head, rule)
                 name, year = _split_year(name, doc._.published)
-                name, abbreviation = _split_abbreviation(_with_year_suffix(name))
+                name, abbreviation = _split_abbreviation(_with_year_suffix(_term_complement(name, head, self.preps)))
                 purpose = _purpose(name)
                 full = doc[name.start:purpose.end] if purpose is not None else name
                 ctx = MentionContext.of(head, spans.in_title(full) and _is_title_document(head, full), full)
@@ -457,6 +457,18 @@ def _with_year_suffix(name: Span) -> Span:
             return name
         i += 1
     return doc[name.start:i]
+
+
+def _term_complement(name: Span, head: Token, preps: frozenset[str]) -> Span:
+    """"Statement of Intent on Green Hydrogen": when the name ends with the "of" word of an
+    "X of Y" term, the complement after it still names the document."""
+    doc, end = name.doc, name.end
+    if not (end == head.i + 3 and doc[head.i + 1].lower_ == "of" and end < len(doc) and doc[end].lower_ in preps):
+        return name
+    objects = [c for c in doc[end].children if c.dep_ in ("pobj", "pcomp")]
+    if not objects or objects[0].ent_type_ in ("DATE", "TIME") or doc[end].sent != name.sent:
+        return name
+    return doc[name.start:spans.complement_span(doc[end]).end]
 
 
 def _purpose(name: Span) -> Span | None:
