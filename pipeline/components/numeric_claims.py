@@ -778,8 +778,8 @@ def _counted_noun(root: Token, fig: Figure) -> Token | None:
     head = root.head
     if root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "npadvmod") and head.i > root.i \
             and head.pos_ in ("NOUN", "PROPN"):
-        if head.lemma_.lower() in _TIME_NOUNS and any(c.lower_ in _DEICTIC for c in head.children):
-            return None  # "increased from 2,000 to 5,000 last year": the date, not the counted noun
+        if head.lemma_.lower() in _TIME_NOUNS and any(c.lower_ in _DEICTIC and root.i < c.i for c in head.children):
+            return None  # "increased from 2,000 to 5,000 last year": a date after the number, not its noun
         return _head_after_name(_compound_head(head))
     nxt = next((t for t in root.doc[root.i + 1: root.i + 4] if t.idx >= fig.end), None)  # past "+", "-plus"
     if nxt is not None and nxt.pos_ == "NOUN" and nxt.is_lower:
