@@ -26,6 +26,7 @@ PARTICLES = {"bin", "ibn", "bint", "al", "el", "de", "da", "do", "dos", "das", "
              "la", "le", "del", "di", "y", "abu", "ben", "mac"}
 GLUE = {"-", "‐", "–"}
 NOT_NAME_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PUNCT", "NUM", "SYM", "PART"}
+NUMERIC_ENT = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"}
 NOT_NAME_ENT = {"GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "FAC"}
 #: Longest name read from its shape alone; longer runs are headlines ("Trump Secures Historic ...").
 MAX_NAME_WORDS = 4
@@ -64,8 +65,8 @@ class NameShape:
             return False
         if tagged and tok.pos_ in NOT_NAME_POS:
             return False
-        if backward and tok.ent_type_ in NOT_NAME_ENT:
-            return False
+        if tok.ent_type_ in (NOT_NAME_ENT if backward else NUMERIC_ENT):
+            return False  # forward: "the Chinese president, April 20, 2015" has no name
         return not self.is_country(text)
 
     @staticmethod

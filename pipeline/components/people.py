@@ -31,7 +31,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from pipeline.countries import countries
@@ -90,6 +90,10 @@ class PeopleFile(RuleFile):
                                                                     "a person's ('Ministry of Commerce NAME').")
     agency_preps: list[str] = Field(default_factory=list, description="Prepositions tying a title to a national "
                                                                       "organisation whose country the person serves.")
+    home_nouns: list[str] = Field(default_factory=list, description="'the country's deputy prime minister': the "
+                                                                    "country the document names most.")
+    national_roles: list[Role] = Field(default_factory=list, description="Roles of national offices: a holder with no "
+                                                                         "stated country serves the document's main one.")
     agency_heads: list[str] = Field(default_factory=list, description="Head words of state bodies and companies "
                                                                       "(a think tank's fellow serves no country).")
 
@@ -129,6 +133,12 @@ class Mention:
         return doc[self.start:self.end].text
 
 
+def _headline_verb(token: Token) -> bool:
+    """A capitalised present-tense verb of a headline ("Holds", "Thanks", "Pledges"): where a name read
+    from title case stops."""
+    return token.is_alpha and len(token) > 3 and token.lower_.endswith("s") and not token.lower_.endswith("ss")
+
+
 def _apostrophe_variants(text: str) -> set[str]:
     return {text, text.replace("'", "’"), text.replace("’", "'")}
 
@@ -161,6 +171,7 @@ class PeopleExtractor:
         self.portfolios = [w.casefold().split() for w in self.rules.portfolios]
         self.agency_preps = {w.casefold() for w in self.rules.agency_preps}
         self.agency_heads = {w.casefold() for w in self.rules.agency_heads}
+        self.home_nouns = {w.casefold() for w in self.rules.home_nouns}
         self.veto_last = {w.casefold() for v in self.rules.vetoes for w in v.last_words}
         self.veto_words = {w.casefold() for v in self.rules.vetoes for w in v.words}
 
@@ -239,6 +250,14 @@ class PeopleExtractor:
         return False
 
     # -------------------------------------------------------------- mentions
+    def _home_noun_before(self, doc: Doc, start: int) -> bool:
+        """"the country's deputy prime minister": a title owned by "the country" or "the nation"."""
+        k = start
+        while k > 0 and doc[k - 1].lower_ in self.skip:
+            k -= 1
+        return k >= 3 and doc[k - 1].text in _POSSESSIVE and doc[k - 2].lower_ in self.home_nouns \
+            and doc[k - 3].lower_ == "the"
+
     def _main_country(self, doc: Doc) -> str | None:
         """The country the document names most often (place entities), if one leads strictly."""
         counts: dict[str, int] = {}
@@ -265,7 +284,7 @@ class PeopleExtractor:
             role = "official"  # "President of the World Bank"
         if not (after_country or country or rule.country):
             country = self._agency_country(doc, span.end) or self._pronoun_country(doc, span.start)
-        if rule.local and not (after_country or country):
+        if (rule.local or self._home_noun_before(doc, span.start)) and not (after_country or country):
             country = self._main_country(doc)
         return Title(text, role, after_country or country or rule.country, former, rule.id)
 
@@ -619,6 +638,8 @@ class PeopleExtractor:
         role: Role = max(roles, key=ROLE_RANK.__getitem__) if roles else "other"
         country = next((t.country for t in current if t.country), None) or \
             next((t.country for t in titles if t.country), None) or (leader.country if leader else None)
+        if country is None and leader is None and role in self.rules.national_roles:
+            country = self._main_country(doc)  # "Finance Minister Asad Umar" in a story about Pakistan
         # provenance: the title rule that gave the role, else the gazetteer entry, else the form that found it
         deciding = next((t.rule for t in current if t.role is not None), None)
         rule = deciding or (leader.id if leader else current[0].rule if current else cluster[0].rule)
@@ -663,9 +684,10 @@ class PeopleExtractor:
         return self._corroborated(doc, found)
 
     def _corroborated(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
-        """Drop names read from a title-case headline ("Vietnam's President Holds Talks With Lula" ->
-        "Holds Talks") unless the gazetteer knows them or one of their words recurs capitalised in the
-        body: a headline's capitals do not mark names, and a real name comes back in the story."""
+        """Names read from a title-case headline ("Vietnam's President Holds Talks With Lula" -> "Holds
+        Talks"), where capitals do not mark names: kept when the gazetteer knows them, cut after their last
+        word that recurs capitalised in the body, else cut before the first word shaped like a headline
+        verb ("Thanks", "Pledges"); dropped when nothing is left."""
         if not doc.has_annotation("SENT_START"):
             return mentions
         headlines = {s.start for s in doc.sents if is_headline(s)}
@@ -681,6 +703,11 @@ class PeopleExtractor:
             known = [t.i for t in doc[m.start:m.end] if t.is_alpha and len(t) > 1 and t.text in body]
             if known:  # "Envoy Aminata Traore Praises Ties": the name ends at its last word seen in the body
                 m.end = known[-1] + 1
+                kept.append(m)
+                continue
+            verb = next((t.i for t in doc[m.start:m.end] if _headline_verb(t)), m.end)
+            if verb > m.start:  # "Press Secretary Kirsten Allen on ...", "Maria Lopez Visits Ghana"
+                m.end = verb
                 kept.append(m)
         return kept
 
