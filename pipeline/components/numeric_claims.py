@@ -22,8 +22,7 @@ what is left:
   a proper name used as a modifier is skipped ("five ASEAN member countries" counts countries),
   and a partitive without a noun ("nine of the 22 completed") counts the last plural noun before
   it, its bare whole being anaphoric. An "N-year" adjective is a term in years ("a 20-year loan"),
-  unless the exclusions see a plan's or one agreement's designation ("five-year outline");
-  A year-like number counting a plural noun ("2000 troops") is a count, not a date;
+  unless the exclusions see a plan's or one agreement's designation ("five-year outline"). A year-like number counting a plural noun ("2000 troops") is a count, not a date;
 - period: the date of the sentence (`pipeline.dates.find_dates`) whose phrase governs the
   figure, except for lasting properties (a project's cost, an area);
 - subject: a short noun phrase for what is measured, from the parse.
@@ -444,7 +443,7 @@ class NumericClaimExtractor:
         return fig, resume
 
     def _change_from(self, preceded: str) -> bool:
-        """'rose from' / 'increased by value from': the two numbers are before and after a change."""
+        """'rose from', 'increased sharply from': the two numbers are the values before and after a change."""
         if not preceded.endswith("from"):
             return False
         return self.range_rule is None or (self.change_from is not None and bool(self.change_from.search(preceded)))
