@@ -165,3 +165,33 @@ def test_routes_name_unnamed_lines(nlp, text: str, name: str) -> None:
 )
 def test_abbreviated_heads_and_work_on(nlp, text: str, expected: set) -> None:
     assert triples(projects(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a named predicate after a subject that is no name names a project; built-and-operated runs
+        ("The centerpiece of the project is Pakistan's Chinese-built and operated deep-water Gwadar port.",
+         {("Chinese-built and operated deep-water Gwadar port", "transport", "operating")}),
+        # a predicate describing a named subject, or a small clause, names nothing
+        ("The Mombasa-Nairobi SGR is Africa's first modern railway.", {("Mombasa-Nairobi SGR", "transport", "operating")}),
+        ("Trade has made China a hub of international commerce.", set()),
+        # a trigger inside a school's name
+        ("Li Wei, a lecturer at the Crawford School of Public Policy, disagreed.", set()),
+        # country-pair names fold whatever the country's form and the trailing "project"
+        ("The Lao-China railway will be built. The Laos-China railway project was approved. The high-speed "
+         "Lao-China railway is costly.", {("Lao-China railway", "transport", "planned")}),
+    ],
+)
+def test_predicates_organisations_and_country_pairs(nlp, text: str, expected: set) -> None:
+    assert triples(projects(nlp, text)) == expected
+
+
+def test_generic_head_inside_a_document_name_is_no_project(nlp) -> None:
+    doc = nlp("The leaders reaffirmed the Declaration on Zone of Peace, Freedom and Neutrality.")
+    assert [a.name for a in doc._.agreements] and doc._.projects == []
+
+
+def test_completion_under_way_is_no_inauguration(nlp) -> None:
+    (record,) = projects(nlp, "The Karot hydropower station is in the process of completion.")
+    assert record.status != "completed"

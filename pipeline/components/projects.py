@@ -227,8 +227,10 @@ class ProjectExtractor:
         a place or an organisation's name?"""
         if head.pos_ not in ("NOUN", "PROPN") or _title_case(head.sent):
             return True
-        if head.dep_ == "attr":
+        if head.dep_ in ("attr", "oprd") and not self._names_predicate(head):
             return True  # "X is Africa's first electrified railway" describes X
+        if any(c.dep_ == "nsubj" for c in head.children):
+            return True  # a small clause: "made China a hub of international commerce"
         parent = head.head
         if head.dep_ == "compound" and parent.pos_ == "NOUN" and parent.lemma_.lower() not in self.compound_parents:
             return True  # "the Chinese Bridge competition"
@@ -242,6 +244,12 @@ class ProjectExtractor:
         if ctx.prep in ("at", "in") and ctx.verb is not None and ctx.verb.lemma_.lower() in self.venue_verbs:
             return True  # "arrived at Beijing Capital International Airport"
         return rule.needs_cue_if_entity and _is_entity(name) and not set(ctx.cues) & self.project_cues
+
+    def _names_predicate(self, head: Token) -> bool:
+        """"The centerpiece of the project is the Gwadar port": a predicate with its own name, after a
+        subject that is no name, names a project; "X is Africa's first railway" only describes X."""
+        subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return subject is not None and subject.pos_ != "PROPN" and bool(self._named_tokens(head, spans.bare_span(head)))
 
     def is_specific(self, head: Token, rule: HeadRule, name: Span) -> bool:
         """One specific undertaking: named, placed, owned, priced, or acted on by a country."""
@@ -383,7 +391,10 @@ class ProjectExtractor:
     def mentions(self, doc: Doc) -> list[Mention]:
         parsed = spans.has_parse(doc)
         out: list[Mention] = []
+        agreements = [(a.start, a.end) for a in (doc._.agreements or [])] if Doc.has_extension("agreements") else []
         for head, rule in self.head_candidates(doc):
+            if rule.kind_from_name and any(start <= head.idx < end for start, end in agreements):
+                continue  # a generic head in a document's name: "Declaration on Zone of Peace, Freedom and Neutrality"
             if parsed:
                 name = self._route(spans.phrase_span(head, self.preps, infinitive=False, place_preps=PLACE_PREPS), head)
                 if not self.is_specific(head, rule, name):
@@ -558,6 +569,9 @@ def _key(text: str, head: str) -> str:
     proper = {w.casefold() for w in words if w[:1].isupper() and to_iso3(w) is None}
     if proper:
         return " ".join(sorted(proper | {head.casefold()}))
+    named = {code for w in words if w[:1].isupper() and (code := to_iso3(w))}
+    if named:  # "Lao-China railway", "Laos-China railway project", "high-speed Lao-China railway"
+        return " ".join(sorted(named | {head.casefold()}))
     return " ".join(w.casefold() for w in words)
 
 

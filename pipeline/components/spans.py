@@ -442,8 +442,9 @@ class MentionContext:
             ctx.negated = any(c.dep_ == "neg" for c in verbs[0].children)
             ctx.agent = ctx.dep == "nsubj" and any(c.dep_ == "dobj" for c in verbs[0].children)
         ctx.modifiers = {  # lower-case only: "New" in "New START Treaty" is part of the name
-            c.lemma_.lower() for c in head.children
+            m.lemma_.lower() for c in head.children
             if c.dep_ in ("amod", "compound", "nmod", "advmod") and not c.is_title and not c.is_upper
+            for m in (c, *c.conjuncts)  # "Chinese-built and operated"
         }
         return ctx
 
