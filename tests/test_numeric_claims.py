@@ -672,6 +672,14 @@ BLANK_FAMILIES = [
      [("1,200+", 1200.0, "exhibitor"), ("5,000-plus", 5000.0, "troop")]),
     ("The leaders meet twice a year.", [("twice", 2.0, "time")]),
     ("China is building a multibillion-dollar railway.", [("multibillion-dollar", 1e9, "USD")]),
+    # without a tagger: a name between the number and its noun is skipped, a plural noun ends the phrase
+    ("Leaders of four other Economic Community of West African States (ECOWAS) countries attended.",
+     [("four", 4.0, "country")]),
+    ("The fair drew 20 Chinese firms.", [("20", 20.0, "firm")]),
+    ("The leaders of 12 countries attended.", [("12", 12.0, "country")]),
+    ("China built 5 gas pipelines across the region.", [("5", 5.0, "pipeline")]),
+    ("Kenya will repay the 20-year loan.", [("20", 20.0, "year")]),
+    ("Done at Accra in the Year Two Thousand and Twenty-Three.", []),
 ]
 
 

@@ -550,12 +550,20 @@ class NumericClaimExtractor:
             return None, None, None
         headline = _headline(sent.text)
         if not doc.has_annotation("DEP") or headline:  # the parse of a title-case line is unreliable
-            words = []
+            words: list[Token] = []
+            named = False  # inside a proper name that modifies the noun
             for token in doc[root.i + 1: sent.end]:
                 if token.idx < fig.end:
                     continue  # the figure's own suffix ("1,200+")
                 if token.text == "-" or token.is_alpha and (token.is_lower or headline) and not token.is_stop:
                     words.append(token)
+                    if not headline and _plural_like(token) and not (
+                            token.i + 1 < sent.end and token.nbor(1).is_lower and _plural_like(token.nbor(1))):
+                        break  # a plural noun ends the phrase ("countries attended"), unless one follows ("gas pipelines")
+                elif not words and not headline and (token.lower_ == "other" or token.is_title or token.is_upper
+                                                     or named and token.lower_ in _NAME_GLUE):
+                    named = named or token.is_title or token.is_upper
+                    continue  # "four other ECOWAS countries", "20 Chinese firms": the noun after the name
                 else:
                     break
             nouns = [t for t in words if t.is_alpha]
@@ -903,6 +911,11 @@ def _head_after_name(noun: Token) -> Token:
             continue
         return token if token.pos_ == "NOUN" and token.tag_ == "NNS" else noun
     return noun
+
+
+def _plural_like(token: Token) -> bool:
+    """Without a tagger: a word whose singular differs from it ('countries', 'states')."""
+    return token.is_alpha and _singular(token.text) != token.lower_
 
 
 def _bare_whole(part: Token) -> Token | None:
