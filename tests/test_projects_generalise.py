@@ -193,5 +193,5 @@ def test_generic_head_inside_a_document_name_is_no_project(nlp) -> None:
 
 
 def test_completion_under_way_is_no_inauguration(nlp) -> None:
-    (record,) = projects(nlp, "The Karot hydropower station is in the process of completion.")
+    (record,) = projects(nlp, "Work is moving toward the completion of the Karot hydropower station.")
     assert record.status != "completed"
