@@ -363,6 +363,15 @@ def test_capitalised_purpose_is_part_of_the_name_not_a_status_cue(nlp):
     assert (lower.name, lower.status) == ("Plan of Action", "in_force")
 
 
+def test_reduced_relative_misparse_goes_to_the_nearest_document(nlp):
+    text = ("EMPHASIZING that the Plan of Action to Implement the Strategic Partnership, including the Technical Annex "
+            "for the Strategic Partnership adopted at the Ministerial Conference on 14 July 2023, in Jakarta, "
+            "outlines our shared commitments;")
+    statuses = {r.name: (r.status, r.date) for r in body(nlp, text)}
+    assert statuses == {"Plan of Action to Implement the Strategic Partnership": ("in_force", None),
+                        "Technical Annex for the Strategic Partnership": ("adopted", "2023-07-14")}
+
+
 def test_annex_of_an_unrecorded_document_is_other(nlp):
     (record,) = body(nlp, "The ministers adopted the Technical Annex on Customs Procedures.")
     assert (record.name, record.kind) == ("Technical Annex on Customs Procedures", "other")

@@ -207,6 +207,30 @@ class AgreementExtractor:
     def status(self, ctx: MentionContext) -> StatusRule:
         return spans.best_rule(self.statuses, ctx)
 
+    def reread_participle(self, full: Span, ctx: MentionContext) -> MentionContext:
+        """Undo a frequent misparse of a reduced relative: in "the Plan ..., including the Annex
+        adopted at the Conference on 14 July, outlines ...", the parser makes "adopted" the finite
+        verb of "the Plan" or of the main clause. A past status verb with no object and no subject
+        of its own right after a noun phrase describes that phrase: the Annex reads it as its own
+        participle, and a Plan taken for its subject keeps no cue from it."""
+        doc = full.doc
+        after = doc[full.end] if full.end < len(doc) else None
+        if after is not None and self.is_status_cue(after) and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i >= full.start for c in after.children
+        ):
+            lemma = after.lemma_.lower()
+            return MentionContext(in_title=ctx.in_title, chain=[lemma], cues={lemma: 0}, nodes=[after], verb=after,
+                                  mood="participle", verb_tag="VBN", dep="acl")
+        verb = ctx.verb
+        if (verb is not None and ctx.dep == "nsubj" and verb.i > full.end and self.is_status_cue(verb)
+                and doc[verb.i - 1].pos_ in ("NOUN", "PROPN")):
+            return MentionContext(in_title=ctx.in_title)
+        return ctx
+
+    def is_status_cue(self, verb: Token) -> bool:
+        """A past form with no object, auxiliary or negation whose lemma some status rule cues."""
+        return _misparsed_participle(verb) and any(verb.lemma_.lower() in r.chain for r in self.statuses)
+
     def parties(self, head: Token, name: Span, ctx: MentionContext, rule: StatusRule,
                 resolver: ActorResolver | None) -> list[str]:
         """Countries and organisations in the name, then the signers: the subject or agent of the
@@ -317,6 +341,7 @@ class AgreementExtractor:
                 if name is None or rule.qualifiers and not any(_is_qualifier(t, rule) for t in name if t.i < head.i):
                     continue
                 full, ctx = name, MentionContext(in_title=False)
+            ctx = self.reread_participle(full, ctx) if parsed else ctx
             status_rule = self.status(ctx)
             text = _clean(name) if purpose is None else f"{_clean(name)} {_clean(purpose)}"
             key = self.key(text, defined)
@@ -457,6 +482,12 @@ def _with_year_suffix(name: Span) -> Span:
             return name
         i += 1
     return doc[name.start:i]
+
+
+def _misparsed_participle(verb: Token) -> bool:
+    return verb.pos_ == "VERB" and verb.tag_ in ("VBD", "VBN") and not any(
+        c.dep_ in ("dobj", "aux", "auxpass", "neg") for c in verb.children
+    )
 
 
 def _term_complement(name: Span, head: Token, preps: frozenset[str]) -> Span:
