@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.components import event_syntax as syn
 from pipeline.components.event_rules import TriggerRule
+from pipeline.countries import countries
 from pipeline.extensions import text_of
 
 #: Ordinals that announce another event than any reported ('the next summit').
@@ -48,6 +49,7 @@ class Candidate:
     keys: set[str] = field(default_factory=set)
     indefinite: bool = False
     absorbed: bool = False
+    retyped_by: str | None = None
 
 
 def dedupe(cands: list[Candidate], title: int | None, first_mention_types: Collection[str]) -> list[Candidate]:
@@ -96,9 +98,15 @@ def split(cand: Candidate) -> list[Candidate]:
 
 
 def host_event(cand: Candidate, kept: list[Candidate]) -> Candidate | None:
-    """The call (say) that a 'the two leaders discussed ...' took place in, if any."""
+    """The call or meeting that a 'the two leaders discussed ...' took place in, if any: the
+    latest one that shares a party with it (or any, when its parties are unnamed) and whose
+    stated date, place and plan do not differ."""
     for k in reversed(kept):
-        if k.type in cand.rule.folds_into and compatible(k, cand, loose=False):
+        if k.type not in cand.rule.folds_into or not compatible(k, cand, loose=True):
+            continue
+        if (k.status == "planned") != (cand.status == "planned"):
+            continue
+        if not cand.participants or set(cand.participants) & set(k.participants):
             return k
     return None
 
@@ -108,9 +116,10 @@ def earlier_mention(cand: Candidate, kept: list[Candidate]) -> Candidate | None:
     same = [k for k in kept if k.type == cand.type]
     if not same or cand.ordinal in NEW_ORDINALS or cand.indefinite and not cand.anaphoric:
         return None
-    if not cand.participants and cand.rule.pos == "verb":
+    if cand.rule.pos == "verb":
         for k in reversed(same):
-            if k.trigger.sent == cand.trigger.sent and not k.participants and k.rule.pos == "verb":
+            if k.trigger.sent == cand.trigger.sent and k.rule.pos == "verb" and not (
+                    cand.participants and k.participants):
                 return k  # "officials will meet regularly; ministers will meet yearly": one report
     if cand.type == "visit" and cand.location and not cand.indefinite:
         for k in reversed(same):
@@ -145,11 +154,22 @@ def conflict(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and a != b
 
 
+def places_conflict(a: str | None, b: str | None, loose: bool) -> bool:
+    """Two stated places that differ. Loosely (a headline, a reference), a city the gazetteer
+    cannot place ('Accra') may lie in a stated country ('GHA'); 'Pyongyang' is not in 'VNM'."""
+    if a is None or b is None or a == b:
+        return False
+    codes = [countries().to_iso3(a), countries().to_iso3(b)]
+    if codes[0] and codes[0] == codes[1]:
+        return False
+    return not (loose and None in codes and any(c and len(p) == 3 and p.isupper() for c, p in zip(codes, (a, b))))
+
+
 def compatible(old: Candidate, new: Candidate, loose: bool) -> bool:
     """Could `new` be a later mention of `old`? Nothing stated differs, and its parties are among old's."""
     if conflict(old.date_start, new.date_start) or (conflict(old.ordinal, new.ordinal) and not loose):
         return False
-    if old.location and new.location and old.location != new.location:
+    if places_conflict(old.location, new.location, loose):
         return False
     if loose:
         return True

@@ -32,6 +32,7 @@ class TriggerRule(Rule):
     governors: list[str] = Field(default_factory=list, description="Required governing verb lemma (nouns).")
     modifiers: list[str] = Field(default_factory=list, description="Required modifier lemma or '@class'.")
     needs_pair: bool = Field(False, description="Needs two parties: plural subject or a counterpart.")
+    intransitive: bool = Field(False, description="Verbs: only without a direct object ('leaders convened').")
     object_is_party: bool = Field(False, description="The direct object is a counterpart ('met Putin').")
     subject_hosts: bool = Field(False, description="The subject holds the gathering: its parties are the event's.")
     folds_into: list[EventType] = Field(
@@ -45,6 +46,9 @@ class TriggerRule(Rule):
 class RetypeRule(Rule):
     from_type: EventType
     to_type: EventType
+    multilateral_parties: list[str] = Field(
+        default_factory=list,
+        description="Party kinds that keep a two-party summit multilateral: 'organisation' (ASEAN-U.S. Summit).")
 
 
 class AnaphoraRule(Rule):
@@ -80,6 +84,9 @@ class EventFile(RuleFile):
     triggers: list[TriggerRule] = Field(default_factory=list)
     bilateral_summit: RetypeRule | None = None
     anaphora: AnaphoraRule | None = None
+    city_names: list[str] = Field(
+        default_factory=list,
+        description="Cities the country gazetteer maps to a country ('Washington'): a location keeps their name.")
     status_cues: list[StatusCue] = Field(default_factory=list)
     vetoes: list[VetoRule] = Field(default_factory=list)
     plover: list[PloverRule] = Field(default_factory=list)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 
 from spacy.tokens import Span, Token
 
@@ -157,17 +158,19 @@ def hyphen_countries(token: Token) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def place_of(token: Token) -> str | None:
-    """A place entity as ISO3 (countries) or as its name (cities, venues); 'Russian territory' is RUS."""
+def place_of(token: Token, cities: Collection[str] = ()) -> str | None:
+    """A place entity as ISO3 (countries) or as its name (cities, venues); 'Russian territory' is RUS.
+    `cities` (casefolded) are names the country gazetteer maps to a country but that name a city."""
     if token.lower_ in ("territory", "airspace", "soil"):
         codes = [countries().to_iso3(c.text) for c in token.children if c.dep_ in ("amod", "poss", "compound")]
         return next((c for c in codes if c), None)
-    if token.ent_type_ not in PLACE_LABELS:
-        code = countries().to_iso3(token.text)
-        return code
     ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-    text = ent.text if ent is not None else token.text
+    text = ent.text if ent is not None and token.ent_type_ in PLACE_LABELS else token.text
     text = re.sub(r"^(?:the|The)\s+", "", text)
+    if text.casefold() in cities:
+        return text
+    if token.ent_type_ not in PLACE_LABELS:
+        return countries().to_iso3(token.text)
     return countries().to_iso3(text) or text
 
 

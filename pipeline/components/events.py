@@ -45,6 +45,9 @@ from pipeline.extensions import text_of
 #: Date modifiers that bound another span ("by 2030", "since 2013"): not the date of an event.
 BOUND_MODIFIERS = {"by", "since", "until", "till", "before", "after", "through", "as of", "no later than",
                    "not later than"}
+#: Noun classes that type an attended or held gathering, in the order a blank-mode match tries them;
+#: the other classes ('agreement', 'venue', ...) qualify objects but are no event type.
+GATHERINGS = ("ceremony", "call", "summit", "meeting")
 #: Verbs whose subject is the visitor or participant of an event 'on'/'for' it ("is on a visit", "arrived for talks").
 _GOING = {"be", "arrive", "come", "go", "travel", "leave", "depart", "fly", "head"}
 
@@ -84,6 +87,7 @@ class EventExtractor:
         self.verb_lemmas = {w.casefold() for r in self.rules.triggers if r.pos == "verb" for w in r.lemmas}
         self.proposal_words = {w.casefold() for r in self.rules.vetoes if r.infinitive_only for w in r.governors}
         self.class_words = set().union(*self.classes.values()) if self.classes else set()
+        self.cities = {c.casefold() for c in self.rules.city_names}
         #: Node names of raw patterns, to read the 'object' node of a match.
         self.raw_nodes = {r.id: [node["RIGHT_ID"] for node in r.pattern] for r in self.rules.triggers if r.pattern}
         #: Candidates vetoed by code, counted by reason (never silently dropped).
@@ -192,13 +196,13 @@ class EventExtractor:
         for ref in refs:
             if ref.startswith("@"):
                 cls = ref[1:]
-                if cls in ("summit", "ceremony", "meeting", "call") and self._class_of(token) == cls:
+                if cls in GATHERINGS and self._class_of(token) == cls:
                     return True
                 if lemma in self.classes[cls]:
                     return True
             elif ref.startswith("$"):
-                if token.ent_type_ == ref[1:] or token.pos_ == ref[1:] and token.text[:1].isupper():
-                    return True  # a lower-case "proper noun" ("their kith and kin") is a tagging slip
+                if (token.ent_type_ == ref[1:] or token.pos_ == ref[1:]) and token.text[:1].isupper():
+                    return True  # a lower-case name or entity ("their kith and kin") is a tagging slip
             elif lemma == ref.casefold() or token.lower_ == ref.casefold():
                 return True
         return False
@@ -229,6 +233,8 @@ class EventExtractor:
         per type, 'attended the Council and the opening ceremony'), subject and counterparts."""
         if verb.dep_ == "amod":
             return self._reject("participle")  # "the visiting leaders", "the newly inaugurated zone"
+        if rule.intransitive and any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children):
+            return self._reject("transitive")  # "convened a meeting" is the host rule's
         objects = [o for o in syn.objects_of(verb) if o.dep_ != "npadvmod" or syn.lemma(o) in self.class_words]
         if raw_object is not None:
             objects = [raw_object, *raw_object.conjuncts]
@@ -239,7 +245,8 @@ class EventExtractor:
             return self._reject("no_prep")
         objects += prep_objects
         vetoes = {w.casefold() for w in rule.object_vetoes}
-        if any(syn.lemma(t) in vetoes for t in [*objects, *verb.children]):
+        modifiers = [c for o in objects for c in o.children if c.dep_ in ("compound", "amod")]
+        if any(syn.lemma(t) in vetoes for t in [*objects, *verb.children, *modifiers]):
             return self._reject("object_veto")
         if rule.objects:
             objects = [o for o in objects if self._matches(o, rule.objects)]
@@ -253,7 +260,7 @@ class EventExtractor:
         if rule.type == "object":
             for obj in objects:
                 cls = self._class_of(obj)
-                if cls in ("summit", "ceremony", "meeting", "call"):
+                if cls in GATHERINGS:
                     groups.setdefault(cls, []).append(obj)
             if not groups:
                 return self._reject("untyped_object")
@@ -272,8 +279,8 @@ class EventExtractor:
             own = [code for o in objs for code in syn.hyphen_countries(o)]  # "the U.S.-China summit"
             if rule.subject_hosts:
                 own += cand.participants  # "China and Singapore will hold the meeting of the Joint Council"
-            if cand.type == "summit" and self._two_parties(cand, own):
-                cand.type = self.rules.bilateral_summit.to_type
+            if cand.type == self.rules.bilateral_summit.from_type and self._two_parties(cand, own):
+                self._retype(cand)
             out.append(cand)
         return out
 
@@ -300,6 +307,11 @@ class EventExtractor:
             return self._reject("singular")
         if lemma in rule.needs_name and not syn.is_named(noun):
             return self._reject("unnamed")
+        vetoes = {w.casefold() for w in rule.object_vetoes}
+        if any(syn.lemma(c) in vetoes for c in noun.children if c.dep_ in ("compound", "amod", "nmod")):
+            return self._reject("object_veto")  # "the Regular Press Conference"
+        if noun.dep_ == "compound" and syn.lemma(noun.head) in self.classes.get("agreement", ()):
+            return self._reject("document_name")  # "the General Assembly Resolution", "Summit Declaration"
         if rule.preps and rule.pos == "noun":
             preps = [c for t in (noun, noun.head) for c in t.children if c.dep_ == "prep"]
             if not any(p.lower_ in rule.preps and (not rule.preps[p.lower_] or any(
@@ -309,8 +321,9 @@ class EventExtractor:
         dets = {c.lower_ for c in noun.children if c.dep_ in ("det", "poss")}
         specific = syn.is_specific(noun)
         plural = noun.tag_ in ("NNS", "NNPS") and lemma not in rule.plural_only
-        if plural and not syn.is_named(noun) and not syn.has_party_prep(noun) and not dets & set(anaphora.pronouns):
-            return self._reject("generic_plural")
+        if plural and not syn.is_named(noun) and not self._named_party(noun, resolver) \
+                and not dets & set(anaphora.pronouns):
+            return self._reject("generic_plural")  # "talks with stakeholders", "negotiations with those affected"
         possessed = any(c.dep_ == "poss" for c in noun.children)
         if not specific and not possessed and not dets & set(anaphora.determiners):
             if not syn.has_indefinite(noun) or plural:
@@ -335,9 +348,15 @@ class EventExtractor:
         cand.participants = list(dict.fromkeys(participants))
         cand.counterparts = self._counterparts(noun, [], rule.type, resolver)
         self._place_and_names(cand, resolver)
-        if cand.type == "summit" and self._two_parties(cand, own_parties):
-            cand.type = self.rules.bilateral_summit.to_type
+        if cand.type == self.rules.bilateral_summit.from_type and self._two_parties(cand, own_parties):
+            self._retype(cand)
         return [cand]
+
+    def _named_party(self, noun: Token, resolver: ActorResolver) -> bool:
+        """Does a 'with'/'between' complement name an actor ('talks with Japan'), not a generic group?"""
+        return any(resolver.resolve(syn.named_appositive(p))
+                   for c in noun.children if c.dep_ == "prep" and c.lower_ in ("with", "between", "among")
+                   for p in syn.pobjs(c))
 
     def _anaphoric_noun(self, noun: Token) -> bool:
         """'this visit', 'my visit', 'the summit' (definite with nothing new): a later mention."""
@@ -358,9 +377,29 @@ class EventExtractor:
 
     def _two_parties(self, cand: Candidate, own: list[str]) -> bool:
         """Two parties named by the mention itself ('summit between the DPRK and Russia'), not by
-        the clause around it ('looked forward to meeting ... for the Quad summit')."""
+        the clause around it ('looked forward to meeting ... for the Quad summit'). An organisation
+        among them stands for its members: 'the ASEAN-U.S. Summit' is multilateral."""
         parties = set(own) | {p for group in cand.counterparts for p in group}
+        parties |= self._named_organisations(cand)
+        if "organisation" in self.rules.bilateral_summit.multilateral_parties and any(
+                self.actor_rules.organisation_in(p) for p in parties):
+            return False
         return len(parties) == 2 and not any(w in self.class_words for w in cand.names)
+
+    def _named_organisations(self, cand: Candidate) -> set[str]:
+        """Organisations in the gathering's own name ('ASEAN-U.S. Special Summit', 'Quad summit')."""
+        out: set[str] = set()
+        for holder in (cand.trigger, *cand.objects):
+            if holder.pos_ in ("NOUN", "PROPN"):
+                org = self.actor_rules.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
+                if org:
+                    out.add(org)
+        return out
+
+    def _retype(self, cand: Candidate) -> None:
+        """Apply the bilateral-summit rule; the record's rule names it after the trigger's."""
+        cand.type = self.rules.bilateral_summit.to_type
+        cand.retyped_by = self.rules.bilateral_summit.id
 
     # ------------------------------------------------------------------ arguments
 
@@ -412,12 +451,12 @@ class EventExtractor:
                     if child.lower_ == "to" and cand.type != "visit":
                         continue
                     for pobj in syn.pobjs(child):
-                        place = syn.place_of(pobj)
+                        place = syn.place_of(pobj, self.cities)
                         if place and cand.location is None:
                             cand.location = place
         if cand.type == "visit" and cand.location is None:
             for obj in cand.objects:
-                place = syn.place_of(obj)
+                place = syn.place_of(obj, self.cities)
                 if place:
                     cand.location = place
                     break
@@ -433,7 +472,7 @@ class EventExtractor:
                     cand.ordinal = cand.ordinal or tok.lower_
                 elif tok.ent_type_ in syn.PLACE_LABELS and holder == trig and cand.type in ("summit", "meeting"):
                     if tok.dep_ in ("compound", "amod") and cand.location is None and "-" not in tok.text:
-                        cand.location = syn.place_of(tok)
+                        cand.location = syn.place_of(tok, self.cities)
                 elif tok.pos_ in ("PROPN", "ADJ") and tok.is_title and syn.lemma(tok) not in self.class_words \
                         and tok.ent_type_ not in ("PERSON", "GPE", "NORP", "LOC", "DATE"):
                     cand.names.add(tok.lower_)
@@ -590,7 +629,8 @@ class EventExtractor:
         event, mode = self._plover(cand)
         start, end = cand.span
         return Event(
-            sentence=sent.text.strip(), start=start, end=end, rule=cand.rule.id, type=cand.type,
+            sentence=sent.text.strip(), start=start, end=end, type=cand.type,
+            rule=f"{cand.rule.id}+{cand.retyped_by}" if cand.retyped_by else cand.rule.id,
             trigger=text_of(doc)[start:end], participants=cand.participants, location=cand.location,
             date_start=cand.date_start, date_end=cand.date_end, status=cand.status,
             plover_event=event, plover_mode=mode,
@@ -655,18 +695,21 @@ class EventExtractor:
             return None  # a later reference, or a noun where the rule wants a verb ("the telephone")
         if rule.modifiers and prev not in self._words(rule.modifiers):
             return None
+        if rule.pattern is not None or prev in {w.casefold() for w in rule.object_vetoes}:
+            return None  # a raw parse pattern cannot be checked on tokens; "press conference"
         if rule.pos == "verb" and rule.preps and not set(after[:2]) & set(rule.preps):
             return None
+        words = {w for objs in rule.preps.values() for w in self._words(o for o in objs if not o.startswith("$"))}
+        if words and not words & {*after[:4], *(t.lower_ for t in doc[token.i + 1: token.i + 5])}:
+            return None  # "came to terms", not "came to Beijing"
         if rule.type != "object" and not rule.objects:
             return rule.type
         if rule.type != "object":
             wanted = set(self._words(o for o in rule.objects if not o.startswith("$")))
             return rule.type if not wanted or wanted & set(after) else None
-        found = [cls for cls in ("ceremony", "call", "summit", "meeting", "agreement")
-                 if any(w in self.classes.get(cls, ()) for w in after)]
-        if not found:
-            return None
-        return found[0] if rule.type == "object" else rule.type
+        # Only the classes that are event types: "hold to the agreement" types no event.
+        found = [cls for cls in GATHERINGS if any(w in self.classes.get(cls, ()) for w in after)]
+        return found[0] if found else None
 
 
 @Language.factory("diplo_events", assigns=["doc._.events"], default_config={"rules_dirs": []})
