@@ -195,3 +195,8 @@ def test_generic_head_inside_a_document_name_is_no_project(nlp) -> None:
 def test_completion_under_way_is_no_inauguration(nlp) -> None:
     (record,) = projects(nlp, "Work is moving toward the completion of the Karot hydropower station.")
     assert record.status != "completed"
+
+
+def test_place_complement_named_by_its_compound(nlp) -> None:
+    (record,) = projects(nlp, "In 2007, he approved a special economic zone in the Golden Triangle area.")
+    assert (record.name, record.kind) == ("special economic zone in the Golden Triangle area", "industry")

@@ -267,7 +267,11 @@ def phrase_bounds(
 def _named_object(prep: Token) -> bool:
     """Does the preposition govern a proper name or place ("in Xi'an", "of Chabahar")?"""
     objs = [c for c in prep.children if c.dep_ == "pobj"]
-    return bool(objs) and (objs[0].pos_ == "PROPN" or objs[0].ent_type_ in ("GPE", "LOC", "FAC", "ORG"))
+    if not objs:
+        return False
+    # "in the Golden Triangle area": a common noun named by its compound
+    return any(t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "LOC", "FAC", "ORG")
+               for t in (objs[0], *(c for c in objs[0].children if c.dep_ == "compound")))
 
 
 def _first_complement(doc: Doc, head: Token, nxt: Token, start: int, end: int, complement_preps: frozenset[str],
