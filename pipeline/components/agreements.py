@@ -5,11 +5,17 @@ actor resolver); writes `doc._.agreements`, one `Agreement` per distinct agreeme
 document with repeated mentions folded into `aliases`.
 
 Candidates come from the trigger terms of `models/rules/agreements.yaml` (a spaCy Matcher);
-code then builds the name from the parse (`spans.phrase_span`), vetoes what is not one
-specific agreement (generic plurals, "over ten cooperation documents", anaphora such as "the
-two documents", trigger nouns inside organisation names), and takes the status from the
-context rules. Without a parser (`--model blank`) names are the matched terms plus adjacent
-capitalised words and the status is the default rule's.
+code then builds the name from the parse (`spans.phrase_span`, plus the local additions the
+shared helper does not make: a title's collective owner "Leaders'", a year suffix "2021-2025", a
+capitalised purpose "to Implement ...", an "(ABBR)" moved to the aliases), vetoes what is not
+one specific agreement (generic plurals such as "CPEC agreements", "over ten cooperation
+documents", unqualified statements, plans owned by one party, bare anaphors such as "the
+Convention", trigger nouns inside organisation names), and takes the status from the context
+rules; only the document a title line IS gets the title's publication status. Mentions fold
+into one record by a key that reads abbreviations the text defines ("Plan of Action (POA)")
+and the rule file's `fold_forms` ("UN") as their long forms. Without a parser
+(`--model blank`) names are the matched terms plus adjacent capitalised words and the status
+is the default rule's.
 """
 from __future__ import annotations
 
@@ -353,6 +359,8 @@ class AgreementExtractor:
                     continue
             if existing is not None:
                 _fold(existing, text, status_rule)
+                if abbreviation and abbreviation not in (existing.name, *existing.aliases):
+                    existing.aliases.append(abbreviation)
                 continue
             kind = (self.document_kind(head, name, kinds_at, defined) if rule.kind_from_document else None) or rule.kind
             record = Agreement(
