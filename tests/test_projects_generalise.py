@@ -200,3 +200,9 @@ def test_completion_under_way_is_no_inauguration(nlp) -> None:
 def test_place_complement_named_by_its_compound(nlp) -> None:
     (record,) = projects(nlp, "In 2007, he approved a special economic zone in the Golden Triangle area.")
     assert (record.name, record.kind) == ("special economic zone in the Golden Triangle area", "industry")
+
+
+def test_name_modifying_another_noun_takes_no_status_from_it(nlp) -> None:
+    text = "Sharif spoke at the inauguration of the China Pakistan Economic Corridor port in Gwadar."
+    cpec = next(r for r in projects(nlp, text) if r.name == "China Pakistan Economic Corridor")
+    assert cpec.status == "mentioned"

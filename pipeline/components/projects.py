@@ -450,7 +450,7 @@ class ProjectExtractor:
         for mention in found:
             text = _unquote(spans.clean_name(_without_measure(mention.name)))
             key = mention.named_id or _key(text, mention.head.lemma_ if mention.head is not None else "")
-            if parsed and mention.head is not None:
+            if parsed and mention.head is not None and not self._modifies_other(mention):
                 ctx = MentionContext.of(mention.head, spans.in_title(mention.name), mention.name)
                 ctx.kind = "initiative" if mention.strategy else mention.kind
                 status_rule = spans.best_rule(self.rules.statuses, ctx)
@@ -488,6 +488,14 @@ class ProjectExtractor:
             self._resolve_anaphors(doc, placed)
         doc._.projects = _fold_unnamed(_fold_same_name(list(records.values()), heads, self.common_words), heads)
         return doc
+
+    def _modifies_other(self, mention: Mention) -> bool:
+        """"the inauguration of the China Pakistan Economic Corridor port": a name modifying another noun
+        takes no status from that noun's context, unless the noun is its works or project noun
+        (`compound_parents`: "corridor construction", "dam project")."""
+        head = mention.head
+        return (head is not None and head.dep_ == "compound" and head.head.i >= mention.name.end
+                and head.head.pos_ == "NOUN" and head.head.lemma_.lower() not in self.compound_parents)
 
     def _resolve_anaphors(self, doc: Doc, placed: list[tuple[Mention, Project]]) -> None:
         """"Tanzania signed a deal for the Bagamoyo Port. Construction of the port began in 2020.":
