@@ -268,6 +268,9 @@ def test_qualified_statement_is_a_document(nlp, sentence, name):
     "Kenya and Ghana signed three MoUs on trade and tourism.",
     "The leaders agreed to elevate relations to a Comprehensive Strategic Partnership.",
     "The Annex was circulated to the delegations.",
+    "The two sides aligned the Belt and Road Initiative with Kenya Vision 2030.",
+    "The President shared his vision for the region.",
+    "The two leaders affirmed their intent to continue their consultations on a shared vision for partnership.",
 ])
 def test_round2_near_miss(nlp, sentence):
     assert body(nlp, sentence) == []
@@ -311,6 +314,7 @@ COMMON_FORMS = [
      "Agreement on Fisheries Cooperation", "agreement", "in_force"),
     ("The leaders adopted the Bali Leaders' Declaration at the close of the summit.",
      "Bali Leaders' Declaration", "declaration", "adopted"),
+    ("The leaders welcomed progress towards the APEC Putrajaya Vision 2040.", "APEC Putrajaya Vision 2040", "other", "in_force"),
     ("The Statement of Intent on Green Hydrogen was signed by both ministers.",
      "Statement of Intent on Green Hydrogen", "other", "signed"),
     ("The two sides exchanged the instruments of ratification of the Treaty on Extradition.",

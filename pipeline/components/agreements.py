@@ -58,6 +58,10 @@ class HeadRule(Rule):
     owned_is_domestic: bool = Field(
         False, description="A head owned by one party ('the President's Emergency Plan') is its own programme, not an agreement."
     )
+    organisation_owner: bool = Field(
+        False, description="Count the head only when its first modifier is an organisation, not a country: "
+        "'ASEAN Community Vision 2025' is adopted by members, 'Kenya Vision 2030' is a national strategy (a project).",
+    )
     kind_from_document: bool = Field(
         False, description="Take the kind of the recorded document the head belongs to ('POA Annex': the POA's kind)."
     )
@@ -136,8 +140,11 @@ class AgreementExtractor:
             node = head
             while node.dep_ == "compound" and node.head != node and node.head.i not in best:
                 node = node.head
-            if node.dep_ != "compound" or node.head.i not in best:  # "Framework" in "Framework Agreement" yields
-                out.append((head, rule))
+            if node.dep_ == "compound" and node.head.i in best:
+                continue  # "Framework" in "Framework Agreement" yields
+            if not spans.has_parse(doc) and head.i + 1 in best:
+                continue  # no parse: the last of adjacent heads heads the compound ("Joint Vision Statement")
+            out.append((head, rule))
         return out
 
     def is_plural(self, head: Token, rule: HeadRule) -> bool:
@@ -154,6 +161,8 @@ class AgreementExtractor:
         if rule.qualifiers and not _qualified(head, rule, name):
             return False
         if rule.owned_is_domestic and _single_owner(head):
+            return False
+        if rule.organisation_owner and not _organisation_owned(head):
             return False
         if _verb_mistagged(head):
             return False
@@ -192,9 +201,12 @@ class AgreementExtractor:
             return named or complement or term
         return named or complement or bool(specific) or term
 
-    def is_negotiated(self, head: Token, ctx: MentionContext) -> bool:
+    def is_negotiated(self, head: Token, rule: HeadRule, ctx: MentionContext) -> bool:
         """"work for a mutually beneficial agreement": a deal under negotiation is singled out by
-        its talks, so a descriptive adjective is enough."""
+        its talks, so a descriptive adjective is enough (not for heads that only count capitalised:
+        "consultations on a shared vision")."""
+        if rule.capitalised_only or rule.qualifiers:
+            return False
         described = any(c.dep_ == "amod" and c.lemma_.lower() not in self.generic for c in head.children)
         return described and not spans.is_plural(head) and self.status(ctx).status == "negotiating"
 
@@ -338,14 +350,16 @@ class AgreementExtractor:
                 purpose = _purpose(name)
                 full = doc[name.start:purpose.end] if purpose is not None else name
                 ctx = MentionContext.of(head, spans.in_title(full) and _is_title_document(head, full), full)
-                if not self.is_specific(head, rule, name) and not self.is_negotiated(head, ctx):
+                if not self.is_specific(head, rule, name) and not self.is_negotiated(head, rule, ctx):
                     continue
             else:
                 name, year, abbreviation, purpose = spans.blank_name(head), None, None, None
                 if name is None and rule.exact:
                     name = doc[head.i:head.i + 1]
-                if name is None or rule.qualifiers and not any(_is_qualifier(t, rule) for t in name if t.i < head.i):
-                    continue
+                if name is None or rule.organisation_owner or rule.qualifiers and not any(
+                    _is_qualifier(t, rule) for t in name if t.i < head.i
+                ):
+                    continue  # no parse to tell an organisation's Vision from a country's
                 full, ctx = name, MentionContext(in_title=False)
             ctx = self.reread_participle(full, ctx) if parsed else ctx
             status_rule = self.status(ctx)
@@ -462,6 +476,15 @@ def _single_owner(head: Token) -> bool:
         spans.is_possessor(c) and c.tag_ in ("NN", "NNP") and not any(x.dep_ == "conj" for x in c.children)
         for c in head.children
     )
+
+
+def _organisation_owned(head: Token) -> bool:
+    """Is the first word before the head an organisation ("ASEAN", "APEC") and not a country?"""
+    bare = spans.bare_span(head)
+    first = bare[0] if bare[0].i < head.i else None
+    if first is None or to_iso3(first.text) or first.ent_type_ in ("GPE", "NORP"):
+        return False
+    return first.is_upper and len(first.text) > 1 or first.ent_type_ == "ORG"
 
 
 def _is_title_document(head: Token, name: Span) -> bool:
