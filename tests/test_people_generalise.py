@@ -103,6 +103,8 @@ def test_locals_belong_to_the_country_the_story_names_most(people_nlp: Language,
         # "the country's": the country the document names most
         ("Pakistan's economy is struggling. Islamabad asked for help, the country's deputy prime minister Ahmed "
          "Khan said.", {("Ahmed Khan", "PAK", "minister")}),
+        ("Laos borrowed from China. Laos will repay. Somsavat Lengsavad, the country's deputy prime minister "
+         "who oversees the railway, spoke.", {("Somsavat Lengsavad", "LAO", "minister")}),
         # a national office with no stated country: the document's main country, unless two lead equally
         ("Pakistan needs money. Pakistan asked for help. Finance Minister Asad Umar said talks in Riyadh went well.",
          {("Asad Umar", "PAK", "minister")}),

@@ -491,6 +491,8 @@ class PeopleExtractor:
             # a modifier, a country or a lowercase descriptor ("NAME, research director at ...") marks a title
             marked = k < span.start or country_start < k or span.text[:1].islower()
             k = country_start
+            if k == span.start and self._home_noun_before(doc, k):
+                k, marked = k - 3, True  # "NAME, the country's deputy prime minister"
             if k > floor and doc[k - 1].lower_ in ARTICLES:
                 k, marked = k - 1, True
             if k <= floor:
