@@ -119,6 +119,7 @@ NOT_EVENTS = [
     "China cooperates in the Conference on Interaction and Confidence-Building Measures in Asia.",
     "Trade with the region came to 12 percent of the total.",
     "The two sides convened a working group on trade.",
+    "The statement commemorates 45 years of Dialogue Partnership between the two regions.",
 ]
 
 
@@ -198,6 +199,30 @@ def test_later_discussions_fold_into_the_meeting_or_call(nlp, extractor, text):
     doc._.published, doc._.title = PUBLISHED, text.split("\n")[0]
     events = extractor(nlp(doc))._.events
     assert len(events) == 1, [(e.type, e.sentence) for e in events]
+
+
+def test_a_summit_named_by_its_organisation_folds_into_the_convened_leaders(nlp, extractor):
+    text = ("We, the leaders of the Quad, have convened to reaffirm our commitment to cooperation.\n"
+            "On this historic occasion of March 12, 2021, the first-ever leader-level summit of the Quad, "
+            "we pledge to strengthen our cooperation.")
+    events = run(nlp, extractor, text)
+    assert [(e.type, e.rule, e.date_start) for e in events] == [
+        ("summit", "events.summit.convene.v1", "2021-03-12")]
+
+
+def test_a_conference_and_a_summit_of_one_organisation_stay_apart(nlp, extractor):
+    text = ("The leaders gathered for the 11th ASEAN-Japan Summit in Jakarta on 6 September 2023.\n"
+            "The plan was adopted at the ASEAN-Japan Post-Ministerial Conference on 14 July 2023.")
+    events = run(nlp, extractor, text)
+    assert [(e.type, e.date_start) for e in events] == [("summit", "2023-09-06"), ("summit", "2023-07-14")]
+
+
+def test_a_name_the_parser_strands_after_with_is_the_counterpart(nlp, extractor):
+    text = ("President Joseph R. Biden, Jr. spoke today with Prime Minister Narendra Modi of India to "
+            "inaugurate the fourth U.S.-India 2+2 Ministerial Dialogue.")
+    calls = [e for e in run(nlp, extractor, text) if e.type == "call"]
+    assert [(e.rule, e.date_start) for e in calls] == [("events.call.speak_with.v1", "2024-07-10")]
+    assert "Narendra Modi" in calls[0].participants
 
 
 def test_one_sentence_reports_regular_meetings_once(nlp, extractor):

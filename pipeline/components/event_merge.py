@@ -52,14 +52,15 @@ class Candidate:
     retyped_by: str | None = None
 
 
-def dedupe(cands: list[Candidate], title: int | None, first_mention_types: Collection[str]) -> list[Candidate]:
+def dedupe(cands: list[Candidate], title: int | None, first_mention_types: Collection[str],
+           gatherings: Collection[str] = ()) -> list[Candidate]:
     """Keep the first report of each event; later references fold into it (lending a date
     or a place it lacked). 'respectively' splits an event per counterpart. A headline's
     event is the one the body first reports with that type."""
     kept: list[Candidate] = []
     for cand in cands:
         for part in split(cand):
-            earlier = earlier_mention(part, kept)
+            earlier = earlier_mention(part, kept, gatherings)
             headline = [k for k in kept if k.type == part.type and k.trigger.sent.start == title
                         and k.trigger.sent.start != part.trigger.sent.start and not k.absorbed]
             if earlier is None and part.rule.folds_into:
@@ -111,8 +112,9 @@ def host_event(cand: Candidate, kept: list[Candidate]) -> Candidate | None:
     return None
 
 
-def earlier_mention(cand: Candidate, kept: list[Candidate]) -> Candidate | None:
-    """The kept event that `cand` mentions again, if any (see the module docstring)."""
+def earlier_mention(cand: Candidate, kept: list[Candidate], gatherings: Collection[str] = ()) -> Candidate | None:
+    """The kept event that `cand` mentions again, if any (see the module docstring). Two
+    different `gatherings` nouns (the summit class: 'summit', 'conference') name two events."""
     same = [k for k in kept if k.type == cand.type]
     if not same or cand.ordinal in NEW_ORDINALS or cand.indefinite and not cand.anaphoric:
         return None
@@ -133,6 +135,10 @@ def earlier_mention(cand: Candidate, kept: list[Candidate]) -> Candidate | None:
     for k in reversed(same):
         if conflict(k.ordinal, cand.ordinal) or conflict(k.date_start, cand.date_start):
             continue
+        if conflict(k.head, cand.head) and {k.head, cand.head} <= gatherings:
+            continue  # "the ASEAN-U.S. Summit" is not "the ASEAN-U.S. Post-Ministerial Conference"
+        if cand.keys & {p.casefold() for p in k.participants}:
+            return k  # "We have convened ..." then "this first summit of the Quad"
         if cand.names and k.names or cand.keys and k.keys:
             if cand.type == "signing":
                 shared = bool(cand.names) and cand.names <= k.names

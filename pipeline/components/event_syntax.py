@@ -25,12 +25,26 @@ def lemma(token: Token) -> str:
     return (token.lemma_ or token.text).casefold()
 
 
+NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+
+
 def pobjs(prep: Token) -> list[Token]:
-    """Objects of a preposition, with their conjuncts ('with X and Y')."""
+    """Objects of a preposition, with their conjuncts ('with X and Y'). A preposition the parser
+    left without object before a name ('spoke today with Prime Minister Modi of India to
+    inaugurate', Modi made the subject of 'inaugurate') has that name."""
     out = []
     for child in prep.children:
         if child.dep_ in ("pobj", "pcomp"):
             out += [child, *child.conjuncts]
+    if not out and prep.pos_ == "ADP":
+        name = None
+        for tok in prep.doc[prep.i + 1: min(prep.i + 6, prep.sent.end)]:
+            if tok.pos_ != "PROPN":
+                break
+            if tok.ent_type_ in NAME_LABELS:
+                name = tok
+        if name is not None and name.head.i != prep.i:
+            out.append(name)
     return out
 
 
@@ -185,7 +199,7 @@ def closing_date(span: Span) -> bool:
 def date_distance(date: Token, anchor: Token) -> int | None:
     """Arcs from a date to an event anchor when the date can qualify it: the anchor governs the
     date, the date governs the anchor closely ('April 2, 2024, telephone call'), or the event is
-    where the act of the verb the date modifies took place ('proposed at the Dushanbe Summit in
+    where the act of the verb the date modifies took place or what it was for ('proposed at the Dushanbe Summit in
     2014'); else None."""
     up = [date, *date.ancestors]
     if anchor in up:
@@ -199,7 +213,7 @@ def date_distance(date: Token, anchor: Token) -> int | None:
     if date in down[:3]:
         return down.index(date)
     verb = date.head.head if date.head.pos_ == "ADP" else date.head
-    venue = anchor.dep_ == "pobj" and anchor.head.lower_ in ("at", "during", "in")  # where the verb's act happened
+    venue = anchor.dep_ == "pobj" and anchor.head.lower_ in ("at", "during", "in", "for")  # where the act happened
     if venue and verb.pos_ in ("VERB", "AUX") and verb in down[:5]:
         if not any(t.pos_ in ("VERB", "AUX") for t in down[1:down.index(verb)]):
             return 1 + down.index(verb)

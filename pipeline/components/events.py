@@ -162,7 +162,8 @@ class EventExtractor:
             self._assign_dates(sent, [c for c in candidates if c.trigger.sent == sent], published)
         for cand in candidates:
             merge.status_from_date(cand, published)
-        events = merge.dedupe(candidates, merge.title_sentence(doc), self.rules.anaphora.first_mention_types)
+        events = merge.dedupe(candidates, merge.title_sentence(doc), self.rules.anaphora.first_mention_types,
+                              self.classes.get("summit", set()))
         merge.share_occasion_dates(events)
         for event in events:
             merge.status_from_date(event, published)  # a headline's present tense, dated by the body
@@ -310,8 +311,9 @@ class EventExtractor:
         vetoes = {w.casefold() for w in rule.object_vetoes}
         if any(syn.lemma(c) in vetoes for c in noun.children if c.dep_ in ("compound", "amod", "nmod")):
             return self._reject("object_veto")  # "the Regular Press Conference"
-        if noun.dep_ == "compound" and syn.lemma(noun.head) in self.classes.get("agreement", ()):
-            return self._reject("document_name")  # "the General Assembly Resolution", "Summit Declaration"
+        if noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN") and syn.lemma(noun.head) not in (
+                self.class_words - self.classes.get("agreement", set())):
+            return self._reject("name_part")  # "General Assembly Resolution", "45 years of Dialogue Partnership"
         if rule.preps and rule.pos == "noun":
             preps = [c for t in (noun, noun.head) for c in t.children if c.dep_ == "prep"]
             if not any(p.lower_ in rule.preps and (not rule.preps[p.lower_] or any(
@@ -471,7 +473,9 @@ class EventExtractor:
                 if tok.ent_type_ == "ORDINAL" or tok.lower_ in ("first", "second", "next", "last", "previous"):
                     cand.ordinal = cand.ordinal or tok.lower_
                 elif tok.ent_type_ in syn.PLACE_LABELS and holder == trig and cand.type in ("summit", "meeting"):
-                    if tok.dep_ in ("compound", "amod") and cand.location is None and "-" not in tok.text:
+                    own_name = any(e.start <= tok.i < e.end and e.start <= trig.i < e.end for e in tok.doc.ents)
+                    if tok.dep_ in ("compound", "amod") and cand.location is None and "-" not in tok.text \
+                            and not own_name:  # "the Post-Ministerial Conference" tagged a place as a whole
                         cand.location = syn.place_of(tok, self.cities)
                 elif tok.pos_ in ("PROPN", "ADJ") and tok.is_title and syn.lemma(tok) not in self.class_words \
                         and tok.ent_type_ not in ("PERSON", "GPE", "NORP", "LOC", "DATE"):
