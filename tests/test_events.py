@@ -210,6 +210,17 @@ def test_a_summit_named_by_its_organisation_folds_into_the_convened_leaders(nlp,
         ("summit", "events.summit.convene.v1", "2021-03-12")]
 
 
+@pytest.mark.parametrize(("second", "count"), [
+    ("President Sharif speaks at the inauguration of the port of Gwadar, Nov. 13, 2016.", 1),
+    ("President Sharif speaks at the inauguration of the port of Gwadar, Nov. 14, 2017.", 2),
+    ("President Sharif speaks at the inauguration of the airport of Gwadar, Nov. 13, 2016.", 2),
+])
+def test_a_second_caption_of_one_ceremony_is_not_a_new_event(nlp, extractor, second, count):
+    text = ("President Sharif speaks during the inauguration of the port of Gwadar, Nov. 13, 2016.\n"
+            f"The port handles cargo.\n{second}")
+    assert len(run(nlp, extractor, text)) == count
+
+
 def test_a_conference_and_a_summit_of_one_organisation_stay_apart(nlp, extractor):
     text = ("The leaders gathered for the 11th ASEAN-Japan Summit in Jakarta on 6 September 2023.\n"
             "The plan was adopted at the ASEAN-Japan Post-Ministerial Conference on 14 July 2023.")

@@ -137,6 +137,8 @@ def earlier_mention(cand: Candidate, kept: list[Candidate], gatherings: Collecti
             continue
         if conflict(k.head, cand.head) and {k.head, cand.head} <= gatherings:
             continue  # "the ASEAN-U.S. Summit" is not "the ASEAN-U.S. Post-Ministerial Conference"
+        if cand.date_start and cand.date_start == k.date_start and cand.theme and cand.theme == k.theme:
+            return k  # a second caption of the same inauguration: same object, same day
         if cand.keys & {p.casefold() for p in k.participants}:
             return k  # "We have convened ..." then "this first summit of the Quad"
         if cand.names and k.names or cand.keys and k.keys:
