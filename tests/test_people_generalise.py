@@ -105,6 +105,10 @@ def test_locals_belong_to_the_country_the_story_names_most(people_nlp: Language,
          "Khan said.", {("Ahmed Khan", "PAK", "minister")}),
         ("Laos borrowed from China. Laos will repay. Somsavat Lengsavad, the country's deputy prime minister "
          "who oversees the railway, spoke.", {("Somsavat Lengsavad", "LAO", "minister")}),
+        # a title held in an embassy is a diplomat's; the embassy is no person
+        ('"Not at all," said Zhou Wenhao, the deputy chief of the Chinese embassy in Islamabad, when asked.',
+         {("Zhou Wenhao", "CHN", "diplomat")}),
+        ("Wang Lei, deputy head of the Chinese Embassy in Nairobi, spoke.", {("Wang Lei", "CHN", "diplomat")}),
         # a national office with no stated country: the document's main country, unless two lead equally
         ("Pakistan needs money. Pakistan asked for help. Finance Minister Asad Umar said talks in Riyadh went well.",
          {("Asad Umar", "PAK", "minister")}),

@@ -90,6 +90,8 @@ class PeopleFile(RuleFile):
                                                                     "a person's ('Ministry of Commerce NAME').")
     agency_preps: list[str] = Field(default_factory=list, description="Prepositions tying a title to a national "
                                                                       "organisation whose country the person serves.")
+    diplomatic_bodies: list[str] = Field(default_factory=list, description="'deputy chief of the Chinese embassy': a "
+                                                                           "title in one of these is a diplomat's.")
     home_nouns: list[str] = Field(default_factory=list, description="'the country's deputy prime minister': the "
                                                                     "country the document names most.")
     national_roles: list[Role] = Field(default_factory=list, description="Roles of national offices: a holder with no "
@@ -172,6 +174,7 @@ class PeopleExtractor:
         self.agency_preps = {w.casefold() for w in self.rules.agency_preps}
         self.agency_heads = {w.casefold() for w in self.rules.agency_heads}
         self.home_nouns = {w.casefold() for w in self.rules.home_nouns}
+        self.diplomatic = {w.casefold() for w in self.rules.diplomatic_bodies}
         self.veto_last = {w.casefold() for v in self.rules.vetoes for w in v.last_words}
         self.veto_words = {w.casefold() for v in self.rules.vetoes for w in v.words}
 
@@ -250,6 +253,20 @@ class PeopleExtractor:
         return False
 
     # -------------------------------------------------------------- mentions
+    def _diplomatic_body_end(self, doc: Doc, i: int) -> int:
+        """Index of a diplomatic body word ("embassy") in the "of/at [the] [country]" phrase at token i, else i."""
+        if i >= len(doc) or doc[i].lower_ not in {"of", "at"}:
+            return i
+        for k in range(i + 1, min(i + 5, len(doc))):
+            if doc[k].lower_ in self.diplomatic:
+                return k
+            if not (doc[k].lower_ == "the" or doc[k].text[:1].isupper()):
+                break
+        return i
+
+    def _in_diplomatic_body(self, doc: Doc, i: int) -> bool:
+        return self._diplomatic_body_end(doc, i) > i
+
     def _home_noun_before(self, doc: Doc, start: int) -> bool:
         """"the country's deputy prime minister": a title owned by "the country" or "the nation"."""
         k = start
@@ -284,6 +301,9 @@ class PeopleExtractor:
             role = "official"  # "President of the World Bank"
         if not (after_country or country or rule.country):
             country = self._agency_country(doc, span.end) or self._pronoun_country(doc, span.start)
+        if role in {None, "official", "other"} and self._in_diplomatic_body(doc, span.end):
+            role = "diplomat"  # "the deputy chief of the Chinese embassy in Islamabad"
+            country = country or self._country_before(doc, self._diplomatic_body_end(doc, span.end))[0]
         if (rule.local or self._home_noun_before(doc, span.start)) and not (after_country or country):
             country = self._main_country(doc)
         return Title(text, role, after_country or country or rule.country, former, rule.id)
