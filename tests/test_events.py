@@ -175,6 +175,7 @@ def test_an_organisation_party_keeps_a_summit_multilateral(nlp, extractor, text,
     ("Prime Minister Kishida paid a state visit to Beijing in 2023.", "Beijing"),
     ("Prime Minister Kishida paid a state visit to China in 2023.", "CHN"),
     ("President Lula attended the summit in Kazan in October.", "Kazan"),
+    ("President Lula attended the Quad summit.", None),
 ])
 def test_a_city_named_in_the_text_stays_the_location(nlp, extractor, text, location):
     (event,) = run(nlp, extractor, text)
@@ -226,6 +227,17 @@ def test_a_conference_and_a_summit_of_one_organisation_stay_apart(nlp, extractor
             "The plan was adopted at the ASEAN-Japan Post-Ministerial Conference on 14 July 2023.")
     events = run(nlp, extractor, text)
     assert [(e.type, e.date_start) for e in events] == [("summit", "2023-09-06"), ("summit", "2023-07-14")]
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("We reaffirm the Joint Vision Statement of the ASEAN-Japan Special Summit held in Washington, D.C., "
+     "on 12 May 2022, to commemorate 45 years of partnership.", "2022-05-12"),
+    ("The leaders gathered on the occasion of the 11th ASEAN-Japan Summit in Jakarta, Indonesia, on "
+     "6 September 2023.", "2023-09-06"),
+])
+def test_a_date_after_the_events_place_is_its_date(nlp, extractor, text, date):
+    (event,) = run(nlp, extractor, text)
+    assert (event.type, event.date_start) == ("summit", date)
 
 
 def test_a_name_the_parser_strands_after_with_is_the_counterpart(nlp, extractor):

@@ -196,6 +196,19 @@ def closing_date(span: Span) -> bool:
     return before is not None and before.text == "," and all(t.is_punct or t.is_space for t in after)
 
 
+def place_phrase_between(anchor: Token, date: Span) -> bool:
+    """Only a place phrase separates an event word from a date after it ('Summit held in
+    Washington, D.C., on 12 May 2022'): the date is the event's even when the parser hung it
+    elsewhere."""
+    between = anchor.doc[anchor.i + 1: date.start]
+    if anchor.i >= date.start or not between or between[-1].lower_ not in ("on", "in"):
+        return False
+    places = [t for t in between if t.ent_type_ in PLACE_LABELS]
+    return bool(places) and all(
+        t.ent_type_ in PLACE_LABELS or t.is_punct or t.lower_ in ("in", "at", "on", "the") or t.dep_ == "acl"
+        for t in between)
+
+
 def date_distance(date: Token, anchor: Token) -> int | None:
     """Arcs from a date to an event anchor when the date can qualify it: the anchor governs the
     date, the date governs the anchor closely ('April 2, 2024, telephone call'), or the event is

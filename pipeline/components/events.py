@@ -475,7 +475,8 @@ class EventExtractor:
                 elif tok.ent_type_ in syn.PLACE_LABELS and holder == trig and cand.type in ("summit", "meeting"):
                     own_name = any(e.start <= tok.i < e.end and e.start <= trig.i < e.end for e in tok.doc.ents)
                     if tok.dep_ in ("compound", "amod") and cand.location is None and "-" not in tok.text \
-                            and not own_name:  # "the Post-Ministerial Conference" tagged a place as a whole
+                            and not own_name and not self.actor_rules.organisation_in(tok.text):
+                        # not "the Post-Ministerial Conference" tagged a place as a whole, nor "the Quad summit"
                         cand.location = syn.place_of(tok, self.cities)
                 elif tok.pos_ in ("PROPN", "ADJ") and tok.is_title and syn.lemma(tok) not in self.class_words \
                         and tok.ent_type_ not in ("PERSON", "GPE", "NORP", "LOC", "DATE"):
@@ -535,6 +536,9 @@ class EventExtractor:
                 if found:
                     scored.append((min(found), i))
             scored = [(0, inside[0])] if len(inside) == 1 else sorted(scored)
+            if not scored:
+                near = [i for i, c in enumerate(cands) if any(syn.place_phrase_between(a, span) for a in c.anchors)]
+                scored = [(0, near[0])] if len(near) == 1 else []
             if not scored and len(cands) == 1 and syn.closing_date(span):
                 scored = [(0, 0)]
             if not scored or len(scored) > 1 and scored[1][0] == scored[0][0]:
