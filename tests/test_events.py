@@ -484,6 +484,16 @@ def test_a_user_rule_changes_the_output_without_code(nlp, extractor, tmp_path: P
     assert event.plover_mode == "hypothetical"
 
 
+def test_multilateral_parties_is_data(nlp, extractor):
+    """The retype's `multilateral_parties` (not code) keeps an organisation's summit a summit."""
+    text = "The summit between ASEAN and the United States took place in Jakarta."
+    assert [e.type for e in run(nlp, extractor, text)] == ["summit"]
+    custom = EventExtractor(nlp, "custom")
+    custom.rules.bilateral_summit.multilateral_parties = []
+    (event,) = run(nlp, custom, text)
+    assert (event.type, event.rule) == ("meeting", "events.summit.noun.v1+events.retype.bilateral_summit.v1")
+
+
 @pytest.mark.parametrize(("body", "entry"), [
     ("triggers:\n  - {id: user.bad.v1, type: meeting, pos: noun, lemmas: [x], objects: ['@nope']}\n", "file"),
     ("triggers:\n  - {id: user.bad.v1, type: meeting, pos: noun, lemmas: [x], lemmaz: [y]}\n", "triggers[0]"),
