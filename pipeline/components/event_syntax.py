@@ -123,10 +123,6 @@ def is_named(noun: Token) -> bool:
                and c.i != c.sent.start for c in noun.children)
 
 
-def has_party_prep(noun: Token) -> bool:
-    return any(c.dep_ == "prep" and c.lower_ in ("with", "between", "among") and pobjs(c) for c in noun.children)
-
-
 def name_tokens(noun: Token) -> list[Token]:
     """Modifiers that make up an event's name: left compounds and adjectives (not possessors),
     and 'of'/'for'/'on' complements."""
@@ -212,8 +208,8 @@ def place_phrase_between(anchor: Token, date: Span) -> bool:
 def date_distance(date: Token, anchor: Token) -> int | None:
     """Arcs from a date to an event anchor when the date can qualify it: the anchor governs the
     date, the date governs the anchor closely ('April 2, 2024, telephone call'), or the event is
-    where the act of the verb the date modifies took place or what it was for ('proposed at the Dushanbe Summit in
-    2014'); else None."""
+    where the act of the verb the date modifies took place or what it was for ('proposed at the
+    Dushanbe Summit in 2014', 'gathered for the Summit on 6 September'); else None."""
     up = [date, *date.ancestors]
     if anchor in up:
         between = up[1:up.index(anchor)]
