@@ -77,6 +77,7 @@ FAMILIES = [
     ("We look forward to a successful COP 29 in Baku.", "summit", "planned", None),
     ("President Lula addressed the UN General Assembly in New York on Tuesday.", "summit", "past", "2024-07-09"),
     ("The leaders of the G7 convened in Hiroshima on Friday.", "summit", "past", "2024-07-05"),
+    ("Today, at the G20 in India, the two sides launched a feasibility study.", "summit", "past", "2024-07-10"),
     ("We have convened to reaffirm our commitment to cooperation between Australia, India, Japan and the "
      "United States.", "summit", "past", None),
     # trips named by their traveller
@@ -119,6 +120,7 @@ NOT_EVENTS = [
     "China cooperates in the Conference on Interaction and Confidence-Building Measures in Asia.",
     "Trade with the region came to 12 percent of the total.",
     "The two sides convened a working group on trade.",
+    "China will deepen cooperation with India in the G20.",
     "The statement commemorates 45 years of Dialogue Partnership between the two regions.",
 ]
 
