@@ -111,7 +111,12 @@ def iter_rules(model: BaseModel) -> Iterator[Rule]:
 
 
 def merge_rule_files(files: list[F]) -> F:
-    """Merge a shipped file with user files of the same schema: same id replaces, new ids append."""
+    """Merge a shipped file with user files of the same schema.
+
+    Lists of rules: the same id replaces, a new id appends. Mappings: keys are added or
+    replaced. Any other section a user file sets (a single settings block) replaces the
+    shipped one; the header (`description`, `source`, `updated`) stays the shipped file's.
+    """
     merged = files[0].model_copy(deep=True)
     for extra in files[1:]:
         for name in type(merged).model_fields:
@@ -123,6 +128,8 @@ def merge_rule_files(files: list[F]) -> F:
                 setattr(merged, name, list(by_id.values()))
             elif isinstance(base, dict) and more:
                 setattr(merged, name, {**base, **more})
+            elif name in extra.model_fields_set and name not in RuleFile.model_fields:
+                setattr(merged, name, more)
     return merged
 
 
