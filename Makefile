@@ -39,7 +39,7 @@ browser:
 ## Measure speed and memory against bare spaCy (see "Performance" in README.md).
 bench: $(STAMP_TEST)
 	$(BIN)/pip install --quiet -e ".[$(EXTRAS_TEST),bench]"
-	$(BIN)/python bench/throughput.py --out bench/out/throughput.json
+	$(BIN)/python bench/throughput.py --docs 120 --small 1000 --large 10000 --memory-paragraphs 1 --out bench/out/throughput.json
 
 clean-output:
 	rm -f data/processed/*.parquet data/processed/manifest.json
