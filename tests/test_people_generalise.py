@@ -2,31 +2,18 @@
 coordinated titles and countries given by a possessive pronoun."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from spacy.language import Language
 
 from pipeline.nlp import build_nlp
-from pipeline.records import Person
+from tests.test_people import run, triples
 
 
 @pytest.fixture(scope="module")
 def people_nlp() -> Language:
     return build_nlp(extractors=["diplo_people"])
-
-
-def run(nlp: Language, text: str) -> list[Person]:
-    doc = nlp.make_doc(text)
-    doc._.published = dt.date(2024, 7, 2)
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
-    return doc._.people
-
-
-def triples(people: list[Person]) -> set[tuple[str, str | None, str]]:
-    return {(p.name, p.country, p.role) for p in people}
 
 
 @pytest.mark.parametrize(
