@@ -47,6 +47,13 @@ def test_a_user_file_without_settings_keeps_the_shipped_ones(tmp_path: Path) -> 
     assert merge_rule_files([shipped, user]).settings.threshold == 3
 
 
+def test_an_empty_list_in_a_user_file_adds_nothing_and_removes_nothing(tmp_path: Path) -> None:
+    shipped = load_rule_file(write(tmp_path / "a.yaml", "description: s\nrules: [{id: r.one.v1}]\nwords: {a: x}\n"), Demo)
+    user = load_rule_file(write(tmp_path / "b.yaml", "description: u\nrules: []\nwords: {}\n"), Demo)
+    merged = merge_rule_files([shipped, user])
+    assert [r.id for r in merged.rules] == ["r.one.v1"] and merged.words == {"a": "x"}
+
+
 @pytest.mark.parametrize(
     "text, entry",
     [

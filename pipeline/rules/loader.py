@@ -121,13 +121,13 @@ def merge_rule_files(files: list[F]) -> F:
     for extra in files[1:]:
         for name in type(merged).model_fields:
             base, more = getattr(merged, name), getattr(extra, name)
-            if isinstance(base, list) and more:
+            if isinstance(base, list):
                 by_id = {getattr(r, "id", i): r for i, r in enumerate(base)}
-                for r in more:
+                for r in more or []:
                     by_id[getattr(r, "id", len(by_id))] = r
                 setattr(merged, name, list(by_id.values()))
-            elif isinstance(base, dict) and more:
-                setattr(merged, name, {**base, **more})
+            elif isinstance(base, dict):
+                setattr(merged, name, {**base, **(more or {})})
             elif name in extra.model_fields_set and name not in RuleFile.model_fields:
                 setattr(merged, name, more)
     return merged
