@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import spacy
 
 from pipeline import __version__
 from pipeline.build import DocMeta
 from pipeline.clean import clean_text, get_cleaner
 from pipeline.engines import Engine, LocalEngine, PoolEngine
 from pipeline.extensions import doc_id_of
-from pipeline.nlp import DEFAULT_MODEL, get_nlp, model_label
+from pipeline.nlp import BLANK, DEFAULT_MODEL, get_nlp, model_label
 from pipeline.process import Job
 from pipeline.readers import RawDocument, ReadError, iter_documents
 from pipeline.records import TABLES, ErrorRow
@@ -74,6 +75,7 @@ class PreviousRun:
     """What an earlier run into the same folder already holds, if it is still valid."""
 
     doc_ids: frozenset[str]
+    model_label: str
 
     @classmethod
     def load(cls, out: Path, model: str, fingerprint: str) -> PreviousRun | None:
@@ -85,10 +87,16 @@ class PreviousRun:
         except (OSError, json.JSONDecodeError):
             return None
         if (manifest.get("pipeline_version"), manifest.get("code_fingerprint"), manifest.get("model_requested"),
-                manifest.get("rules_fingerprint")) != (__version__, code_fingerprint(), model, fingerprint):
+                manifest.get("model_package_version"), manifest.get("rules_fingerprint")) != (
+                __version__, code_fingerprint(), model, installed_version(model), fingerprint):
             return None
         ids = pq.read_table(table_path(out, "documents"), columns=["doc_id"]).column("doc_id").to_pylist()
-        return cls(frozenset(ids))
+        return cls(frozenset(ids), str(manifest.get("model")))
+
+
+def installed_version(model: str) -> str | None:
+    """Version of an installed model package, read without loading the model."""
+    return None if model == BLANK else spacy.util.get_package_version(model)
 
 
 @functools.lru_cache(maxsize=1)
@@ -133,10 +141,13 @@ def batched(jobs: Iterator[Job], size: int) -> Iterator[list[Job]]:
 def run(opts: RunOptions, on_document: Callable[[int], None] | None = None) -> RunSummary:
     """Process `opts.inputs` into the tables in `opts.out`; see RunOptions for the knobs."""
     started = time.perf_counter()
-    nlp = get_nlp(opts.model, opts.rules_dirs)  # fail fast on a missing model or a broken rule file
     get_cleaner(opts.rules_dirs)
     fingerprint = rules_fingerprint(opts.rules_dirs)
     previous = None if opts.force else PreviousRun.load(opts.out, opts.model, fingerprint)
+    if previous:  # same model, rules and code as a run that succeeded: load the model only if needed
+        label = previous.model_label
+    else:  # fail fast on a missing model or a broken rule file
+        label = model_label(get_nlp(opts.model, opts.rules_dirs), opts.model)
     summary = RunSummary()
     writer = TableWriter(opts.out)
     kept: set[str] = set()
@@ -201,7 +212,7 @@ def run(opts: RunOptions, on_document: Callable[[int], None] | None = None) -> R
     finally:
         engine.close()
     summary.seconds = time.perf_counter() - started
-    summary.counts = writer.commit(manifest(opts, nlp_label=model_label(nlp, opts.model), fingerprint=fingerprint, summary=summary))
+    summary.counts = writer.commit(manifest(opts, nlp_label=label, fingerprint=fingerprint, summary=summary))
     return summary
 
 
@@ -212,6 +223,7 @@ def manifest(opts: RunOptions, *, nlp_label: str, fingerprint: str, summary: Run
         "code_fingerprint": code_fingerprint(),
         "model_requested": opts.model,
         "model": nlp_label,
+        "model_package_version": installed_version(opts.model),
         "rules_fingerprint": fingerprint,
         "rules_dirs": list(opts.rules_dirs),
         "inputs": [str(p) for p in opts.inputs],

@@ -64,3 +64,16 @@ def test_force_and_changed_rules_reprocess_everything(corpus: Path, tmp_path: Pa
     )
     summary = run(RunOptions(inputs=[corpus], out=out, rules_dirs=(str(rules),)))
     assert summary.processed == 2
+
+
+def test_an_unchanged_rerun_does_not_load_the_model(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    run(RunOptions(inputs=[corpus], out=out))
+    import pipeline.run as run_module
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the model was loaded although nothing changed")
+
+    monkeypatch.setattr(run_module, "get_nlp", refuse)
+    summary = run(RunOptions(inputs=[corpus], out=out))
+    assert (summary.processed, summary.unchanged) == (0, 2)
