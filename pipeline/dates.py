@@ -279,29 +279,29 @@ def _h_day_md(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     return _exact(day, day, "day", m) if day else None
 
 
-def _h_day_range(m: re.Match, ctx: _Context) -> ResolvedDate | None:
-    month1 = MONTHS[m["m1"].lower().rstrip(".")]
-    month2 = MONTHS[m["m2"].lower().rstrip(".")] if m.groupdict().get("m2") else month1
-    year = _year_for_month(month1, m, ctx)
+def _day_span(m: re.Match, ctx: _Context, month1: int, month2: int, anchor: int) -> ResolvedDate | None:
+    """A range of days from month1/d1 to month2/d2; the year is found from the `anchor` month."""
+    year = _year_for_month(anchor, m, ctx)
     if year is None:
         return _unresolved("day", m)
     first, last = _day(year, month1, int(m["d1"])), _day(year, month2, int(m["d2"]))
     if first is None or last is None:
         return None
     return _range(first, last, "day", m)
+
+
+def _h_day_range(m: re.Match, ctx: _Context) -> ResolvedDate | None:
+    """'June 7 to 10, 2017', 'June 28 to July 2': the written month precedes the first day."""
+    month1 = MONTHS[m["m1"].lower().rstrip(".")]
+    month2 = MONTHS[m["m2"].lower().rstrip(".")] if m.groupdict().get("m2") else month1
+    return _day_span(m, ctx, month1, month2, anchor=month1)
 
 
 def _h_day_range_dm(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     """'7-10 June 2017', '28 June to 2 July': the written month follows the second day."""
     month2 = MONTHS[m["m1"].lower().rstrip(".")]
     month1 = MONTHS[m["m2"].lower().rstrip(".")] if m["m2"] else month2
-    year = _year_for_month(month2, m, ctx)
-    if year is None:
-        return _unresolved("day", m)
-    first, last = _day(year, month1, int(m["d1"])), _day(year, month2, int(m["d2"]))
-    if first is None or last is None:
-        return None
-    return _range(first, last, "day", m)
+    return _day_span(m, ctx, month1, month2, anchor=month2)
 
 
 def _h_month_range(m: re.Match, ctx: _Context) -> ResolvedDate | None:
