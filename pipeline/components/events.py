@@ -88,6 +88,13 @@ class EventExtractor:
         self.proposal_words = {w.casefold() for r in self.rules.vetoes if r.infinitive_only for w in r.governors}
         self.class_words = set().union(*self.classes.values()) if self.classes else set()
         self.cities = {c.casefold() for c in self.rules.city_names}
+        #: Casefolded word sets of the rules, built once rather than per match.
+        self.object_vetoes = {r.id: {w.casefold() for w in r.object_vetoes} for r in self.rules.triggers}
+        self.cue_words = [{w.casefold() for w in cue.words} for cue in self.rules.status_cues]
+        self.future_words = {w for c, words in zip(self.rules.status_cues, self.cue_words)
+                             if c.kind == "aux" and c.status == "planned" for w in words}
+        anaphora = self.rules.anaphora
+        self.referring = {w.casefold() for w in (*anaphora.determiners, *anaphora.pronouns)}
         #: Node names of raw patterns, to read the 'object' node of a match.
         self.raw_nodes = {r.id: [node["RIGHT_ID"] for node in r.pattern] for r in self.rules.triggers if r.pattern}
         #: Candidates vetoed by code, counted by reason (never silently dropped).
@@ -245,7 +252,7 @@ class EventExtractor:
         if rule.preps and not prep_objects:
             return self._reject("no_prep")
         objects += prep_objects
-        vetoes = {w.casefold() for w in rule.object_vetoes}
+        vetoes = self.object_vetoes[rule.id]
         modifiers = [c for o in objects for c in o.children if c.dep_ in ("compound", "amod")]
         if any(syn.lemma(t) in vetoes for t in [*objects, *verb.children, *modifiers]):
             return self._reject("object_veto")
@@ -308,7 +315,7 @@ class EventExtractor:
             return self._reject("singular")
         if lemma in rule.needs_name and not syn.is_named(noun):
             return self._reject("unnamed")
-        vetoes = {w.casefold() for w in rule.object_vetoes}
+        vetoes = self.object_vetoes[rule.id]
         if any(syn.lemma(c) in vetoes for c in noun.children if c.dep_ in ("compound", "amod", "nmod")):
             return self._reject("object_veto")  # "the Regular Press Conference"
         if noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN") and syn.lemma(noun.head) not in (
@@ -554,8 +561,7 @@ class EventExtractor:
         """Status and mode from the first cue that fires (see status_cues)."""
         clause = syn.clause_verb(cand.trigger)
         status, mode, emit = "past", None, True
-        for cue in self.rules.status_cues:
-            words = {w.casefold() for w in cue.words}
+        for cue, words in zip(self.rules.status_cues, self.cue_words):
             if self._cue_fires(cue.kind, words, cand.trigger, clause):
                 status = cue.status or status
                 mode = mode if mode in ("negated", "hypothetical") else cue.mode or mode
@@ -611,9 +617,6 @@ class EventExtractor:
                 c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBN") for c in verb.children)
         return False
 
-    # ------------------------------------------------------------------ one record per event
-
-
     # ------------------------------------------------------------------ output
 
     def _plover(self, cand: Candidate) -> tuple[str, str | None]:
@@ -650,21 +653,18 @@ class EventExtractor:
         """Blank mode: trigger words as tokens, checked against their neighbours; type, status cue
         and a lone date only. A mention after 'this'/'the'/'his' is taken as a later reference."""
         published = syn.as_date(getattr(doc._, "published", None))
-        future = {w.casefold() for c in self.rules.status_cues
-                  if c.kind == "aux" and c.status == "planned" for w in c.words}
-        referring = {w.casefold() for w in (*self.rules.anaphora.determiners, *self.rules.anaphora.pronouns)}
         events: list[Event] = []
         seen: set[tuple[int, str]] = set()
         for match_id, start, _ in self.token_matcher(doc):
             rule = self.by_id[doc.vocab.strings[match_id]]
             token = doc[start]
-            etype = self._token_type(rule, token, referring)
+            etype = self._token_type(rule, token)
             if etype is None or (token.sent.start, etype) in seen:
                 continue
             sent = token.sent
             seen.add((sent.start, etype))
             before = {t.lower_ for t in doc[max(sent.start, token.i - 3): token.i]}
-            status = "planned" if before & future else "past"
+            status = "planned" if before & self.future_words else "past"
             dates = [m for m in find_dates(sent.text, published) if m.date.value]
             cand = Candidate(rule, etype, token, [token], (token.idx, token.idx + len(token.text)), status=status)
             plover, mode = self._plover(cand)
@@ -682,28 +682,27 @@ class EventExtractor:
         if start is None or any(c.trigger.sent.start == start for c in found):
             return []
         sent = doc[start].sent
-        referring = {w.casefold() for w in (*self.rules.anaphora.determiners, *self.rules.anaphora.pronouns)}
         out: list[Candidate] = []
         for match_id, begin, _ in self.token_matcher(sent.as_doc()):
             rule = self.by_id[doc.vocab.strings[match_id]]
             token = doc[sent.start + begin]
             if rule.pos == "verb" and not token.lower_.endswith("s"):
                 continue  # headline verbs are present tense ("Launches", "Meets"); "the U.S.-EU Launch" is a noun
-            etype = self._token_type(rule, token, referring)
+            etype = self._token_type(rule, token)
             if etype and not any(c.type == etype for c in out):
                 out.append(Candidate(rule, etype, token, [token], syn.extent([token])))
         return out
 
-    def _token_type(self, rule: TriggerRule, token: Token, referring: set[str]) -> str | None:
+    def _token_type(self, rule: TriggerRule, token: Token) -> str | None:
         """Event type of a blank-mode match, or None when its neighbours do not fit the rule."""
         doc = token.doc
         prev = doc[token.i - 1].lower_ if token.i > token.sent.start else ""
         after = [syn.lemma(t) for t in doc[token.i + 1: min(token.i + 8, token.sent.end)]]
-        if prev in referring or rule.pos == "verb" and prev in ("a", "an"):
+        if prev in self.referring or rule.pos == "verb" and prev in ("a", "an"):
             return None  # a later reference, or a noun where the rule wants a verb ("the telephone")
         if rule.modifiers and prev not in self._words(rule.modifiers):
             return None
-        if rule.pattern is not None or prev in {w.casefold() for w in rule.object_vetoes}:
+        if rule.pattern is not None or prev in self.object_vetoes[rule.id]:
             return None  # a raw parse pattern cannot be checked on tokens; "press conference"
         if rule.pos == "verb" and rule.preps and not set(after[:2]) & set(rule.preps):
             return None
