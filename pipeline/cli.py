@@ -7,18 +7,24 @@ invalid; 6 --strict stopped at the first failure.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pipeline.nlp import DEFAULT_MODEL, ModelNotFoundError
 from pipeline.rules import RuleFileError
 
-EXIT_PARTIAL, EXIT_NO_MODEL, EXIT_BAD_RULES, EXIT_STRICT = 3, 4, 5, 6
+if TYPE_CHECKING:  # the runner is imported when `run` is called, keeping `--help` fast
+    from pipeline.run import RunSummary
+
+EXIT_NO_MODEL, EXIT_BAD_RULES, EXIT_STRICT = 4, 5, 6
 
 app = typer.Typer(
     help="Extract leaders, agreements, projects, figures, events and commitments from diplomatic texts.",
@@ -54,6 +60,17 @@ def parse_date(value: Optional[str]) -> Optional[dt.date]:
 def fail(message: str, code: int) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}")
     return typer.Exit(code)
+
+
+@contextmanager
+def setup_errors() -> Iterator[None]:
+    """A missing model or a broken rule file: one clear line and its exit code, no traceback."""
+    try:
+        yield
+    except ModelNotFoundError as exc:
+        raise fail(escape(str(exc)), EXIT_NO_MODEL) from None
+    except RuleFileError as exc:
+        raise fail(escape(f"invalid rule file: {exc}"), EXIT_BAD_RULES) from None
 
 
 @app.command()
@@ -96,13 +113,9 @@ def run(
         MofNCompleteColumn(), TimeElapsedColumn(), console=err, disable=quiet, transient=True,
     )
     try:
-        with progress:
+        with setup_errors(), progress:
             task = progress.add_task("documents", total=None)
             summary = run_corpus(opts, on_document=lambda n: progress.advance(task, n))
-    except ModelNotFoundError as exc:
-        raise fail(str(exc), EXIT_NO_MODEL) from None
-    except RuleFileError as exc:
-        raise fail(f"invalid rule file: {exc}", EXIT_BAD_RULES) from None
     except StrictModeError as exc:
         raise fail(f"--strict: {exc}", EXIT_STRICT) from None
     if not quiet:
@@ -110,7 +123,7 @@ def run(
     raise typer.Exit(summary.exit_code)
 
 
-def print_summary(summary, out_dir: Path) -> None:
+def print_summary(summary: RunSummary, out_dir: Path) -> None:
     table = Table(title=f"Tables written to {out_dir}", show_edge=False)
     table.add_column("table")
     table.add_column("rows", justify="right")

@@ -55,12 +55,11 @@ def build_nlp(
 ) -> Language:
     """The full pipeline: paragraph boundaries, model, domain entity ruler, extractors."""
     nlp = load_base(model)
-    first = "sentencizer" if model == BLANK else nlp.pipe_names[0] if nlp.pipe_names else None
-    if model == BLANK:
+    if model == BLANK:  # after the sentencizer, so its boundaries only fill what we leave free
         nlp.add_pipe("diplo_paragraphs", after="sentencizer")
         nlp.add_pipe("diplo_flat_tree", after="diplo_paragraphs")
-    else:
-        nlp.add_pipe("diplo_paragraphs", before=first) if first else nlp.add_pipe("diplo_paragraphs")
+    else:  # before every statistical component, so the parser respects the boundaries
+        nlp.add_pipe("diplo_paragraphs", first=True)
     config = {"rules_dirs": list(rules_dirs)}
     ruler_position = {"after": "ner"} if "ner" in nlp.pipe_names else {}
     nlp.add_pipe("diplo_entity_ruler", config=config, **ruler_position)

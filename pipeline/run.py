@@ -34,6 +34,10 @@ from pipeline.rules import rules_fingerprint
 from pipeline.writer import MANIFEST, TableWriter, table_path
 
 
+#: Exit code of a run that finished but could not process some documents.
+EXIT_PARTIAL = 3
+
+
 class StrictModeError(RuntimeError):
     """Raised in --strict mode at the first document that cannot be processed."""
 
@@ -66,8 +70,8 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 when every document was processed, 3 when some could not be (see README)."""
-        return 3 if self.failed else 0
+        """0 when every document was processed, else EXIT_PARTIAL (see README)."""
+        return EXIT_PARTIAL if self.failed else 0
 
 
 @dataclass(frozen=True)

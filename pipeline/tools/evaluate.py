@@ -27,10 +27,9 @@ import pandas as pd
 import typer
 from rich.markup import escape
 
-from pipeline.cli import EXIT_BAD_RULES, EXIT_NO_MODEL, ModelOpt, RulesOpt, fail, out
-from pipeline.nlp import DEFAULT_MODEL, ModelNotFoundError
+from pipeline.cli import ModelOpt, RulesOpt, fail, out, setup_errors
+from pipeline.nlp import DEFAULT_MODEL
 from pipeline.records import RECORD_TABLES
-from pipeline.rules import RuleFileError
 from pipeline.writer import table_path
 
 TYPES: tuple[str, ...] = tuple(RECORD_TABLES)
@@ -406,14 +405,11 @@ def eval_command(
     if not set(kinds) <= set(TYPES):
         raise typer.BadParameter(f"--types takes record types among {', '.join(TYPES)}")
     try:
-        report = evaluate(gold=gold, pred=pred, inputs=inputs or (), model=model,
-                          rules_dirs=[str(r) for r in rules or ()], only=only, types=kinds)
+        with setup_errors():
+            report = evaluate(gold=gold, pred=pred, inputs=inputs or (), model=model,
+                              rules_dirs=[str(r) for r in rules or ()], only=only, types=kinds)
     except (GoldFileError, FileNotFoundError) as exc:
         raise fail(str(exc), 2) from None
-    except ModelNotFoundError as exc:
-        raise fail(str(exc), EXIT_NO_MODEL) from None
-    except RuleFileError as exc:
-        raise fail(f"invalid rule file: {exc}", EXIT_BAD_RULES) from None
     print_report(report, show_errors)
     if json_file is not None:
         json_file.write_text(json.dumps(report.to_dict(errors=True), indent=2, ensure_ascii=False), encoding="utf-8")

@@ -16,10 +16,9 @@ import typer
 from rich.markup import escape
 
 from pipeline.api import ExtractionError, extract
-from pipeline.cli import EXIT_BAD_RULES, EXIT_NO_MODEL, ModelOpt, RulesOpt, fail, out, parse_date
-from pipeline.nlp import DEFAULT_MODEL, ModelNotFoundError
+from pipeline.cli import ModelOpt, RulesOpt, fail, out, parse_date, setup_errors
+from pipeline.nlp import DEFAULT_MODEL
 from pipeline.records import RECORD_TABLES, Row
-from pipeline.rules import RuleFileError
 
 #: Provenance columns: shown apart from the attributes (doc_id/sent_id mean nothing for one text).
 PROVENANCE = ("doc_id", "sent_id", "sentence", "start", "end", "rule")
@@ -86,12 +85,9 @@ def explain_command(
     source = sys.stdin.read() if text == "-" else text
     parse_date(published)  # a bad date is a usage error before the model loads
     try:
-        records = explain(source, published=published, title=title, model=model,
-                          rules_dirs=tuple(str(r) for r in rules or ()), entities=entities)
-    except ModelNotFoundError as exc:
-        raise fail(str(exc), EXIT_NO_MODEL) from None
-    except RuleFileError as exc:
-        raise fail(escape(f"invalid rule file: {exc}"), EXIT_BAD_RULES) from None
+        with setup_errors():
+            records = explain(source, published=published, title=title, model=model,
+                              rules_dirs=tuple(str(r) for r in rules or ()), entities=entities)
     except ExtractionError as exc:
         raise fail(escape(str(exc)), 2) from None
     if as_json:
