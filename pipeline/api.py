@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from pipeline.build import DocMeta
 from pipeline.clean import clean_text
@@ -21,7 +21,6 @@ class ExtractionError(RuntimeError):
 class Extraction(BaseModel):
     """Everything extracted from one text; offsets point into `document.text`."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
     document: Document
     sentences: list[Sentence]
     entities: list[Entity]

@@ -7,6 +7,7 @@ Components fill `sentence`, `start`, `end` and `rule`; this module adds `doc_id`
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -22,7 +23,7 @@ class DocMeta:
     source: str
     path: str
     title: str | None = None
-    published: object = None
+    published: dt.date | None = None
     url: str | None = None
     source_name: str | None = None
     byline: str | None = None
