@@ -676,9 +676,8 @@ def _fold(record: Agreement, text: str, status_rule: StatusRule) -> None:
     longest = max(names, key=len)
     record.aliases = list(dict.fromkeys(n for n in names if n != longest))
     record.name = longest
-    if record.rule.endswith(".default.v1") and status_rule.priority > 0:
-        record.status = status_rule.status
-        record.rule = record.rule.split("+")[0] + "+" + status_rule.id
+    if status_rule.priority > 0:
+        spans.take_status(record, status_rule.status, status_rule.id)
 
 
 @Language.factory(

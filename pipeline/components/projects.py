@@ -518,9 +518,8 @@ class ProjectExtractor:
             ctx = MentionContext.of(token, False)
             ctx.kind = mention.kind
             rule = spans.best_rule(self.rules.statuses, ctx)
-            if rule.priority >= ANAPHOR_MIN_PRIORITY and record.rule.endswith(".default.v1"):
-                record.status = rule.status  # type: ignore[assignment]
-                record.rule = record.rule.split("+")[0] + "+" + rule.id
+            if rule.priority >= ANAPHOR_MIN_PRIORITY:
+                spans.take_status(record, rule.status, rule.id)
 
 
 def _without_measure(name: Span) -> Span:
@@ -588,9 +587,8 @@ def _fold(record: Project, text: str, status_rule: ContextRule, status_id: str, 
     for form in (text, alias):
         if form and form != record.name and form not in record.aliases:
             record.aliases.append(form)
-    if record.rule.endswith(".default.v1") and status_rule.priority > 0:
-        record.status = status_rule.status  # type: ignore[assignment]
-        record.rule = record.rule.split("+")[0] + "+" + status_id
+    if status_rule.priority > 0:
+        spans.take_status(record, status_rule.status, status_id)
 
 
 def _distinctive(record: Project, head: str, common: frozenset[str]) -> set[str]:
@@ -623,9 +621,8 @@ def _fold_same_name(records: list[Project], heads: dict[int, str], common: froze
         else:
             host.aliases.append(record.name)
         host.aliases.extend(a for a in record.aliases if a not in host.aliases)
-        if host.rule.endswith(".default.v1") and not record.rule.endswith(".default.v1"):
-            host.status = record.status
-            host.rule = host.rule.split("+")[0] + "+" + record.rule.split("+")[1]
+        if not record.rule.endswith(".default.v1"):
+            spans.take_status(host, record.status, record.rule.split("+")[1])
     return kept
 
 
@@ -669,9 +666,8 @@ def _fold_unnamed(records: list[Project], heads: dict[int, str]) -> list[Project
             if len(hosts) == 1 or earlier:  # several: the nearest named one before it ("... the $568 million dam")
                 host = max(earlier, key=lambda r: r.start) if len(hosts) > 1 else hosts[0]
                 host.aliases.append(record.name)
-                if host.rule.endswith(".default.v1") and not record.rule.endswith(".default.v1"):
-                    host.status = record.status
-                    host.rule = host.rule.split("+")[0] + "+" + record.rule.split("+")[1]
+                if not record.rule.endswith(".default.v1"):
+                    spans.take_status(host, record.status, record.rule.split("+")[1])
                 continue
         kept.append(record)
     return kept

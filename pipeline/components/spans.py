@@ -499,6 +499,14 @@ class ContextRule(Rule):
         return self.in_title is None or self.in_title == ctx.in_title
 
 
+def take_status(record, status: str, rule_id: str) -> None:
+    """A later explicit cue beats the default: a record still on its default status rule takes
+    `status`, its rule id becoming "<trigger rule>+<rule_id>"."""
+    if record.rule.endswith(".default.v1"):
+        record.status = status
+        record.rule = record.rule.split("+")[0] + "+" + rule_id
+
+
 def best_rule(rules: list, ctx: MentionContext):
     """The firing rule with the highest priority (file order breaks ties), or None.
 
