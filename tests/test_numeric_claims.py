@@ -186,6 +186,8 @@ NEAR_MISSES = [
     "Xi attended the opening ceremony of Astana Expo 2017.",
     "The two sides proposed a five-year implementation outline.",
     "Both sides will jointly combat the three evil forces.",
+    "In Kazakhstan, people say that five fingers held together make a powerful fist.",
+    "As the saying goes, two heads are better than one.",
     "The two documents were signed by the ministers.",
     "Iraq could become energy self-sufficient in ten years.",
     "Nearly ten years after the liberation of Mosul, the city is rebuilt.",
