@@ -196,8 +196,10 @@ def _norm_phrase(text: str) -> str:
 
 
 def _strip_titles(text: str) -> str:
+    """"Chinese President Xi" -> "Xi": leading title words and country adjectives or names."""
     words = text.replace("’s", "").replace("'s", "").split()
-    while words and words[0].casefold().strip(".,") in _TITLE_WORDS | {"chinese", "russian", "u.s.", "american"}:
+    while words and (words[0].casefold().strip(".,") in _TITLE_WORDS
+                     or len(words) > 1 and _iso3(words[0].strip(",")) is not None):
         words.pop(0)
     return " ".join(words).strip(" ,.")
 
