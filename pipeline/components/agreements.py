@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.actors import ActorResolver
+from pipeline.actors import ActorResolver, is_country_code
 from pipeline.countries import to_iso3
 from pipeline.dates import resolve_date
 from pipeline.extensions import records_of
@@ -651,23 +651,19 @@ def _party_list(token: Token, resolver: ActorResolver) -> list[str]:
     """Each conjunct of a subject phrase, resolved to actors: countries as ISO3 (people and
     agencies by their country), organisations by name only when the phrase is one."""
     out: list[str] = []
+    people = {p.name: p.country for p in records_of(token.doc, "people")}
     for conj in [token, *[c for c in token.subtree if c.dep_ == "conj" and c.head.i in {token.i, *(x.i for x in token.conjuncts)}]]:
         sub = conj.doc[conj.left_edge.i:conj.i + 1]
         actors = resolver.resolve(sub)
         if not actors:
             codes = [to_iso3(e.text) for e in conj.doc[conj.left_edge.i:conj.right_edge.i + 1].ents]
             actors = [c for c in codes if c][:1]
-        people = {p.name: p.country for p in records_of(conj.doc, "people")}
         is_org = conj.ent_type_ == "ORG"
         out.extend(
             people.get(a) or "" if a in people else a
-            for a in actors if a and (_is_iso3(a) or a in people or is_org and not a[0].islower())
+            for a in actors if a and (is_country_code(a) or a in people or is_org and not a[0].islower())
         )
     return out
-
-
-def _is_iso3(text: str) -> bool:
-    return len(text) == 3 and text.isupper()
 
 
 def _fold(record: Agreement, text: str, status_rule: StatusRule) -> None:
