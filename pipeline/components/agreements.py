@@ -4,18 +4,18 @@ Reads the parse, entities, `doc._.published`, `doc._.title` (and `doc._.people` 
 actor resolver); writes `doc._.agreements`, one `Agreement` per distinct agreement of the
 document with repeated mentions folded into `aliases`.
 
-Candidates come from the trigger terms of `models/rules/agreements.yaml` (a spaCy Matcher);
-code then builds the name from the parse (`spans.phrase_span`, plus the local additions the
-shared helper does not make: a title's collective owner "Leaders'", a year suffix "2021-2025", a
-capitalised purpose "to Implement ...", an "(ABBR)" moved to the aliases), vetoes what is not
-one specific agreement (generic plurals such as "CPEC agreements", "over ten cooperation
-documents", unqualified statements, plans owned by one party, bare anaphors such as "the
-Convention", trigger nouns inside organisation names), and takes the status from the context
-rules; only the document a title line IS gets the title's publication status. Mentions fold
-into one record by a key that reads abbreviations the text defines ("Plan of Action (POA)")
-and the rule file's `fold_forms` ("UN") as their long forms. Without a parser
-(`--model blank`) names are the matched terms plus adjacent capitalised words and the status
-is the default rule's.
+Candidates come from the trigger terms of `models/rules/agreements.yaml` (a spaCy Matcher); code
+then builds the name from the parse (`spans.phrase_span` with a year suffix "2021-2025" and an
+"(ABBR)" moved to the aliases, `spans.with_year_suffix` / `split_abbreviation`, plus the local
+additions: a title's collective owner "Leaders'", a capitalised purpose "to Implement ..."),
+vetoes what is not one specific agreement (generic plurals such as "CPEC agreements", "over ten
+cooperation documents", unqualified statements, plans owned by one party, bare anaphors such as
+"the Convention", trigger nouns inside organisation names), and takes the status from the
+context rules; only the document a title line IS gets the title's publication status. Mentions
+fold into one record by a key that reads abbreviations the text defines
+(`spans.defined_abbreviations`: "Plan of Action (POA)") and the rule file's `fold_forms` ("UN")
+as their long forms. Without a parser (`--model blank`) names are the matched terms plus adjacent
+capitalised words and the status is the default rule's.
 """
 from __future__ import annotations
 
@@ -339,14 +339,14 @@ class AgreementExtractor:
         parsed = spans.has_parse(doc)
         resolver = ActorResolver(doc) if parsed else None
         book = _Book()
-        defined = defined_abbreviations(doc)
+        defined = spans.defined_abbreviations(doc)
         candidates = self.candidates(doc)
         kinds_at = {head.i: rule.kind for head, rule in candidates}
         for head, rule in candidates:
             if parsed:
                 name = _with_owner(spans.phrase_span(head, self.preps, party_preps=PARTY_PREPS), head, rule)
                 name, year = _split_year(name, doc._.published)
-                name, abbreviation = _split_abbreviation(_with_year_suffix(_term_complement(name, head, self.preps)))
+                name, abbreviation = spans.split_abbreviation(spans.with_year_suffix(_term_complement(name, head, self.preps)))
                 purpose = _purpose(name)
                 full = doc[name.start:purpose.end] if purpose is not None else name
                 ctx = MentionContext.of(head, spans.in_title(full) and _is_title_document(head, full), full)
@@ -495,26 +495,6 @@ def _is_title_document(head: Token, name: Span) -> bool:
     return not lead or head.dep_ == "ROOT"
 
 
-def _with_year_suffix(name: Span) -> Span:
-    """"Action Plan 2021-2025", "Master Plan on ASEAN Connectivity 2025": a year or span of years
-    right after a capitalised name belongs to it."""
-    doc, end = name.doc, name.end
-    if not (doc[end - 1].is_title or doc[end - 1].is_upper):
-        return name
-    opened = end < len(doc) and doc[end].text == "("
-    i = end + opened
-    if i >= len(doc) or not spans.YEAR.match(doc[i].text) or doc[i].sent != name.sent:
-        return name
-    i += 1
-    if i + 1 < len(doc) and doc[i].text in ("-", "–") and spans.YEAR.match(doc[i + 1].text):
-        i += 2
-    if opened:
-        if i >= len(doc) or doc[i].text != ")":
-            return name
-        i += 1
-    return doc[name.start:i]
-
-
 def _misparsed_participle(verb: Token) -> bool:
     return verb.pos_ == "VERB" and verb.tag_ in ("VBD", "VBN") and not any(
         c.dep_ in ("dobj", "aux", "auxpass", "neg") for c in verb.children
@@ -552,68 +532,6 @@ def _purpose(name: Span) -> Span | None:
             break
         end = tok.i + 1
     return doc[i:end]
-
-
-_ABBREVIATION = re.compile(r"^[A-Z][A-Za-z&.-]{1,11}$")
-
-
-def _split_abbreviation(name: Span) -> tuple[Span, str | None]:
-    """"Treaty of Amity and Cooperation (TAC)": the name without a parenthesised abbreviation the
-    parser put inside it, and the abbreviation when it is the whole name's (its first letter is the
-    name's), not a part's ("... Comprehensive Strategic Partnership (CSP)")."""
-    doc = name.doc
-    if len(name) > 3 and name[-1].text == ")" and name[-3].text == "(" and _ABBREVIATION.match(name[-2].text):
-        inner, name = name[-2], name[:-3]
-    elif name.end + 2 < len(doc) and doc[name.end].text == "(" and doc[name.end + 2].text == ")":
-        inner = doc[name.end + 1]
-    else:
-        return name, None
-    text = inner.text
-    own = _ABBREVIATION.match(text) and sum(c.isupper() for c in text) >= 2 and text[0] == name[0].text[:1].upper()
-    return name, text if own else None
-
-
-#: Words an abbreviation may skip or take a letter from ("Plan of Action (POA)", "Outlook on the Indo-Pacific (AOIP)").
-_LINK_WORDS = frozenset({"of", "on", "the", "and", "for", "in", "to", "&"})
-
-
-def defined_abbreviations(doc: Doc) -> dict[str, str]:
-    """Abbreviations the text defines in parentheses, lower case: "Comprehensive Strategic
-    Partnership (CSP)" gives {"csp": "comprehensive strategic partnership"}, so that a later
-    "... for the ASEAN-U.S. CSP" folds into the full form."""
-    out: dict[str, str] = {}
-    for tok in doc[1:-2]:
-        abbreviation = doc[tok.i + 1].text
-        if tok.text != "(" or doc[tok.i + 2].text != ")" or not _ABBREVIATION.match(abbreviation):
-            continue
-        letters = [c for c in abbreviation if c.isupper()]
-        if len(letters) < 2:
-            continue
-        words = doc.text[tok.sent.start_char:tok.idx].split()[-3 * len(letters):]
-        start = _initials_start(words, letters, len(words) - 1, len(letters) - 1)
-        if start is not None:
-            out.setdefault(abbreviation.casefold(), " ".join(words[start:]).casefold())
-    return out
-
-
-def _initials_start(words: list[str], letters: list[str], w: int, n: int) -> int | None:
-    """Index of the first word when words[..w] end with the initials letters[..n] (hyphen parts
-    give one letter each, link words may be skipped); None when they do not."""
-    if n < 0:
-        return w + 1
-    if w < 0:
-        return None
-    word = words[w]
-    link = word.lower() in _LINK_WORDS
-    if word[:1].isupper() or link:
-        parts = [p for p in re.split(r"[-–]", word) if p]
-        for size in {len(parts), 1}:
-            initials = [p[0].upper() for p in parts[-size:]] if size > 1 else [word[0].upper()]
-            if size <= n + 1 and initials == letters[n - size + 1:n + 1]:
-                found = _initials_start(words, letters, w - 1, n - size)
-                if found is not None:
-                    return found
-    return _initials_start(words, letters, w - 1, n) if link else None
 
 
 def _clean(name: Span) -> str:

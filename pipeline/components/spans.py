@@ -338,6 +338,88 @@ def clean_name(span: Span) -> str:
     return re.sub(r"\s+", " ", span.text).strip()
 
 
+def with_year_suffix(name: Span) -> Span:
+    """"Action Plan 2021-2025", "Master Plan on ASEAN Connectivity 2025": a year or span of years
+    right after a capitalised name belongs to it."""
+    doc, end = name.doc, name.end
+    if not (doc[end - 1].is_title or doc[end - 1].is_upper):
+        return name
+    opened = end < len(doc) and doc[end].text == "("
+    i = end + opened
+    if i >= len(doc) or not YEAR.match(doc[i].text) or doc[i].sent != name.sent:
+        return name
+    i += 1
+    if i + 1 < len(doc) and doc[i].text in ("-", "–") and YEAR.match(doc[i + 1].text):
+        i += 2
+    if opened:
+        if i >= len(doc) or doc[i].text != ")":
+            return name
+        i += 1
+    return doc[name.start:i]
+
+
+ABBREVIATION = re.compile(r"^[A-Z][A-Za-z&.-]{1,11}$")
+
+
+def split_abbreviation(name: Span) -> tuple[Span, str | None]:
+    """"Treaty of Amity and Cooperation (TAC)": the name without a parenthesised abbreviation the
+    parser put inside it, and the abbreviation when it is the whole name's (its first letter is the
+    name's), not a part's ("... Comprehensive Strategic Partnership (CSP)")."""
+    doc = name.doc
+    if len(name) > 3 and name[-1].text == ")" and name[-3].text == "(" and ABBREVIATION.match(name[-2].text):
+        inner, name = name[-2], name[:-3]
+    elif name.end + 2 < len(doc) and doc[name.end].text == "(" and doc[name.end + 2].text == ")":
+        inner = doc[name.end + 1]
+    else:
+        return name, None
+    text = inner.text
+    own = ABBREVIATION.match(text) and sum(c.isupper() for c in text) >= 2 and text[0] == name[0].text[:1].upper()
+    return name, text if own else None
+
+
+#: Words an abbreviation may skip or take a letter from ("Plan of Action (POA)", "Outlook on the Indo-Pacific (AOIP)").
+ABBREVIATION_LINKS = frozenset({"of", "on", "the", "and", "for", "in", "to", "&"})
+
+
+def defined_abbreviations(doc: Doc) -> dict[str, str]:
+    """Abbreviations the text defines in parentheses, lower case: "Comprehensive Strategic
+    Partnership (CSP)" gives {"csp": "comprehensive strategic partnership"}, so that a later
+    "... for the ASEAN-U.S. CSP" folds into the full form."""
+    out: dict[str, str] = {}
+    for tok in doc[1:-2]:
+        abbreviation = doc[tok.i + 1].text
+        if tok.text != "(" or doc[tok.i + 2].text != ")" or not ABBREVIATION.match(abbreviation):
+            continue
+        letters = [c for c in abbreviation if c.isupper()]
+        if len(letters) < 2:
+            continue
+        words = doc.text[tok.sent.start_char:tok.idx].split()[-3 * len(letters):]
+        start = _initials_start(words, letters, len(words) - 1, len(letters) - 1)
+        if start is not None:
+            out.setdefault(abbreviation.casefold(), " ".join(words[start:]).casefold())
+    return out
+
+
+def _initials_start(words: list[str], letters: list[str], w: int, n: int) -> int | None:
+    """Index of the first word when words[..w] end with the initials letters[..n] (hyphen parts
+    give one letter each, link words may be skipped); None when they do not."""
+    if n < 0:
+        return w + 1
+    if w < 0:
+        return None
+    word = words[w]
+    link = word.lower() in ABBREVIATION_LINKS
+    if word[:1].isupper() or link:
+        parts = [p for p in re.split(r"[-–]", word) if p]
+        for size in {len(parts), 1}:
+            initials = [p[0].upper() for p in parts[-size:]] if size > 1 else [word[0].upper()]
+            if size <= n + 1 and initials == letters[n - size + 1:n + 1]:
+                found = _initials_start(words, letters, w - 1, n - size)
+                if found is not None:
+                    return found
+    return _initials_start(words, letters, w - 1, n) if link else None
+
+
 def verb_mood(verb: Token) -> Mood:
     """Future, infinitive, modal, participle or finite, looking through coordination.
 
