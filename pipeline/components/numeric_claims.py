@@ -47,6 +47,7 @@ from pipeline.numbers import DIGITS, NumberParser
 from pipeline.records import NumericClaim, Qualifier
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 from pipeline.extensions import text_of
+from pipeline.components.spans import YEAR
 
 RULES_NAME = "numeric_claims"
 
@@ -244,12 +245,12 @@ class NumericClaimExtractor:
     def __init__(self, rules_dirs: list[str] | tuple[str, ...] = ()) -> None:
         self.rules = load_numeric_rules(rules_dirs)
         self.parser = number_parser(self.rules)
-        self.count_id = self.rules.count.id if self.rules.count else RULES_NAME
+        self.count_id = self.rules.count.id  # load_numeric_rules requires the count rule
         rules = self.rules
         self.before = {w.lower(): r for r in rules.currencies for w in r.before}
         self.after = {w.lower(): r for r in rules.currencies for w in r.after}
         self.adjective = {w.lower(): r for r in rules.currencies for w in r.adjective}
-        self.word_figures = {re.sub(r"\s+", " ", w.lower()): r
+        self.word_figures = {_key(w): r
                              for r in [*rules.frequencies, *rules.multipliers] for w in r.words}
         self.suffixes = {w.lower(): r for r in rules.qualifiers for w in r.suffixes}
         self.range_rule = rules.ranges[-1] if rules.ranges else None
@@ -259,11 +260,11 @@ class NumericClaimExtractor:
         self.fractions = {_fold(w): r for r in rules.fractions for w in r.words}
         self.connectors = {_fold(w): r for r in rules.ratio_shares for w in r.connectors}
         self.scales = {w.lower(): r for r in rules.scales for w in r.words}
-        self.number_words = {re.sub(r"\s+", " ", w.lower()): r for r in rules.number_words for w in r.words}
-        self.vague = {re.sub(r"\s+", " ", w.lower()): r for r in rules.vague for w in r.words}
+        self.number_words = {_key(w): r for r in rules.number_words for w in r.words}
+        self.vague = {_key(w): r for r in rules.vague for w in r.words}
         self.percent = {_fold(w): r for r in rules.percent for w in r.words}
-        self.qualifiers = {re.sub(r"\s+", " ", w.lower()): r for r in rules.qualifiers for w in r.words}
-        self.units = {re.sub(r"\s+", " ", w.lower()): r for r in rules.units for w in r.words}
+        self.qualifiers = {_key(w): r for r in rules.qualifiers for w in r.words}
+        self.units = {_key(w): r for r in rules.units for w in r.words}
         self.pattern = self._figure_pattern()
         self.units_re = re.compile(r"[\s-]*(" + _alternation(list(self.units)) + r")", re.IGNORECASE)
         self.patterns: list[tuple[ExclusionRule, re.Pattern[str]]] = []
@@ -272,7 +273,6 @@ class NumericClaimExtractor:
             if rule.pattern:
                 source = rule.pattern.replace("{NUM}", number).replace("{UNIT}", _TIME_UNIT)
                 self.patterns.append((rule, re.compile(source, re.IGNORECASE | re.MULTILINE)))
-        self.unless_defined = {rule.id: rule.unless_defined for rule in rules.exclusions}
         self.unit_patterns = [(rule, re.compile(rule.pattern.replace("{NUM}", number), re.IGNORECASE))
                               for rule in rules.unit_patterns]
 
@@ -342,11 +342,11 @@ class NumericClaimExtractor:
 
     def _figure(self, m: re.Match, text: str) -> tuple[Figure | None, int]:
         """Normalise one match; an invalid range gives its first figure and resumes at the second."""
-        qual_rule = self.qualifiers.get(re.sub(r"\s+", " ", m["qual"].lower())) if m["qual"] else None
+        qual_rule = self.qualifiers.get(_key(m["qual"])) if m["qual"] else None
         qualifier: Qualifier = qual_rule.qualifier if qual_rule else "exact"
         fired = {qual_rule.id} if qual_rule else set()
         if m["vague"]:
-            rule = self.vague[re.sub(r"\s+", " ", m["vague"].lower())]
+            rule = self.vague[_key(m["vague"])]
             start = m.start("vague") if qual_rule is None else m.start()
             currency = self.after[m["vcur"].lower()] if m["vcur"] else \
                 self.adjective[m["vadj"].lower()] if m["vadj"] else None
@@ -364,7 +364,7 @@ class NumericClaimExtractor:
             return fig, m.end()
         if m["share"]:
             part, whole = self.parser.parse(m["part"]), self.parser.parse(m["whole"])
-            if part is None or not whole or part >= whole or re.fullmatch(r"(?:1[89]|20)\d\d", m["whole"]):
+            if part is None or not whole or part >= whole or YEAR.match(m["whole"]):
                 return None, m.start("whole")  # "ten in 2019" is no share; the second number may be a figure
             rule = self.connectors[_fold(m["conn"])]
             fig = Figure(m.start(), m.end("share"), text[m.start():m.end("share")], round(100 * part / whole, 4),
@@ -372,7 +372,7 @@ class NumericClaimExtractor:
                          fired | {rule.id})
             return fig, m.end()
         if m["word"]:
-            word = self.word_figures[re.sub(r"\s+", " ", m["word"].lower())]
+            word = self.word_figures[_key(m["word"])]
             fig = Figure(m.start(), m.end("word"), text[m.start():m.end("word")], word.value, None, word.unit,
                          qualifier, "word", word.id, m.start("word"), m.end("word"), fired | {word.id})
             return fig, m.end()
@@ -426,7 +426,7 @@ class NumericClaimExtractor:
             qualifier = "over"  # "a billion-dollar deal": a magnitude class, not an amount
         if m["scale"]:
             fired.add(self.scales[m["scale"].lower()].id)
-        num_text = re.sub(r"\s+", " ", m["num"].lower())
+        num_text = _key(m["num"])
         if num_text in self.number_words:
             fired.add(self.number_words[num_text].id)
         if currency is not None:
@@ -457,12 +457,12 @@ class NumericClaimExtractor:
         return value
 
     # ------------------------------------------------------------------ vetoes
-    def exclusion_spans(self, sent_text: str) -> list[tuple[str, list[tuple[int, int]]]]:
-        """(rule id, matched spans) of every pattern exclusion in a sentence, computed once."""
-        return [(rule.id, [m.span() for m in pattern.finditer(sent_text)]) for rule, pattern in self.patterns]
+    def exclusion_spans(self, sent_text: str) -> list[tuple[ExclusionRule, list[tuple[int, int]]]]:
+        """(rule, matched spans) of every pattern exclusion in a sentence, computed once."""
+        return [(rule, [m.span() for m in pattern.finditer(sent_text)]) for rule, pattern in self.patterns]
 
     def veto(self, fig: Figure, sent_text: str, sent_start: int, dates: list[DateMention],
-             frames: list[tuple[int, int]], excluded: list[tuple[str, list[tuple[int, int]]]],
+             frames: list[tuple[int, int]], excluded: list[tuple[ExclusionRule, list[tuple[int, int]]]],
              doc: Doc | None) -> str | None:
         """Id of the first exclusion rule that vetoes the figure, or None."""
         n0, n1 = fig.num_start - sent_start, fig.num_end - sent_start
@@ -481,11 +481,11 @@ class NumericClaimExtractor:
                 return rule.id
             if rule.check == "bare_whole" and fig.kind == "count" and _is_bare_whole(doc, fig):
                 return rule.id
-        for rule_id, spans in excluded:
+        for rule, spans in excluded:
             if any(s < n1 and n0 < e for s, e in spans):
-                if self.unless_defined.get(rule_id) and _defined_here(doc, fig):
+                if rule.unless_defined and _defined_here(doc, fig):
                     continue
-                return rule_id
+                return rule.id
         return None
 
     @staticmethod
@@ -522,7 +522,7 @@ class NumericClaimExtractor:
         after = text_of(doc)[fig.end:]
         unit_match = self.units_re.match(after)
         if unit_match:
-            rule = self.units[re.sub(r"\s+", " ", unit_match.group(1).lower())]
+            rule = self.units[_key(unit_match.group(1))]
             fig.fired.add(rule.id)
             fig.timeless = rule.timeless
             return rule.unit, unit_match.group(1), None
@@ -730,6 +730,11 @@ _NAME_FREE = {
 }
 
 
+def _key(words: str) -> str:
+    """Lower case with single spaces: how the rule tables are keyed ('More  than' gives 'more than')."""
+    return re.sub(r"\s+", " ", words.lower())
+
+
 def _fold(words: str) -> str:
     """Lower case with single spaces for hyphens and runs of spaces: 'Two-Thirds' gives 'two thirds'."""
     return re.sub(r"[\s-]+", " ", words.lower())
@@ -807,7 +812,7 @@ def _year_like(number: str, value: float) -> bool:
 
     A round number in words ('two thousand', 'eighteen hundred') is far more often a count.
     """
-    if re.fullmatch(r"(?:1[89]|20)\d\d", number):
+    if YEAR.match(number):
         return True
     return number[:1].isalpha() and 1800 <= value < 2100 and value % 100 != 0
 
@@ -827,7 +832,7 @@ def _counts_things(doc: Doc | None, fig: Figure) -> bool:
     """
     if doc is None or not doc.has_annotation("DEP") or fig.value_max is not None:
         return False
-    if not re.fullmatch(r"(?:1[89]|20)\d\d", text_of(doc)[fig.num_start:fig.num_end]):
+    if not YEAR.match(text_of(doc)[fig.num_start:fig.num_end]):
         return False
     root = _figure_root(doc, fig)
     if root is None or root.dep_ != "nummod":
