@@ -401,6 +401,7 @@ STATUS = [
     ("The two leaders did not meet during the summit.", "past", "CONSULT", "negated"),
     ("He has no plans to visit Taiwan.", "planned", "AGREE", "negated"),
     ("The president cancelled his planned visit to Washington.", "planned", "AGREE", "negated"),
+    ("He called off his visit to Japan.", "past", "CONSULT", "negated"),
     ("Chancellor Scholz spoke by phone with President Zelensky.", "past", "CONSULT", "phone"),
 ]
 
@@ -409,6 +410,11 @@ STATUS = [
 def test_status_and_plover(nlp, extractor, text, status, plover, mode):
     (event,) = run(nlp, extractor, text)
     assert (event.status, event.plover_event, event.plover_mode) == (status, plover, mode)
+
+
+def test_a_call_for_an_event_does_not_negate_it(nlp, extractor):
+    (event,) = run(nlp, extractor, "The leaders called for a summit on climate.")
+    assert event.plover_mode != "negated"
 
 
 def test_a_date_after_publication_makes_an_event_planned(nlp, extractor):

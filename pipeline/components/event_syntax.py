@@ -25,6 +25,12 @@ def lemma(token: Token) -> str:
     return (token.lemma_ or token.text).casefold()
 
 
+def phrasal_lemmas(verb: Token) -> set[str]:
+    """The verb's lemma and, with a particle, its phrasal lemma ('call off' of 'called off')."""
+    base = lemma(verb)
+    return {base, *(f"{base} {c.lower_}" for c in verb.children if c.dep_ == "prt")}
+
+
 NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 
 

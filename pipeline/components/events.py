@@ -580,7 +580,7 @@ class EventExtractor:
             if trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ == "NOUN":
                 holders.append(trigger.head)  # "no plans to visit"
             children = [c for t in holders for c in t.children]
-            cancelled = clause is not None and trigger.pos_ != "VERB" and syn.lemma(clause) in words
+            cancelled = clause is not None and trigger.pos_ != "VERB" and bool(syn.phrasal_lemmas(clause) & words)
             return cancelled or any(c.lower_ in words and c.dep_ in ("neg", "det") for c in children)
         if kind == "aux":  # on the verb or on the verbs it continues ("will continue to meet", "will talk and meet")
             chain = [*verbs, *(a for v in verbs for a in syn.verb_chain(v))]
