@@ -716,10 +716,9 @@ class ActorResolver:
 
     def quote_speaker(self, token: Token) -> str | None:
         """Person quoted when `token` sits inside quotation marks: the subject of 'said' in the paragraph."""
-        start = self._paragraph_start(token.idx)
-        before = text_of(self.doc)[start: token.idx]
-        if sum(before.count(q) for q in _QUOTE_CHARS) % 2 == 0:
+        if not in_quotation(token):
             return None
+        start = self._paragraph_start(token.idx)
         end = text_of(self.doc).find("\n", token.idx)
         end = len(text_of(self.doc)) if end < 0 else end
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -878,6 +877,13 @@ class ActorResolver:
 def is_country_code(actor: str) -> bool:
     """An ISO3 country code, as opposed to a three-letter organisation ('SCO', 'EAC')."""
     return actor in countries().names
+
+
+def in_quotation(token: Token) -> bool:
+    """Inside quotation marks opened in the token's paragraph (direct speech)."""
+    text = text_of(token.doc)
+    before = text[text.rfind("\n", 0, token.idx) + 1: token.idx]
+    return sum(before.count(q) for q in _QUOTE_CHARS) % 2 == 1
 
 
 def _pronoun(token: Token) -> str:

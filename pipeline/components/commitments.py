@@ -34,7 +34,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.actors import ActorResolver, ActorRules, is_country_code
+from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code
 from pipeline.dates import find_dates
 from pipeline.records import Commitment, Modality, Strength
 from pipeline.rules.loader import Rule, RuleFile, RuleFileError, load_rules
@@ -275,7 +275,7 @@ class CommitmentExtractor:
             return None
         if rule.past_needs_infinitive and anchor.tag_ in ("VBD", "VBN") and not self._infinitive_object(anchor):
             return None
-        if rule.past_is_report and self._past(match) and (not self._reported(anchor) or _quoted(anchor)):
+        if rule.past_is_report and self._past(match) and (not self._reported(anchor) or in_quotation(anchor)):
             return None
         if rule.stance_check and self._stance(anchor):
             return None
@@ -925,13 +925,6 @@ def _interruptible(phrases: list[str]) -> list[str]:
 
 def _pronoun_is_we(token: Token) -> bool:
     return token.lower_ in ("us", "ourselves", "we") and not token.text.isupper()
-
-
-def _quoted(token: Token) -> bool:
-    """Inside quotation marks opened in the token's paragraph (direct speech, not reported)."""
-    text = text_of(token.doc)
-    before = text[text.rfind("\n", 0, token.idx) + 1: token.idx]
-    return sum(before.count(q) for q in "\"“”«»") % 2 == 1
 
 
 def _join(tokens: list[Token]) -> str:
