@@ -36,6 +36,7 @@ from pipeline.components import event_merge as merge
 from pipeline.components import event_syntax as syn
 from pipeline.components.event_merge import Candidate
 from pipeline.components.event_rules import RULES_NAME, TriggerRule, load_event_rules
+from pipeline.components.spans import plural_forms
 from pipeline.countries import countries
 from pipeline.dates import find_dates
 from pipeline.records import Event
@@ -117,7 +118,7 @@ class EventExtractor:
         lemmas = [l.casefold() for l in rule.lemmas]
         anchors = [{"LEMMA": {"IN": lemmas}, "POS": {"IN": pos}}]
         if rule.pos == "noun":
-            anchors.append({"LOWER": {"IN": lemmas + [l + "s" for l in lemmas]}, "POS": {"IN": pos}})
+            anchors.append({"LOWER": {"IN": sorted({f for l in lemmas for f in plural_forms(l)})}, "POS": {"IN": pos}})
         elif rule.forms:  # irregular forms, when the tagger's slip leaves them unlemmatised ("met"/AUX)
             anchors.append({"LOWER": {"IN": [f.casefold() for f in rule.forms]}, "POS": {"IN": pos}})
         patterns = []
