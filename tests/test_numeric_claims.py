@@ -149,11 +149,6 @@ POSITIVES = [
 ]
 
 
-@pytest.mark.parametrize("sentence,expected", POSITIVES, ids=[s[:40] for s, _ in POSITIVES])
-def test_claims(nc_nlp, sentence, expected):
-    assert claims(nc_nlp, sentence) == expected
-
-
 def test_value_max_and_subject(nc_nlp):
     (claim,) = run(nc_nlp, "Tariffs will fall by 3 to 5 percent.")._.numeric_claims
     assert (claim.value, claim.value_max) == (3.0, 5.0)
@@ -588,19 +583,17 @@ FAMILIES_2 = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", FAMILIES_2, ids=[t[:40] for t, _ in FAMILIES_2])
-def test_families_2(nc_nlp, text, expected):
-    assert claims(nc_nlp, text) == expected
-
-
 def test_duration_adjective_is_timeless(nc_nlp):
     """A term ('a 15-year concession') is not dated by the clause that signs it."""
     (claim,) = run(nc_nlp, "Ghana signed a 15-year concession with the operator in 2022.")._.numeric_claims
     assert claim.period is None
 
 
-@pytest.mark.parametrize("text,expected", FAMILIES, ids=[t[:40] for t, _ in FAMILIES])
-def test_families(nc_nlp, text, expected):
+_TABLES = POSITIVES + FAMILIES + FAMILIES_2
+
+
+@pytest.mark.parametrize("text,expected", _TABLES, ids=[t[:40] for t, _ in _TABLES])
+def test_claims(nc_nlp, text, expected):
     assert claims(nc_nlp, text) == expected
 
 
@@ -699,7 +692,7 @@ def test_families_keep_their_offsets_after_another_paragraph(nc_nlp, text, expec
     assert all(whole[c.start:c.end] == c.text for c in doc._.numeric_claims)
 
 
-_SENTENCES = [t for t, _ in POSITIVES + FAMILIES] + NEAR_MISSES
+_SENTENCES = [t for t, _ in _TABLES] + NEAR_MISSES
 
 
 @settings(max_examples=40, deadline=None)
