@@ -117,27 +117,25 @@ def test_we_in_press_conference_is_speaker_country(nlp):
     assert resolver.resolve(subject_of(doc, "have")) == ["Lin Jian"]
 
 
-def test_signed_article_author_and_we(nlp):
-    text = ("Chinese President Xi Jinping published a signed article in a Tajik newspaper on Tuesday.\n"
-            "A New Chapter in Friendship – Xi Jinping, President of the People's Republic of China\n"
-            "I will soon pay a state visit to Tajikistan. China and Tajikistan are good neighbours. "
-            "Tajikistan is a friend of China. We will deepen cooperation.\n")
-    doc = make_doc(nlp, text, source="Xinhua")
+@pytest.mark.parametrize("text, source, author, country, i_verb, we_verb, we", [
+    pytest.param("Chinese President Xi Jinping published a signed article in a Tajik newspaper on Tuesday.\n"
+                 "A New Chapter in Friendship – Xi Jinping, President of the People's Republic of China\n"
+                 "I will soon pay a state visit to Tajikistan. China and Tajikistan are good neighbours. "
+                 "Tajikistan is a friend of China. We will deepen cooperation.\n",
+                 "Xinhua", "Xi Jinping", "CHN", "pay", "deepen", ["CHN", "TJK"], id="signed-article"),
+    pytest.param("Russia and China: partners for the future\nBy Vladimir Putin, President of the Russian Federation\n\n"
+                 "I look forward to my visit to China. Russia and China are close partners. China is our neighbour. "
+                 "We will build a fairer world together.\n",
+                 "People's Daily", "Vladimir Putin", "RUS", "look", "build", ["CHN", "RUS"], id="by-line"),
+])
+def test_article_author_i_and_we(nlp, text, source, author, country, i_verb, we_verb, we):
+    """A signed article (lead-in and byline) or a 'By ...' line: the author is 'I'; 'we' is the
+    author's country with the other main party."""
+    doc = make_doc(nlp, text, source=source)
     resolver = ActorResolver(doc)
-    assert resolver.author == "Xi Jinping" and resolver.author_country == "CHN"
-    assert resolver.resolve(subject_of(doc, "pay")) == ["Xi Jinping"]
-    assert sorted(resolver.resolve(subject_of(doc, "deepen"))) == ["CHN", "TJK"]
-
-
-def test_by_line_author(nlp):
-    text = ("Russia and China: partners for the future\nBy Vladimir Putin, President of the Russian Federation\n\n"
-            "I look forward to my visit to China. Russia and China are close partners. China is our neighbour. "
-            "We will build a fairer world together.\n")
-    doc = make_doc(nlp, text, source="People's Daily")
-    resolver = ActorResolver(doc)
-    assert resolver.author == "Vladimir Putin" and resolver.author_country == "RUS"
-    assert resolver.resolve(subject_of(doc, "look")) == ["Vladimir Putin"]
-    assert sorted(resolver.resolve(subject_of(doc, "build"))) == ["CHN", "RUS"]
+    assert resolver.author == author and resolver.author_country == country
+    assert resolver.resolve(subject_of(doc, i_verb)) == [author]
+    assert sorted(resolver.resolve(subject_of(doc, we_verb))) == we
 
 
 def test_we_at_multilateral_summit_is_the_organisation(nlp):
