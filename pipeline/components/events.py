@@ -43,8 +43,9 @@ from pipeline.records import Event
 from pipeline.rules.loader import RuleFileError
 from pipeline.extensions import text_of
 
-#: Date modifiers that bound another span ("by 2030", "since 2013"): not the date of an event.
-BOUND_MODIFIERS = {"by", "since", "until", "till", "before", "after", "through", "as of", "no later than",
+#: Date modifiers that bound another span ("since 2013"): not the date of an event. "by 2030" is
+#: a planned event's deadline (see `_assign_dates`).
+BOUND_MODIFIERS = {"since", "until", "till", "before", "after", "through", "as of", "no later than",
                    "not later than"}
 #: Noun classes that type an attended or held gathering, in the order a blank-mode match tries them;
 #: the other classes ('agreement', 'venue', ...) qualify objects but are no event type.
@@ -98,8 +99,6 @@ class EventExtractor:
         self.referring = {w.casefold() for w in (*anaphora.determiners, *anaphora.pronouns)}
         #: Node names of raw patterns, to read the 'object' node of a match.
         self.raw_nodes = {r.id: [node["RIGHT_ID"] for node in r.pattern] for r in self.rules.triggers if r.pattern}
-        #: Candidates vetoed by code, counted by reason (never silently dropped).
-        self.rejected: dict[str, int] = {}
 
     # ------------------------------------------------------------------ pattern compilation
 
@@ -180,11 +179,6 @@ class EventExtractor:
 
     # ------------------------------------------------------------------ confirmation
 
-    def _reject(self, reason: str) -> list[Candidate]:
-        """Count a candidate the code vetoed (see `rejected`) and return no candidate."""
-        self.rejected[reason] = self.rejected.get(reason, 0) + 1
-        return []
-
     def _class_of(self, token: Token) -> str | None:
         """Class of a gathering noun: the head's, except that a summit noun in its 'of' chain
         makes a 'meeting of the Council' a summit; a ceremony stays a ceremony."""
@@ -231,7 +225,7 @@ class EventExtractor:
                  resolver: ActorResolver) -> list[Candidate]:
         """Candidates of one match, once vetoes and the rule's conditions are checked."""
         if self._vetoed(trigger):
-            return self._reject("veto")
+            return []  # veto
         if rule.pos == "verb":
             return self._confirm_verb(rule, trigger, raw_object, resolver)
         return self._confirm_noun(rule, trigger, resolver)
@@ -241,9 +235,9 @@ class EventExtractor:
         """A verb trigger: its objects (which type an attended or held gathering: one candidate
         per type, 'attended the Council and the opening ceremony'), subject and counterparts."""
         if verb.dep_ == "amod":
-            return self._reject("participle")  # "the visiting leaders", "the newly inaugurated zone"
+            return []  # participle: "the visiting leaders", "the newly inaugurated zone"
         if rule.intransitive and any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children):
-            return self._reject("transitive")  # "convened a meeting" is the host rule's
+            return []  # transitive: "convened a meeting" is the host rule's
         objects = [o for o in syn.objects_of(verb) if o.dep_ != "npadvmod" or syn.lemma(o) in self.class_words]
         if raw_object is not None:
             objects = [raw_object, *raw_object.conjuncts]
@@ -251,20 +245,20 @@ class EventExtractor:
                         for p in syn.pobjs(child)
                         if not rule.preps[child.lower_] or self._matches(p, rule.preps[child.lower_])]
         if rule.preps and not prep_objects:
-            return self._reject("no_prep")
+            return []  # no_prep
         objects += prep_objects
         vetoes = self.object_vetoes[rule.id]
         modifiers = [c for o in objects for c in o.children if c.dep_ in ("compound", "amod")]
         if any(syn.lemma(t) in vetoes for t in [*objects, *verb.children, *modifiers]):
-            return self._reject("object_veto")
+            return []  # object_veto
         if rule.objects:
             objects = [o for o in objects if self._matches(o, rule.objects)]
             if not objects:
-                return self._reject("no_object")
+                return []  # no_object
         subjects = syn.subjects_of(verb) or (syn.subjects_of(verb.head) if verb.dep_ == "aux" else [])
         parties = objects if rule.object_is_party else []
         if rule.needs_pair and not self._has_pair(verb, subjects, parties):
-            return self._reject("no_pair")
+            return []  # no_pair
         groups: dict[str, list[Token]] = {}
         if rule.type == "object":
             for obj in objects:
@@ -272,7 +266,7 @@ class EventExtractor:
                 if cls in GATHERINGS:
                     groups.setdefault(cls, []).append(obj)
             if not groups:
-                return self._reject("untyped_object")
+                return []  # untyped_object
         else:
             groups[rule.type] = objects
         out = []
@@ -313,31 +307,31 @@ class EventExtractor:
         ('bilateral meetings'); a referring one ('this visit') is marked for folding."""
         lemma = syn.lemma(noun)
         if lemma in rule.plural_only and noun.tag_ not in ("NNS", "NNPS") and not noun.lower_.endswith("s"):
-            return self._reject("singular")
+            return []  # singular
         if lemma in rule.needs_name and not syn.is_named(noun):
-            return self._reject("unnamed")
+            return []  # unnamed
         vetoes = self.object_vetoes[rule.id]
         if any(syn.lemma(c) in vetoes for c in noun.children if c.dep_ in ("compound", "amod", "nmod")):
-            return self._reject("object_veto")  # "the Regular Press Conference"
+            return []  # object_veto: "the Regular Press Conference"
         if noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN") and syn.lemma(noun.head) not in (
                 self.class_words - self.classes.get("agreement", set())):
-            return self._reject("name_part")  # "General Assembly Resolution", "45 years of Dialogue Partnership"
+            return []  # name_part: "General Assembly Resolution", "45 years of Dialogue Partnership"
         if rule.preps and rule.pos == "noun":
             preps = [c for t in (noun, noun.head) for c in t.children if c.dep_ == "prep"]
             if not any(p.lower_ in rule.preps and (not rule.preps[p.lower_] or any(
                     self._matches(o, rule.preps[p.lower_]) for o in syn.pobjs(p))) for p in preps):
-                return self._reject("no_prep")
+                return []  # no_prep
         anaphora = self.rules.anaphora
         dets = {c.lower_ for c in noun.children if c.dep_ in ("det", "poss")}
         specific = syn.is_specific(noun)
         plural = noun.tag_ in ("NNS", "NNPS") and lemma not in rule.plural_only
         if plural and not syn.is_named(noun) and not self._named_party(noun, resolver) \
                 and not dets & set(anaphora.pronouns):
-            return self._reject("generic_plural")  # "talks with stakeholders", "negotiations with those affected"
+            return []  # generic_plural: "talks with stakeholders", "negotiations with those affected"
         possessed = any(c.dep_ == "poss" for c in noun.children)
         if not specific and not possessed and not dets & set(anaphora.determiners):
             if not syn.has_indefinite(noun) or plural:
-                return self._reject("generic")
+                return []  # generic
         anchors = [noun]
         governor = noun.head if noun.dep_ in (*syn.OBJECT_DEPS, "nsubj") and noun.head.pos_ in ("VERB", "AUX") else None
         if governor is not None:
@@ -526,7 +520,7 @@ class EventExtractor:
         statuses = {c.status for c in cands}
         tense = "past" if statuses == {"past"} else "future" if statuses == {"planned"} else None
         for mention in find_dates(sent.text, published, tense=tense):
-            if mention.date.value is None or mention.date.modifier in BOUND_MODIFIERS - {"by"}:
+            if mention.date.value is None or mention.date.modifier in BOUND_MODIFIERS:
                 continue
             start = sent.start_char + mention.start
             span = sent.doc.char_span(start, start + (mention.end - mention.start), alignment_mode="expand")
