@@ -252,6 +252,10 @@ def _unresolved(gran: Granularity | None, m: re.Match) -> ResolvedDate:
     return ResolvedDate(None, None, gran, "unresolved", **_mods(m))
 
 
+def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
 def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), _month_end(year, month)
 
@@ -259,6 +263,15 @@ def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 def _quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     first = 3 * (quarter - 1) + 1
     return dt.date(year, first, 1), _month_end(year, first + 2)
+
+
+#: "this/last/next quarter|month|week": steps from the publication date's period.
+_REL_STEP = {"this": 0, "last": -1, "next": 1}
+
+
+def _month_no(name: str) -> int:
+    """'Nov.' gives 11."""
+    return MONTHS[name.lower().rstrip(".")]
 
 
 # ---------------------------------------------------------------- rule handlers
@@ -271,7 +284,7 @@ def _h_iso(m: re.Match, ctx: _Context) -> ResolvedDate | None:
 
 
 def _h_day_md(m: re.Match, ctx: _Context) -> ResolvedDate | None:
-    month = MONTHS[m["m1"].lower().rstrip(".")]
+    month = _month_no(m["m1"])
     year = _year_for_month(month, m, ctx)
     if year is None:
         return _unresolved("day", m)
@@ -292,20 +305,20 @@ def _day_span(m: re.Match, ctx: _Context, month1: int, month2: int, anchor: int)
 
 def _h_day_range(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     """'June 7 to 10, 2017', 'June 28 to July 2': the written month precedes the first day."""
-    month1 = MONTHS[m["m1"].lower().rstrip(".")]
-    month2 = MONTHS[m["m2"].lower().rstrip(".")] if m.groupdict().get("m2") else month1
+    month1 = _month_no(m["m1"])
+    month2 = _month_no(m["m2"]) if m.groupdict().get("m2") else month1
     return _day_span(m, ctx, month1, month2, anchor=month1)
 
 
 def _h_day_range_dm(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     """'7-10 June 2017', '28 June to 2 July': the written month follows the second day."""
-    month2 = MONTHS[m["m1"].lower().rstrip(".")]
-    month1 = MONTHS[m["m2"].lower().rstrip(".")] if m["m2"] else month2
+    month2 = _month_no(m["m1"])
+    month1 = _month_no(m["m2"]) if m["m2"] else month2
     return _day_span(m, ctx, month1, month2, anchor=month2)
 
 
 def _h_month_range(m: re.Match, ctx: _Context) -> ResolvedDate | None:
-    month1, month2 = MONTHS[m["m1"].lower().rstrip(".")], MONTHS[m["m2"].lower().rstrip(".")]
+    month1, month2 = _month_no(m["m1"]), _month_no(m["m2"])
     year = _year_for_month(month2, m, ctx)
     if year is None:
         return _unresolved("month", m)
@@ -315,7 +328,7 @@ def _h_month_range(m: re.Match, ctx: _Context) -> ResolvedDate | None:
 
 def _h_month(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     groups = m.groupdict()
-    month = MONTHS[m["m1"].lower().rstrip(".")]
+    month = _month_no(m["m1"])
     cue = (groups.get("cue") or "").lower()
     if not (m["y"] or groups.get("ry") or cue or groups.get("prep") or groups.get("part") or groups.get("part2")):
         return None  # a bare month name ("May") is too often not a date
@@ -344,7 +357,7 @@ def _h_rel_quarter(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     if ctx.published is None:
         return _unresolved("quarter", m)
     index = ctx.published.year * 4 + (ctx.published.month - 1) // 3
-    index += {"this": 0, "last": -1, "next": 1}[m["rel"].lower()]
+    index += _REL_STEP[m["rel"].lower()]
     return _exact(*_quarter_bounds(index // 4, index % 4 + 1), "quarter", m)
 
 
@@ -417,7 +430,7 @@ def _h_year_end(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     if ctx.published is None:
         return ResolvedDate(None, None, "year", "unresolved", _mods(m)["modifier"], "end")
     year = ctx.published.year
-    return ResolvedDate(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", "exact", _mods(m)["modifier"], "end")
+    return ResolvedDate(*_year_bounds(year), "year", "exact", _mods(m)["modifier"], "end")
 
 
 _SEASON_END = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11, "winter": 2}
@@ -437,13 +450,13 @@ def _h_season(m: re.Match, ctx: _Context) -> ResolvedDate | None:
             year -= 1
         elif rel in ("next", "coming") and season_over:
             year += 1
-    return _exact(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m)
+    return _exact(*_year_bounds(year), "year", m)
 
 
 def _h_month_year_range(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     """'June 2024 to March 2025'."""
-    start = dt.date(int(m["y1"]), MONTHS[m["m1"].lower().rstrip(".")], 1)
-    last_month = MONTHS[m["m2"].lower().rstrip(".")]
+    start = dt.date(int(m["y1"]), _month_no(m["m1"]), 1)
+    last_month = _month_no(m["m2"])
     return _range(start, _month_end(int(m["y"]), last_month), "month", m)
 
 
@@ -451,20 +464,20 @@ def _h_year(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     if _year_in_name(m, ctx):
         return None
     year = int(m["y"])
-    return _exact(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m)
+    return _exact(*_year_bounds(year), "year", m)
 
 
 def _h_rel_year(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     year = _rel_year(m["ry"], ctx)
     if year is None:
         return _unresolved("year", m)
-    return _exact(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m)
+    return _exact(*_year_bounds(year), "year", m)
 
 
 def _h_rel_month(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     if ctx.published is None:
         return _unresolved("month", m)
-    index = ctx.published.year * 12 + ctx.published.month - 1 + {"this": 0, "last": -1, "next": 1}[m["rel"].lower()]
+    index = ctx.published.year * 12 + ctx.published.month - 1 + _REL_STEP[m["rel"].lower()]
     return _exact(*_month_bounds(index // 12, index % 12 + 1), "month", m)
 
 
@@ -472,7 +485,7 @@ def _h_rel_week(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     if ctx.published is None:
         return _unresolved("week", m)
     monday = ctx.published - dt.timedelta(days=ctx.published.weekday())
-    monday += dt.timedelta(weeks={"this": 0, "last": -1, "next": 1}[m["rel"].lower()])
+    monday += dt.timedelta(weeks=_REL_STEP[m["rel"].lower()])
     return _exact(monday, monday + dt.timedelta(days=6), "week", m)
 
 
@@ -481,7 +494,7 @@ def _h_recent(m: re.Match, ctx: _Context) -> ResolvedDate | None:
     if ctx.published is None:
         return _unresolved("year", m)
     year = ctx.published.year
-    return _exact(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m)
+    return _exact(*_year_bounds(year), "year", m)
 
 
 def _h_ago(m: re.Match, ctx: _Context) -> ResolvedDate | None:
@@ -495,7 +508,7 @@ def _h_ago(m: re.Match, ctx: _Context) -> ResolvedDate | None:
         year = pub.year - amount * (10 if unit == "decade" else 1)
         if year < 1:
             return _unresolved(gran, m)
-        return _exact(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", m)
+        return _exact(*_year_bounds(year), "year", m)
     if unit == "month":
         index = pub.year * 12 + pub.month - 1 - amount
         return _exact(*_month_bounds(index // 12, index % 12 + 1), "month", m)
