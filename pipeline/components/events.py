@@ -183,8 +183,9 @@ class EventExtractor:
         """Class of a gathering noun: the head's, except that a summit noun in its 'of' chain
         makes a 'meeting of the Council' a summit; a ceremony stays a ceremony."""
         head = syn.lemma(token)
-        if head in self.classes.get("ceremony", ()) or head in self.classes.get("call", ()):
-            return "ceremony" if head in self.classes.get("ceremony", ()) else "call"
+        for name in ("ceremony", "call"):
+            if head in self.classes.get(name, ()):
+                return name
         for tok in syn.of_chain(token):
             if syn.lemma(tok) in self.classes.get("summit", ()):
                 return "summit"
