@@ -120,6 +120,8 @@ class AgreementExtractor:
                 self.matcher.add(rule.id, [[{"ORTH": t.text} for t in nlp.make_doc(term)] for term in rule.terms])
             else:
                 self.matcher.add(rule.id, [spans.term_patterns(t) for t in rule.terms])
+        #: Lower-case words of each head rule's terms: "MoUs" read as a plural of "mou".
+        self.term_words = {r.id: {w.lower() for term in r.terms for w in term.split()} for r in self.rules.heads}
         self.fold_forms = {k.casefold(): v.casefold() for k, v in self.rules.fold_forms.items()}
         self.statuses = self.rules.statuses
 
@@ -149,8 +151,7 @@ class AgreementExtractor:
 
     def is_plural(self, head: Token, rule: HeadRule) -> bool:
         """Tagged plural, or a plural the tagger took for a name ("three MoUs")."""
-        words = {w.lower() for term in rule.terms for w in term.split()}
-        return spans.is_plural(head) or head.lower_.endswith("s") and head.lower_[:-1] in words
+        return spans.is_plural(head) or head.lower_.endswith("s") and head.lower_[:-1] in self.term_words[rule.id]
 
     def is_specific(self, head: Token, rule: HeadRule, name: Span) -> bool:
         """Veto what does not single out one agreement (see module docstring)."""

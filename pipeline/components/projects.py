@@ -174,6 +174,8 @@ class ProjectExtractor:
         self.initiative_terms = {w for r in self.rules.heads if r.kind == "initiative" for w in r.terms}
         self.anaphor_heads = frozenset(self.rules.anaphor_heads)
         self.common_words = TITLE_WORDS | {w for r in self.keywords for w in r.words}
+        #: Generic facility heads ("plant", "facility") that `_merge_purpose` may join.
+        self.facility_heads = {r.id for r in self.rules.heads if r.kind_from_name and r.kind != "initiative"}
 
     # ------------------------------------------------------------------ candidates
 
@@ -426,16 +428,15 @@ class ProjectExtractor:
     def _merge_purpose(self, mentions: list[Mention]) -> list[Mention]:
         """"a plant in Michigan to launch a high-capacity IV fluid facility": a generic facility noun whose
         purpose clause or "for" phrase names another generic facility is one project, named by the second."""
-        generic = {r.id for r in self.rules.heads if r.kind_from_name and r.kind != "initiative"}
         dropped: set[int] = set()
         for inner in mentions:
-            if inner.rule not in generic or inner.head is None:
+            if inner.rule not in self.facility_heads or inner.head is None:
                 continue
             node, steps = inner.head.head, 0
             while steps < PURPOSE_STEPS and node.pos_ not in ("NOUN", "PROPN") and node.head != node:
                 node, steps = node.head, steps + 1
             outer = next((m for m in mentions if m.head is not None and m.head.i == node.i and m is not inner
-                          and m.rule in generic), None)
+                          and m.rule in self.facility_heads), None)
             if outer is not None and inner.head.head.dep_ in ("acl", "relcl", "prep") and id(outer) not in dropped:
                 inner.absorbed.append(_unquote(spans.clean_name(outer.name)))
                 dropped.add(id(outer))
