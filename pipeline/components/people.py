@@ -336,15 +336,16 @@ class PeopleExtractor:
                 return self._country(doc[begin:end])
         return None
 
-    def _title_name_mentions(self, doc: Doc, titles: list[tuple[Span, TitleRule]]) -> list[Mention]:
-        """[country] TITLE [TITLE ...] [of COUNTRY] [,] NAME [of COUNTRY]."""
+    def _title_name_mentions(self, doc: Doc, titles: list[tuple[Span, TitleRule]],
+                             gazetteer_starts: set[int]) -> list[Mention]:
+        """[country] TITLE [TITLE ...] [of COUNTRY] [,] NAME [of COUNTRY]; `gazetteer_starts` are where
+        gazetteer names begin."""
         rule_id = self.forms.get("title_name")
         if not rule_id:
             return []
         by_start = {s.start: (s, r) for s, r in titles}
         title_ends = {s.end for s, _ in titles}
         title_ends |= {e + 1 for e in title_ends if e < len(doc) and doc[e].lower_ == "and"}
-        gazetteer_starts = {start for _, start, _ in self.names(doc)}
         mentions = []
         for span, rule in titles:
             if span.start in title_ends:
@@ -551,15 +552,15 @@ class PeopleExtractor:
                 return k - size
         return k
 
-    def _gazetteer_mentions(self, doc: Doc, titles: list[tuple[Span, TitleRule]]) -> list[Mention]:
-        """Full names from the gazetteer; a listed form that starts with a title ("King Salman bin
-        Abdulaziz") is cut after the title, which the title forms read."""
+    def _gazetteer_mentions(self, titles: list[tuple[Span, TitleRule]], names: list[Span]) -> list[Mention]:
+        """Full names from the gazetteer (`names`, labelled with leader ids); a listed form that starts
+        with a title ("King Salman bin Abdulaziz") is cut after the title, which the title forms read."""
         rule_id = self.forms.get("gazetteer")
         if not rule_id:
             return []
         title_end = {s.start: s.end for s, _ in titles}
         mentions = []
-        for span in filter_spans([Span(doc, s, e, label=m) for m, s, e in self.names(doc)]):
+        for span in names:
             start = span.start
             while start in title_end and title_end[start] < span.end:
                 start = title_end[start]
@@ -697,9 +698,10 @@ class PeopleExtractor:
     def mentions(self, doc: Doc) -> list[Mention]:
         """Every person mention in the doc, one per name span, vetoes applied (in source priority)."""
         titles = self._title_spans(doc)
+        names = [Span(doc, s, e, label=m) for m, s, e in self.names(doc)]
         found = self._dedupe(doc, [
-            *self._gazetteer_mentions(doc, titles),
-            *self._title_name_mentions(doc, titles),
+            *self._gazetteer_mentions(titles, filter_spans(names)),
+            *self._title_name_mentions(doc, titles, {s.start for s in names}),
             *self._name_title_mentions(doc, titles),
             *self._model_mentions(doc),
         ])
