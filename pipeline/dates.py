@@ -126,9 +126,10 @@ MONTHS = {
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
             "final": 4, "last": 4}
-_SMALL = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-          "sixteen seventeen eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+#: Cardinals in words below twenty, and the tens (also read by the numeric claims extractor).
+SMALL_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                 "sixteen seventeen eighteen nineteen").split()
+TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 
 # Months are matched case-sensitively: "may" the modal and "march" the verb are not months.
 _MONTH = (r"(?-i:(?P<{g}>January|February|March|April|May|June|July|August|September|October|November"
@@ -144,8 +145,8 @@ _PREP = (r"(?:(?P<prep>from|between|by|since|until|till|through|before|after|as\
          r"(?:no|not)\s+later\s+than)\s+)?")
 _PART = (r"(?:(?:the\s+)?(?P<part>end|beginning|start|middle|close|turn)\s+of\s+(?:the\s+)?"
          r"|(?P<part2>early|mid|late|later|earlier|end)(?:\s+|-))?")
-_NUMBER = (r"(?P<n>\d[\d,]*|an?|a\s+few|a\s+couple\s+of|(?:" + "|".join(_TENS) + r")(?:[-\s](?:"
-           + "|".join(_SMALL[:9]) + r"))?|" + "|".join(_SMALL) + r"|a\s+hundred|hundreds\s+of)")
+_NUMBER = (r"(?P<n>\d[\d,]*|an?|a\s+few|a\s+couple\s+of|(?:" + "|".join(TENS) + r")(?:[-\s](?:"
+           + "|".join(SMALL_NUMBERS[:9]) + r"))?|" + "|".join(SMALL_NUMBERS) + r"|a\s+hundred|hundreds\s+of)")
 _HEDGE = (r"(?:(?P<hedge>over|more\s+than|nearly|almost|about|around|some|roughly|approximately|"
           r"less\s+than|at\s+least|just\s+over|just\s+under|well\s+over)\s+)?")
 
@@ -194,7 +195,7 @@ def _number(text: str) -> int | None:
     if text.replace(",", "").isdigit():
         return int(text.replace(",", ""))
     try:
-        return int(text2num(text.replace(" ", "-") if " " in text and text.split()[0] in _TENS else text, "en"))
+        return int(text2num(text.replace(" ", "-") if " " in text and text.split()[0] in TENS else text, "en"))
     except ValueError:
         return None
 

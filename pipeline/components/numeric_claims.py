@@ -42,7 +42,7 @@ from pydantic import Field, field_validator, model_validator
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.dates import DateMention, find_dates, find_time_frames
+from pipeline.dates import SMALL_NUMBERS, TENS, DateMention, find_dates, find_time_frames
 from pipeline.numbers import DIGITS, NumberParser
 from pipeline.records import NumericClaim, Qualifier
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
@@ -195,11 +195,8 @@ def default_number_parser() -> NumberParser:
     return number_parser(load_numeric_rules())
 
 
-_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-          "sixteen seventeen eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _BIG = ["hundred", "thousand", "million", "billion", "trillion"]
-_WORD = r"(?:" + "|".join(sorted(_SMALL + _TENS + _BIG, key=len, reverse=True)) + r")\b"
+_WORD = r"(?:" + "|".join(sorted(["zero", *SMALL_NUMBERS, *TENS, *_BIG], key=len, reverse=True)) + r")\b"
 WORD_NUMBER = rf"\b{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*"
 _TIME_UNIT = r"(?:years?|months?|weeks?|days?|decades?|centuries|century|hours?)"
 _SENTENCE_PUNCT = set(".!?:;\"'“”«»(")
