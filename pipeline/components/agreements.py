@@ -459,7 +459,7 @@ def _with_owner(name: Span, head: Token, rule: HeadRule) -> Span:
     Chairman's Statement") or a capitalised plural ("the Bali Leaders' Declaration")."""
     doc = head.doc
     mark = doc[name.start - 1] if name.start > 1 else None
-    if mark is None or mark.lower_ not in ("'s", "’s", "'", "’") or not name.start <= head.i:
+    if mark is None or mark.lower_ not in spans.POSSESSIVE_MARKS or not name.start <= head.i:
         return name
     owner = doc[mark.i - 1]
     collective = owner.is_title and owner.lower_.endswith("s") and mark.lower_ in ("'", "’")

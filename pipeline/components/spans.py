@@ -31,6 +31,8 @@ LEADING_DROP_DEPS = frozenset({"det", "predet", "poss", "case", "punct", "quantm
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 MODAL_AUX = frozenset({"would", "should", "could", "may", "might", "must", "can"})
 BE_FORMS = frozenset({"is", "are", "was", "were", "am", "be", "been", "'s", "'re"})
+#: Possessive marks after an owner ("Djibouti's", "the Leaders'").
+POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _ES_ENDINGS = ("s", "sh", "ch", "x", "z")
 
@@ -89,7 +91,7 @@ def is_plural(token: Token) -> bool:
 
 def is_possessor(token: Token) -> bool:
     """"Djibouti's" in "Djibouti's deals": an owner, not part of a name."""
-    return token.dep_ == "poss" or any(c.dep_ == "case" and c.lower_ in ("'s", "’s", "'", "’") for c in token.children)
+    return token.dep_ == "poss" or any(c.dep_ == "case" and c.lower_ in POSSESSIVE_MARKS for c in token.children)
 
 
 def has_parse(doc: Doc) -> bool:
@@ -101,7 +103,7 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     for tok in doc[start:end - 1]:
         if tok.pos_ in ("ADP", "VERB", "SCONJ"):
             break
-        if tok.dep_ == "case" and tok.lower_ in ("'s", "’s", "'", "’") and tok.head.i < tok.i:
+        if tok.dep_ == "case" and tok.lower_ in POSSESSIVE_MARKS and tok.head.i < tok.i:
             start = tok.i + 1
     while start < end - 1:
         tok = doc[start]
