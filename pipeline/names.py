@@ -38,6 +38,16 @@ HEADLINE_LOWER = {"the", "and", "for", "with", "from", "into", "over", "amid", "
 HEADLINE_WORDS = 3
 
 
+def sent_start(doc: Doc, i: int) -> int:
+    """First token of the sentence holding token i; 0 when the doc has no sentence boundaries."""
+    return doc[i].sent.start if doc.has_annotation("SENT_START") else 0
+
+
+def sent_end(doc: Doc, i: int) -> int:
+    """End of the sentence holding token i; the doc's end when it has no sentence boundaries."""
+    return doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+
+
 def is_headline(sent: Span) -> bool:
     """A title-case line ("Zimbabwe's Leader Thanks China's Xi"): every word of three letters or more
     capitalised bar a few short function words, so capitals there do not mark names."""
@@ -99,7 +109,7 @@ class NameShape:
         """End token of a name starting at i (i itself when there is none); `stops` are token
         indices where a name cannot continue (the next title)."""
         tagged = doc.has_annotation("TAG")
-        limit = doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+        limit = sent_end(doc, i)
         j, words = i, 0
         while j < limit and words < MAX_NAME_WORDS and not (words and j in stops):
             unit = self.unit_end(doc, j, limit)
@@ -117,7 +127,7 @@ class NameShape:
     def backward(self, doc: Doc, end: int) -> int:
         """Start token of a name ending just before `end` (end itself when there is none)."""
         tagged = doc.has_annotation("TAG")
-        floor = doc[end - 1].sent.start if end and doc.has_annotation("SENT_START") else 0
+        floor = sent_start(doc, end - 1) if end else 0
         k, words = end, 0
         while k > floor and words < MAX_NAME_WORDS:
             start = self.unit_start(doc, k, floor)

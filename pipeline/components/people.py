@@ -36,7 +36,7 @@ from spacy.util import filter_spans
 
 from pipeline.countries import countries
 from pipeline.leaders import ROLE_RANK, Gazetteer, Leader, name_key
-from pipeline.names import ARTICLES, FUNCTION_WORDS, NameShape, is_headline
+from pipeline.names import ARTICLES, FUNCTION_WORDS, NameShape, is_headline, sent_end, sent_start
 from pipeline.records import Person, Role
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
@@ -202,7 +202,7 @@ class PeopleExtractor:
         """Country phrase ending just before `start`, and whether 'former' was seen. Modifiers ("newly
         elected") and up to PORTFOLIO_WORDS capitalised words ("Chinese Agriculture Minister") may stand
         between the country and the title."""
-        floor = doc[start].sent.start if doc.has_annotation("SENT_START") else 0
+        floor = sent_start(doc, start)
         k, former = start, False
         while k > floor and self._skippable(doc, k - 1, floor):
             former |= doc[k - 1].lower_ in self.former
@@ -221,7 +221,7 @@ class PeopleExtractor:
         (ISO3, end token, whether an 'of/from' phrase was there)."""
         if i >= len(doc) or doc[i].lower_ not in {"of", "from"}:
             return None, i, False
-        limit = doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+        limit = sent_end(doc, i)
         for size in range(min(COUNTRY_WINDOW, limit - i - 1), 0, -1):
             iso3 = self._country(doc[i + 1:i + 1 + size])
             if iso3:
@@ -313,7 +313,7 @@ class PeopleExtractor:
         Generating Company", "director of the Kenya Ports Authority" (the person serves that country)."""
         if i >= len(doc) or doc[i].lower_ not in self.agency_preps:
             return None
-        limit = doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+        limit = sent_end(doc, i)
         k = i + 2 if i + 1 < limit and doc[i + 1].lower_ == "the" else i + 1
         for size in range(min(3, limit - k), 0, -1):
             iso3 = self._country(doc[k:k + size])
@@ -324,7 +324,7 @@ class PeopleExtractor:
     def _pronoun_country(self, doc: Doc, start: int) -> str | None:
         """"Kazakhstan honoured its friendship envoys NAME and NAME": a title after a possessive pronoun
         serves the country named last before it in the sentence."""
-        floor = doc[start].sent.start if doc.has_annotation("SENT_START") else 0
+        floor = sent_start(doc, start)
         k = start
         while k > floor and doc[k - 1].lower_ in self.skip:
             k -= 1
@@ -457,7 +457,7 @@ class PeopleExtractor:
         inside it, or a comma closes it; otherwise the topic and the name cannot be told apart."""
         if i >= len(doc) or doc[i].lower_ not in {"for", "on", "of"}:
             return i
-        limit = doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+        limit = sent_end(doc, i)
         for k in range(i + 1, min(i + 9, limit)):
             tok = doc[k]
             if (tok.ent_type_ == "PERSON" and tok.ent_iob_ == "B") or k in known_starts:
@@ -504,7 +504,7 @@ class PeopleExtractor:
         mentions: list[Mention] = []
         by_start = {s.start: (s, r) for s, r in titles}
         for span, rule in titles:
-            floor = span.sent.start if doc.has_annotation("SENT_START") else 0
+            floor = sent_start(doc, span.start)
             k = span.start
             while k > floor and (doc[k - 1].lower_ in self.skip or doc[k - 1].lower_ in self.former):
                 k -= 1
