@@ -876,14 +876,15 @@ def _person_before(doc: Doc, char: int) -> bool:
     return not doc.has_annotation("TAG") or token.pos_ == "PROPN"
 
 
+def _of_pobjs(token: Token) -> list[Token]:
+    """The objects of the 'of' phrases attached to `token`."""
+    return [next(c for c in prep.children if c.dep_ == "pobj") for prep in token.children
+            if prep.dep_ == "prep" and prep.lower_ == "of" and any(c.dep_ == "pobj" for c in prep.children)]
+
+
 def _of_object(token: Token) -> Token | None:
     """The noun of an 'of' phrase attached to `token` ('thousands of troops' gives 'troops')."""
-    for child in token.children:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
-                return pobj
-    return None
+    return next((pobj for pobj in _of_pobjs(token) if pobj.pos_ in ("NOUN", "PROPN")), None)
 
 
 def _compound_head(noun: Token) -> Token:
@@ -922,12 +923,8 @@ def _plural_like(token: Token) -> bool:
 
 def _bare_whole(part: Token) -> Token | None:
     """The whole of a partitive without its noun: '22' in 'nine of the 22 completed'."""
-    for child in part.children:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.like_num and any(c.dep_ == "det" for c in pobj.children):
-                return pobj
-    return None
+    return next((pobj for pobj in _of_pobjs(part)
+                 if pobj.like_num and any(c.dep_ == "det" for c in pobj.children)), None)
 
 
 def _is_bare_whole(doc: Doc | None, fig: Figure) -> bool:
