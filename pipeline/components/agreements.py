@@ -130,21 +130,16 @@ class AgreementExtractor:
     def candidates(self, doc: Doc) -> list[tuple[Token, HeadRule]]:
         """(head token, rule) for each match; the longest term wins on a shared head; a head that
         is a compound modifier of another candidate's head yields to it."""
-        best: dict[int, tuple[int, Token, HeadRule]] = {}
-        for match_id, start, end in self.matcher(doc):
-            rule = self.heads[doc.vocab.strings[match_id]]
-            span = doc[start:end]
-            head = span.root if spans.has_parse(doc) else spans.term_head(span)
-            if head.i not in best or end - start > best[head.i][0]:
-                best[head.i] = (end - start, head, rule)
+        matched = spans.matched_heads(self.matcher, doc, self.heads)
+        heads = {head.i for head, _ in matched}
         out = []
-        for _, head, rule in sorted(best.values(), key=lambda x: x[1].i):
+        for head, rule in matched:
             node = head
-            while node.dep_ == "compound" and node.head != node and node.head.i not in best:
+            while node.dep_ == "compound" and node.head != node and node.head.i not in heads:
                 node = node.head
-            if node.dep_ == "compound" and node.head.i in best:
+            if node.dep_ == "compound" and node.head.i in heads:
                 continue  # "Framework" in "Framework Agreement" yields
-            if not spans.has_parse(doc) and head.i + 1 in best:
+            if not spans.has_parse(doc) and head.i + 1 in heads:
                 continue  # no parse: the last of adjacent heads heads the compound ("Joint Vision Statement")
             out.append((head, rule))
         return out

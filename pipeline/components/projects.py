@@ -181,15 +181,10 @@ class ProjectExtractor:
 
     def head_candidates(self, doc: Doc) -> list[tuple[Token, HeadRule]]:
         """(head, rule) per matched head; the longest term wins; a head inside another's compound yields."""
-        best: dict[int, tuple[int, Token, HeadRule]] = {}
-        for match_id, start, end in self.matcher(doc):
-            rule = self.heads[doc.vocab.strings[match_id]]
-            head = doc[start:end].root if spans.has_parse(doc) else spans.term_head(doc[start:end])
-            if head.i not in best or end - start > best[head.i][0]:
-                best[head.i] = (end - start, head, rule)
-        heads = {i for i in best}
+        matched = spans.matched_heads(self.matcher, doc, self.heads)
+        heads = {head.i for head, _ in matched}
         out = []
-        for _, head, rule in sorted(best.values(), key=lambda x: x[1].i):
+        for head, rule in matched:
             node, inner = head, False
             while node.dep_ == "compound" and node.head != node:
                 node = node.head

@@ -75,6 +75,18 @@ def term_head(span: Span) -> Token:
     return span.doc[link.i - 1] if link is not None else span[-1]
 
 
+def matched_heads(matcher, doc: Doc, rules: dict) -> list[tuple[Token, Rule]]:
+    """(head, rule) for each head word a trigger term of `matcher` found, in text order; the longest
+    term wins on a shared head ("power plant" over "plant"). `rules` maps match ids to rules."""
+    best: dict[int, tuple[int, Token, Rule]] = {}
+    for match_id, start, end in matcher(doc):
+        span = doc[start:end]
+        head = span.root if has_parse(doc) else term_head(span)
+        if head.i not in best or end - start > best[head.i][0]:
+            best[head.i] = (end - start, head, rules[doc.vocab.strings[match_id]])
+    return [(head, rule) for _, head, rule in sorted(best.values(), key=lambda x: x[1].i)]
+
+
 def country_pair(token: Token) -> bool:
     """"China" in "China-Japan fisheries agreement": one of a hyphenated pair of countries."""
     doc = token.doc
