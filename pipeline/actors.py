@@ -740,7 +740,7 @@ class ActorResolver:
         return best[1] if best else None
 
     def _first_person(self, token: Token) -> str | None:
-        return self.quote_speaker(token) or self._turn_speaker(token.idx) or self.author
+        return self.speaker_of(token) or self.author
 
     def speaker_of(self, token: Token) -> str | None:
         """Who says the words at `token`: the quoted person, else the turn speaker or author."""
