@@ -682,7 +682,7 @@ class NumericClaimExtractor:
         if fig.kind in ("count", "vague"):
             unit, noun_subject, _ = self.unit_of(fig, doc, sent)
             if unit is None and fig.kind == "count" and last is not None and (
-                last[1] == sent.start or _ELLIPSIS.search(text_of(doc)[: fig.start])
+                last[1] == sent.start or _ELLIPSIS.search(text_of(doc)[max(0, fig.start - 80): fig.start])
             ):
                 # The noun is understood: "7.6 million people ... and 32 million", "... Another eight"
                 unit = last[0]
