@@ -96,7 +96,7 @@ class AgreementRuleFile(RuleFile):
 def load_agreement_rules(rules_dirs: list[str] | tuple[str, ...] = ()) -> AgreementRuleFile:
     """Shipped rules merged with the user's folders; a default status rule is required."""
     rules = load_rules(RULES_NAME, AgreementRuleFile, rules_dirs)
-    if not any(not (r.chain or r.mood or r.preps or r.modifiers or r.in_title is not None) for r in rules.statuses):
+    if not any(r.unconditional for r in rules.statuses):
         raise RuleFileError(MODELS_DIR / "rules" / f"{RULES_NAME}.yaml", "statuses", "no default rule (one without conditions)")
     return rules
 

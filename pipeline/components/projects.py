@@ -131,7 +131,7 @@ def load_project_rules(rules_dirs: list[str] | tuple[str, ...] = ()) -> ProjectR
     """Shipped rules merged with the user's folders; a default status rule is required."""
     rules = load_rules(RULES_NAME, ProjectRuleFile, rules_dirs)
     path = MODELS_DIR / "rules" / f"{RULES_NAME}.yaml"
-    if not any(r.priority == 0 and not (r.chain or r.mood or r.deps or r.kinds) for r in rules.statuses):
+    if not any(r.priority == 0 and r.unconditional for r in rules.statuses):
         raise RuleFileError(path, "statuses", "no default rule (one without conditions)")
     return rules
 

@@ -577,6 +577,12 @@ class ContextRule(Rule):
         "the commissioning)."
     )
 
+    @property
+    def unconditional(self) -> bool:
+        """States no condition, so fires on every mention: a rule file's default."""
+        return not (self.chain or self.mood or self.preps or self.modifiers or self.deps or self.kinds
+                    or self.verb_tags or self.not_agent or self.in_title is not None)
+
     def fires(self, ctx: MentionContext) -> bool:
         if self.chain and not set(self.chain) & set(ctx.chain):
             return False
