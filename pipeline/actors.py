@@ -309,19 +309,20 @@ class ActorResolver:
         return []
 
     @cached_property
-    def _author_match(self) -> tuple[str, int] | None:
-        """(author name, offset where the article starts): a byline starts the article at its
-        line; a lead-in ("X published a signed article") or the title leaves it at 0."""
+    def _author_match(self) -> tuple[str, int, str] | None:
+        """(author name, offset where the article starts, author's title): a byline starts the
+        article at its line; a lead-in ("X published a signed article") or the title leaves it at 0."""
         head = text_of(self.doc)[:3000]
         title = str(getattr(self.doc._, "title", "") or "")
         for pattern in self.rules.authors:
             match = pattern.search(head)
             if match:
                 byline = "published" not in match.group(0) and "signed" not in match.group(0)
-                return self.person_name(match.group("name")), head.rfind("\n", 0, match.start()) + 1 if byline else 0
+                start = head.rfind("\n", 0, match.start()) + 1 if byline else 0
+                return self.person_name(match.group("name")), start, match.groupdict().get("title") or ""
             match = pattern.search(title)
             if match:
-                return self.person_name(match.group("name")), 0
+                return self.person_name(match.group("name")), 0, match.groupdict().get("title") or ""
         return None
 
     @cached_property
@@ -336,13 +337,8 @@ class ActorResolver:
         known = self._country_of_person.get(self.author)
         if known:
             return known
-        for pattern in self.rules.authors:
-            match = pattern.search(text_of(self.doc)[:3000])
-            if match and "title" in match.groupdict() and match.group("title"):
-                found = self._countries_in(match.group("title"))
-                if found:
-                    return found[0]
-        return self.publisher_country
+        found = self._countries_in(self._author_match[2]) if self._author_match else []
+        return found[0] if found else self.publisher_country
 
     def country_of(self, actor: str | None) -> str | None:
         """ISO3 an actor acts for: itself for a code, the person's country for a person."""
@@ -383,7 +379,7 @@ class ActorResolver:
                 if speaker:
                     turns.setdefault(match.start(), speaker)
         if not turns and self._author_match:
-            name, start = self._author_match
+            name, start, _ = self._author_match
             turns[start] = name
         return dict(sorted(turns.items()))
 
