@@ -2,7 +2,7 @@
 
 Built on pycountry (official, common and short names of every ISO 3166-1 country) plus
 `models/gazetteers/countries.yaml` for what pycountry lacks: demonyms ("Kazakh"),
-metonyms ("Beijing"), and short forms ("the PRC"). Every extractor uses this one class,
+capitals as metonyms ("Beijing"), and short forms ("the PRC"). Every extractor uses this one class,
 so "China", "the People's Republic of China", "Chinese" and "China's" agree everywhere.
 """
 from __future__ import annotations
@@ -24,6 +24,8 @@ _SIDE = re.compile(r"\s+(?:side|government|authorities|people|delegation)$", re.
 
 class CountryFile(RuleFile):
     aliases: dict[str, list[str]] = Field(description="ISO3 code -> names, demonyms and aliases.")
+    capitals: dict[str, list[str]] = Field(default_factory=dict, description="ISO3 code -> seats of government, "
+                                                                             "metonyms for their governments.")
 
 
 def _key(text: str) -> str:
@@ -44,9 +46,11 @@ class CountryNormalizer:
                 if name:
                     self.index[_key(name)] = country.alpha_3
         data = load_rule_file(path, CountryFile)
-        for iso3, names in data.aliases.items():
+        for iso3, names in [*data.aliases.items(), *data.capitals.items()]:
             for name in names:
                 self.index[_key(name)] = iso3
+        #: Keys of the capitals: places in their own right, where a location keeps the city's name.
+        self.capitals: set[str] = {_key(name) for names in data.capitals.values() for name in names}
         self.names: dict[str, str] = {
             c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries
         }

@@ -89,7 +89,7 @@ class EventExtractor:
         self.verb_lemmas = {w.casefold() for r in self.rules.triggers if r.pos == "verb" for w in r.lemmas}
         self.proposal_words = {w.casefold() for r in self.rules.vetoes if r.infinitive_only for w in r.governors}
         self.class_words = set().union(*self.classes.values()) if self.classes else set()
-        self.cities = {c.casefold() for c in self.rules.city_names}
+        self.cities = {c.casefold() for c in self.rules.city_names} | countries().capitals  # keep their names
         #: Casefolded word sets of the rules, built once rather than per match.
         self.object_vetoes = {r.id: {w.casefold() for w in r.object_vetoes} for r in self.rules.triggers}
         self.cue_words = [{w.casefold() for w in cue.words} for cue in self.rules.status_cues]
