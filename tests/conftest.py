@@ -19,6 +19,14 @@ def nlp() -> Language:
 
 
 @pytest.fixture(scope="session")
+def people_nlp() -> Language:
+    """The real model with only the people extractor (fast, and isolated from other extractors)."""
+    from pipeline.nlp import build_nlp
+
+    return build_nlp(extractors=["diplo_people"])
+
+
+@pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLE_DIR
 

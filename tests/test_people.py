@@ -10,12 +10,6 @@ from pipeline.nlp import build_nlp
 from pipeline.records import Person
 
 
-@pytest.fixture(scope="module")
-def people_nlp() -> Language:
-    """The real model with only the people extractor (fast, and isolated from other extractors)."""
-    return build_nlp(extractors=["diplo_people"])
-
-
 def run(nlp: Language, text: str, published: dt.date | None = dt.date(2024, 7, 2)) -> list[Person]:
     doc = nlp.make_doc(text)
     doc._.published = published

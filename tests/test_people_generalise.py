@@ -11,11 +11,6 @@ from pipeline.nlp import build_nlp
 from tests.test_people import run, triples
 
 
-@pytest.fixture(scope="module")
-def people_nlp() -> Language:
-    return build_nlp(extractors=["diplo_people"])
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

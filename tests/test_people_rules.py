@@ -17,11 +17,6 @@ LEADERS = Gazetteer().leaders
 
 
 @pytest.fixture(scope="module")
-def people_nlp() -> Language:
-    return build_nlp(extractors=["diplo_people"])
-
-
-@pytest.fixture(scope="module")
 def blank_nlp() -> Language:
     return build_nlp(model="blank", extractors=["diplo_people"])
 
