@@ -250,6 +250,21 @@ def test_publisher_from_source_name(nlp):
     assert resolver.publisher_country == "USA" and resolver.resolve(subject_of(doc, "expand")) == ["USA"]
 
 
+@pytest.mark.parametrize("source, expected", [("TASS", "RUS"), ("Yonhap News Agency", "KOR"),
+                                              ("Ministry of Foreign Affairs of Japan", "JPN"),
+                                              ("German Federal Foreign Office", "DEU")])
+def test_publisher_beyond_the_sample(nlp, source, expected):
+    """State publishers whose name gives no country are listed; any other source names its country."""
+    doc = make_doc(nlp, "We will expand trade with our partners.", source=source)
+    assert ActorResolver(doc).publisher_country == expected
+
+
+def test_any_country_adjective_before_a_name_is_dropped(nlp):
+    people = [person("Mohammed bin Salman", "SAU", "head_of_government")]
+    doc = make_doc(nlp, "Saudi Crown Prince Mohammed bin Salman will visit Paris.", people=people)
+    assert ActorResolver(doc).person_name("Saudi Crown Prince Mohammed bin Salman") == "Mohammed bin Salman"
+
+
 @pytest.mark.parametrize("first, expected", [
     ("Chancellor Olaf Scholz spoke today with President Emmanuel Macron of France.",
      ["Olaf Scholz", "Emmanuel Macron"]),
