@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from pipeline.extensions import doc_id_of, records_of
+from pipeline.extensions import doc_id_of, records_of, text_of
 from pipeline.records import RECORD_TABLES, Document, Entity, Record, Row, Sentence
 
 
@@ -39,10 +39,11 @@ def stripped_bounds(span: Span) -> tuple[int, int]:
 
 def sentence_rows(doc: Doc, doc_id: str) -> list[Sentence]:
     rows = []
+    text = text_of(doc)
     for sent in doc.sents:
         start, end = stripped_bounds(sent)
         if start < end:
-            rows.append(Sentence(doc_id=doc_id, sent_id=len(rows), start=start, end=end, text=doc.text[start:end]))
+            rows.append(Sentence(doc_id=doc_id, sent_id=len(rows), start=start, end=end, text=text[start:end]))
     return rows
 
 
@@ -72,13 +73,14 @@ def with_provenance(record: Record, doc_id: str, index: SentenceIndex) -> Record
 
 def document_rows(doc: Doc, meta: DocMeta, model_rule: str) -> dict[str, list[Row]]:
     """Every row one document contributes, by table name."""
-    doc_id = doc_id_of(doc.text)
+    text = text_of(doc)
+    doc_id = doc_id_of(text)
     sentences = sentence_rows(doc, doc_id)
     index = SentenceIndex(sentences)
     document = Document(
         doc_id=doc_id, source=meta.source, path=meta.path, title=meta.title, published=meta.published,
         url=meta.url, source_name=meta.source_name, byline=meta.byline, language=meta.language,
-        text=doc.text, n_chars=len(doc.text), n_words=sum(not t.is_space for t in doc),
+        text=text, n_chars=len(text), n_words=sum(not t.is_space for t in doc),
         n_sentences=len(sentences),
     )
     rows: dict[str, list[Row]] = {

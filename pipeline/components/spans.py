@@ -22,6 +22,7 @@ from pydantic import Field
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.countries import to_iso3
+from pipeline.extensions import text_of
 from pipeline.rules.loader import Rule
 
 Mood = Literal["future", "infinitive", "modal", "progressive", "finite", "participle", "gerund", "none"]
@@ -407,7 +408,7 @@ def defined_abbreviations(doc: Doc) -> dict[str, str]:
         letters = [c for c in abbreviation if c.isupper()]
         if len(letters) < 2:
             continue
-        words = doc.text[tok.sent.start_char:tok.idx].split()[-3 * len(letters):]
+        words = text_of(doc)[tok.sent.start_char:tok.idx].split()[-3 * len(letters):]
         start = _initials_start(words, letters, len(words) - 1, len(letters) - 1)
         if start is not None:
             out.setdefault(abbreviation.casefold(), " ".join(words[start:]).casefold())
