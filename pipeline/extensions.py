@@ -6,14 +6,16 @@ None, never a shared mutable list; read them with `records_of(doc, name)`.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.records import RECORD_TABLES
 
 #: Per-document metadata set before `nlp.pipe` (travels with the Doc across processes).
 _TEXT_KEY = "diplo_text"
+_SENT_STARTS_KEY = "diplo_sent_starts"
 DOC_METADATA = ("published", "title", "source", "source_name", "speaker_map")
 
 
@@ -38,6 +40,29 @@ def text_of(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """Token index of each sentence start, found once per Doc (plain ints, so the Doc still
+    serialises): `doc.sents` walks every token on each access."""
+    starts = doc.user_data.get(_SENT_STARTS_KEY)
+    if starts is None:
+        starts = doc.user_data[_SENT_STARTS_KEY] = [sent.start for sent in doc.sents]
+    return starts
+
+
+def sentences_of(doc: Doc) -> list[Span]:
+    """`list(doc.sents)` from the cached boundaries; call once the sentence boundaries are final."""
+    starts = _sentence_starts(doc)
+    ends = [*starts[1:], len(doc)]
+    return [Span(doc, start, end) for start, end in zip(starts, ends)]
+
+
+def sentence_at(doc: Doc, i: int) -> Span:
+    """The sentence holding token `i`: `token.sent` without walking the tokens around it."""
+    starts = _sentence_starts(doc)
+    n = bisect.bisect_right(starts, i) - 1
+    return Span(doc, starts[n], starts[n + 1] if n + 1 < len(starts) else len(doc))
 
 
 def records_of(doc: Doc, table: str) -> list:

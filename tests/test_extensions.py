@@ -1,0 +1,37 @@
+"""Per-Doc caches the components share: they must agree with spaCy's own answers and keep
+the Doc serialisable."""
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc
+
+from pipeline.extensions import sentence_at, sentences_of, text_of
+
+TEXT = ("The two ministers met in Astana on 3 March. They signed a memorandum on transport. "
+        "Both sides agreed to meet again in 2025.")
+
+
+def sentenced_doc() -> Doc:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp(TEXT)
+
+
+def test_sentences_of_matches_doc_sents() -> None:
+    doc = sentenced_doc()
+    assert [(s.start, s.end) for s in sentences_of(doc)] == [(s.start, s.end) for s in doc.sents]
+    assert len(sentences_of(doc)) == 3
+
+
+def test_sentence_at_matches_token_sent() -> None:
+    doc = sentenced_doc()
+    for token in doc:
+        assert (sentence_at(doc, token.i).start, sentence_at(doc, token.i).end) == (token.sent.start, token.sent.end)
+
+
+def test_caches_keep_the_doc_serialisable() -> None:
+    doc = sentenced_doc()
+    text_of(doc), sentences_of(doc)
+    restored = Doc(doc.vocab).from_bytes(doc.to_bytes())
+    assert restored.text == TEXT
+    assert [s.text for s in sentences_of(restored)] == [s.text for s in doc.sents]
