@@ -4,7 +4,7 @@ Reads the parse, entities, `doc._.published`, `doc._.title` (and `doc._.people` 
 actor resolver); writes `doc._.agreements`, one `Agreement` per distinct agreement of the
 document with repeated mentions folded into `aliases`.
 
-Candidates come from the trigger terms of `models/rules/agreements.yaml` (a spaCy Matcher); code
+Candidates come from the trigger terms of `models/rules/agreements.yaml` (a `spans.TermMatcher`); code
 then builds the name from the parse (`spans.phrase_span` with a year suffix "2021-2025" and an
 "(ABBR)" moved to the aliases, `spans.with_year_suffix` / `split_abbreviation`, plus the local
 additions: a title's collective owner "Leaders'", a capitalised purpose "to Implement ..."),
@@ -23,7 +23,6 @@ import re
 
 from pydantic import Field, field_validator
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.actors import ActorResolver, is_country_code
@@ -112,7 +111,7 @@ class AgreementExtractor:
         self.preps = frozenset(self.rules.complement_preps)
         self.generic = frozenset(self.rules.generic_modifiers)
         self.veto_parents = frozenset(self.rules.veto_parents)
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher = spans.TermMatcher(nlp.vocab)
         self.heads: dict[str, HeadRule] = {}
         for rule in self.rules.heads:
             self.heads[rule.id] = rule

@@ -4,7 +4,7 @@ Reads the parse, entities and `doc._.title`; writes `doc._.projects`, one `Proje
 distinct undertaking of the document, repeated mentions folded into `aliases`.
 
 Candidates come from `models/rules/projects.yaml`: trigger terms ("wind farm", "port",
-"initiative") through a spaCy Matcher and a gazetteer of named initiatives and national
+"initiative") through a `spans.TermMatcher` and a gazetteer of named initiatives and national
 strategies ("Belt and Road", "Digital Kazakhstan") through a PhraseMatcher. Code then builds
 the name from the parse (`spans.phrase_span`) and vetoes what is not one specific
 undertaking: generic plurals ("infrastructure projects", "42 ports"), generic heads without
@@ -20,7 +20,7 @@ import re
 
 from pydantic import Field, field_validator
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -163,7 +163,7 @@ class ProjectExtractor:
         self.venue_verbs = frozenset(self.rules.venue_verbs)
         self.project_cues = frozenset(self.rules.project_cues)
         self.heads = {r.id: r for r in self.rules.heads}
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher = spans.TermMatcher(nlp.vocab)
         for rule in self.rules.heads:
             self.matcher.add(rule.id, [spans.term_patterns(t) for t in rule.terms])
         self.named = {r.id: r for r in self.rules.named}
@@ -316,9 +316,9 @@ class ProjectExtractor:
         noun, and no place, person, organisation or known name already taken."""
         taken = {t.i for m in found for t in m.name}
         out: list[Mention] = []
-        for token in doc:
+        for token in spans.tokens_with_pos(doc, "NOUN"):
             rule = next((r for r in self.rules.works if token.lemma_.lower() in r.nouns), None)
-            if rule is None or token.pos_ != "NOUN":
+            if rule is None:
                 continue
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
                 obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
@@ -498,14 +498,14 @@ class ProjectExtractor:
         a bare definite "the project" or "the <same head>" later in the paragraph refers to the
         nearest project before it; its context cue gives that project's status when none was given."""
         taken = {m.head.i for m, _ in placed if m.head is not None}
-        for token in doc:
-            if token.i in taken or token.pos_ != "NOUN" or spans.is_plural(token):
+        for token in spans.tokens_with_pos(doc, "NOUN"):
+            if token.i in taken or spans.is_plural(token):
                 continue
             if [c.lower_ for c in token.children if c.dep_ != "punct"] not in (["the"], ["this"]):
                 continue
             lemma = token.lemma_.lower()
             before = [(m, r) for m, r in placed if m.head is not None and m.name.end <= token.i
-                      and "\n\n" not in doc[m.name.end:token.i].text and not m.strategy]
+                      and not spans.has_blank_line(doc, m.name.end, token.i) and not m.strategy]
             if lemma not in self.anaphor_heads:
                 before = [(m, r) for m, r in before if m.head.lemma_.lower() == lemma]
             if not before or lemma not in self.anaphor_heads | {m.head.lemma_.lower() for m, _ in before}:

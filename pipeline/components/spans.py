@@ -4,8 +4,8 @@ Both record types are noun phrases headed by a trigger noun ("treaty", "wind far
 name is the noun's pre-modifiers plus a complement ("Treaty on Good-neighborliness ... of
 the SCO Member States", "terminal in Xi'an"), and whose status comes from the words that
 govern it ("signed", "to discuss and sign", "the construction of"). The helpers here read
-the dependency parse; `term_patterns` turns the trigger terms of the rule files into spaCy
-Matcher patterns so that the same data also works without a parser.
+the dependency parse; `term_patterns` turns the trigger terms of the rule files into word
+sequences that a `TermMatcher` finds, so that the same data also works without a parser.
 
 The context rules (`ContextRule`) are evaluated against a `MentionContext` computed once
 per mention: the lemmas of the governing chain, the mood of the governing verb, the
@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import Field
+from spacy.attrs import LOWER, ORTH, POS
+from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
 from pipeline.countries import to_iso3
 from pipeline.extensions import text_of
@@ -54,7 +57,7 @@ def plural_forms(word: str) -> set[str]:
 
 
 def term_patterns(term: str) -> list[dict]:
-    """Matcher pattern for a trigger term: words matched case-insensitively, the head word also plural.
+    """Token pattern for a trigger term: words matched case-insensitively, the head word also plural.
 
     The head of an English noun compound is its last word ("wind farm"), except for an "X of Y"
     term ("memorandum of understanding") whose head is the word before "of".
@@ -76,16 +79,81 @@ def term_head(span: Span) -> Token:
     return span.doc[link.i - 1] if link is not None else span[-1]
 
 
-def matched_heads(matcher, doc: Doc, rules: dict) -> list[tuple[Token, Rule]]:
+#: Token attributes a `TermMatcher` pattern may compare, in the column order of `Doc.to_array`.
+_TERM_ATTRS = {"LOWER": LOWER, "ORTH": ORTH}
+
+
+class TermMatcher:
+    """Fixed word sequences (`term_patterns`, or exact `ORTH` spellings), found by one dict look-up per token.
+
+    spaCy's Matcher evaluates a Python predicate for every `IN` set at every token, which cost
+    more than all the rest of the agreement and project extractors. Terms are plain sequences,
+    so the tokens that can start one are looked up by their hash and the rest of the term checked
+    from there. Matches come in the Matcher's order (by end, then start, then the order the
+    patterns were added), each (key, start, end) once: `matched_heads` breaks ties by that order.
+    """
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.strings = vocab.strings
+        #: (key, attribute column, allowed hashes per token) per pattern, in the order added.
+        self.patterns: list[tuple[str, int, tuple[frozenset[int], ...]]] = []
+        #: Per attribute column: hash of a possible first token -> indexes of the patterns it starts.
+        self.starts: tuple[dict[int, list[int]], ...] = tuple({} for _ in _TERM_ATTRS)
+
+    def add(self, key: str, patterns: list[list[dict]]) -> None:
+        """Add token patterns of one attribute each (`{"LOWER": word}` or `{"LOWER": {"IN": words}}`)."""
+        for pattern in patterns:
+            attrs = {attr for token in pattern for attr in token}
+            values = [value for token in pattern for value in token.values()]
+            plain = all(isinstance(v, str) or isinstance(v, dict) and v.keys() == {"IN"} for v in values)
+            if not pattern or len(attrs) != 1 or not attrs <= _TERM_ATTRS.keys() or not plain:
+                raise ValueError(f"{key}: not a fixed word sequence on one of {sorted(_TERM_ATTRS)}: {pattern}")
+            (attr,) = attrs
+            column = list(_TERM_ATTRS).index(attr)
+            steps = tuple(frozenset(self.strings.add(w) for w in _allowed(token[attr])) for token in pattern)
+            for value in steps[0]:
+                self.starts[column].setdefault(value, []).append(len(self.patterns))
+            self.patterns.append((key, column, steps))
+
+    def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(key, start, end) of every match, in the order spaCy's Matcher gives them."""
+        if not len(doc):
+            return []
+        columns = doc.to_array(list(_TERM_ATTRS.values())).T.tolist()
+        found: list[tuple[int, int, int]] = []
+        for column, starts in zip(columns, self.starts):
+            for start, value in enumerate(column):
+                for index in starts.get(value, ()):
+                    steps = self.patterns[index][2]
+                    end = start + len(steps)
+                    if end <= len(column) and all(column[start + k] in steps[k] for k in range(1, len(steps))):
+                        found.append((end, start, index))
+        return list(dict.fromkeys((self.patterns[index][0], start, end) for end, start, index in sorted(found)))
+
+
+def _allowed(value: str | dict) -> list[str]:
+    """The words a pattern token allows: one word, or an `IN` list."""
+    return [value] if isinstance(value, str) else list(value["IN"])
+
+
+def matched_heads(matcher: TermMatcher, doc: Doc, rules: dict) -> list[tuple[Token, Rule]]:
     """(head, rule) for each head word a trigger term of `matcher` found, in text order; the longest
-    term wins on a shared head ("power plant" over "plant"). `rules` maps match ids to rules."""
+    term wins on a shared head ("power plant" over "plant"), the first match on a tie. `rules` maps
+    match keys to rules."""
     best: dict[int, tuple[int, Token, Rule]] = {}
-    for match_id, start, end in matcher(doc):
+    parsed = has_parse(doc)
+    for key, start, end in matcher(doc):
         span = doc[start:end]
-        head = span.root if has_parse(doc) else term_head(span)
+        head = span.root if parsed else term_head(span)
         if head.i not in best or end - start > best[head.i][0]:
-            best[head.i] = (end - start, head, rules[doc.vocab.strings[match_id]])
+            best[head.i] = (end - start, head, rules[key])
     return [(head, rule) for _, head, rule in sorted(best.values(), key=lambda x: x[1].i)]
+
+
+def tokens_with_pos(doc: Doc, pos: str) -> list[Token]:
+    """The tokens with a coarse tag ("NOUN"), in text order, found from one array read: reading
+    every token's `pos_` in Python cost more than what the extractors then did with the few found."""
+    return [doc[i] for i in (doc.to_array(POS) == POS_IDS[pos]).nonzero()[0].tolist()]
 
 
 def country_pair(token: Token) -> bool:
@@ -346,6 +414,15 @@ def blank_name(head: Token) -> Span | None:
     if end - start < 2:
         return None
     return doc[start:end]
+
+
+def has_blank_line(doc: Doc, start: int, end: int) -> bool:
+    """Does `doc[start:end].text` hold a blank line (a paragraph break)? Read from the per-Doc
+    text by character offsets: joining a long span's tokens once per mention was quadratic."""
+    if end <= start:
+        return False
+    last = doc[end - 1]
+    return text_of(doc).find("\n\n", doc[start].idx, last.idx + len(last.text)) != -1
 
 
 def clean_name(span: Span) -> str:
