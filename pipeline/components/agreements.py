@@ -19,6 +19,7 @@ capitalised words and the status is the default rule's.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from pydantic import Field, field_validator
@@ -245,11 +246,11 @@ class AgreementExtractor:
         return _misparsed_participle(verb) and any(verb.lemma_.lower() in r.chain for r in self.statuses)
 
     def parties(self, head: Token, name: Span, ctx: MentionContext, rule: StatusRule,
-                resolver: ActorResolver | None) -> list[str]:
+                reads: _DocReads) -> list[str]:
         """Countries and organisations in the name, then the signers: the subject or agent of the
         verb that gave the status ("China and Kazakhstan signed ..."), not of any verb ("We discussed ...")."""
         found: list[str] = []
-        for ent in name.ents:
+        for ent in reads.ents_in(name):
             code = to_iso3(ent.text)
             if code and (ent.label_ == "NORP" or ent.start > head.i):  # "Paris Agreement": a place, not a party
                 found.append(code)
@@ -268,14 +269,14 @@ class AgreementExtractor:
                 if code:
                     found.append(code)
         cue = next((t for t in ctx.nodes if t.lemma_.lower() in rule.chain and t.pos_ in ("VERB", "AUX")), None)
-        if cue is not None and resolver is not None:
+        if cue is not None:
             for child in cue.children:
                 if child.dep_ in ("nsubj", "agent", "prep") and (child.dep_ != "prep" or child.lower_ == "between"):
                     target = child
                     if child.dep_ in ("agent", "prep"):
                         target = next((c for c in child.children if c.dep_ == "pobj"), None)
                     if target is not None and target.i not in range(name.start, name.end):
-                        found.extend(_party_list(target, resolver))
+                        found.extend(_party_list(target, reads.resolver))
         return list(dict.fromkeys(p for p in found if p))
 
     def date(self, doc: Doc, name: Span, ctx: MentionContext, rule: StatusRule, year: str | None) -> str | None:
@@ -332,7 +333,7 @@ class AgreementExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         parsed = spans.has_parse(doc)
-        resolver = ActorResolver(doc) if parsed else None
+        reads = _DocReads(doc)
         book = _Book()
         defined = spans.defined_abbreviations(doc)
         candidates = self.candidates(doc)
@@ -381,7 +382,7 @@ class AgreementExtractor:
                 aliases=[abbreviation] if abbreviation else [],
                 kind=kind,
                 status=status_rule.status,
-                parties=self.parties(head, full, ctx, status_rule, resolver) if parsed else [],
+                parties=self.parties(head, full, ctx, status_rule, reads) if parsed else [],
                 date=self.date(doc, full, ctx, status_rule, year) if parsed else None,
             )
             bare = self.key(_clean(spans.bare_span(head)), defined) if parsed else key
@@ -389,10 +390,37 @@ class AgreementExtractor:
             for pair in self.coordinated_pairs(head, full) if parsed else []:
                 text = f"{head.lemma_.lower()} {spans.clean_name(pair)}"
                 extra = record.model_copy(update={"name": text, "aliases": [], "start": pair.start_char, "end": pair.end_char,
-                                                  "parties": self.parties(head, pair, ctx, status_rule, resolver)})
+                                                  "parties": self.parties(head, pair, ctx, status_rule, reads)})
                 book.add(self.key(text, defined), extra, lemma, None)
         doc._.agreements = list(book.records.values())
         return doc
+
+
+class _DocReads:
+    """What `parties` reads of the whole document, built once per Doc and only when a mention
+    needs it: the entities (`Span.ents` rebuilds every entity of the Doc on each call) and the
+    actor resolver (whose set-up reads the whole text)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+
+    @functools.cached_property
+    def ents(self) -> tuple[Span, ...]:
+        return self.doc.ents
+
+    @functools.cached_property
+    def resolver(self) -> ActorResolver:
+        return ActorResolver(self.doc)
+
+    def ents_in(self, span: Span) -> list[Span]:
+        """`span.ents`: the entities that lie wholly inside the span, in text order."""
+        out: list[Span] = []
+        for ent in self.ents:
+            if ent.start >= span.start:
+                if ent.end > span.end:
+                    break
+                out.append(ent)
+        return out
 
 
 class _Book:

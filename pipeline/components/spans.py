@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from pipeline.countries import to_iso3
-from pipeline.extensions import text_of
+from pipeline.extensions import sentence_at, text_of
 from pipeline.rules.loader import Rule
 
 Mood = Literal["future", "infinitive", "modal", "progressive", "finite", "participle", "gerund", "none"]
@@ -478,14 +478,16 @@ def defined_abbreviations(doc: Doc) -> dict[str, str]:
     Partnership (CSP)" gives {"csp": "comprehensive strategic partnership"}, so that a later
     "... for the ASEAN-U.S. CSP" folds into the full form."""
     out: dict[str, str] = {}
-    for tok in doc[1:-2]:
-        abbreviation = doc[tok.i + 1].text
-        if tok.text != "(" or doc[tok.i + 2].text != ")" or not ABBREVIATION.match(abbreviation):
+    orths = doc.to_array(ORTH).tolist()
+    opening, closing = doc.vocab.strings["("], doc.vocab.strings[")"]
+    for i in range(1, len(doc) - 2):
+        if orths[i] != opening or orths[i + 2] != closing:
             continue
+        abbreviation = doc[i + 1].text
         letters = [c for c in abbreviation if c.isupper()]
-        if len(letters) < 2:
+        if not ABBREVIATION.match(abbreviation) or len(letters) < 2:
             continue
-        words = text_of(doc)[tok.sent.start_char:tok.idx].split()[-3 * len(letters):]
+        words = text_of(doc)[sentence_at(doc, i).start_char:doc[i].idx].split()[-3 * len(letters):]
         start = _initials_start(words, letters, len(words) - 1, len(letters) - 1)
         if start is not None:
             out.setdefault(abbreviation.casefold(), " ".join(words[start:]).casefold())
