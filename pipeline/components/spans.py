@@ -487,7 +487,7 @@ def defined_abbreviations(doc: Doc) -> dict[str, str]:
         letters = [c for c in abbreviation if c.isupper()]
         if not ABBREVIATION.match(abbreviation) or len(letters) < 2:
             continue
-        words = text_of(doc)[sentence_at(doc, i).start_char:doc[i].idx].split()[-3 * len(letters):]
+        words = doc[sentence_at(doc, i).start:i].text.split()[-3 * len(letters):]
         start = _initials_start(words, letters, len(words) - 1, len(letters) - 1)
         if start is not None:
             out.setdefault(abbreviation.casefold(), " ".join(words[start:]).casefold())
