@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy
 from pydantic import Field
 from spacy.attrs import LOWER, ORTH, POS
 from spacy.parts_of_speech import IDS as POS_IDS
@@ -84,13 +85,14 @@ _TERM_ATTRS = {"LOWER": LOWER, "ORTH": ORTH}
 
 
 class TermMatcher:
-    """Fixed word sequences (`term_patterns`, or exact `ORTH` spellings), found by one dict look-up per token.
+    """Fixed word sequences (`term_patterns`, or exact `ORTH` spellings), found by hash look-ups.
 
     spaCy's Matcher evaluates a Python predicate for every `IN` set at every token, which cost
     more than all the rest of the agreement and project extractors. Terms are plain sequences,
-    so the tokens that can start one are looked up by their hash and the rest of the term checked
-    from there. Matches come in the Matcher's order (by end, then start, then the order the
+    so only the tokens whose hash can start one are visited, and the rest of the term checked from
+    there. Matches come in the Matcher's order (by end, then start, then the order the
     patterns were added), each (key, start, end) once: `matched_heads` breaks ties by that order.
+    The tokens that can start a term are found by one array look-up over the whole Doc.
     """
 
     def __init__(self, vocab: Vocab) -> None:
@@ -119,14 +121,16 @@ class TermMatcher:
         """(key, start, end) of every match, in the order spaCy's Matcher gives them."""
         if not len(doc):
             return []
-        columns = doc.to_array(list(_TERM_ATTRS.values())).T.tolist()
+        table = doc.to_array(list(_TERM_ATTRS.values()))
         found: list[tuple[int, int, int]] = []
-        for column, starts in zip(columns, self.starts):
-            for start, value in enumerate(column):
-                for index in starts.get(value, ()):
+        for column, starts in zip(table.T, self.starts):
+            firsts = numpy.isin(column, numpy.fromiter(starts, dtype=column.dtype, count=len(starts))).nonzero()[0]
+            values = column.tolist() if len(firsts) else []
+            for start in firsts.tolist():
+                for index in starts[values[start]]:
                     steps = self.patterns[index][2]
                     end = start + len(steps)
-                    if end <= len(column) and all(column[start + k] in steps[k] for k in range(1, len(steps))):
+                    if end <= len(values) and all(values[start + k] in steps[k] for k in range(1, len(steps))):
                         found.append((end, start, index))
         return list(dict.fromkeys((self.patterns[index][0], start, end) for end, start, index in sorted(found)))
 
