@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-import numpy
 from pydantic import Field
 from spacy.attrs import LOWER, ORTH, POS
 from spacy.parts_of_speech import IDS as POS_IDS
@@ -89,16 +88,16 @@ class TermMatcher:
 
     spaCy's Matcher evaluates a Python predicate for every `IN` set at every token, which cost
     more than all the rest of the agreement and project extractors. Terms are plain sequences,
-    so only the tokens whose hash can start one are visited, and the rest of the term checked from
-    there. Matches come in the Matcher's order (by end, then start, then the order the
-    patterns were added), each (key, start, end) once: `matched_heads` breaks ties by that order.
-    The tokens that can start a term are found by one array look-up over the whole Doc.
+    so the token hashes are read as one array, only the tokens that can start a term are visited
+    and the rest of the term checked from there. Matches come in the Matcher's order (by end,
+    then start, then the order the patterns were added), each (key, start, end) once:
+    `matched_heads` breaks ties by that order.
     """
 
     def __init__(self, vocab: Vocab) -> None:
         self.strings = vocab.strings
-        #: (key, attribute column, allowed hashes per token) per pattern, in the order added.
-        self.patterns: list[tuple[str, int, tuple[frozenset[int], ...]]] = []
+        #: (key, allowed hashes per token) per pattern, in the order added.
+        self.patterns: list[tuple[str, tuple[frozenset[int], ...]]] = []
         #: Per attribute column: hash of a possible first token -> indexes of the patterns it starts.
         self.starts: tuple[dict[int, list[int]], ...] = tuple({} for _ in _TERM_ATTRS)
 
@@ -111,11 +110,10 @@ class TermMatcher:
             if not pattern or len(attrs) != 1 or not attrs <= _TERM_ATTRS.keys() or not plain:
                 raise ValueError(f"{key}: not a fixed word sequence on one of {sorted(_TERM_ATTRS)}: {pattern}")
             (attr,) = attrs
-            column = list(_TERM_ATTRS).index(attr)
             steps = tuple(frozenset(self.strings.add(w) for w in _allowed(token[attr])) for token in pattern)
             for value in steps[0]:
-                self.starts[column].setdefault(value, []).append(len(self.patterns))
-            self.patterns.append((key, column, steps))
+                self.starts[list(_TERM_ATTRS).index(attr)].setdefault(value, []).append(len(self.patterns))
+            self.patterns.append((key, steps))
 
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(key, start, end) of every match, in the order spaCy's Matcher gives them."""
@@ -124,11 +122,10 @@ class TermMatcher:
         table = doc.to_array(list(_TERM_ATTRS.values()))
         found: list[tuple[int, int, int]] = []
         for column, starts in zip(table.T, self.starts):
-            firsts = numpy.isin(column, numpy.fromiter(starts, dtype=column.dtype, count=len(starts))).nonzero()[0]
-            values = column.tolist() if len(firsts) else []
-            for start in firsts.tolist():
+            values = column.tolist() if starts else []
+            for start in [i for i, value in enumerate(values) if value in starts]:
                 for index in starts[values[start]]:
-                    steps = self.patterns[index][2]
+                    steps = self.patterns[index][1]
                     end = start + len(steps)
                     if end <= len(values) and all(values[start + k] in steps[k] for k in range(1, len(steps))):
                         found.append((end, start, index))
