@@ -313,7 +313,8 @@ class AgreementExtractor:
         form ("the ASEAN-U.S. CSP", "UN Charter" = "United Nations Charter")."""
         text = re.sub(r"[\"“”«»‘’']", "", text).casefold()
         for short, long in [*defined.items(), *self.fold_forms.items()]:
-            text = re.sub(rf"(?<![\w.]){re.escape(short)}(?!\w)", lambda _, long=long: long, text)
+            if short in text:  # most names hold none of the short forms: skip the pattern
+                text = re.sub(rf"(?<![\w.]){re.escape(short)}(?!\w)", lambda _, long=long: long, text)
         text = re.sub(r"(?<=\w)[-–]\s+(?=\w)", "-", text)
         return re.sub(r"^the\s+", "", re.sub(r"\s+", " ", text).strip())
 
