@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.actors import ActorResolver, is_country_code
 from pipeline.countries import to_iso3
 from pipeline.dates import resolve_date
-from pipeline.extensions import records_of
+from pipeline.extensions import records_of, sentence_at
 from pipeline.records import Agreement, AgreementKind, AgreementStatus
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 from pipeline.components import spans
@@ -168,8 +168,9 @@ class AgreementExtractor:
             return False
         bare = spans.bare_span(head)
         owners = {t.i for c in bare if spans.is_possessor(c) for t in c.subtree}
-        named = any(t.i not in owners and (t.pos_ == "PROPN" or t.is_title and t.i != t.sent.start) for t in bare if t.i != head.i)
-        named = named or (head.is_title and head.i != head.sent.start and not head.sent.text.istitle())
+        sent = sentence_at(head.doc, head.i)  # bare lies inside the head's sentence
+        named = any(t.i not in owners and (t.pos_ == "PROPN" or t.is_title and t.i != sent.start) for t in bare if t.i != head.i)
+        named = named or (head.is_title and head.i != sent.start and not sent.text.istitle())
         complement = name.end > head.i + 1 and any(
             t.is_alpha and not t.is_stop and t.pos_ != "ADP" and t.lemma_.lower() not in self.generic
             for t in name if t.i > head.i

@@ -27,6 +27,7 @@ from spacy.util import filter_spans
 from pipeline.components import spans
 from pipeline.components.spans import ContextRule, MentionContext
 from pipeline.countries import to_iso3
+from pipeline.extensions import sentence_at
 from pipeline.records import Project, ProjectKind, ProjectStatus
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 
@@ -212,17 +213,18 @@ class ProjectExtractor:
         """Capitalised or quoted words of the name that are not owners or sentence-initial."""
         owners = {t.i for c in bare if spans.is_possessor(c) for t in c.subtree}
         quoted = _quoted(bare)
+        first = sentence_at(head.doc, head.i).start  # the bare span lies inside the head's sentence
         return [
             t for t in bare
             if t.i not in owners and t.i != head.i and (t.is_alpha or t.text[:1].isupper() and any(c.isalpha() for c in t.text))
-            and (t.i in quoted or (t.is_title or t.is_upper) and t.i != t.sent.start and t.ent_type_ != "NORP")
+            and (t.i in quoted or (t.is_title or t.is_upper) and t.i != first and t.ent_type_ != "NORP")
             and (to_iso3(t.text) is None or head.is_title or spans.country_pair(t))
         ]
 
     def vetoed(self, head: Token, rule: HeadRule, name: Span) -> bool:
         """Is the trigger part of something else: a headline, a predicate, a modifier, a venue,
         a place or an organisation's name?"""
-        if head.pos_ not in ("NOUN", "PROPN") or _title_case(head.sent):
+        if head.pos_ not in ("NOUN", "PROPN") or _title_case(sentence_at(head.doc, head.i)):
             return True
         if head.dep_ in ("attr", "oprd") and not self._names_predicate(head):
             return True  # "X is Africa's first electrified railway" describes X
@@ -534,7 +536,7 @@ def _without_measure(name: Span) -> Span:
 def _quoted(span: Span) -> set[int]:
     """Indices of tokens inside short quotations ('"Digital Kazakhstan" strategy'); a quoted
     sentence of speech is not a name."""
-    marks = [t.i for t in span.sent if t.text in DOUBLE_QUOTES]
+    marks = [t.i for t in sentence_at(span.doc, span.start) if t.text in DOUBLE_QUOTES]
     out: set[int] = set()
     for open_, close in zip(marks[::2], marks[1::2]):
         if close - open_ - 1 <= MAX_QUOTED_NAME:

@@ -325,25 +325,26 @@ def phrase_bounds(
     with `party_preps` ("between A and B") may follow the first complement.
     """
     doc = head.doc
+    sent = sentence_at(doc, head.i)
     start = head.left_edge.i
     if head.dep_ == "compound" and head.head.i > head.i:
         start = min(start, head.head.left_edge.i)
-    start = max(start, head.sent.start)
-    while start > head.sent.start and _is_party_prefix(doc[start - 1]):
+    start = max(start, sent.start)
+    while start > sent.start and _is_party_prefix(doc[start - 1]):
         start -= 1
-    if head.is_title and head.i != head.sent.start:
-        start = _capitalised_start(doc, start, head.sent.start)
+    if head.is_title and head.i != sent.start:
+        start = _capitalised_start(doc, start, sent.start)
     end = head.i + 1
     nxt = doc[end] if end < len(doc) else None
     if nxt is not None and nxt.text in QUOTES and any(t.text in QUOTES for t in doc[start:head.i]):
         end += 1
         nxt = doc[end] if end < len(doc) else None
-    if nxt is None or nxt.sent != head.sent:
+    if nxt is None or nxt.i >= sent.end:
         return start, end
     if nxt.lower_ in place_preps and not _named_object(nxt):
         return start, end
     end = _first_complement(doc, head, nxt, start, end, complement_preps, infinitive)
-    while end < len(doc) and doc[end].lower_ in party_preps and doc[end].sent == head.sent:
+    while end < sent.end and doc[end].lower_ in party_preps:
         end = _complement_end(doc[end], COMPLEMENT_STOP)
     return start, end
 
@@ -387,7 +388,7 @@ def bare_span(head: Token) -> Span:
     start = head.left_edge.i
     if head.dep_ == "compound" and head.head.i > head.i:
         start = min(start, head.head.left_edge.i)
-    start, end = _trim(head.doc, max(start, head.sent.start), head.i + 1)
+    start, end = _trim(head.doc, max(start, sentence_at(head.doc, head.i).start), head.i + 1)
     return head.doc[start:end]
 
 
