@@ -31,10 +31,10 @@ from dataclasses import dataclass
 
 from pydantic import Field
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code
+from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.dates import find_dates
 from pipeline.records import Commitment, Modality, Strength
 from pipeline.rules.loader import Rule, RuleFile, RuleFileError, load_rules
@@ -163,8 +163,8 @@ class CommitmentExtractor:
         self.data = load_rules("commitments", CommitmentFile, rules_dirs)
         self.actor_rules = ActorRules.load(rules_dirs)
         self.rules = {r.id: r for r in self.data.triggers}
-        self.matcher = Matcher(nlp.vocab, validate=True)
-        self.blank_matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher = AnchoredMatcher(nlp.vocab)
+        self.blank_matcher = AnchoredMatcher(nlp.vocab)
         for rule in self.data.triggers:
             try:
                 irregular = self.data.irregular_forms
