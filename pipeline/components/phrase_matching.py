@@ -4,11 +4,11 @@ spaCy's `Matcher` starts every pattern at every token and evaluates each `{"IN":
 as a Python predicate there, so a few hundred trigger phrases cost more than the parser.
 `AnchoredMatcher` takes the same token patterns and returns the same matches, in the same
 order: it runs spaCy's own state machine (`transition_states` in `spacy/matcher/matcher.pyx`),
-but starts a pattern only at the tokens its first element can match, found by one look-up of
-the token's anchor attribute (its lower form, say) in an index built when the patterns are
-added. A state spaCy would start elsewhere is rejected at once without emitting anything, so
-leaving it out changes neither the matches nor their order, which callers rely on (the first
-of equal-ranked candidates wins).
+but starts a pattern only at the tokens its first element matches, found by looking the
+token's anchor attribute (its lower form, say) up in an index built when the patterns are
+added, and only if the next token can continue it (see `_Pattern`). A state spaCy would start
+elsewhere dies without emitting anything, so leaving it out changes neither the matches nor
+their order, which callers rely on (the first of equal-ranked candidates wins).
 
 Supported: attributes `ANCHOR_ATTRS` with a string or `{"IN": [...]}` value, and the operators
 none, "?", "*" and "+"; anything else is refused, so a pattern never silently matches
@@ -16,9 +16,10 @@ differently from spaCy's.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy
 from spacy.attrs import IDS
 from spacy.errors import MatchPatternError
 from spacy.schemas import validate_token_pattern
@@ -32,6 +33,10 @@ ANCHOR_ATTRS = ("ORTH", "LOWER", "NORM", "LEMMA", "POS", "TAG", "DEP")
 _ANNOTATED = ("POS", "TAG", "LEMMA", "DEP")
 _ONE, _ZERO_PLUS, _ZERO_ONE = "1", "*", "?"
 _OPERATORS = {None: (_ONE,), "1": (_ONE,), "?": (_ZERO_ONE,), "*": (_ZERO_PLUS,), "+": (_ONE, _ZERO_PLUS)}
+_RETRIES = ("retry", "retry_extend", "retry_advance")
+
+State = tuple[int, int, int, int]  # pattern, element, start, length (spaCy's PatternStateC)
+Match = tuple[int, int, int]  # key, start, end
 
 
 @dataclass(frozen=True)
@@ -41,14 +46,72 @@ class _Element:
     quantifier: str
     tests: tuple[tuple[int, frozenset[int]], ...]
 
-    def matches(self, row: Sequence[int]) -> bool:
-        return all(row[column] in accepted for column, accepted in self.tests)
+    def matches(self, row: list[int]) -> bool:
+        for column, accepted in self.tests:
+            if row[column] not in accepted:
+                return False
+        return True
+
+    @property
+    def anchor_only(self) -> bool:
+        """Tests the anchor column alone (column 0)."""
+        return len(self.tests) == 1 and self.tests[0][0] == 0
 
 
 @dataclass(frozen=True)
 class _Pattern:
+    """A compiled pattern, with the gate a state started on it must pass at the next token.
+
+    A state whose first element matched moves to the second element; at the next token it
+    dies without emitting anything unless an element of the run up to the next required one
+    matches there (when only optional elements follow, it may emit: no gate then). The gate
+    is that run: anchor values to look up, and the other elements to test."""
+
     key: int
     elements: tuple[_Element, ...]
+    gated: bool = False
+    gate_values: frozenset[int] = frozenset()
+    gate_others: tuple[_Element, ...] = ()
+
+    @classmethod
+    def compile(cls, key: int, elements: tuple[_Element, ...]) -> _Pattern:
+        run: list[_Element] = []
+        for element in elements[1:]:
+            run.append(element)
+            if element.quantifier == _ONE:
+                values = frozenset().union(*(e.tests[0][1] for e in run if e.anchor_only))
+                return cls(key, elements, True, values, tuple(e for e in run if not e.anchor_only))
+        return cls(key, elements)
+
+    def may_start(self, rows: _Rows, i: int) -> bool:
+        """Whether a state started at token `i` can emit or survive the next token."""
+        if self.elements[0].quantifier != _ONE:
+            return True
+        if not self.elements[0].matches(rows[i]):
+            return False
+        if not self.gated:
+            return True
+        if i + 1 == len(rows):
+            return False
+        row = rows[i + 1]
+        return row[0] in self.gate_values or any(e.matches(row) for e in self.gate_others)
+
+
+class _Rows:
+    """The tested attributes of each token, converted to Python ints only for the tokens read."""
+
+    def __init__(self, array: numpy.ndarray) -> None:
+        self.array = array
+        self.cache: dict[int, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __getitem__(self, i: int) -> list[int]:
+        row = self.cache.get(i)
+        if row is None:
+            row = self.cache[i] = self.array[i].tolist()
+        return row
 
 
 class AnchoredMatcher:
@@ -57,11 +120,11 @@ class AnchoredMatcher:
 
     def __init__(self, vocab: Vocab, anchor: str = "LOWER") -> None:
         self.vocab = vocab
-        self._anchor = anchor.upper()
-        self._columns: list[str] = [self._anchor]
+        self._columns: list[str] = [anchor.upper()]
         self._patterns: list[_Pattern] = []
         self._by_anchor: dict[int, list[int]] = {}
         self._unanchored: list[int] = []
+        self._anchor_values = numpy.zeros(0, dtype=numpy.uint64)
 
     def add(self, key: str, patterns: list[list[dict]]) -> None:
         """Add patterns under `key`; raises ValueError like spaCy for a pattern it would refuse,
@@ -74,28 +137,28 @@ class AnchoredMatcher:
             raise MatchPatternError(key, errors)
         match_id = self.vocab.strings.add(key)
         for pattern in patterns:
-            compiled = _Pattern(match_id, tuple(e for spec in pattern for e in self._compile(spec)))
+            compiled = _Pattern.compile(match_id, tuple(e for spec in pattern for e in self._compile(spec)))
             self._index(len(self._patterns), compiled.elements[0])
             self._patterns.append(compiled)
+        self._anchor_values = numpy.array(sorted(self._by_anchor), dtype=numpy.uint64)
 
-    def __call__(self, doclike: Doc | Span) -> list[tuple[int, int, int]]:
+    def __call__(self, doclike: Doc | Span) -> list[Match]:
         """Every match, as spaCy's `Matcher` returns them: deduplicated, non-empty, in the
         order its state machine emits them."""
         doc = doclike.doc if isinstance(doclike, Span) else doclike
         for attr in self._columns:
             if attr in _ANNOTATED and not doc.has_annotation(attr):
                 raise ValueError(f"the patterns test {attr}, which the Doc has no annotation for")
-        rows = []
-        if len(doclike):  # one column comes back flat
-            rows = doclike.to_array([IDS[a] for a in self._columns]).reshape(len(doclike), -1).tolist()
-        states: list[tuple[int, int, int, int]] = []  # (pattern, element, start, length)
-        emitted: list[tuple[int, int, int]] = []
-        for i, row in enumerate(rows):
-            starts = self._by_anchor.get(row[0], self._unanchored)
-            if starts or states:
-                states = self._transition(states + [(p, 0, i, 0) for p in starts], row, emitted)
-        self._finish(states, emitted)
-        seen: set[tuple[int, int, int]] = set()
+        if not len(doclike):
+            return []
+        array = doclike.to_array([IDS[a] for a in self._columns]).reshape(len(doclike), -1)
+        rows = _Rows(array)
+        anchored: Iterable[int] = range(len(rows))
+        if not self._unanchored:
+            anchored = numpy.flatnonzero(numpy.isin(array[:, 0], self._anchor_values)).tolist()
+        emitted: list[Match] = []
+        self._finish(self._run(rows, list(anchored), emitted), emitted)
+        seen: set[Match] = set()
         out = []
         for match in emitted:
             if match not in seen and match[2] > match[1]:
@@ -147,17 +210,39 @@ class AnchoredMatcher:
 
     # ------------------------------------------------------------------ spaCy's state machine
 
-    def _transition(self, states: list[tuple[int, int, int, int]], row: list[int],
-                    emitted: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
+    def _run(self, rows: _Rows, anchored: list[int], emitted: list[Match]) -> list[State]:
+        """`find_matches`' main loop over the tokens where a state is alive or may start; returns
+        the states still alive after the last token."""
+        states: list[State] = []
+        next_anchor = 0
+        i = -1
+        while True:
+            i += 1
+            if not states:
+                if next_anchor == len(anchored):
+                    return states
+                i = anchored[next_anchor]
+            if i == len(rows):
+                return states
+            starts: list[State] = []
+            if next_anchor < len(anchored) and anchored[next_anchor] == i:
+                next_anchor += 1
+                row = rows[i]
+                starts = [(p, 0, i, 0) for p in self._by_anchor.get(row[0], self._unanchored)
+                          if self._patterns[p].may_start(rows, i)]
+            if states or starts:
+                states = self._transition(states + starts, rows[i], emitted)
+
+    def _transition(self, states: list[State], row: list[int], emitted: list[Match]) -> list[State]:
         """One token of `transition_states`: surviving states keep their order, states forked
         by '*' and '?' follow them, matches are emitted in state order."""
-        kept: list[tuple[int, int, int, int]] = []
-        forked: list[tuple[int, int, int, int]] = []
+        kept: list[State] = []
+        forked: list[State] = []
         for p, e, start, length in states:
             elements = self._patterns[p].elements
             key = self._patterns[p].key
             action = _action(elements, e, row)
-            while action in ("retry", "retry_extend", "retry_advance"):
+            while action in _RETRIES:
                 if action == "retry_extend":
                     forked.append((p, e, start, length + 1))
                 elif action == "retry_advance":
@@ -179,7 +264,7 @@ class AnchoredMatcher:
                 kept.append((p, e, start, length + 1))
         return kept + forked
 
-    def _finish(self, states: list[tuple[int, int, int, int]], emitted: list[tuple[int, int, int]]) -> None:
+    def _finish(self, states: list[State], emitted: list[Match]) -> None:
         """`finish_states`: at the end, a state whose remaining elements may all be empty matches."""
         for p, e, start, length in states:
             elements = self._patterns[p].elements
