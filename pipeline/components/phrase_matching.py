@@ -17,7 +17,7 @@ differently from spaCy's.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy
 from spacy.attrs import IDS
@@ -60,41 +60,68 @@ class _Element:
 
 @dataclass(frozen=True)
 class _Pattern:
-    """A compiled pattern, with the gate a state started on it must pass at the next token.
-
-    A state whose first element matched moves to the second element; at the next token it
-    dies without emitting anything unless an element of the run up to the next required one
-    matches there (when only optional elements follow, it may emit: no gate then). The gate
-    is that run: anchor values to look up, and the other elements to test."""
+    """One added pattern: its match id and elements (a "+" is two: one, then "*")."""
 
     key: int
     elements: tuple[_Element, ...]
-    gated: bool = False
-    gate_values: frozenset[int] = frozenset()
-    gate_others: tuple[_Element, ...] = ()
 
-    @classmethod
-    def compile(cls, key: int, elements: tuple[_Element, ...]) -> _Pattern:
+    @property
+    def first(self) -> _Element | None:
+        """The element every match starts with (None: the first element may be skipped)."""
+        return self.elements[0] if self.elements[0].quantifier == _ONE else None
+
+    @property
+    def gate(self) -> list[_Element] | None:
+        """What the next token must match for a state started here to live or emit.
+
+        A state whose first element matched moves to the second; at the next token it dies
+        without emitting anything unless an element of the run up to the next required one
+        matches there. No gate when only optional elements follow (the state may emit), nor
+        when the first element may be skipped."""
+        if self.first is None:
+            return None
         run: list[_Element] = []
-        for element in elements[1:]:
+        for element in self.elements[1:]:
             run.append(element)
             if element.quantifier == _ONE:
-                values = frozenset().union(*(e.tests[0][1] for e in run if e.anchor_only))
-                return cls(key, elements, True, values, tuple(e for e in run if not e.anchor_only))
-        return cls(key, elements)
+                return run
+        return None
 
-    def may_start(self, rows: _Rows, i: int) -> bool:
-        """Whether a state started at token `i` can emit or survive the next token."""
-        if self.elements[0].quantifier != _ONE:
-            return True
-        if not self.elements[0].matches(rows[i]):
-            return False
-        if not self.gated:
-            return True
-        if i + 1 == len(rows):
-            return False
+
+@dataclass
+class _StartGroup:
+    """Patterns filed under one anchor value that share their first element and the elements of
+    their gates that test more than the anchor: they start together, but for the anchor value
+    the next token needs."""
+
+    first: _Element | None
+    others: tuple[_Element, ...]
+    ungated: list[int] = field(default_factory=list)
+    gated: list[int] = field(default_factory=list)
+    by_next: dict[int, list[int]] = field(default_factory=dict)
+
+    def add(self, n: int, gate: list[_Element] | None) -> None:
+        if gate is None:
+            self.ungated.append(n)
+            return
+        self.gated.append(n)
+        for element in gate:
+            if element.anchor_only:
+                for value in element.tests[0][1]:
+                    patterns = self.by_next.setdefault(value, [])
+                    if patterns[-1:] != [n]:  # two elements of the run may accept the value
+                        patterns.append(n)
+
+    def starts(self, rows: _Rows, i: int) -> list[int]:
+        """The patterns whose states, started at token `i`, may live past the next token."""
+        if self.first is not None and not self.first.matches(rows[i]):
+            return []
+        if not self.gated or i + 1 == len(rows):
+            return self.ungated
         row = rows[i + 1]
-        return row[0] in self.gate_values or any(e.matches(row) for e in self.gate_others)
+        if any(element.matches(row) for element in self.others):
+            return self.ungated + self.gated
+        return self.ungated + self.by_next.get(row[0], [])
 
 
 class _Rows:
@@ -122,8 +149,8 @@ class AnchoredMatcher:
         self.vocab = vocab
         self._columns: list[str] = [anchor.upper()]
         self._patterns: list[_Pattern] = []
-        self._by_anchor: dict[int, list[int]] = {}
-        self._unanchored: list[int] = []
+        self._by_anchor: dict[int, dict[tuple, _StartGroup]] = {}
+        self._unanchored: dict[tuple, _StartGroup] = {}
         self._anchor_values = numpy.zeros(0, dtype=numpy.uint64)
 
     def add(self, key: str, patterns: list[list[dict]]) -> None:
@@ -137,8 +164,8 @@ class AnchoredMatcher:
             raise MatchPatternError(key, errors)
         match_id = self.vocab.strings.add(key)
         for pattern in patterns:
-            compiled = _Pattern.compile(match_id, tuple(e for spec in pattern for e in self._compile(spec)))
-            self._index(len(self._patterns), compiled.elements[0])
+            compiled = _Pattern(match_id, tuple(e for spec in pattern for e in self._compile(spec)))
+            self._index(len(self._patterns), compiled)
             self._patterns.append(compiled)
         self._anchor_values = numpy.array(sorted(self._by_anchor), dtype=numpy.uint64)
 
@@ -153,7 +180,7 @@ class AnchoredMatcher:
             return []
         array = doclike.to_array([IDS[a] for a in self._columns]).reshape(len(doclike), -1)
         rows = _Rows(array)
-        anchored: Iterable[int] = range(len(rows))
+        anchored: Iterable[int] = range(len(rows))  # an unanchored pattern may start anywhere
         if not self._unanchored:
             anchored = numpy.flatnonzero(numpy.isin(array[:, 0], self._anchor_values)).tolist()
         emitted: list[Match] = []
@@ -196,17 +223,15 @@ class AnchoredMatcher:
             return frozenset(get_string_id(v) for v in value["IN"])
         raise ValueError(f"AnchoredMatcher supports a string or {{'IN': [strings]}} for {attr}, not {value!r}")
 
-    def _index(self, n: int, first: _Element) -> None:
+    def _index(self, n: int, pattern: _Pattern) -> None:
         """File pattern `n` under the anchor values its first element needs; a pattern that may
         start without one (optional first element, no anchor test) is tried at every token."""
-        anchor = [accepted for column, accepted in first.tests if column == 0]
-        if first.quantifier != _ONE or not anchor:
-            self._unanchored.append(n)
-            for starts in self._by_anchor.values():
-                starts.append(n)
-            return
-        for value in anchor[0]:
-            self._by_anchor.setdefault(value, list(self._unanchored)).append(n)
+        first, gate = pattern.first, pattern.gate
+        others = tuple(e for e in gate or [] if not e.anchor_only)
+        anchor = [accepted for column, accepted in first.tests if column == 0] if first else []
+        groups = [self._by_anchor.setdefault(value, {}) for value in anchor[0]] if anchor else [self._unanchored]
+        for group in groups:
+            group.setdefault((first, others), _StartGroup(first, others)).add(n, gate)
 
     # ------------------------------------------------------------------ spaCy's state machine
 
@@ -227,9 +252,8 @@ class AnchoredMatcher:
             starts: list[State] = []
             if next_anchor < len(anchored) and anchored[next_anchor] == i:
                 next_anchor += 1
-                row = rows[i]
-                starts = [(p, 0, i, 0) for p in self._by_anchor.get(row[0], self._unanchored)
-                          if self._patterns[p].may_start(rows, i)]
+                groups = [*self._by_anchor.get(rows[i][0], {}).values(), *self._unanchored.values()]
+                starts = [(p, 0, i, 0) for p in sorted(p for g in groups for p in g.starts(rows, i))]
             if states or starts:
                 states = self._transition(states + starts, rows[i], emitted)
 
