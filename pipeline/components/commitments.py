@@ -28,6 +28,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 from pydantic import Field
 from spacy.language import Language
@@ -199,6 +200,7 @@ class CommitmentExtractor:
         records: list[Commitment] = []
         previous: tuple[Candidate, Span] | None = None
         frame: tuple[Trigger, list[str], bool] | None = None
+        title = getattr(doc._, "title", None)
         for sent in sentences_of(doc):
             if self._skip_sentence(sent):
                 continue
@@ -213,7 +215,7 @@ class CommitmentExtractor:
                 best = self._best(by_sent.get(sent.start, []), resolver, parsed)
             if best is None and item is not None:
                 best = Candidate(frame[0], sent[item.i - sent.start: item.i - sent.start + 1], item, item, frame[1])
-            if best is None and parsed and self._headline(sent):
+            if best is None and parsed and self._headline(sent, title):
                 best = self._headline_candidate(sent, resolver)
             if best is not None:
                 records.append(self._record(best, sent, resolver, doc))
@@ -729,7 +731,7 @@ class CommitmentExtractor:
 
     def _list_item(self, sent: Span, previous: Span) -> bool:
         """'First, realize the docking of ...' right after a commitment: an item of its list."""
-        words = [t for t in sent if not t.is_punct and not t.is_space]
+        words = list(islice((t for t in sent if not t.is_punct and not t.is_space), 3))
         if len(words) < 3 or words[0].lower_ not in self.list_markers:
             return False
         between = text_of(sent.doc)[previous[-1].idx: sent.start_char]
@@ -785,9 +787,8 @@ class CommitmentExtractor:
     # ------------------------------------------------------------------ headlines
 
     @staticmethod
-    def _headline(sent: Span) -> bool:
+    def _headline(sent: Span, title: object) -> bool:
         """The document's title line: title case defeats the parser ("Pledges" as a noun)."""
-        title = getattr(sent.doc._, "title", None)
         return bool(title) and " ".join(_text(sent).split()) == " ".join(str(title).split())
 
     def _headline_candidate(self, sent: Span, resolver: ActorResolver) -> Candidate | None:
