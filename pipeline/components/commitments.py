@@ -4,8 +4,9 @@ Reads the trigger rules of `models/rules/commitments.yaml`, the dependency parse
 people records (`doc._.people`, via `pipeline.actors`) and `doc._.published`; writes
 `doc._.commitments` (list of `Commitment`), at most one per sentence, as the spec counts.
 
-Candidates come from a spaCy `Matcher` over trigger lemmas; code then confirms or vetoes
-each one, Presidio-style:
+Candidates come from an `AnchoredMatcher` (spaCy `Matcher` results, found from each trigger's
+first word) over the triggers' word forms; code then confirms or vetoes each one, best-ranked
+first, Presidio-style:
 - the actor is the subject of the trigger's verb (climbing through `xcomp`, `conj` and
   participles), or the subject of a framed clause ("agreed that Iraq's forces must ...",
   "called for the member countries to ..."), resolved by `ActorResolver`; a subject that
