@@ -4,8 +4,9 @@ Reads the trigger rules of `models/rules/commitments.yaml`, the dependency parse
 people records (`doc._.people`, via `pipeline.actors`) and `doc._.published`; writes
 `doc._.commitments` (list of `Commitment`), at most one per sentence, as the spec counts.
 
-Candidates come from a spaCy `Matcher` over trigger lemmas; code then confirms or vetoes
-each one, Presidio-style:
+Candidates come from an `AnchoredMatcher` (spaCy `Matcher` results, found from each trigger's
+first word) over the triggers' word forms; code then confirms or vetoes each one, best-ranked
+first, Presidio-style:
 - the actor is the subject of the trigger's verb (climbing through `xcomp`, `conj` and
   participles), or the subject of a framed clause ("agreed that Iraq's forces must ...",
   "called for the member countries to ..."), resolved by `ActorResolver`; a subject that
@@ -28,17 +29,18 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 from pydantic import Field
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code
+from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.dates import find_dates
 from pipeline.records import Commitment, Modality, Strength
 from pipeline.rules.loader import Rule, RuleFile, RuleFileError, load_rules
-from pipeline.extensions import text_of
+from pipeline.extensions import sentence_at, sentences_of, text_of
 
 FIRM: frozenset[str] = frozenset({"will", "agree", "decide", "pledge", "announce"})
 _SUBJ = ("nsubj", "csubj")
@@ -119,11 +121,6 @@ class Candidate:
     anchor: Token
     action: Token | None
     actor: list[str]
-    depth: int
-
-    @property
-    def rank(self) -> tuple[int, int, int, int]:
-        return (self.depth, 0 if self.anchor.pos_ in ("VERB", "AUX") else 1, -self.rule.priority, self.match.start)
 
 
 def inflections(word: str, irregular: dict[str, list[str]]) -> list[str]:
@@ -163,8 +160,8 @@ class CommitmentExtractor:
         self.data = load_rules("commitments", CommitmentFile, rules_dirs)
         self.actor_rules = ActorRules.load(rules_dirs)
         self.rules = {r.id: r for r in self.data.triggers}
-        self.matcher = Matcher(nlp.vocab, validate=True)
-        self.blank_matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher = AnchoredMatcher(nlp.vocab)
+        self.blank_matcher = AnchoredMatcher(nlp.vocab)
         for rule in self.data.triggers:
             try:
                 irregular = self.data.irregular_forms
@@ -174,7 +171,8 @@ class CommitmentExtractor:
             except ValueError as exc:
                 raise RuleFileError("commitments.yaml", f"id={rule.id}", str(exc)) from exc
         self.list_markers = {w.casefold() for w in self.data.list_markers}
-        self.sayings = [re.compile(rf"\b{re.escape(w)}\b", re.I) for w in self.data.saying_markers]
+        sayings = "|".join(rf"\b{re.escape(w)}\b" for w in self.data.saying_markers)
+        self.sayings = re.compile(sayings, re.I) if sayings else None  # one scan per sentence
         self.conditionals = {w.casefold() for w in self.data.conditional_marks}
         self.reporting = {w.casefold() for w in self.data.reporting_verbs}
         self.governors = {w.casefold() for w in self.data.noun_governors}
@@ -199,33 +197,28 @@ class CommitmentExtractor:
         matcher = self.matcher if parsed else self.blank_matcher
         by_sent: dict[int, list[Span]] = {}
         for match_id, start, end in matcher(doc):
-            span = Span(doc, start, end, label=match_id)
-            by_sent.setdefault(span.sent.start, []).append(span)
+            by_sent.setdefault(sentence_at(doc, start).start, []).append(Span(doc, start, end, label=match_id))
         records: list[Commitment] = []
         previous: tuple[Candidate, Span] | None = None
         frame: tuple[Trigger, list[str], bool] | None = None
-        for sent in doc.sents:
+        title = getattr(doc._, "title", None)
+        for sent in sentences_of(doc):
             if self._skip_sentence(sent):
                 continue
             if parsed and self._opens_operative_list(sent):
                 frame = self._frame(sent, resolver)
                 continue
-            matches = by_sent.get(sent.start, [])
-            if parsed:
-                candidates = [c for m in matches for c in [self._candidate(m, resolver)] if c]
-            else:
-                candidates = [c for m in matches for c in [self._blank_candidate(m, resolver)] if c]
-            if frame is not None:
-                item = self._operative_item(sent, resolver)
-                if item is None and self._closes(sent):
-                    frame = None
-                elif item is not None and (frame[2] or not candidates):  # a trigger in the frame governs its items
-                    candidates = [Candidate(frame[0], sent[item.i - sent.start: item.i - sent.start + 1], item, item,
-                                            frame[1], 0)]
-            if not candidates and parsed and self._headline(sent):
-                candidates = self._headline_candidates(sent, resolver)
-            if candidates:
-                best = min(candidates, key=lambda c: c.rank)
+            item = self._operative_item(sent, resolver) if frame is not None else None
+            if frame is not None and item is None and self._closes(sent):
+                frame = None
+            best = None
+            if not (item is not None and frame[2]):  # a trigger in the frame governs its items
+                best = self._best(by_sent.get(sent.start, []), resolver, parsed)
+            if best is None and item is not None:
+                best = Candidate(frame[0], sent[item.i - sent.start: item.i - sent.start + 1], item, item, frame[1])
+            if best is None and parsed and self._headline(sent, title):
+                best = self._headline_candidate(sent, resolver)
+            if best is not None:
                 records.append(self._record(best, sent, resolver, doc))
                 previous = (best, sent)
             elif parsed and previous and self._list_item(sent, previous[1]):
@@ -236,30 +229,47 @@ class CommitmentExtractor:
         doc._.commitments = records
         return doc
 
+    def _best(self, matches: list[Span], resolver: ActorResolver, parsed: bool) -> Candidate | None:
+        """The sentence's winning candidate: the trigger highest in the parse, then a verb, then
+        rule priority, then the earliest (the first match on a tie). The rank is known before the
+        vetoes, so matches are confirmed in rank order and the first one confirmed wins."""
+        ranked = []
+        for match in matches:
+            rule = self.rules[match.label_]
+            anchor = self._anchor(rule, match) if parsed else match[0]
+            if anchor is not None:
+                depth = self._depth(anchor) if parsed else 0
+                verb = 0 if anchor.pos_ in ("VERB", "AUX") else 1
+                ranked.append(((depth, verb, -rule.priority, match.start), match, anchor))
+        for _, match, anchor in sorted(ranked, key=lambda r: r[0]):
+            cand = self._candidate(match, anchor, resolver) if parsed else self._blank_candidate(match, resolver)
+            if cand is not None:
+                return cand
+        return None
+
     # ------------------------------------------------------------------ sentence-level vetoes
 
     def _skip_sentence(self, sent: Span) -> bool:
-        text = sent.text.strip()
-        return text.endswith("?") or any(p.search(text) for p in self.sayings)
+        text = _text(sent).strip()
+        return text.endswith("?") or bool(self.sayings and self.sayings.search(text))
 
     # ------------------------------------------------------------------ candidates
 
-    def _candidate(self, match: Span, resolver: ActorResolver) -> Candidate | None:
-        rule = self.rules[match.label_]
+    def _anchor(self, rule: Trigger, match: Span) -> Token | None:
+        """The word the trigger hangs on: its highest word, or the verb of a modal."""
         inside = set(t.i for t in match)
-        tops = [t for t in match if t.head.i not in inside or t.head == t]
-        anchor = tops[0]
-        if rule.modal:
-            anchor = self._modal_head(anchor)
-            if anchor is None:
-                return None
+        anchor = next(t for t in match if t.head.i not in inside or t.head == t)
+        return self._modal_head(anchor) if rule.modal else anchor
+
+    def _candidate(self, match: Span, anchor: Token, resolver: ActorResolver) -> Candidate | None:
+        rule = self.rules[match.label_]
         if anchor.pos_ not in ("VERB", "AUX", "NOUN", "ADJ", "PROPN"):
             return None
         if self._conditional(anchor) or (rule.reported_only and not self._reported(anchor)):
             return None
         if match[0].lower_ in ("will", "shall", "should") and self._inverted(match[0]):
             return None
-        if self._addressee_report(anchor) or self._history(anchor, resolver.doc) or self._wished(anchor):
+        if self._addressee_report(anchor) or self._wished(anchor):
             return None
         if rule.finite_only and self._nonfinite(anchor):
             return None
@@ -289,6 +299,8 @@ class CommitmentExtractor:
             return None
         if rule.modal and not self._acts(anchor):
             return None
+        if self._history(anchor, resolver.doc):  # reads dates: after the vetoes on the parse alone
+            return None
         actor = self._actor(rule, match, anchor, action, resolver)
         if actor is None or (rule.modal and rule.own_side_only and self._advice(anchor, actor, resolver)):
             return None
@@ -298,7 +310,7 @@ class CommitmentExtractor:
             return None
         if rule.reciprocal and actor:
             actor = list(dict.fromkeys([*actor, *self._partners(anchor, resolver)]))
-        return Candidate(rule, match, anchor, action or anchor, actor, self._depth(anchor))
+        return Candidate(rule, match, anchor, action or anchor, actor)
 
     def _hearsay(self, anchor: Token) -> bool:
         """'media speculation that his government plans to renegotiate': a clause that depends on
@@ -516,7 +528,7 @@ class CommitmentExtractor:
         """'their commitment, as leaders of ..., to respect ...': the complement follows the
         parenthesis that ends with the next comma or dash (the parser hangs it elsewhere)."""
         closer = match[-1].text
-        sent = match.sent
+        sent = sentence_at(match.doc, match.start)
         for tok in sent[match.end - sent.start:]:
             if tok.text == closer and tok.i + 2 < sent.end:
                 nxt = tok.doc[tok.i + 1]
@@ -720,7 +732,7 @@ class CommitmentExtractor:
 
     def _list_item(self, sent: Span, previous: Span) -> bool:
         """'First, realize the docking of ...' right after a commitment: an item of its list."""
-        words = [t for t in sent if not t.is_punct and not t.is_space]
+        words = list(islice((t for t in sent if not t.is_punct and not t.is_space), 3))
         if len(words) < 3 or words[0].lower_ not in self.list_markers:
             return False
         between = text_of(sent.doc)[previous[-1].idx: sent.start_char]
@@ -729,13 +741,13 @@ class CommitmentExtractor:
     def _list_candidate(self, sent: Span, previous: Candidate) -> Candidate | None:
         verb = next(t for t in sent if not t.is_punct and not t.is_space and t.lower_ not in self.list_markers)
         return Candidate(previous.rule, sent[verb.i - sent.start: verb.i - sent.start + 1], verb, verb,
-                         previous.actor, 0)
+                         previous.actor)
 
     # ------------------------------------------------------------------ operative lists
 
     def _opens_operative_list(self, sent: Span) -> bool:
         """'WE HEREBY COMMIT TO:', 'do hereby declare:': a declaration's list of undertakings follows."""
-        text = sent.text.strip().rstrip("*_ ")
+        text = _text(sent).strip().rstrip("*_ ")
         return text.endswith(":") and any(t.lower_ in self.frame_words for t in sent)
 
     def _frame(self, sent: Span, resolver: ActorResolver) -> tuple[Trigger, list[str], bool] | None:
@@ -776,18 +788,17 @@ class CommitmentExtractor:
     # ------------------------------------------------------------------ headlines
 
     @staticmethod
-    def _headline(sent: Span) -> bool:
+    def _headline(sent: Span, title: object) -> bool:
         """The document's title line: title case defeats the parser ("Pledges" as a noun)."""
-        title = getattr(sent.doc._, "title", None)
-        return bool(title) and " ".join(sent.text.split()) == " ".join(str(title).split())
+        return bool(title) and " ".join(_text(sent).split()) == " ".join(str(title).split())
 
-    def _headline_candidates(self, sent: Span, resolver: ActorResolver) -> list[Candidate]:
+    def _headline_candidate(self, sent: Span, resolver: ActorResolver) -> Candidate | None:
         """"Zimbabwe's Leader Thanks China's Xi, Pledges to Boost Ties": a trigger matched on
         words; the actor is the headline's subject, the longest opening run of words before a
         verb-like capitalised word ending in -s ('Thanks', 'Pledges') that names an actor."""
         matches = [Span(sent.doc, sent.start + s, sent.start + e, label=m) for m, s, e in self.blank_matcher(sent)]
         if not matches:
-            return []
+            return None
         actor: list[str] = []
         for tok in sent:
             if tok.i >= matches[0].start or tok.text == ",":
@@ -798,17 +809,17 @@ class CommitmentExtractor:
                 if actor:
                     break
         if not actor:
-            return []
+            return None
         match = matches[0]
         rule = self.rules[match.label_]
         after = next((t for t in sent.doc[match.end: sent.end] if t.lower_ != "to"), match[-1])
-        return [Candidate(rule, match, match[0], after, actor, 0)]
+        return Candidate(rule, match, match[0], after, actor)
 
     # ------------------------------------------------------------------ without a parser
 
     def _blank_candidate(self, match: Span, resolver: ActorResolver) -> Candidate | None:
         rule = self.rules[match.label_]
-        sent = match.sent
+        sent = sentence_at(match.doc, match.start)
         for width in (3, 2, 1):
             start = max(sent.start, match.start - width)
             words = match.doc[start: match.start]
@@ -816,7 +827,7 @@ class CommitmentExtractor:
                 actors = resolver.resolve(words) if len(words) > 1 else resolver.resolve(words[0])
                 if actors:
                     after = match.end if match.end < sent.end else match.start
-                    return Candidate(rule, match, match[0], match.doc[after], actors, 0)
+                    return Candidate(rule, match, match[0], match.doc[after], actors)
         return None
 
     # ------------------------------------------------------------------ records
@@ -829,7 +840,7 @@ class CommitmentExtractor:
         speaker = resolver.speaker_of(cand.match[0]) or self._reporter(cand.anchor, resolver)
         rule = cand.rule
         return Commitment(
-            sentence=sent.text.strip(),
+            sentence=_text(sent).strip(),
             start=cand.match.start_char,
             end=max(cand.match.end_char, action_tokens[-1].idx + len(action_tokens[-1]) if action_tokens else 0),
             rule=rule.id,
@@ -902,7 +913,7 @@ class CommitmentExtractor:
         the trigger ("announced last week that"), nor one before the publication year."""
         published = getattr(doc._, "published", None)
         lo, hi = action.left_edge.idx, action.right_edge.idx + len(action.right_edge)
-        for mention in find_dates(sent.text, published, tense="future"):
+        for mention in find_dates(_text(sent), published, tense="future"):
             start, end = sent.start_char + mention.start, sent.start_char + mention.end
             if start < lo or end > hi or not mention.date.value:
                 continue
@@ -921,6 +932,11 @@ def _interruptible(phrases: list[str]) -> list[str]:
         if phrase.endswith(" to"):
             out += [f"{phrase[:-3]} {mark}" for mark in (",", "–", "—")]
     return out
+
+
+def _text(span: Span) -> str:
+    """`span.text` cut from the Doc's text, read once per Doc (`Span.text` joins its tokens)."""
+    return text_of(span.doc)[span.start_char: span.end_char]
 
 
 def _pronoun_is_we(token: Token) -> bool:
