@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 import spacy
+from spacy.attrs import IDS
 from spacy.language import Language
+from spacy.matcher import DependencyMatcher
+from spacy.strings import get_string_id
 
-from pipeline.components.event_rules import load_event_rules
+from pipeline.components import event_syntax as syn
+from pipeline.components.event_rules import TriggerShape, class_words, load_event_rules, trigger_keys, trigger_shapes
 from pipeline.components.events import EventExtractor
 from pipeline.rules.loader import RuleFileError, iter_rules
 
@@ -520,6 +524,81 @@ def test_an_invalid_raw_pattern_fails_fast(nlp, tmp_path: Path):
     (tmp_path / "events.yaml").write_text("description: broken\n" + body, encoding="utf-8")
     with pytest.raises(RuleFileError, match="user.raw.v1"):
         EventExtractor(nlp, "broken", [str(tmp_path)])
+
+
+# ------------------------------------------------------------------ matching
+
+def _as_dependency_pattern(shape: TriggerShape) -> list[dict]:
+    """The DependencyMatcher pattern a shape stands for: the oracle of the shapes' tests."""
+    nodes = [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {shape.attr: {"IN": sorted(shape.words)},
+                                                     "POS": {"IN": sorted(shape.pos)}}}]
+    if shape.governors is not None:
+        nodes.append({"LEFT_ID": "trigger", "REL_OP": "<", "RIGHT_ID": "governor",
+                      "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(shape.governors)}}})
+    if shape.modifiers is not None:
+        nodes.append({"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "modifier",
+                      "RIGHT_ATTRS": {"LOWER": {"IN": sorted(shape.modifiers)}}})
+    if shape.prep is not None:
+        nodes.append({"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "prep", "RIGHT_ATTRS": {"LOWER": shape.prep}})
+    if shape.objects is not None:
+        nodes.append({"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "object",
+                      "RIGHT_ATTRS": {"LOWER": {"IN": sorted(shape.objects)}}})
+    return nodes
+
+
+def test_trigger_shapes_find_what_a_dependency_matcher_finds(nlp):
+    rules = load_event_rules()
+    classes = {k: {w.casefold() for w in v} for k, v in rules.classes.items()}
+    text = " ".join(e for r in rules.triggers for e in r.examples) + (" Both sides met again in talks with envoys."
+                                                                   " The delegation praised the General Assembly. He spoke by the river.")
+    doc = nlp(text)
+    for rule in rules.triggers:
+        for shape in trigger_shapes(rule, classes) if rule.pattern is None else []:
+            matcher = DependencyMatcher(nlp.vocab)
+            matcher.add("shape", [_as_dependency_pattern(shape)])
+            expected = {ids[0] for _, ids in matcher(doc)}
+            assert {t.i for t in doc if getattr(t, shape.attr.lower() + "_") in shape.words and shape.fits(t)} \
+                == expected, (rule.id, shape)
+
+
+def test_shapes_of_a_verb_with_preps_and_forms():
+    rules = load_event_rules()
+    rule = next(r for r in rules.triggers if r.id == "events.visit.travel_to.v1")
+    shapes = trigger_shapes(rule, {})
+    assert [(s.attr, s.prep, s.objects) for s in shapes] == [("LEMMA", "to", None), ("LOWER", "to", None)]
+    assert shapes[1].words == {"travelled"} and shapes[0].pos == {"VERB", "AUX"}
+
+
+def test_class_words_expand_classes_and_casefold():
+    assert class_words(["@phone", "Video"], {"phone": {"phone", "call"}}) == ["call", "phone", "video"]
+
+
+@pytest.mark.parametrize(("attrs", "expected"), [
+    ({"LOWER": {"IN": ["travel", "journey"]}, "POS": "NOUN"}, [[("LOWER", "travel"), ("LOWER", "journey")]]),
+    ({"LEMMA": "take", "TEXT": "took"}, [[("LEMMA", "take")], [("ORTH", "took")]]),
+    ({"DEP": "nsubj"}, None),
+    ({"LOWER": {"NOT_IN": ["x"]}}, None),
+])
+def test_trigger_keys_of_a_raw_pattern(attrs: dict, expected):
+    keys = trigger_keys([{"RIGHT_ID": "trigger", "RIGHT_ATTRS": attrs}])
+    assert keys == (None if expected is None else
+                    [[(IDS[attr], get_string_id(word)) for attr, word in group] for group in expected])
+
+
+def test_word_positions_and_self_contained_sentences(nlp):
+    doc = nlp("The leaders met in Rome. Then the leaders left.")
+    keys = {(IDS["LOWER"], get_string_id("leaders")), (IDS["LEMMA"], get_string_id("meet"))}
+    assert syn.word_positions(doc, keys) == {(IDS["LEMMA"], get_string_id("meet")): [2],
+                                             (IDS["LOWER"], get_string_id("leaders")): [1, 8]}
+    assert all(syn.self_contained(sent) for sent in doc.sents)
+    assert not syn.self_contained(doc[0:2])  # 'leaders' hangs from 'met', outside
+
+
+def test_raw_patterns_match_on_sentences_as_on_the_document(nlp, extractor):
+    examples = [e for r in load_event_rules().triggers if r.pattern is not None for e in r.examples]
+    doc = nlp(" ".join(["He said so.", *examples, "They took part in the talks in Rome."]))
+    gated = extractor._raw_matches(doc, syn.word_positions(doc, extractor.wanted_keys))
+    assert gated == extractor._raw_matches_in(doc, 0) and len(gated) >= 4
 
 
 # ------------------------------------------------------------------ without a parser

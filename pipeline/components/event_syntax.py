@@ -9,7 +9,8 @@ import datetime as dt
 import re
 from collections.abc import Collection
 
-from spacy.tokens import Span, Token
+import numpy
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.countries import countries
 
@@ -18,6 +19,29 @@ SUBJECT_DEPS = ("nsubj", "csubj")
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 #: Relations to climb when a verb has no subject of its own ("met and signed", "look forward to meeting").
 UPWARD_DEPS = ("conj", "xcomp", "pcomp", "advcl", "acomp")
+
+
+def word_positions(doc: Doc, wanted: Collection[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
+    """Token positions per (attribute id, string hash) key asked for, read from one
+    `Doc.to_array`: a look-up per token instead of a spaCy Matcher's predicate per pattern."""
+    attrs = sorted({attr for attr, _ in wanted})
+    found: dict[tuple[int, int], list[int]] = {}
+    if not attrs or not len(doc):
+        return found
+    for attr, column in zip(attrs, doc.to_array(attrs).T):
+        values = numpy.array([value for a, value in wanted if a == attr], dtype=column.dtype)
+        hits = numpy.flatnonzero(numpy.isin(column, values))
+        for i, value in zip(hits.tolist(), column[hits].tolist()):
+            found.setdefault((attr, value), []).append(i)
+    return found
+
+
+def self_contained(sent: Span) -> bool:
+    """Does a sentence hold its whole parse tree and whole entities? Then `sent.as_doc()`
+    matches as the sentence does in its document."""
+    doc = sent.doc
+    split_entity = doc[sent.start].ent_iob_ == "I" or sent.end < len(doc) and doc[sent.end].ent_iob_ == "I"
+    return not split_entity and all(sent.start <= t.head.i < sent.end for t in sent)
 
 
 def lemma(token: Token) -> str:

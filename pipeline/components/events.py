@@ -28,20 +28,20 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher, Matcher
+from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.actors import ActorResolver, ActorRules
 from pipeline.components import event_merge as merge
 from pipeline.components import event_syntax as syn
 from pipeline.components.event_merge import Candidate
-from pipeline.components.event_rules import RULES_NAME, TriggerRule, load_event_rules
-from pipeline.components.spans import plural_forms
+from pipeline.components.event_rules import (RULES_NAME, TriggerRule, WordKey, class_words, load_event_rules,
+                                             trigger_keys, trigger_shapes)
 from pipeline.countries import countries
 from pipeline.dates import find_dates
 from pipeline.records import Event
 from pipeline.rules.loader import RuleFileError
-from pipeline.extensions import text_of
+from pipeline.extensions import sentence_at, text_of
 
 #: Date modifiers that bound another span ("since 2013"): not the date of an event. "by 2030" is
 #: a planned event's deadline (see `_assign_dates`).
@@ -74,17 +74,27 @@ class EventExtractor:
         self.rules = load_event_rules(rules_dirs)
         self.actor_rules = ActorRules.load(rules_dirs)
         self.classes = {k: {w.casefold() for w in v} for k, v in self.rules.classes.items()}
-        self.by_id = {rule.id: rule for rule in self.rules.triggers}
-        self.dep_matcher = DependencyMatcher(nlp.vocab, validate=True)
-        self.token_matcher = Matcher(nlp.vocab, validate=True)
+        self.shapes = {rule.id: [(shape, shape.keys()) for shape in trigger_shapes(rule, self.classes)]
+                       for rule in self.rules.triggers if rule.pattern is None}
+        self.raw_matcher = DependencyMatcher(nlp.vocab, validate=True)
         for rule in self.rules.triggers:
+            if rule.pattern is None:
+                continue
             try:
-                self.dep_matcher.add(rule.id, self._dep_patterns(rule))
+                self.raw_matcher.add(rule.id, [rule.pattern])
             except (ValueError, KeyError) as exc:
                 entry = f"triggers (id={rule.id})"
                 raise RuleFileError(f"{RULES_NAME}.yaml", entry, f"invalid pattern: {exc}") from exc
-            words = sorted({f for lemma in rule.lemmas for f in _forms(lemma.casefold())} | set(rule.forms))
-            self.token_matcher.add(rule.id, [[{"LOWER": {"IN": words}}]])
+        #: Raw rules' trigger words (None: any token), to run their matcher only where a trigger may be.
+        self.raw_keys = {rule.id: trigger_keys(rule.pattern) for rule in self.rules.triggers
+                         if rule.pattern is not None}
+        self.wanted_keys = {key for shapes in self.shapes.values() for _, keys in shapes for key in keys}
+        self.wanted_keys |= {key for asked in self.raw_keys.values() for keys in asked or () for key in keys}
+        #: Blank mode: lower-case trigger form -> the rules it may trigger, in rule order.
+        self.token_rules: dict[str, list[TriggerRule]] = {}
+        for rule in self.rules.triggers:
+            for word in sorted({f for lemma in rule.lemmas for f in _forms(lemma.casefold())} | set(rule.forms)):
+                self.token_rules.setdefault(word, []).append(rule)
         self.veto_words = {w.casefold() for r in self.rules.vetoes if not r.infinitive_only for w in r.governors}
         self.verb_lemmas = {w.casefold() for r in self.rules.triggers if r.pos == "verb" for w in r.lemmas}
         self.proposal_words = {w.casefold() for r in self.rules.vetoes if r.infinitive_only for w in r.governors}
@@ -104,42 +114,54 @@ class EventExtractor:
 
     def _words(self, refs: Iterable[str]) -> list[str]:
         """Expand '@class' references into their words."""
-        out: list[str] = []
-        for ref in refs:
-            out += sorted(self.classes[ref[1:]]) if ref.startswith("@") else [ref.casefold()]
+        return class_words(refs, self.classes)
+
+    def _trigger_matches(self, doc: Doc) -> list[tuple[TriggerRule, list[int]]]:
+        """Matches of the trigger rules as (rule, token ids, the trigger first), in the order a
+        DependencyMatcher of all rules gives them: rule by rule, shape by shape, token by token."""
+        found = syn.word_positions(doc, self.wanted_keys)
+        raw = self._raw_matches(doc, found)
+        out: list[tuple[TriggerRule, list[int]]] = []
+        for rule in self.rules.triggers:
+            if rule.pattern is not None:
+                out += [(rule, ids) for ids in raw.get(rule.id, [])]
+                continue
+            for shape, keys in self.shapes[rule.id]:
+                at = sorted(i for key in keys for i in found.get(key, ()))
+                out += [(rule, [i]) for i in at if shape.fits(doc[i])]
         return out
 
-    def _dep_patterns(self, rule: TriggerRule) -> list[list[dict]]:
-        """DependencyMatcher patterns for a rule: its own, or the trigger plus its required arguments."""
-        if rule.pattern is not None:
-            return [rule.pattern]
-        pos = ["VERB", "AUX"] if rule.pos == "verb" else ["NOUN", "PROPN"]  # "they met following ..." is tagged AUX
-        lemmas = [l.casefold() for l in rule.lemmas]
-        anchors = [{"LEMMA": {"IN": lemmas}, "POS": {"IN": pos}}]
-        if rule.pos == "noun":
-            anchors.append({"LOWER": {"IN": sorted({f for l in lemmas for f in plural_forms(l)})}, "POS": {"IN": pos}})
-        elif rule.forms:  # irregular forms, when the tagger's slip leaves them unlemmatised ("met"/AUX)
-            anchors.append({"LOWER": {"IN": [f.casefold() for f in rule.forms]}, "POS": {"IN": pos}})
-        patterns = []
-        for attrs in anchors:
-            base = [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": attrs}]
-            if rule.governors:
-                base.append({"LEFT_ID": "trigger", "REL_OP": "<", "RIGHT_ID": "governor",
-                             "RIGHT_ATTRS": {"LEMMA": {"IN": [g.casefold() for g in rule.governors]}}})
-            if rule.modifiers:
-                base.append({"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "modifier",
-                             "RIGHT_ATTRS": {"LOWER": {"IN": self._words(rule.modifiers)}}})
-            if rule.preps and rule.pos == "verb":
-                for prep, objs in rule.preps.items():
-                    with_prep = base + [{"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "prep",
-                                         "RIGHT_ATTRS": {"LOWER": prep}}]
-                    if objs and not any(o.startswith("$") for o in objs):  # labels are checked in code
-                        with_prep.append({"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "object",
-                                          "RIGHT_ATTRS": {"LOWER": {"IN": self._words(objs)}}})
-                    patterns.append(with_prep)
-            else:
-                patterns.append(base)
-        return patterns
+    def _raw_matches(self, doc: Doc, found: dict[WordKey, list[int]]) -> dict[str, list[list[int]]]:
+        """Token ids of the raw patterns' matches by rule id, in document order. spaCy's
+        matcher tests every node of every pattern at every token: it runs on the sentences
+        that hold a possible trigger only (on the whole document when a trigger is any
+        token, or a sentence does not hold its whole tree and entities)."""
+        if not len(self.raw_matcher):
+            return {}
+        starts: set[int] = set()
+        for asked in self.raw_keys.values():
+            if asked is None:
+                return self._raw_matches_in(doc, 0)
+            hits = set.intersection(*({i for key in keys for i in found.get(key, ())} for keys in asked))
+            starts |= {sentence_at(doc, i).start for i in hits}
+        sents = [sentence_at(doc, start) for start in sorted(starts)]
+        if not all(syn.self_contained(sent) for sent in sents):
+            return self._raw_matches_in(doc, 0)
+        out: dict[str, list[list[int]]] = {}
+        array_head = doc._get_array_attrs()  # what Span.as_doc copies, read once for all sentences
+        array = doc.to_array(array_head) if sents else None
+        for sent in sents:
+            sent_doc = sent.as_doc(copy_user_data=True, array_head=array_head, array=array)
+            for rule_id, ids in self._raw_matches_in(sent_doc, sent.start).items():
+                out.setdefault(rule_id, []).extend(ids)
+        return out
+
+    def _raw_matches_in(self, doc: Doc, offset: int) -> dict[str, list[list[int]]]:
+        """The raw matcher's matches in a Doc by rule id, their token ids shifted by `offset`."""
+        out: dict[str, list[list[int]]] = {}
+        for match_id, token_ids in self.raw_matcher(doc):
+            out.setdefault(doc.vocab.strings[match_id], []).append([i + offset for i in token_ids])
+        return out
 
     # ------------------------------------------------------------------ component
 
@@ -151,8 +173,7 @@ class EventExtractor:
         resolver = ActorResolver(doc, self.actor_rules)
         candidates: list[Candidate] = []
         seen: set[tuple[str, int]] = set()
-        for match_id, token_ids in self.dep_matcher(doc):
-            rule = self.by_id[doc.vocab.strings[match_id]]
+        for rule, token_ids in self._trigger_matches(doc):
             trigger = doc[token_ids[0]]
             key = (str(rule.type), trigger.i)
             if key in seen:
@@ -651,9 +672,7 @@ class EventExtractor:
         published = syn.as_date(getattr(doc._, "published", None))
         events: list[Event] = []
         seen: set[tuple[int, str]] = set()
-        for match_id, start, _ in self.token_matcher(doc):
-            rule = self.by_id[doc.vocab.strings[match_id]]
-            token = doc[start]
+        for token, rule in self._token_triggers(doc):
             etype = self._token_type(rule, token)
             if etype is None or (token.sent.start, etype) in seen:
                 continue
@@ -679,15 +698,17 @@ class EventExtractor:
             return []
         sent = doc[start].sent
         out: list[Candidate] = []
-        for match_id, begin, _ in self.token_matcher(sent.as_doc()):
-            rule = self.by_id[doc.vocab.strings[match_id]]
-            token = doc[sent.start + begin]
+        for token, rule in self._token_triggers(sent):
             if rule.pos == "verb" and not token.lower_.endswith("s"):
                 continue  # headline verbs are present tense ("Launches", "Meets"); "the U.S.-EU Launch" is a noun
             etype = self._token_type(rule, token)
             if etype and not any(c.type == etype for c in out):
                 out.append(Candidate(rule, etype, token, [token], syn.extent([token])))
         return out
+
+    def _token_triggers(self, tokens: Doc | Span) -> list[tuple[Token, TriggerRule]]:
+        """Trigger words as tokens (any form of a rule's lemmas), token by token, rule by rule."""
+        return [(tok, rule) for tok in tokens for rule in self.token_rules.get(tok.lower_, ())]
 
     def _token_type(self, rule: TriggerRule, token: Token) -> str | None:
         """Event type of a blank-mode match, or None when its neighbours do not fit the rule."""
