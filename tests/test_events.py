@@ -10,9 +10,10 @@ from spacy.attrs import IDS
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
 from spacy.strings import get_string_id
+from spacy.tokens import Doc
 
 from pipeline.components import event_syntax as syn
-from pipeline.components.event_rules import TriggerShape, class_words, load_event_rules, trigger_keys, trigger_shapes
+from pipeline.components.event_rules import TriggerShape, class_words, load_event_rules, node_keys, trigger_shapes
 from pipeline.components.events import EventExtractor
 from pipeline.rules.loader import RuleFileError, iter_rules
 
@@ -579,8 +580,8 @@ def test_class_words_expand_classes_and_casefold():
     ({"DEP": "nsubj"}, None),
     ({"LOWER": {"NOT_IN": ["x"]}}, None),
 ])
-def test_trigger_keys_of_a_raw_pattern(attrs: dict, expected):
-    keys = trigger_keys([{"RIGHT_ID": "trigger", "RIGHT_ATTRS": attrs}])
+def test_node_keys_of_a_raw_pattern(attrs: dict, expected):
+    keys = node_keys(attrs)
     assert keys == (None if expected is None else
                     [[(IDS[attr], get_string_id(word)) for attr, word in group] for group in expected])
 
@@ -590,8 +591,18 @@ def test_word_positions_and_self_contained_sentences(nlp):
     keys = {(IDS["LOWER"], get_string_id("leaders")), (IDS["LEMMA"], get_string_id("meet"))}
     assert syn.word_positions(doc, keys) == {(IDS["LEMMA"], get_string_id("meet")): [2],
                                              (IDS["LOWER"], get_string_id("leaders")): [1, 8]}
-    assert all(syn.self_contained(sent) for sent in doc.sents)
-    assert not syn.self_contained(doc[0:2])  # 'leaders' hangs from 'met', outside
+    assert syn.sentences_self_contained(doc)
+    cut = Doc(nlp.vocab, words=["He", "saw", "New", "York", "today"], sent_starts=[True, False, False, True, False],
+              ents=["O", "O", "B-GPE", "I-GPE", "O"])
+    assert not syn.sentences_self_contained(cut)  # 'New York' runs over the sentence start
+
+
+def test_entity_of_a_token_is_its_entity_in_doc_ents(nlp):
+    doc = nlp("President Joe Biden met Prime Minister Kishida in Washington, D.C. on 10 April 2024.")
+    for tok in doc:
+        expected = next(((e.start, e.end, e.label_) for e in doc.ents if e.start <= tok.i < e.end), None)
+        ent = syn.entity_of(tok)
+        assert (None if ent is None else (ent.start, ent.end, ent.label_)) == expected, tok.text
 
 
 def test_raw_patterns_match_on_sentences_as_on_the_document(nlp, extractor):

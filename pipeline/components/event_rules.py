@@ -1,5 +1,5 @@
 """Schema of models/rules/events.yaml: trigger rules, noun classes, status cues, vetoes, PLOVER;
-and the trigger rules compiled for matching (`TriggerShape`, `trigger_keys`).
+and the trigger rules compiled for matching (`TriggerShape`, `node_keys`).
 
 Validated with `extra="forbid"` (via `Rule`/`RuleFile`), so a misspelt key or an unknown
 '@class' fails at load time with the file and the entry named.
@@ -128,12 +128,12 @@ def word_keys(attr: str, words: Iterable[str]) -> list[WordKey]:
     return [(IDS["ORTH" if attr == "TEXT" else attr], get_string_id(w)) for w in words]
 
 
-def trigger_keys(pattern: list[dict]) -> list[list[WordKey]] | None:
-    """What the trigger node of a raw pattern asks of a token's words, one list of allowed keys
-    per attribute; a token that has a key of every list may be the trigger, no other can.
-    None when it asks nothing of the words (`{DEP: nsubj}`): any token may be the trigger."""
+def node_keys(attrs: dict) -> list[list[WordKey]] | None:
+    """What a node of a raw pattern (its RIGHT_ATTRS) asks of a token's words, one list of
+    allowed keys per attribute: a token that has a key of every list may be the node, no other
+    can. None when it asks nothing of the words (`{DEP: nsubj}`): any token may be the node."""
     asked = []
-    for key, value in pattern[0].get("RIGHT_ATTRS", {}).items():
+    for key, value in attrs.items():
         if key not in _WORD_ATTRS:
             continue
         if isinstance(value, dict) and list(value) == ["IN"]:

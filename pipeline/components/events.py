@@ -24,6 +24,7 @@ type, sentence, status cue and an unambiguous date are filled.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
@@ -36,12 +37,12 @@ from pipeline.components import event_merge as merge
 from pipeline.components import event_syntax as syn
 from pipeline.components.event_merge import Candidate
 from pipeline.components.event_rules import (RULES_NAME, TriggerRule, WordKey, class_words, load_event_rules,
-                                             trigger_keys, trigger_shapes)
+                                             node_keys, trigger_shapes)
 from pipeline.countries import countries
 from pipeline.dates import find_dates
 from pipeline.records import Event
 from pipeline.rules.loader import RuleFileError
-from pipeline.extensions import sentence_at, text_of
+from pipeline.extensions import sentence_at, sentences_of, text_of
 
 #: Date modifiers that bound another span ("since 2013"): not the date of an event. "by 2030" is
 #: a planned event's deadline (see `_assign_dates`).
@@ -66,6 +67,11 @@ def _forms(lemma: str) -> set[str]:
     return out
 
 
+def _holding(keys: list[list[WordKey]], found: dict[WordKey, list[int]]) -> set[int]:
+    """Positions of the tokens that have a key of every list (see `node_keys`)."""
+    return set.intersection(*({i for key in group for i in found.get(key, ())} for group in keys))
+
+
 class EventExtractor:
     """The diplo_events component: see the module docstring."""
 
@@ -85,11 +91,12 @@ class EventExtractor:
             except (ValueError, KeyError) as exc:
                 entry = f"triggers (id={rule.id})"
                 raise RuleFileError(f"{RULES_NAME}.yaml", entry, f"invalid pattern: {exc}") from exc
-        #: Raw rules' trigger words (None: any token), to run their matcher only where a trigger may be.
-        self.raw_keys = {rule.id: trigger_keys(rule.pattern) for rule in self.rules.triggers
-                         if rule.pattern is not None}
+        #: Words each node of a raw rule asks for (None: any token), to run their matcher only where they are.
+        self.raw_keys = {rule.id: [node_keys(node.get("RIGHT_ATTRS", {})) for node in rule.pattern]
+                         for rule in self.rules.triggers if rule.pattern is not None}
         self.wanted_keys = {key for shapes in self.shapes.values() for _, keys in shapes for key in keys}
-        self.wanted_keys |= {key for asked in self.raw_keys.values() for keys in asked or () for key in keys}
+        self.wanted_keys |= {key for nodes in self.raw_keys.values() for asked in nodes for keys in asked or ()
+                             for key in keys}
         #: Blank mode: lower-case trigger form -> the rules it may trigger, in rule order.
         self.token_rules: dict[str, list[TriggerRule]] = {}
         for rule in self.rules.triggers:
@@ -133,20 +140,24 @@ class EventExtractor:
 
     def _raw_matches(self, doc: Doc, found: dict[WordKey, list[int]]) -> dict[str, list[list[int]]]:
         """Token ids of the raw patterns' matches by rule id, in document order. spaCy's
-        matcher tests every node of every pattern at every token: it runs on the sentences
-        that hold a possible trigger only (on the whole document when a trigger is any
-        token, or a sentence does not hold its whole tree and entities)."""
+        matcher tests every node of every pattern at every token: it runs only on the
+        sentences that hold the words every node of a pattern asks for (on the whole
+        document when a pattern asks for no word, or a sentence does not hold whole parse
+        trees and entities)."""
         if not len(self.raw_matcher):
             return {}
-        starts: set[int] = set()
-        for asked in self.raw_keys.values():
-            if asked is None:
+        sentences = sentences_of(doc)
+        starts = [sent.start for sent in sentences]
+        chosen: set[int] = set()
+        for nodes in self.raw_keys.values():
+            asked = [keys for keys in nodes if keys is not None]
+            if not asked:
                 return self._raw_matches_in(doc, 0)
-            hits = set.intersection(*({i for key in keys for i in found.get(key, ())} for keys in asked))
-            starts |= {sentence_at(doc, i).start for i in hits}
-        sents = [sentence_at(doc, start) for start in sorted(starts)]
-        if not all(syn.self_contained(sent) for sent in sents):
+            held = [{bisect.bisect_right(starts, i) - 1 for i in _holding(keys, found)} for keys in asked]
+            chosen |= set.intersection(*held)
+        if not syn.sentences_self_contained(doc):
             return self._raw_matches_in(doc, 0)
+        sents = [sentences[n] for n in sorted(chosen)]
         out: dict[str, list[list[int]]] = {}
         array_head = doc._get_array_attrs()  # what Span.as_doc copies, read once for all sentences
         array = doc.to_array(array_head) if sents else None
@@ -186,8 +197,11 @@ class EventExtractor:
         candidates = self._drop_nested(sorted(candidates, key=lambda c: (c.trigger.i, c.type)))
         for cand in candidates:
             self._status(cand)
-        for sent in {c.trigger.sent for c in candidates}:
-            self._assign_dates(sent, [c for c in candidates if c.trigger.sent == sent], published)
+        by_sentence: dict[int, list[Candidate]] = {}
+        for cand in candidates:
+            by_sentence.setdefault(syn.sentence_of(cand.trigger).start, []).append(cand)
+        for start, cands in by_sentence.items():
+            self._assign_dates(sentence_at(doc, start), cands, published)
         for cand in candidates:
             merge.status_from_date(cand, published)
         events = merge.dedupe(candidates, merge.title_sentence(doc), self.rules.anaphora.first_mention_types,
@@ -497,7 +511,7 @@ class EventExtractor:
                 if tok.ent_type_ == "ORDINAL" or tok.lower_ in ("first", "second", "next", "last", "previous"):
                     cand.ordinal = cand.ordinal or tok.lower_
                 elif tok.ent_type_ in syn.PLACE_LABELS and holder == trig and cand.type in ("summit", "meeting"):
-                    own_name = any(e.start <= tok.i < e.end and e.start <= trig.i < e.end for e in tok.doc.ents)
+                    own_name = (ent := syn.entity_of(tok)) is not None and ent.start <= trig.i < ent.end
                     if tok.dep_ in ("compound", "amod") and cand.location is None and "-" not in tok.text \
                             and not own_name and not self.actor_rules.organisation_in(tok.text):
                         # not "the Post-Ministerial Conference" tagged a place as a whole, nor "the Quad summit"
@@ -652,7 +666,7 @@ class EventExtractor:
 
     def _record(self, cand: Candidate) -> Event:
         """The output record of a kept candidate."""
-        sent = cand.trigger.sent
+        sent = syn.sentence_of(cand.trigger)
         doc = cand.trigger.doc
         event, mode = self._plover(cand)
         start, end = cand.span
@@ -674,9 +688,9 @@ class EventExtractor:
         seen: set[tuple[int, str]] = set()
         for token, rule in self._token_triggers(doc):
             etype = self._token_type(rule, token)
-            if etype is None or (token.sent.start, etype) in seen:
+            sent = syn.sentence_of(token)
+            if etype is None or (sent.start, etype) in seen:
                 continue
-            sent = token.sent
             seen.add((sent.start, etype))
             before = {t.lower_ for t in doc[max(sent.start, token.i - 3): token.i]}
             status = "planned" if before & self.future_words else "past"
@@ -694,9 +708,9 @@ class EventExtractor:
         """A title-case headline ('Uganda Launches China-Built Isimba Dam') defeats the tagger:
         when the parse finds no event there, its trigger words are matched as tokens."""
         start = merge.title_sentence(doc)
-        if start is None or any(c.trigger.sent.start == start for c in found):
+        if start is None or any(syn.sentence_of(c.trigger).start == start for c in found):
             return []
-        sent = doc[start].sent
+        sent = sentence_at(doc, start)
         out: list[Candidate] = []
         for token, rule in self._token_triggers(sent):
             if rule.pos == "verb" and not token.lower_.endswith("s"):
@@ -713,8 +727,9 @@ class EventExtractor:
     def _token_type(self, rule: TriggerRule, token: Token) -> str | None:
         """Event type of a blank-mode match, or None when its neighbours do not fit the rule."""
         doc = token.doc
-        prev = doc[token.i - 1].lower_ if token.i > token.sent.start else ""
-        after = [syn.lemma(t) for t in doc[token.i + 1: min(token.i + 8, token.sent.end)]]
+        sent = syn.sentence_of(token)
+        prev = doc[token.i - 1].lower_ if token.i > sent.start else ""
+        after = [syn.lemma(t) for t in doc[token.i + 1: min(token.i + 8, sent.end)]]
         if prev in self.referring or rule.pos == "verb" and prev in ("a", "an"):
             return None  # a later reference, or a noun where the rule wants a verb ("the telephone")
         if rule.modifiers and prev not in self._words(rule.modifiers):
