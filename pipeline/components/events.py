@@ -4,10 +4,13 @@ Reads the dependency parse, entities, `doc._.people` (names for participants, vi
 `pipeline.actors`) and `doc._.published` (relative dates); writes `doc._.events`, a list of
 `pipeline.records.Event`.
 
-How: every trigger rule of `models/rules/events.yaml` compiles to a spaCy `DependencyMatcher`
-pattern (a trigger lemma plus, where the rule asks for them, its object, preposition,
-governor or modifier), so a rule only fires on the grammatical shape it names ("paid a visit
-to", "attended the ... Summit", "spoke by phone"), never on a bare keyword. Code then
+How: every trigger rule of `models/rules/events.yaml` compiles to the shapes a spaCy
+`DependencyMatcher` pattern would state (`event_rules.TriggerShape`: a trigger lemma plus,
+where the rule asks for them, its object, preposition, governor or modifier), so a rule only
+fires on the grammatical shape it names ("paid a visit to", "attended the ... Summit", "spoke
+by phone"), never on a bare keyword. Shapes are tested from the trigger words, found by one
+look-up per token; a rule's raw pattern goes to a `DependencyMatcher`, run only on the
+sentences that hold the words its nodes ask for. Code then
 confirms each match (vetoes, generic plurals, two parties for "met"), reads its arguments
 from the parse (participants from subject and objects, location, date, status from tense,
 modals and cues) and keeps one record per distinct event: a later mention ("this visit",
@@ -27,6 +30,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
@@ -79,6 +83,8 @@ class EventExtractor:
         self.name = name
         self.rules = load_event_rules(rules_dirs)
         self.actor_rules = ActorRules.load(rules_dirs)
+        #: Organisation in a name, once per name: each test runs every organisation form's regex.
+        self.organisation_in = lru_cache(maxsize=4096)(self.actor_rules.organisation_in)
         self.classes = {k: {w.casefold() for w in v} for k, v in self.rules.classes.items()}
         self.shapes = {rule.id: [(shape, shape.keys()) for shape in trigger_shapes(rule, self.classes)]
                        for rule in self.rules.triggers if rule.pattern is None}
@@ -155,12 +161,14 @@ class EventExtractor:
                 return self._raw_matches_in(doc, 0)
             held = [{bisect.bisect_right(starts, i) - 1 for i in _holding(keys, found)} for keys in asked]
             chosen |= set.intersection(*held)
+        if not chosen:
+            return {}
         if not syn.sentences_self_contained(doc):
             return self._raw_matches_in(doc, 0)
         sents = [sentences[n] for n in sorted(chosen)]
         out: dict[str, list[list[int]]] = {}
         array_head = doc._get_array_attrs()  # what Span.as_doc copies, read once for all sentences
-        array = doc.to_array(array_head) if sents else None
+        array = doc.to_array(array_head)
         for sent in sents:
             sent_doc = sent.as_doc(copy_user_data=True, array_head=array_head, array=array)
             for rule_id, ids in self._raw_matches_in(sent_doc, sent.start).items():
@@ -422,7 +430,7 @@ class EventExtractor:
         parties = set(own) | {p for group in cand.counterparts for p in group}
         parties |= self._named_organisations(cand)
         if "organisation" in self.rules.bilateral_summit.multilateral_parties and any(
-                self.actor_rules.organisation_in(p) for p in parties):
+                self.organisation_in(p) for p in parties):
             return False
         return len(parties) == 2 and not any(w in self.class_words for w in cand.names)
 
@@ -431,7 +439,7 @@ class EventExtractor:
         out: set[str] = set()
         for holder in (cand.trigger, *cand.objects):
             if holder.pos_ in ("NOUN", "PROPN"):
-                org = self.actor_rules.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
+                org = self.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
                 if org:
                     out.add(org)
         return out
@@ -504,7 +512,7 @@ class EventExtractor:
             if holder.pos_ not in ("NOUN", "PROPN") or holder != trig and syn.lemma(holder) not in self.class_words:
                 continue
             cand.head = cand.head or syn.lemma(holder)
-            org = self.actor_rules.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
+            org = self.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
             if org:
                 cand.keys.add(org.casefold())
             for tok in syn.name_tokens(holder):
@@ -513,7 +521,7 @@ class EventExtractor:
                 elif tok.ent_type_ in syn.PLACE_LABELS and holder == trig and cand.type in ("summit", "meeting"):
                     own_name = (ent := syn.entity_of(tok)) is not None and ent.start <= trig.i < ent.end
                     if tok.dep_ in ("compound", "amod") and cand.location is None and "-" not in tok.text \
-                            and not own_name and not self.actor_rules.organisation_in(tok.text):
+                            and not own_name and not self.organisation_in(tok.text):
                         # not "the Post-Ministerial Conference" tagged a place as a whole, nor "the Quad summit"
                         cand.location = syn.place_of(tok, self.cities)
                 elif tok.pos_ in ("PROPN", "ADJ") and tok.is_title and syn.lemma(tok) not in self.class_words \
