@@ -579,6 +579,7 @@ def test_class_words_expand_classes_and_casefold():
     ({"LEMMA": "take", "TEXT": "took"}, [[("LEMMA", "take")], [("ORTH", "took")]]),
     ({"DEP": "nsubj"}, None),
     ({"LOWER": {"NOT_IN": ["x"]}}, None),
+    ({"LOWER": "x", "OP": "!"}, None),
 ])
 def test_node_keys_of_a_raw_pattern(attrs: dict, expected):
     keys = node_keys(attrs)

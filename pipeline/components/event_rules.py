@@ -131,7 +131,10 @@ def word_keys(attr: str, words: Iterable[str]) -> list[WordKey]:
 def node_keys(attrs: dict) -> list[list[WordKey]] | None:
     """What a node of a raw pattern (its RIGHT_ATTRS) asks of a token's words, one list of
     allowed keys per attribute: a token that has a key of every list may be the node, no other
-    can. None when it asks nothing of the words (`{DEP: nsubj}`): any token may be the node."""
+    can. None when it asks nothing of the words (`{DEP: nsubj}`) or has an operator (`OP: "!"`
+    matches the other words): any token may be the node."""
+    if "OP" in attrs:
+        return None
     asked = []
     for key, value in attrs.items():
         if key not in _WORD_ATTRS:
