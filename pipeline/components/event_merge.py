@@ -87,7 +87,9 @@ def dedupe(cands: list[Candidate], title: int | None, first_mention_types: Colle
 def split(cand: Candidate) -> list[Candidate]:
     """One candidate per counterpart with 'respectively'; else the counterparts join the participants."""
     groups = cand.counterparts
-    respectively = any(t.lower_ == "respectively" for t in syn.sentence_of(cand.trigger))
+    sent = syn.sentence_of(cand.trigger)
+    in_text = "respectively" in text_of(sent.doc)[sent.start_char:sent.end_char].lower()  # cheap necessary test
+    respectively = in_text and any(t.lower_ == "respectively" for t in sent)
     if respectively and len(groups) > 1:
         out = []
         for group in groups:

@@ -53,8 +53,9 @@ def word_positions(doc: Doc, wanted: Collection[tuple[int, int]]) -> dict[tuple[
     if not attrs or not len(doc):
         return found
     for attr, column in zip(attrs, doc.to_array(attrs).T):
-        values = numpy.array([value for a, value in wanted if a == attr], dtype=column.dtype)
-        hits = numpy.flatnonzero(numpy.isin(column, values))
+        values = numpy.array(sorted(value for a, value in wanted if a == attr), dtype=column.dtype)
+        nearest = values[numpy.searchsorted(values, column).clip(max=len(values) - 1)]
+        hits = numpy.flatnonzero(nearest == column)
         for i, value in zip(hits.tolist(), column[hits].tolist()):
             found.setdefault((attr, value), []).append(i)
     return found
