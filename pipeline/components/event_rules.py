@@ -17,7 +17,6 @@ from spacy.strings import get_string_id
 from spacy.tokens import Token
 
 from pipeline.components.spans import plural_forms
-
 from pipeline.records import EventStatus, EventType
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 
@@ -119,7 +118,7 @@ def load_event_rules(rules_dirs: Iterable[str | Path] = ()) -> EventFile:
 
 #: A token attribute value as `Doc.to_array` holds it: (attribute id, string hash).
 WordKey = tuple[int, int]
-#: Pattern keys of the word attributes a raw pattern's trigger can be looked up by.
+#: Pattern keys of the word attributes a raw pattern's node can be looked up by.
 _WORD_ATTRS = ("ORTH", "TEXT", "LOWER", "LEMMA", "NORM")
 
 
