@@ -613,6 +613,16 @@ def test_raw_patterns_match_on_sentences_as_on_the_document(nlp, extractor):
     assert gated == extractor._raw_matches_in(doc, 0) and len(gated) >= 4
 
 
+def test_a_raw_pattern_that_asks_no_words_matches_the_whole_document(nlp, tmp_path: Path):
+    body = ("triggers:\n  - id: user.raw.v1\n    type: meeting\n    pos: verb\n    lemmas: [x]\n"
+            "    pattern: [{RIGHT_ID: trigger, RIGHT_ATTRS: {DEP: ROOT, POS: VERB}}]\n")
+    (tmp_path / "events.yaml").write_text("description: user\n" + body, encoding="utf-8")
+    custom = EventExtractor(nlp, "custom", [str(tmp_path)])
+    doc = nlp("The ministers met in Rome. They left on Friday.")
+    gated = custom._raw_matches(doc, syn.word_positions(doc, custom.wanted_keys))
+    assert gated == custom._raw_matches_in(doc, 0) == {"user.raw.v1": [[2], [7]]}
+
+
 # ------------------------------------------------------------------ without a parser
 
 def test_blank_mode_degrades_to_token_triggers():

@@ -159,8 +159,13 @@ class EventExtractor:
             asked = [keys for keys in nodes if keys is not None]
             if not asked:
                 return self._raw_matches_in(doc, 0)
-            held = [{bisect.bisect_right(starts, i) - 1 for i in _holding(keys, found)} for keys in asked]
-            chosen |= set.intersection(*held)
+            possible: set[int] | None = None
+            for keys in asked:  # the trigger first: its words are the rarest
+                held = {bisect.bisect_right(starts, i) - 1 for i in _holding(keys, found)}
+                possible = held if possible is None else possible & held
+                if not possible:
+                    break
+            chosen |= possible or set()
         if not chosen:
             return {}
         if not syn.sentences_self_contained(doc):
