@@ -6,9 +6,14 @@ from pathlib import Path
 
 import pytest
 import spacy
+from spacy.attrs import IDS
 from spacy.language import Language
+from spacy.matcher import DependencyMatcher
+from spacy.strings import get_string_id
+from spacy.tokens import Doc
 
-from pipeline.components.event_rules import load_event_rules
+from pipeline.components import event_syntax as syn
+from pipeline.components.event_rules import TriggerShape, class_words, load_event_rules, node_keys, trigger_shapes
 from pipeline.components.events import EventExtractor
 from pipeline.rules.loader import RuleFileError, iter_rules
 
@@ -520,6 +525,102 @@ def test_an_invalid_raw_pattern_fails_fast(nlp, tmp_path: Path):
     (tmp_path / "events.yaml").write_text("description: broken\n" + body, encoding="utf-8")
     with pytest.raises(RuleFileError, match="user.raw.v1"):
         EventExtractor(nlp, "broken", [str(tmp_path)])
+
+
+# ------------------------------------------------------------------ matching
+
+def _as_dependency_pattern(shape: TriggerShape) -> list[dict]:
+    """The DependencyMatcher pattern a shape stands for: the oracle of the shapes' tests."""
+    nodes = [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {shape.attr: {"IN": sorted(shape.words)},
+                                                     "POS": {"IN": sorted(shape.pos)}}}]
+    if shape.governors is not None:
+        nodes.append({"LEFT_ID": "trigger", "REL_OP": "<", "RIGHT_ID": "governor",
+                      "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(shape.governors)}}})
+    if shape.modifiers is not None:
+        nodes.append({"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "modifier",
+                      "RIGHT_ATTRS": {"LOWER": {"IN": sorted(shape.modifiers)}}})
+    if shape.prep is not None:
+        nodes.append({"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "prep", "RIGHT_ATTRS": {"LOWER": shape.prep}})
+    if shape.objects is not None:
+        nodes.append({"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "object",
+                      "RIGHT_ATTRS": {"LOWER": {"IN": sorted(shape.objects)}}})
+    return nodes
+
+
+def test_trigger_shapes_find_what_a_dependency_matcher_finds(nlp):
+    rules = load_event_rules()
+    classes = {k: {w.casefold() for w in v} for k, v in rules.classes.items()}
+    text = " ".join(e for r in rules.triggers for e in r.examples) + (" Both sides met again in talks with envoys."
+                                                                   " The delegation praised the General Assembly. He spoke by the river.")
+    doc = nlp(text)
+    for rule in rules.triggers:
+        for shape in trigger_shapes(rule, classes) if rule.pattern is None else []:
+            matcher = DependencyMatcher(nlp.vocab)
+            matcher.add("shape", [_as_dependency_pattern(shape)])
+            expected = {ids[0] for _, ids in matcher(doc)}
+            assert {t.i for t in doc if getattr(t, shape.attr.lower() + "_") in shape.words and shape.fits(t)} \
+                == expected, (rule.id, shape)
+
+
+def test_shapes_of_a_verb_with_preps_and_forms():
+    rules = load_event_rules()
+    rule = next(r for r in rules.triggers if r.id == "events.visit.travel_to.v1")
+    shapes = trigger_shapes(rule, {})
+    assert [(s.attr, s.prep, s.objects) for s in shapes] == [("LEMMA", "to", None), ("LOWER", "to", None)]
+    assert shapes[1].words == {"travelled"} and shapes[0].pos == {"VERB", "AUX"}
+
+
+def test_class_words_expand_classes_and_casefold():
+    assert class_words(["@phone", "Video"], {"phone": {"phone", "call"}}) == ["call", "phone", "video"]
+
+
+@pytest.mark.parametrize(("attrs", "expected"), [
+    ({"LOWER": {"IN": ["travel", "journey"]}, "POS": "NOUN"}, [[("LOWER", "travel"), ("LOWER", "journey")]]),
+    ({"LEMMA": "take", "TEXT": "took"}, [[("LEMMA", "take")], [("ORTH", "took")]]),
+    ({"DEP": "nsubj"}, None),
+    ({"LOWER": {"NOT_IN": ["x"]}}, None),
+    ({"LOWER": "x", "OP": "!"}, None),
+])
+def test_node_keys_of_a_raw_pattern(attrs: dict, expected):
+    keys = node_keys(attrs)
+    assert keys == (None if expected is None else
+                    [[(IDS[attr], get_string_id(word)) for attr, word in group] for group in expected])
+
+
+def test_word_positions_and_self_contained_sentences(nlp):
+    doc = nlp("The leaders met in Rome. Then the leaders left.")
+    keys = {(IDS["LOWER"], get_string_id("leaders")), (IDS["LEMMA"], get_string_id("meet"))}
+    assert syn.word_positions(doc, keys) == {(IDS["LEMMA"], get_string_id("meet")): [2],
+                                             (IDS["LOWER"], get_string_id("leaders")): [1, 8]}
+    assert syn.sentences_self_contained(doc)
+    cut = Doc(nlp.vocab, words=["He", "saw", "New", "York", "today"], sent_starts=[True, False, False, True, False],
+              ents=["O", "O", "B-GPE", "I-GPE", "O"])
+    assert not syn.sentences_self_contained(cut)  # 'New York' runs over the sentence start
+
+
+def test_entity_of_a_token_is_its_entity_in_doc_ents(nlp):
+    doc = nlp("President Joe Biden met Prime Minister Kishida in Washington, D.C. on 10 April 2024.")
+    for tok in doc:
+        expected = next(((e.start, e.end, e.label_) for e in doc.ents if e.start <= tok.i < e.end), None)
+        ent = syn.entity_of(tok)
+        assert (None if ent is None else (ent.start, ent.end, ent.label_)) == expected, tok.text
+
+
+def test_raw_patterns_match_on_sentences_as_on_the_document(nlp, extractor):
+    examples = [e for r in load_event_rules().triggers if r.pattern is not None for e in r.examples]
+    doc = nlp(" ".join(["He said so.", *examples, "They took part in the talks in Rome."]))
+    gated = extractor._raw_matches(doc, syn.word_positions(doc, extractor.wanted_keys))
+    assert gated == extractor._raw_matches_in(doc, 0) and len(gated) >= 4
+
+
+def test_a_raw_pattern_that_asks_no_words_matches_the_whole_document(nlp, tmp_path: Path):
+    body = ("triggers:\n  - id: user.raw.v1\n    type: meeting\n    pos: verb\n    lemmas: [x]\n"
+            "    pattern: [{RIGHT_ID: trigger, RIGHT_ATTRS: {DEP: ROOT, POS: VERB}}]\n")
+    (tmp_path / "events.yaml").write_text("description: user\n" + body, encoding="utf-8")
+    custom = EventExtractor(nlp, "custom", [str(tmp_path)])
+    doc = nlp("The ministers met in Rome. They left on Friday.")
+    gated = custom._raw_matches(doc, syn.word_positions(doc, custom.wanted_keys))
+    assert gated == custom._raw_matches_in(doc, 0) == {"user.raw.v1": [[2], [7]]}
 
 
 # ------------------------------------------------------------------ without a parser

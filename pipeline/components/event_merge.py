@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 from pipeline.components import event_syntax as syn
 from pipeline.components.event_rules import TriggerRule
 from pipeline.countries import countries
-from pipeline.extensions import text_of
+from pipeline.extensions import sentence_at, text_of
 
 #: Ordinals that announce another event than any reported ('the next summit').
 NEW_ORDINALS = {"next"}
@@ -61,8 +61,9 @@ def dedupe(cands: list[Candidate], title: int | None, first_mention_types: Colle
     for cand in cands:
         for part in split(cand):
             earlier = earlier_mention(part, kept, gatherings)
-            headline = [k for k in kept if k.type == part.type and k.trigger.sent.start == title
-                        and k.trigger.sent.start != part.trigger.sent.start and not k.absorbed]
+            start = syn.sentence_of(part.trigger).start
+            headline = [k for k in kept if k.type == part.type and syn.sentence_of(k.trigger).start == title
+                        and syn.sentence_of(k.trigger).start != start and not k.absorbed]
             if earlier is None and part.rule.folds_into:
                 earlier = host_event(part, kept)
             if earlier is None and headline and compatible(headline[0], part, loose=True):
@@ -86,7 +87,9 @@ def dedupe(cands: list[Candidate], title: int | None, first_mention_types: Colle
 def split(cand: Candidate) -> list[Candidate]:
     """One candidate per counterpart with 'respectively'; else the counterparts join the participants."""
     groups = cand.counterparts
-    respectively = any(t.lower_ == "respectively" for t in cand.trigger.sent)
+    sent = syn.sentence_of(cand.trigger)
+    in_text = "respectively" in text_of(sent.doc)[sent.start_char:sent.end_char].lower()  # cheap necessary test
+    respectively = in_text and any(t.lower_ == "respectively" for t in sent)
     if respectively and len(groups) > 1:
         out = []
         for group in groups:
@@ -120,7 +123,7 @@ def earlier_mention(cand: Candidate, kept: list[Candidate], gatherings: Collecti
         return None
     if cand.rule.pos == "verb":
         for k in reversed(same):
-            if k.trigger.sent == cand.trigger.sent and k.rule.pos == "verb" and not (
+            if syn.sentence_of(k.trigger) == syn.sentence_of(cand.trigger) and k.rule.pos == "verb" and not (
                     cand.participants and k.participants):
                 return k  # "officials will meet regularly; ministers will meet yearly": one report
     if cand.type == "visit" and cand.location and not cand.indefinite:
@@ -213,9 +216,9 @@ def share_occasion_dates(events: list[Candidate]) -> None:
 def title_sentence(doc: Doc) -> int | None:
     """Start token of the headline: the first sentence when it repeats `doc._.title`."""
     title = str(getattr(doc._, "title", "") or "").strip()
-    first = next(iter(doc.sents), None)
-    if first is None or not title:
+    if not len(doc) or not title:
         return None
+    first = sentence_at(doc, 0)
     return first.start if first.text.strip() == title else None
 
 

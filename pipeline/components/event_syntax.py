@@ -9,15 +9,69 @@ import datetime as dt
 import re
 from collections.abc import Collection
 
-from spacy.tokens import Span, Token
+import numpy
+from spacy.attrs import ENT_IOB, HEAD
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.countries import countries
+from pipeline.extensions import sentence_at, sentences_of
 
 OBJECT_DEPS = ("dobj", "nsubjpass", "attr", "oprd")
 SUBJECT_DEPS = ("nsubj", "csubj")
 PLACE_LABELS = ("GPE", "LOC", "FAC")
+#: `ENT_IOB` of a token inside (not starting) an entity.
+IOB_INSIDE = 1
 #: Relations to climb when a verb has no subject of its own ("met and signed", "look forward to meeting").
 UPWARD_DEPS = ("conj", "xcomp", "pcomp", "advcl", "acomp")
+
+
+def sentence_of(token: Token) -> Span:
+    """`token.sent` from the Doc's cached sentence boundaries (`token.sent` walks the tokens)."""
+    return sentence_at(token.doc, token.i)
+
+
+def entity_of(token: Token) -> Span | None:
+    """The entity of `doc.ents` that holds a token, read from the IOB tags around it
+    (`doc.ents` builds every entity of the document on each access)."""
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    if doc[start].ent_iob_ != "B" or not doc[start].ent_type_:
+        return None
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=doc[start].ent_type_)
+
+
+def word_positions(doc: Doc, wanted: Collection[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
+    """Token positions per (attribute id, string hash) key asked for, read from one
+    `Doc.to_array`: a look-up per token instead of a spaCy Matcher's predicate per pattern."""
+    attrs = sorted({attr for attr, _ in wanted})
+    found: dict[tuple[int, int], list[int]] = {}
+    if not attrs or not len(doc):
+        return found
+    for attr, column in zip(attrs, doc.to_array(attrs).T):
+        values = numpy.array(sorted(value for a, value in wanted if a == attr), dtype=column.dtype)
+        nearest = values[numpy.searchsorted(values, column).clip(max=len(values) - 1)]
+        hits = numpy.flatnonzero(nearest == column)
+        for i, value in zip(hits.tolist(), column[hits].tolist()):
+            found.setdefault((attr, value), []).append(i)
+    return found
+
+
+def sentences_self_contained(doc: Doc) -> bool:
+    """Does every token hang from a head in its own sentence, and no entity run over a
+    sentence's start? Then each sentence holds whole parse trees and entities, and a
+    sentence's `as_doc()` matches as the sentence does in its document."""
+    if not len(doc):
+        return True
+    starts = numpy.array([sent.start for sent in sentences_of(doc)])
+    heads, iob = doc.to_array([HEAD, ENT_IOB]).view(numpy.int64).T  # HEAD: signed offset to the head
+    positions = numpy.arange(len(doc))
+    sentence = numpy.searchsorted(starts, positions, side="right")
+    return bool((sentence[positions + heads] == sentence).all() and (iob[starts] != IOB_INSIDE).all())
 
 
 def lemma(token: Token) -> str:
@@ -44,7 +98,7 @@ def pobjs(prep: Token) -> list[Token]:
             out += [child, *child.conjuncts]
     if not out and prep.pos_ == "ADP":
         name = None
-        for tok in prep.doc[prep.i + 1: min(prep.i + 6, prep.sent.end)]:
+        for tok in prep.doc[prep.i + 1: min(prep.i + 6, sentence_of(prep).end)]:
             if tok.pos_ != "PROPN":
                 break
             if tok.ent_type_ in NAME_LABELS:
@@ -126,7 +180,7 @@ def is_named(noun: Token) -> bool:
     if noun.pos_ == "PROPN":
         return True
     return any(c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("PROPN", "ADJ") and c.is_title
-               and c.i != c.sent.start for c in noun.children)
+               and c.i != sentence_of(c).start for c in noun.children)
 
 
 def name_tokens(noun: Token) -> list[Token]:
@@ -180,7 +234,7 @@ def place_of(token: Token, cities: Collection[str] = ()) -> str | None:
     if token.lower_ in ("territory", "airspace", "soil"):
         codes = [countries().to_iso3(c.text) for c in token.children if c.dep_ in ("amod", "poss", "compound")]
         return next((c for c in codes if c), None)
-    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    ent = entity_of(token)
     text = ent.text if ent is not None and token.ent_type_ in PLACE_LABELS else token.text
     text = re.sub(r"^(?:the|The)\s+", "", text)
     if text.casefold() in cities:
@@ -192,7 +246,7 @@ def place_of(token: Token, cities: Collection[str] = ()) -> str | None:
 
 def closing_date(span: Span) -> bool:
     """', Dec. 3, 2017.' closing a sentence: a caption's date, which dates the whole scene."""
-    sent = span.sent
+    sent = sentence_at(span.doc, span.start)
     before = span.doc[span.start - 1] if span.start > sent.start else None
     after = span.doc[span.end: sent.end]
     return before is not None and before.text == "," and all(t.is_punct or t.is_space for t in after)

@@ -4,10 +4,13 @@ Reads the dependency parse, entities, `doc._.people` (names for participants, vi
 `pipeline.actors`) and `doc._.published` (relative dates); writes `doc._.events`, a list of
 `pipeline.records.Event`.
 
-How: every trigger rule of `models/rules/events.yaml` compiles to a spaCy `DependencyMatcher`
-pattern (a trigger lemma plus, where the rule asks for them, its object, preposition,
-governor or modifier), so a rule only fires on the grammatical shape it names ("paid a visit
-to", "attended the ... Summit", "spoke by phone"), never on a bare keyword. Code then
+How: every trigger rule of `models/rules/events.yaml` compiles to the shapes a spaCy
+`DependencyMatcher` pattern would state (`event_rules.TriggerShape`: a trigger lemma plus,
+where the rule asks for them, its object, preposition, governor or modifier), so a rule only
+fires on the grammatical shape it names ("paid a visit to", "attended the ... Summit", "spoke
+by phone"), never on a bare keyword. Shapes are tested from the trigger words, found by one
+look-up per token; a rule's raw pattern goes to a `DependencyMatcher`, run only on the
+sentences that hold the words its nodes ask for. Code then
 confirms each match (vetoes, generic plurals, two parties for "met"), reads its arguments
 from the parse (participants from subject and objects, location, date, status from tense,
 modals and cues) and keeps one record per distinct event: a later mention ("this visit",
@@ -24,24 +27,26 @@ type, sentence, status cue and an unambiguous date are filled.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher, Matcher
+from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.actors import ActorResolver, ActorRules
 from pipeline.components import event_merge as merge
 from pipeline.components import event_syntax as syn
 from pipeline.components.event_merge import Candidate
-from pipeline.components.event_rules import RULES_NAME, TriggerRule, load_event_rules
-from pipeline.components.spans import plural_forms
+from pipeline.components.event_rules import (RULES_NAME, TriggerRule, WordKey, class_words, load_event_rules,
+                                             node_keys, trigger_shapes)
 from pipeline.countries import countries
 from pipeline.dates import find_dates
 from pipeline.records import Event
 from pipeline.rules.loader import RuleFileError
-from pipeline.extensions import text_of
+from pipeline.extensions import sentence_at, sentences_of, text_of
 
 #: Date modifiers that bound another span ("since 2013"): not the date of an event. "by 2030" is
 #: a planned event's deadline (see `_assign_dates`).
@@ -66,6 +71,11 @@ def _forms(lemma: str) -> set[str]:
     return out
 
 
+def _holding(keys: list[list[WordKey]], found: dict[WordKey, list[int]]) -> set[int]:
+    """Positions of the tokens that have a key of every list (see `node_keys`)."""
+    return set.intersection(*({i for key in group for i in found.get(key, ())} for group in keys))
+
+
 class EventExtractor:
     """The diplo_events component: see the module docstring."""
 
@@ -73,18 +83,31 @@ class EventExtractor:
         self.name = name
         self.rules = load_event_rules(rules_dirs)
         self.actor_rules = ActorRules.load(rules_dirs)
+        #: Organisation in a name, once per name: each test runs every organisation form's regex.
+        self.organisation_in = lru_cache(maxsize=4096)(self.actor_rules.organisation_in)
         self.classes = {k: {w.casefold() for w in v} for k, v in self.rules.classes.items()}
-        self.by_id = {rule.id: rule for rule in self.rules.triggers}
-        self.dep_matcher = DependencyMatcher(nlp.vocab, validate=True)
-        self.token_matcher = Matcher(nlp.vocab, validate=True)
+        self.shapes = {rule.id: [(shape, shape.keys()) for shape in trigger_shapes(rule, self.classes)]
+                       for rule in self.rules.triggers if rule.pattern is None}
+        self.raw_matcher = DependencyMatcher(nlp.vocab, validate=True)
         for rule in self.rules.triggers:
+            if rule.pattern is None:
+                continue
             try:
-                self.dep_matcher.add(rule.id, self._dep_patterns(rule))
+                self.raw_matcher.add(rule.id, [rule.pattern])
             except (ValueError, KeyError) as exc:
                 entry = f"triggers (id={rule.id})"
                 raise RuleFileError(f"{RULES_NAME}.yaml", entry, f"invalid pattern: {exc}") from exc
-            words = sorted({f for lemma in rule.lemmas for f in _forms(lemma.casefold())} | set(rule.forms))
-            self.token_matcher.add(rule.id, [[{"LOWER": {"IN": words}}]])
+        #: Words each node of a raw rule asks for (None: any token), to run their matcher only where they are.
+        self.raw_keys = {rule.id: [node_keys(node.get("RIGHT_ATTRS", {})) for node in rule.pattern]
+                         for rule in self.rules.triggers if rule.pattern is not None}
+        self.wanted_keys = {key for shapes in self.shapes.values() for _, keys in shapes for key in keys}
+        self.wanted_keys |= {key for nodes in self.raw_keys.values() for asked in nodes for keys in asked or ()
+                             for key in keys}
+        #: Blank mode: lower-case trigger form -> the rules it may trigger, in rule order.
+        self.token_rules: dict[str, list[TriggerRule]] = {}
+        for rule in self.rules.triggers:
+            for word in sorted({f for lemma in rule.lemmas for f in _forms(lemma.casefold())} | set(rule.forms)):
+                self.token_rules.setdefault(word, []).append(rule)
         self.veto_words = {w.casefold() for r in self.rules.vetoes if not r.infinitive_only for w in r.governors}
         self.verb_lemmas = {w.casefold() for r in self.rules.triggers if r.pos == "verb" for w in r.lemmas}
         self.proposal_words = {w.casefold() for r in self.rules.vetoes if r.infinitive_only for w in r.governors}
@@ -104,42 +127,65 @@ class EventExtractor:
 
     def _words(self, refs: Iterable[str]) -> list[str]:
         """Expand '@class' references into their words."""
-        out: list[str] = []
-        for ref in refs:
-            out += sorted(self.classes[ref[1:]]) if ref.startswith("@") else [ref.casefold()]
+        return class_words(refs, self.classes)
+
+    def _trigger_matches(self, doc: Doc) -> list[tuple[TriggerRule, list[int]]]:
+        """Matches of the trigger rules as (rule, token ids, the trigger first), in the order a
+        DependencyMatcher of all rules gives them: rule by rule, shape by shape, token by token."""
+        found = syn.word_positions(doc, self.wanted_keys)
+        raw = self._raw_matches(doc, found)
+        out: list[tuple[TriggerRule, list[int]]] = []
+        for rule in self.rules.triggers:
+            if rule.pattern is not None:
+                out += [(rule, ids) for ids in raw.get(rule.id, [])]
+                continue
+            for shape, keys in self.shapes[rule.id]:
+                at = sorted(i for key in keys for i in found.get(key, ()))
+                out += [(rule, [i]) for i in at if shape.fits(doc[i])]
         return out
 
-    def _dep_patterns(self, rule: TriggerRule) -> list[list[dict]]:
-        """DependencyMatcher patterns for a rule: its own, or the trigger plus its required arguments."""
-        if rule.pattern is not None:
-            return [rule.pattern]
-        pos = ["VERB", "AUX"] if rule.pos == "verb" else ["NOUN", "PROPN"]  # "they met following ..." is tagged AUX
-        lemmas = [l.casefold() for l in rule.lemmas]
-        anchors = [{"LEMMA": {"IN": lemmas}, "POS": {"IN": pos}}]
-        if rule.pos == "noun":
-            anchors.append({"LOWER": {"IN": sorted({f for l in lemmas for f in plural_forms(l)})}, "POS": {"IN": pos}})
-        elif rule.forms:  # irregular forms, when the tagger's slip leaves them unlemmatised ("met"/AUX)
-            anchors.append({"LOWER": {"IN": [f.casefold() for f in rule.forms]}, "POS": {"IN": pos}})
-        patterns = []
-        for attrs in anchors:
-            base = [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": attrs}]
-            if rule.governors:
-                base.append({"LEFT_ID": "trigger", "REL_OP": "<", "RIGHT_ID": "governor",
-                             "RIGHT_ATTRS": {"LEMMA": {"IN": [g.casefold() for g in rule.governors]}}})
-            if rule.modifiers:
-                base.append({"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "modifier",
-                             "RIGHT_ATTRS": {"LOWER": {"IN": self._words(rule.modifiers)}}})
-            if rule.preps and rule.pos == "verb":
-                for prep, objs in rule.preps.items():
-                    with_prep = base + [{"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "prep",
-                                         "RIGHT_ATTRS": {"LOWER": prep}}]
-                    if objs and not any(o.startswith("$") for o in objs):  # labels are checked in code
-                        with_prep.append({"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "object",
-                                          "RIGHT_ATTRS": {"LOWER": {"IN": self._words(objs)}}})
-                    patterns.append(with_prep)
-            else:
-                patterns.append(base)
-        return patterns
+    def _raw_matches(self, doc: Doc, found: dict[WordKey, list[int]]) -> dict[str, list[list[int]]]:
+        """Token ids of the raw patterns' matches by rule id, in document order. spaCy's
+        matcher tests every node of every pattern at every token: it runs only on the
+        sentences that hold the words every node of a pattern asks for (on the whole
+        document when a pattern asks for no word, or a sentence does not hold whole parse
+        trees and entities)."""
+        if not len(self.raw_matcher):
+            return {}
+        sentences = sentences_of(doc)
+        starts = [sent.start for sent in sentences]
+        chosen: set[int] = set()
+        for nodes in self.raw_keys.values():
+            asked = [keys for keys in nodes if keys is not None]
+            if not asked:
+                return self._raw_matches_in(doc, 0)
+            possible: set[int] | None = None
+            for keys in asked:  # the trigger first: its words are the rarest
+                held = {bisect.bisect_right(starts, i) - 1 for i in _holding(keys, found)}
+                possible = held if possible is None else possible & held
+                if not possible:
+                    break
+            chosen |= possible or set()
+        if not chosen:
+            return {}
+        if not syn.sentences_self_contained(doc):
+            return self._raw_matches_in(doc, 0)
+        sents = [sentences[n] for n in sorted(chosen)]
+        out: dict[str, list[list[int]]] = {}
+        array_head = doc._get_array_attrs()  # what Span.as_doc copies, read once for all sentences
+        array = doc.to_array(array_head)
+        for sent in sents:
+            sent_doc = sent.as_doc(copy_user_data=True, array_head=array_head, array=array)
+            for rule_id, ids in self._raw_matches_in(sent_doc, sent.start).items():
+                out.setdefault(rule_id, []).extend(ids)
+        return out
+
+    def _raw_matches_in(self, doc: Doc, offset: int) -> dict[str, list[list[int]]]:
+        """The raw matcher's matches in a Doc by rule id, their token ids shifted by `offset`."""
+        out: dict[str, list[list[int]]] = {}
+        for match_id, token_ids in self.raw_matcher(doc):
+            out.setdefault(doc.vocab.strings[match_id], []).append([i + offset for i in token_ids])
+        return out
 
     # ------------------------------------------------------------------ component
 
@@ -151,8 +197,7 @@ class EventExtractor:
         resolver = ActorResolver(doc, self.actor_rules)
         candidates: list[Candidate] = []
         seen: set[tuple[str, int]] = set()
-        for match_id, token_ids in self.dep_matcher(doc):
-            rule = self.by_id[doc.vocab.strings[match_id]]
+        for rule, token_ids in self._trigger_matches(doc):
             trigger = doc[token_ids[0]]
             key = (str(rule.type), trigger.i)
             if key in seen:
@@ -165,8 +210,11 @@ class EventExtractor:
         candidates = self._drop_nested(sorted(candidates, key=lambda c: (c.trigger.i, c.type)))
         for cand in candidates:
             self._status(cand)
-        for sent in {c.trigger.sent for c in candidates}:
-            self._assign_dates(sent, [c for c in candidates if c.trigger.sent == sent], published)
+        by_sentence: dict[int, list[Candidate]] = {}
+        for cand in candidates:
+            by_sentence.setdefault(syn.sentence_of(cand.trigger).start, []).append(cand)
+        for start, cands in by_sentence.items():
+            self._assign_dates(sentence_at(doc, start), cands, published)
         for cand in candidates:
             merge.status_from_date(cand, published)
         events = merge.dedupe(candidates, merge.title_sentence(doc), self.rules.anaphora.first_mention_types,
@@ -387,7 +435,7 @@ class EventExtractor:
         parties = set(own) | {p for group in cand.counterparts for p in group}
         parties |= self._named_organisations(cand)
         if "organisation" in self.rules.bilateral_summit.multilateral_parties and any(
-                self.actor_rules.organisation_in(p) for p in parties):
+                self.organisation_in(p) for p in parties):
             return False
         return len(parties) == 2 and not any(w in self.class_words for w in cand.names)
 
@@ -396,7 +444,7 @@ class EventExtractor:
         out: set[str] = set()
         for holder in (cand.trigger, *cand.objects):
             if holder.pos_ in ("NOUN", "PROPN"):
-                org = self.actor_rules.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
+                org = self.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
                 if org:
                     out.add(org)
         return out
@@ -469,16 +517,16 @@ class EventExtractor:
             if holder.pos_ not in ("NOUN", "PROPN") or holder != trig and syn.lemma(holder) not in self.class_words:
                 continue
             cand.head = cand.head or syn.lemma(holder)
-            org = self.actor_rules.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
+            org = self.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
             if org:
                 cand.keys.add(org.casefold())
             for tok in syn.name_tokens(holder):
                 if tok.ent_type_ == "ORDINAL" or tok.lower_ in ("first", "second", "next", "last", "previous"):
                     cand.ordinal = cand.ordinal or tok.lower_
                 elif tok.ent_type_ in syn.PLACE_LABELS and holder == trig and cand.type in ("summit", "meeting"):
-                    own_name = any(e.start <= tok.i < e.end and e.start <= trig.i < e.end for e in tok.doc.ents)
+                    own_name = (ent := syn.entity_of(tok)) is not None and ent.start <= trig.i < ent.end
                     if tok.dep_ in ("compound", "amod") and cand.location is None and "-" not in tok.text \
-                            and not own_name and not self.actor_rules.organisation_in(tok.text):
+                            and not own_name and not self.organisation_in(tok.text):
                         # not "the Post-Ministerial Conference" tagged a place as a whole, nor "the Quad summit"
                         cand.location = syn.place_of(tok, self.cities)
                 elif tok.pos_ in ("PROPN", "ADJ") and tok.is_title and syn.lemma(tok) not in self.class_words \
@@ -631,7 +679,7 @@ class EventExtractor:
 
     def _record(self, cand: Candidate) -> Event:
         """The output record of a kept candidate."""
-        sent = cand.trigger.sent
+        sent = syn.sentence_of(cand.trigger)
         doc = cand.trigger.doc
         event, mode = self._plover(cand)
         start, end = cand.span
@@ -651,13 +699,11 @@ class EventExtractor:
         published = syn.as_date(getattr(doc._, "published", None))
         events: list[Event] = []
         seen: set[tuple[int, str]] = set()
-        for match_id, start, _ in self.token_matcher(doc):
-            rule = self.by_id[doc.vocab.strings[match_id]]
-            token = doc[start]
+        for token, rule in self._token_triggers(doc):
             etype = self._token_type(rule, token)
-            if etype is None or (token.sent.start, etype) in seen:
+            sent = syn.sentence_of(token)
+            if etype is None or (sent.start, etype) in seen:
                 continue
-            sent = token.sent
             seen.add((sent.start, etype))
             before = {t.lower_ for t in doc[max(sent.start, token.i - 3): token.i]}
             status = "planned" if before & self.future_words else "past"
@@ -675,13 +721,11 @@ class EventExtractor:
         """A title-case headline ('Uganda Launches China-Built Isimba Dam') defeats the tagger:
         when the parse finds no event there, its trigger words are matched as tokens."""
         start = merge.title_sentence(doc)
-        if start is None or any(c.trigger.sent.start == start for c in found):
+        if start is None or any(syn.sentence_of(c.trigger).start == start for c in found):
             return []
-        sent = doc[start].sent
+        sent = sentence_at(doc, start)
         out: list[Candidate] = []
-        for match_id, begin, _ in self.token_matcher(sent.as_doc()):
-            rule = self.by_id[doc.vocab.strings[match_id]]
-            token = doc[sent.start + begin]
+        for token, rule in self._token_triggers(sent):
             if rule.pos == "verb" and not token.lower_.endswith("s"):
                 continue  # headline verbs are present tense ("Launches", "Meets"); "the U.S.-EU Launch" is a noun
             etype = self._token_type(rule, token)
@@ -689,11 +733,16 @@ class EventExtractor:
                 out.append(Candidate(rule, etype, token, [token], syn.extent([token])))
         return out
 
+    def _token_triggers(self, tokens: Doc | Span) -> list[tuple[Token, TriggerRule]]:
+        """Trigger words as tokens (any form of a rule's lemmas), token by token, rule by rule."""
+        return [(tok, rule) for tok in tokens for rule in self.token_rules.get(tok.lower_, ())]
+
     def _token_type(self, rule: TriggerRule, token: Token) -> str | None:
         """Event type of a blank-mode match, or None when its neighbours do not fit the rule."""
         doc = token.doc
-        prev = doc[token.i - 1].lower_ if token.i > token.sent.start else ""
-        after = [syn.lemma(t) for t in doc[token.i + 1: min(token.i + 8, token.sent.end)]]
+        sent = syn.sentence_of(token)
+        prev = doc[token.i - 1].lower_ if token.i > sent.start else ""
+        after = [syn.lemma(t) for t in doc[token.i + 1: min(token.i + 8, sent.end)]]
         if prev in self.referring or rule.pos == "verb" and prev in ("a", "an"):
             return None  # a later reference, or a noun where the rule wants a verb ("the telephone")
         if rule.modifiers and prev not in self._words(rule.modifiers):
