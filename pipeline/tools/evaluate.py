@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
-import pandas as pd
 import typer
 from rich.markup import escape
 
@@ -258,6 +257,8 @@ def load_gold(gold_dir: Path) -> list[dict[str, Any]]:
 
 def load_predictions(pred_dir: Path) -> dict[str, dict[str, list[Record]]]:
     """{source file name: {record type: records}} from the tables of one output folder."""
+    import pandas as pd  # here, not at the top: every `pipeline run` imports this module and never needs pandas
+
     documents = table_path(pred_dir, "documents")
     if not documents.exists():
         raise FileNotFoundError(f"{pred_dir}: no documents.parquet (run `pipeline run ... --out {pred_dir}` first)")
