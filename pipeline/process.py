@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from pipeline.build import DocMeta, document_rows
 from pipeline.extensions import doc_id_of
 from pipeline.nlp import get_nlp, model_label
 from pipeline.records import ErrorRow, Row
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 TableRows = dict[str, list[Row]]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import importlib.metadata
 import itertools
 import json
 import platform
@@ -19,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import spacy
 
 from pipeline import __version__
 from pipeline.build import DocMeta
@@ -100,7 +100,12 @@ class PreviousRun:
 
 def installed_version(model: str) -> str | None:
     """Version of an installed model package, read without loading the model."""
-    return None if model == BLANK else spacy.util.get_package_version(model)
+    if model == BLANK:
+        return None
+    try:
+        return importlib.metadata.version(model)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 @functools.lru_cache(maxsize=1)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -77,3 +79,19 @@ def test_an_unchanged_rerun_does_not_load_the_model(corpus: Path, tmp_path: Path
     monkeypatch.setattr(run_module, "get_nlp", refuse)
     summary = run(RunOptions(inputs=[corpus], out=out))
     assert (summary.processed, summary.unchanged) == (0, 2)
+
+
+def test_an_unchanged_rerun_does_not_import_spacy(corpus: Path, tmp_path: Path) -> None:
+    """Importing spaCy and the components costs more than reusing a few hundred documents'
+    rows, so the command that finds nothing to do must not pay it."""
+    out = tmp_path / "out"
+    run(RunOptions(inputs=[corpus], out=out))
+    probe = (
+        "import sys\n"
+        "from pipeline.cli import app\n"
+        f"try:\n    app([\"run\", {str(corpus)!r}, \"--out\", {str(out)!r}, \"--quiet\"])\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print(sorted(m for m in sys.modules if m == 'spacy' or m.startswith('pipeline.components')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr

@@ -21,7 +21,6 @@ import pyarrow.parquet as pq
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.markup import escape
-from spacy.schemas import validate_token_pattern
 
 from pipeline.cli import RulesOpt, err, out
 from pipeline.records import TABLES
@@ -79,6 +78,8 @@ def rule_type(path: Path) -> str:
 
 def token_pattern_problems(pattern: Any) -> list[str]:
     """spaCy's validation of a Matcher pattern, or of each node of a DependencyMatcher pattern."""
+    from spacy.schemas import validate_token_pattern  # spaCy loads only for commands that need it
+
     if isinstance(pattern, str):
         return []  # a phrase pattern: any text is valid
     if not isinstance(pattern, list) or not all(isinstance(t, dict) for t in pattern):
