@@ -1,22 +1,12 @@
 """Shared span helpers: the fast paths must give what the slow spaCy calls they replace gave."""
 from __future__ import annotations
 
-import random
-
 import pytest
 import spacy
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from pipeline.components import spans
-
-TERMS = {
-    "power": ["power plant", "plant", "power"],
-    "plant": ["plant", "nuclear power plant"],  # shares terms with "power": ties broken by order added
-    "mou": ["memorandum of understanding", "memorandum"],
-    "city": ["city", "smart city"],
-}
-EXACT = {"start": ["New START", "START"]}
+from pipeline.components.phrase_matching import AnchoredMatcher
 
 
 @pytest.fixture(scope="module")
@@ -24,34 +14,24 @@ def nlp():
     return spacy.blank("en")
 
 
-def _patterns(nlp) -> list[tuple[str, list[list[dict]]]]:
-    out = [(key, [spans.term_patterns(t) for t in terms]) for key, terms in TERMS.items()]
-    return out + [(key, [[{"ORTH": t.text} for t in nlp.make_doc(term)] for term in terms]) for key, terms in EXACT.items()]
-
-
-def test_term_matcher_gives_the_matchers_matches_in_its_order(nlp):
-    matcher, terms = Matcher(nlp.vocab, validate=True), spans.TermMatcher(nlp.vocab)
-    for key, patterns in _patterns(nlp):
-        matcher.add(key, patterns)
-        terms.add(key, patterns)
-    words = [w for ts in (*TERMS.values(), *EXACT.values()) for t in ts for w in t.split()]
-    pool = words + [w.title() for w in words] + ["plants", "cities", "memoranda", "the", "of", "."]
-    rng = random.Random(7)
-    docs = [Doc(nlp.vocab, words=[rng.choice(pool) for _ in range(rng.randint(0, 25))]) for _ in range(2000)]
-    docs.append(nlp.make_doc("The nuclear power plant and the Smart Cities; a Memorandum of Understanding on New START."))
-    for doc in docs:
-        assert terms(doc) == [(nlp.vocab.strings[k], s, e) for k, s, e in matcher(doc)], doc.text
-
-
-@pytest.mark.parametrize("pattern", [
-    [],
-    [{"LOWER": "a"}, {"ORTH": "b"}],
-    [{"LEMMA": "plant"}],
-    [{"LOWER": {"NOT_IN": ["a"]}}],
+@pytest.mark.parametrize("text, expected", [
+    ("the nuclear power plant", [(2, "power"), (3, "plant")]),  # "nuclear power plant" over "power plant"
+    ("the power plant", [(1, "power"), (2, "power")]),  # "power" alone heads too
+    ("a plant", [(1, "power")]),  # "plant" of both keys: the first added wins
+    ("the smart cities", [(2, "city")]),
+    ("a Memorandum of Understanding", [(1, "mou")]),
+    ("the power", [(1, "power")]),
 ])
-def test_term_matcher_refuses_what_is_not_a_word_sequence(nlp, pattern):
-    with pytest.raises(ValueError):
-        spans.TermMatcher(nlp.vocab).add("x", [pattern])
+def test_matched_heads_longest_term_then_first_added(nlp, text: str, expected: list[tuple[int, str]]):
+    """Without a parse the head is the term's last word (the one before "of"); on a shared head the
+    longest term wins, on equal length the key added first."""
+    terms = {"power": ["power plant", "plant", "power"], "plant": ["plant", "nuclear power plant"],
+             "mou": ["memorandum of understanding"], "city": ["smart city"]}
+    matcher = AnchoredMatcher(nlp.vocab)
+    for key, words in terms.items():
+        matcher.add(key, [spans.term_patterns(t) for t in words])
+    heads = spans.matched_heads(matcher, nlp.make_doc(text), {key: key for key in terms})
+    assert [(head.i, rule) for head, rule in heads] == expected
 
 
 def test_has_blank_line_reads_the_span_text(nlp):

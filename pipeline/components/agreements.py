@@ -4,7 +4,7 @@ Reads the parse, entities, `doc._.published`, `doc._.title` (and `doc._.people` 
 actor resolver); writes `doc._.agreements`, one `Agreement` per distinct agreement of the
 document with repeated mentions folded into `aliases`.
 
-Candidates come from the trigger terms of `models/rules/agreements.yaml` (a `spans.TermMatcher`); code
+Candidates come from the trigger terms of `models/rules/agreements.yaml` (an `AnchoredMatcher`); code
 then builds the name from the parse (`spans.phrase_span` with a year suffix "2021-2025" and an
 "(ABBR)" moved to the aliases, `spans.with_year_suffix` / `split_abbreviation`, plus the local
 additions: a title's collective owner "Leaders'", a capitalised purpose "to Implement ..."),
@@ -33,6 +33,7 @@ from pipeline.extensions import records_of, sentence_at
 from pipeline.records import Agreement, AgreementKind, AgreementStatus
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 from pipeline.components import spans
+from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.components.spans import ContextRule, MentionContext
 
 RULES_NAME = "agreements"
@@ -112,7 +113,7 @@ class AgreementExtractor:
         self.preps = frozenset(self.rules.complement_preps)
         self.generic = frozenset(self.rules.generic_modifiers)
         self.veto_parents = frozenset(self.rules.veto_parents)
-        self.matcher = spans.TermMatcher(nlp.vocab)
+        self.matcher = AnchoredMatcher(nlp.vocab)
         self.heads: dict[str, HeadRule] = {}
         for rule in self.rules.heads:
             self.heads[rule.id] = rule

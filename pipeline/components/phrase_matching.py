@@ -5,10 +5,13 @@ as a Python predicate there, so a few hundred trigger phrases cost more than the
 `AnchoredMatcher` takes the same token patterns and returns the same matches, in the same
 order: it runs spaCy's own state machine (`transition_states` in `spacy/matcher/matcher.pyx`),
 but starts a pattern only at the tokens its first element matches, found by looking the
-token's anchor attribute (its lower form, say) up in an index built when the patterns are
-added, and only if the next token can continue it (see `_Pattern`). A state spaCy would start
+token's anchor attribute (its lower form, say; or the attribute the first element tests
+instead, such as an exact `ORTH` spelling) up in an index built when the patterns are added,
+and only if the next token can continue it (see `_Pattern`). A state spaCy would start
 elsewhere dies without emitting anything, so leaving it out changes neither the matches nor
-their order, which callers rely on (the first of equal-ranked candidates wins).
+their order, which callers rely on (the first of equal-ranked candidates wins). When every
+pattern is a fixed word sequence (the trigger terms of agreements and projects), the state
+machine's order is known in advance and the matches are checked directly (`_sequences`).
 
 Supported: attributes `ANCHOR_ATTRS` with a string or `{"IN": [...]}` value, and the operators
 none, "?", "*" and "+"; anything else is refused, so a pattern never silently matches
@@ -149,9 +152,13 @@ class AnchoredMatcher:
         self.vocab = vocab
         self._columns: list[str] = [anchor.upper()]
         self._patterns: list[_Pattern] = []
-        self._by_anchor: dict[int, dict[tuple, _StartGroup]] = {}
+        #: Per column an anchor is read from: value -> the groups of patterns a token with it starts.
+        self._by_anchor: dict[int, dict[int, dict[tuple, _StartGroup]]] = {}
         self._unanchored: dict[tuple, _StartGroup] = {}
-        self._anchor_values = numpy.zeros(0, dtype=numpy.uint64)
+        #: Per anchor column, its anchor values sorted (for `numpy.searchsorted`).
+        self._anchor_values: dict[int, numpy.ndarray] = {}
+        #: Every pattern a fixed sequence (no operator): matched without the state machine.
+        self._fixed = True
 
     def add(self, key: str, patterns: list[list[dict]]) -> None:
         """Add patterns under `key`; raises ValueError like spaCy for a pattern it would refuse,
@@ -167,7 +174,8 @@ class AnchoredMatcher:
             compiled = _Pattern(match_id, tuple(e for spec in pattern for e in self._compile(spec)))
             self._index(len(self._patterns), compiled)
             self._patterns.append(compiled)
-        self._anchor_values = numpy.array(sorted(self._by_anchor), dtype=numpy.uint64)
+            self._fixed = self._fixed and all(e.quantifier == _ONE for e in compiled.elements)
+        self._anchor_values = {c: numpy.array(sorted(index), dtype=numpy.uint64) for c, index in self._by_anchor.items()}
 
     def __call__(self, doclike: Doc | Span) -> list[Match]:
         """Every match, as spaCy's `Matcher` returns them: deduplicated, non-empty, in the
@@ -182,9 +190,13 @@ class AnchoredMatcher:
         rows = _Rows(array)
         anchored: Iterable[int] = range(len(rows))  # an unanchored pattern may start anywhere
         if not self._unanchored:
-            anchored = numpy.flatnonzero(numpy.isin(array[:, 0], self._anchor_values)).tolist()
+            anchored = numpy.flatnonzero(numpy.logical_or.reduce(
+                [_isin(array[:, column], values) for column, values in self._anchor_values.items()])).tolist()
         emitted: list[Match] = []
-        self._finish(self._run(rows, list(anchored), emitted), emitted)
+        if self._fixed:
+            emitted = self._sequences(rows, list(anchored))
+        else:
+            self._finish(self._run(rows, list(anchored), emitted), emitted)
         seen: set[Match] = set()
         out = []
         for match in emitted:
@@ -224,16 +236,40 @@ class AnchoredMatcher:
         raise ValueError(f"AnchoredMatcher supports a string or {{'IN': [strings]}} for {attr}, not {value!r}")
 
     def _index(self, n: int, pattern: _Pattern) -> None:
-        """File pattern `n` under the anchor values its first element needs; a pattern that may
-        start without one (optional first element, no anchor test) is tried at every token."""
+        """File pattern `n` under the values its first element needs of one attribute (the anchor
+        attribute if it tests it, else its first: `{"ORTH": "New"}` in a LOWER-anchored matcher); a
+        pattern whose first element may be skipped is tried at every token."""
         first, gate = pattern.first, pattern.gate
         others = tuple(e for e in gate or [] if not e.anchor_only)
-        anchor = [accepted for column, accepted in first.tests if column == 0] if first else []
-        groups = [self._by_anchor.setdefault(value, {}) for value in anchor[0]] if anchor else [self._unanchored]
+        groups = [self._unanchored]
+        if first is not None and first.tests:
+            column, accepted = min(first.tests, key=lambda test: test[0])
+            index = self._by_anchor.setdefault(column, {})
+            groups = [index.setdefault(value, {}) for value in accepted]
         for group in groups:
             group.setdefault((first, others), _StartGroup(first, others)).add(n, gate)
 
     # ------------------------------------------------------------------ spaCy's state machine
+
+    def _starts(self, rows: _Rows, i: int) -> list[int]:
+        """The patterns a state is started for at token `i`, in the order added."""
+        row = rows[i]
+        groups = [g for column, index in self._by_anchor.items() for g in index.get(row[column], {}).values()]
+        groups += self._unanchored.values()
+        return sorted(p for g in groups for p in g.starts(rows, i))
+
+    def _sequences(self, rows: _Rows, anchored: list[int]) -> list[Match]:
+        """The matches when every pattern is a fixed sequence: a state then lives one token per
+        element and emits at its last, states in the order started, so spaCy emits by end, then
+        start, then the order added; each started pattern's other elements are simply checked."""
+        found: list[tuple[int, int, int]] = []
+        for i in anchored:
+            for p in self._starts(rows, i):
+                elements = self._patterns[p].elements
+                end = i + len(elements)
+                if end <= len(rows) and all(elements[k].matches(rows[i + k]) for k in range(1, len(elements))):
+                    found.append((end, i, p))
+        return [(self._patterns[p].key, start, end) for end, start, p in sorted(found)]
 
     def _run(self, rows: _Rows, anchored: list[int], emitted: list[Match]) -> list[State]:
         """`find_matches`' main loop over the tokens where a state is alive or may start; returns
@@ -252,8 +288,7 @@ class AnchoredMatcher:
             starts: list[State] = []
             if next_anchor < len(anchored) and anchored[next_anchor] == i:
                 next_anchor += 1
-                groups = [*self._by_anchor.get(rows[i][0], {}).values(), *self._unanchored.values()]
-                starts = [(p, 0, i, 0) for p in sorted(p for g in groups for p in g.starts(rows, i))]
+                starts = [(p, 0, i, 0) for p in self._starts(rows, i)]
             if states or starts:
                 states = self._transition(states + starts, rows[i], emitted)
 
@@ -297,6 +332,15 @@ class AnchoredMatcher:
                     emitted.append((self._patterns[p].key, start, start + length))
                     break
                 e += 1
+
+
+def _isin(column: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
+    """`numpy.isin` for sorted `values`: a binary search per token, where `numpy.isin` sorts the
+    token's values with them on every call (it cost more than the matching)."""
+    if not len(values):
+        return numpy.zeros(len(column), dtype=bool)
+    found = numpy.searchsorted(values, column)
+    return values[numpy.minimum(found, len(values) - 1)] == column
 
 
 def _action(elements: tuple[_Element, ...], e: int, row: list[int]) -> str:

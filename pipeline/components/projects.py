@@ -4,7 +4,7 @@ Reads the parse, entities and `doc._.title`; writes `doc._.projects`, one `Proje
 distinct undertaking of the document, repeated mentions folded into `aliases`.
 
 Candidates come from `models/rules/projects.yaml`: trigger terms ("wind farm", "port",
-"initiative") through a `spans.TermMatcher` and a gazetteer of named initiatives and national
+"initiative") through an `AnchoredMatcher` and a gazetteer of named initiatives and national
 strategies ("Belt and Road", "Digital Kazakhstan") through a PhraseMatcher. Code then builds
 the name from the parse (`spans.phrase_span`) and vetoes what is not one specific
 undertaking: generic plurals ("infrastructure projects", "42 ports"), generic heads without
@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from pipeline.components import spans
+from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.components.spans import ContextRule, MentionContext
 from pipeline.countries import to_iso3
 from pipeline.extensions import sentence_at
@@ -164,7 +165,7 @@ class ProjectExtractor:
         self.venue_verbs = frozenset(self.rules.venue_verbs)
         self.project_cues = frozenset(self.rules.project_cues)
         self.heads = {r.id: r for r in self.rules.heads}
-        self.matcher = spans.TermMatcher(nlp.vocab)
+        self.matcher = AnchoredMatcher(nlp.vocab)
         for rule in self.rules.heads:
             self.matcher.add(rule.id, [spans.term_patterns(t) for t in rule.terms])
         self.named = {r.id: r for r in self.rules.named}

@@ -5,7 +5,7 @@ name is the noun's pre-modifiers plus a complement ("Treaty on Good-neighborline
 the SCO Member States", "terminal in Xi'an"), and whose status comes from the words that
 govern it ("signed", "to discuss and sign", "the construction of"). The helpers here read
 the dependency parse; `term_patterns` turns the trigger terms of the rule files into word
-sequences that a `TermMatcher` finds, so that the same data also works without a parser.
+sequences that an `AnchoredMatcher` finds, so that the same data also works without a parser.
 
 The context rules (`ContextRule`) are evaluated against a `MentionContext` computed once
 per mention: the lemmas of the governing chain, the mood of the governing verb, the
@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import Field
-from spacy.attrs import LOWER, ORTH, POS
+from spacy.attrs import ORTH, POS
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
-from spacy.vocab import Vocab
 
+from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.countries import to_iso3
 from pipeline.extensions import sentence_at, text_of
 from pipeline.rules.loader import Rule
@@ -79,75 +79,17 @@ def term_head(span: Span) -> Token:
     return span.doc[link.i - 1] if link is not None else span[-1]
 
 
-#: Token attributes a `TermMatcher` pattern may compare, in the column order of `Doc.to_array`.
-_TERM_ATTRS = {"LOWER": LOWER, "ORTH": ORTH}
-
-
-class TermMatcher:
-    """Fixed word sequences (`term_patterns`, or exact `ORTH` spellings), found by hash look-ups.
-
-    spaCy's Matcher evaluates a Python predicate for every `IN` set at every token, which cost
-    more than all the rest of the agreement and project extractors. Terms are plain sequences,
-    so the token hashes are read as one array, only the tokens that can start a term are visited
-    and the rest of the term checked from there. Matches come in the Matcher's order (by end,
-    then start, then the order the patterns were added), each (key, start, end) once:
-    `matched_heads` breaks ties by that order.
-    """
-
-    def __init__(self, vocab: Vocab) -> None:
-        self.strings = vocab.strings
-        #: (key, allowed hashes per token) per pattern, in the order added.
-        self.patterns: list[tuple[str, tuple[frozenset[int], ...]]] = []
-        #: Per attribute column: hash of a possible first token -> indexes of the patterns it starts.
-        self.starts: tuple[dict[int, list[int]], ...] = tuple({} for _ in _TERM_ATTRS)
-
-    def add(self, key: str, patterns: list[list[dict]]) -> None:
-        """Add token patterns of one attribute each (`{"LOWER": word}` or `{"LOWER": {"IN": words}}`)."""
-        for pattern in patterns:
-            attrs = {attr for token in pattern for attr in token}
-            values = [value for token in pattern for value in token.values()]
-            plain = all(isinstance(v, str) or isinstance(v, dict) and v.keys() == {"IN"} for v in values)
-            if not pattern or len(attrs) != 1 or not attrs <= _TERM_ATTRS.keys() or not plain:
-                raise ValueError(f"{key}: not a fixed word sequence on one of {sorted(_TERM_ATTRS)}: {pattern}")
-            (attr,) = attrs
-            steps = tuple(frozenset(self.strings.add(w) for w in _allowed(token[attr])) for token in pattern)
-            for value in steps[0]:
-                self.starts[list(_TERM_ATTRS).index(attr)].setdefault(value, []).append(len(self.patterns))
-            self.patterns.append((key, steps))
-
-    def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
-        """(key, start, end) of every match, in the order spaCy's Matcher gives them."""
-        if not len(doc):
-            return []
-        table = doc.to_array(list(_TERM_ATTRS.values()))
-        found: list[tuple[int, int, int]] = []
-        for column, starts in zip(table.T, self.starts):
-            values = column.tolist() if starts else []
-            for start in [i for i, value in enumerate(values) if value in starts]:
-                for index in starts[values[start]]:
-                    steps = self.patterns[index][1]
-                    end = start + len(steps)
-                    if end <= len(values) and all(values[start + k] in steps[k] for k in range(1, len(steps))):
-                        found.append((end, start, index))
-        return list(dict.fromkeys((self.patterns[index][0], start, end) for end, start, index in sorted(found)))
-
-
-def _allowed(value: str | dict) -> list[str]:
-    """The words a pattern token allows: one word, or an `IN` list."""
-    return [value] if isinstance(value, str) else list(value["IN"])
-
-
-def matched_heads(matcher: TermMatcher, doc: Doc, rules: dict) -> list[tuple[Token, Rule]]:
+def matched_heads(matcher: AnchoredMatcher, doc: Doc, rules: dict[str, Rule]) -> list[tuple[Token, Rule]]:
     """(head, rule) for each head word a trigger term of `matcher` found, in text order; the longest
-    term wins on a shared head ("power plant" over "plant"), the first match on a tie. `rules` maps
-    match keys to rules."""
+    term wins on a shared head ("power plant" over "plant"), the first match in spaCy's Matcher
+    order on a tie. `rules` maps the keys the patterns were added under to rules."""
     best: dict[int, tuple[int, Token, Rule]] = {}
     parsed = has_parse(doc)
     for key, start, end in matcher(doc):
         span = doc[start:end]
         head = span.root if parsed else term_head(span)
         if head.i not in best or end - start > best[head.i][0]:
-            best[head.i] = (end - start, head, rules[key])
+            best[head.i] = (end - start, head, rules[doc.vocab.strings[key]])
     return [(head, rule) for _, head, rule in sorted(best.values(), key=lambda x: x[1].i)]
 
 
