@@ -44,9 +44,10 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import SMALL_NUMBERS, TENS, DateMention, find_dates, find_time_frames
 from pipeline.numbers import DIGITS, NumberParser
+from pipeline.prefilter import Gate, gate
 from pipeline.records import NumericClaim, Qualifier
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
-from pipeline.extensions import text_of
+from pipeline.extensions import sentence_at, sentences_of, text_of
 from pipeline.components.spans import YEAR
 
 RULES_NAME = "numeric_claims"
@@ -264,12 +265,13 @@ class NumericClaimExtractor:
         self.units = {_key(w): r for r in rules.units for w in r.words}
         self.pattern = self._figure_pattern()
         self.units_re = re.compile(r"[\s-]*(" + _alternation(list(self.units)) + r")", re.IGNORECASE)
-        self.patterns: list[tuple[ExclusionRule, re.Pattern[str]]] = []
+        self.patterns: list[tuple[ExclusionRule, re.Pattern[str], Gate | None]] = []
         number = rf"(?:{DIGITS}|{WORD_NUMBER}|{_alternation(list(self.number_words))})"
         for rule in rules.exclusions:
             if rule.pattern:
                 source = rule.pattern.replace("{NUM}", number).replace("{UNIT}", _TIME_UNIT)
-                self.patterns.append((rule, re.compile(source, re.IGNORECASE | re.MULTILINE)))
+                pattern = re.compile(source, re.IGNORECASE | re.MULTILINE)
+                self.patterns.append((rule, pattern, gate(pattern)))
         self.unit_patterns = [(rule, re.compile(rule.pattern.replace("{NUM}", number), re.IGNORECASE))
                               for rule in rules.unit_patterns]
 
@@ -455,8 +457,9 @@ class NumericClaimExtractor:
 
     # ------------------------------------------------------------------ vetoes
     def exclusion_spans(self, sent_text: str) -> list[tuple[ExclusionRule, list[tuple[int, int]]]]:
-        """(rule, matched spans) of every pattern exclusion in a sentence, computed once."""
-        return [(rule, [m.span() for m in pattern.finditer(sent_text)]) for rule, pattern in self.patterns]
+        """(rule, matched spans) of every pattern exclusion in a sentence, computed once; a pattern
+        whose gate rejects the sentence (it lacks every word the pattern needs) is not scanned."""
+        return [(rule, _spans(pattern, test, sent_text)) for rule, pattern, test in self.patterns]
 
     def veto(self, fig: Figure, sent_text: str, sent_start: int, dates: list[DateMention],
              frames: list[tuple[int, int]], excluded: list[tuple[ExclusionRule, list[tuple[int, int]]]],
@@ -646,8 +649,9 @@ class NumericClaimExtractor:
         results: list[tuple[Figure, NumericClaim | None]] = []
         money_codes: Counter[str] = Counter()
         pending: list[tuple[Figure, Span, list[DateMention]]] = []
-        for sent in doc.sents:
-            text = sent.text
+        doc_text = text_of(doc)
+        for sent in sentences_of(doc):
+            text = doc_text[sent.start_char:sent.end_char]
             figures = self.figures(text, sent.start_char)
             if not figures:
                 continue
@@ -725,6 +729,13 @@ _NAME_FREE = {
     "another", "only", "just", "its", "their", "our", "his", "her", "total", "since", "until", "before",
     "after", "during", "between", "among", "i", "we", "they", "he", "she", "it", "there", "here", "these",
 }
+
+
+def _spans(pattern: re.Pattern[str], test: Gate | None, text: str) -> list[tuple[int, int]]:
+    """Spans of `pattern` in `text`; none, unscanned, when its gate rejects the text."""
+    if test is not None and not test.admits(text):
+        return []
+    return [m.span() for m in pattern.finditer(text)]
 
 
 def _key(words: str) -> str:
@@ -909,7 +920,7 @@ def _head_after_name(noun: Token) -> Token:
     """
     if noun.pos_ != "PROPN" and not noun.is_title:
         return noun
-    for token in noun.doc[noun.i + 1: noun.sent.end]:
+    for token in noun.doc[noun.i + 1: sentence_at(noun.doc, noun.i).end]:
         if token.is_title or token.is_upper or token.pos_ == "PROPN" or token.lower_ in _NAME_GLUE:
             continue
         return token if token.pos_ == "NOUN" and token.tag_ == "NNS" else noun

@@ -1,0 +1,56 @@
+"""Regex gates: the words a pattern needs, and a gate that never rejects a text the pattern matches."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.prefilter import gate, required_words
+
+# pattern, flags, the words one of which every match holds (None: no requirement)
+REQUIRED = [
+    (r"\bsection\s+\d+", re.IGNORECASE, {("section", True)}),
+    (r"\d+\s*(?:a\.m\.|pm\b)", re.IGNORECASE, {("a.m.", True), ("pm", True)}),
+    (r"(?-i:Q)[1-4]\s+report", re.IGNORECASE, {("report", True)}),
+    (r"(?-i:Monday|Friday)", re.IGNORECASE, {("Monday", False), ("Friday", False)}),
+    (r"Tel:\s*\d+", 0, {("Tel:", False)}),
+    (r"(?:top)?\s*\d+", re.IGNORECASE, None),  # the word is optional
+    (r"[a-z]+\d", re.IGNORECASE, None),  # classes make no requirement
+    (r"one|\d+", re.IGNORECASE, None),  # one branch needs no word
+    (r"(?:and\s+)+more", re.IGNORECASE, {("more", True)}),
+]
+
+
+@pytest.mark.parametrize("source,flags,words", REQUIRED)
+def test_required_words(source, flags, words):
+    found = required_words(re.compile(source, flags))
+    assert (set(found) if found is not None else None) == words
+
+
+GATED = [re.compile(source, flags) for source, flags, _ in REQUIRED]
+
+
+@pytest.mark.parametrize("text,admitted", [
+    ("see Section 4", True), ("see sections", True), ("see chapter 4", False),
+    ("ſection 4", True),  # IGNORECASE folds the long s onto 's', so must the gate
+])
+def test_gate_folds_case_like_the_pattern(text, admitted):
+    assert gate(re.compile(r"\bsection\s+\d+", re.IGNORECASE)).admits(text) is admitted
+
+
+def test_case_sensitive_words_stay_case_sensitive():
+    test = gate(re.compile(r"(?-i:Monday|Friday)", re.IGNORECASE))
+    assert test.admits("on Friday") and not test.admits("on friday")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["section", "SECTION", "4", "a.m.", "PM", "Q3", "report", "Monday", "monday",
+                                 "Tel:", "tel:", "top", "and", "more", "ſ", "K"]) | st.text(max_size=3),
+                max_size=8).map(" ".join))
+def test_gate_never_rejects_a_match(text):
+    for pattern in GATED:
+        test = gate(pattern)
+        if pattern.search(text) and test is not None:
+            assert test.admits(text)
