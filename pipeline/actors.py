@@ -42,7 +42,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.countries import countries
 from pipeline.extensions import records_of, sentence_at, sentences_of, text_of
-from pipeline.prefilter import Gate, gate
+from pipeline.prefilter import Gate
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
 #: Speaker recorded for a journalist's question turn: it speaks for no party in the text.
@@ -140,9 +140,10 @@ class ActorRules:
         self.agency_forms: list[tuple[re.Pattern, str]] = [
             (re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])"), code) for f, code in agencies
         ]
-        # A form's gate skips the scan of a text that lacks the form: most texts name no organisation.
-        self._org_gates = [gate(pattern) for pattern, _ in self.org_forms]
-        self._agency_gates = [gate(pattern) for pattern, _ in self.agency_forms]
+        # A form is matched case-sensitively, so a text without it as a substring skips its scan:
+        # most texts name no organisation.
+        self._org_texts = [f for f, _ in forms]
+        self._agency_texts = [f for f, _ in agencies]
         self.non_actor_heads = {n.casefold() for n in data.non_actor_heads}
         self.agency_nouns = {n.casefold() for n in data.agency_nouns}
         self.own_agency_nouns = {n.casefold() for n in data.own_agency_nouns}
@@ -162,14 +163,18 @@ class ActorRules:
         """Canonical name of the first organisation form found in `text` (one that covers the
         character `covering`, when given: "the SCO Summit" names no organisation as a whole)."""
         hits = [
-            (m.start(), name) for pattern, name in _admitted(self.org_forms, self._org_gates, text)
+            (m.start(), name) for pattern, name in _containing(self.org_forms, self._org_texts, text)
             for m in pattern.finditer(text) if covering is None or m.start() <= covering < m.end()
         ]
         return min(hits)[1] if hits else None
 
+    def org_forms_opening(self, text: str) -> list[tuple[re.Pattern, str]]:
+        """The organisation forms (longest first) that `text` starts with: only they can match there."""
+        return [form for form, literal in zip(self.org_forms, self._org_texts) if text.startswith(literal)]
+
     def national_agency_in(self, text: str, covering: int) -> str | None:
         """Country of the named national agency that covers the character `covering` of `text`."""
-        for pattern, code in _admitted(self.agency_forms, self._agency_gates, text):
+        for pattern, code in _containing(self.agency_forms, self._agency_texts, text):
             if any(m.start() <= covering < m.end() for m in pattern.finditer(text)):
                 return code
         return None
@@ -179,7 +184,7 @@ class ActorRules:
         in a longer proper name ("United Nations Convention on the Law of the Sea") and a shorter
         form inside a longer one already found ("UN" in "UN Charter" after "United Nations")."""
         hits: list[tuple[int, int, str]] = []
-        for pattern, name in _admitted(self.org_forms, self._org_gates, text):  # longest forms first
+        for pattern, name in _containing(self.org_forms, self._org_texts, text):  # longest forms first
             for m in pattern.finditer(text):
                 if any(s <= m.start() < e for s, e, _ in hits) or self._nested(text, m.end()):
                     continue
@@ -192,9 +197,9 @@ class ActorRules:
         return bool(after) and after.group(1) not in self.gatherings
 
 
-def _admitted(forms: list[tuple[re.Pattern, str]], gates: list[Gate | None], text: str) -> Iterable[tuple[re.Pattern, str]]:
-    """The forms (in order) whose gate admits `text`: the others cannot match it."""
-    return (form for form, test in zip(forms, gates) if test is None or test.admits(text))
+def _containing(forms: list[tuple[re.Pattern, str]], literals: list[str], text: str) -> list[tuple[re.Pattern, str]]:
+    """The forms (in order) whose literal `text` contains: the others cannot match it."""
+    return [form for form, literal in zip(forms, literals) if literal in text]
 
 
 @lru_cache(maxsize=8)
@@ -602,7 +607,7 @@ class ActorResolver:
         """(organisation, rest of the phrase normalised) for a phrase opening with an organisation's
         form: "the ASEAN Member States" -> ("ASEAN", "member states")."""
         stripped = re.sub(r"^(?:the|all|The|All)\s+", "", text.strip())
-        for pattern, name in self.rules.org_forms:
+        for pattern, name in self.rules.org_forms_opening(stripped):
             match = pattern.match(stripped)
             if match:
                 return name, _norm_phrase(re.sub(r"^(?:['’]s)?\s*", "", stripped[match.end():]))
@@ -697,11 +702,15 @@ class ActorResolver:
                 break
         tokens = self._with_company_name(tokens)
         name = re.sub(r"^(?:the|The)\s+", "", "".join(t.text_with_ws for t in tokens)).strip()
-        for ent in self._ents:
-            full = re.sub(r"^(?:the|The)\s+", "", ent.text)
-            if ent.label_ == "ORG" and ent.end <= phrase.start and full.startswith(name + " ") :
+        for end, full in self._org_names:
+            if end <= phrase.start and full.startswith(name + " "):
                 return full
         return name
+
+    @cached_property
+    def _org_names(self) -> list[tuple[int, str]]:
+        """(end token, name without a leading 'the') of each ORG entity, in order."""
+        return [(e.end, re.sub(r"^(?:the|The)\s+", "", e.text)) for e in self._ents if e.label_ == "ORG"]
 
     def _with_company_name(self, tokens: list[Token]) -> list[Token]:
         """"LLC" alone -> "Shamekh IV Solutions, LLC": a legal form after a comma belongs to the
@@ -943,16 +952,13 @@ def _iso3(text: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _country_patterns() -> list[tuple[re.Pattern, str]]:
+def _country_patterns() -> list[tuple[re.Pattern, str, Gate]]:
+    """(pattern, ISO3, gate) per country form, longest first; the gate (the form in any case)
+    skips the scan of a text that lacks the form."""
     forms = countries().surface_forms()
     ordered = sorted(forms.items(), key=lambda x: -len(x[0]))
-    return [(re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])", re.IGNORECASE), code) for f, code in ordered if len(f) > 2]
-
-
-@lru_cache(maxsize=1)
-def _country_gates() -> list[Gate | None]:
-    """One gate per country pattern: a text without the form (in any case) skips its scan."""
-    return [gate(pattern) for pattern, _ in _country_patterns()]
+    return [(re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])", re.IGNORECASE), code, Gate(frozenset({(f, True)})))
+            for f, code in ordered if len(f) > 2]
 
 
 @lru_cache(maxsize=4096)
@@ -960,7 +966,9 @@ def _country_offsets(text: str) -> tuple[tuple[str, int], ...]:
     """`ActorResolver._country_offsets`, kept per text (resolvers of every Doc ask about the same
     titles and phrases) as a tuple no caller can change."""
     found: list[tuple[int, int, str]] = []
-    for form, code in _admitted(_country_patterns(), _country_gates(), text):
+    for form, code, test in _country_patterns():
+        if not test.admits(text):
+            continue
         for match in form.finditer(text):
             if not any(s <= match.start() < e or match.start() <= s < match.end() for s, e, _ in found):
                 found.append((match.start(), match.end(), code))

@@ -12,6 +12,8 @@ from collections.abc import Callable, Collection
 
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.extensions import sentence_at
+
 ARTICLES = {"a", "an", "the"}
 #: Capitalised words that begin sentences or clauses but never names (looking back from a title).
 FUNCTION_WORDS = {
@@ -40,12 +42,12 @@ HEADLINE_WORDS = 3
 
 def sent_start(doc: Doc, i: int) -> int:
     """First token of the sentence holding token i; 0 when the doc has no sentence boundaries."""
-    return doc[i].sent.start if doc.has_annotation("SENT_START") else 0
+    return sentence_at(doc, i).start if doc.has_annotation("SENT_START") else 0
 
 
 def sent_end(doc: Doc, i: int) -> int:
     """End of the sentence holding token i; the doc's end when it has no sentence boundaries."""
-    return doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+    return sentence_at(doc, i).end if doc.has_annotation("SENT_START") else len(doc)
 
 
 def is_headline(sent: Span) -> bool:

@@ -35,6 +35,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from pipeline.countries import countries
+from pipeline.extensions import sentence_at, sentences_of
 from pipeline.leaders import ROLE_RANK, Gazetteer, Leader, name_key
 from pipeline.names import ARTICLES, FUNCTION_WORDS, NameShape, is_headline, sent_end, sent_start
 from pipeline.records import Person, Role
@@ -139,6 +140,28 @@ def _headline_verb(token: Token) -> bool:
     """A capitalised present-tense verb of a headline ("Holds", "Thanks", "Pledges"): where a name read
     from title case stops."""
     return token.is_alpha and len(token) > 3 and token.lower_.endswith("s") and not token.lower_.endswith("ss")
+
+
+def _entity_end(doc: Doc, start: int) -> int:
+    """End of the entity that begins at token `start`: its 'I' tokens, read as `doc.ents` reads them
+    (without building every entity of the Doc)."""
+    end = start + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return end
+
+
+def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of `doc[start:end].sent` (sentences from the one holding `start` through the one
+    holding `end - 1`), from the per-Doc boundaries instead of a walk over the tokens."""
+    return sentence_at(doc, start).start, sentence_at(doc, end - 1).end
+
+
+def _holds_person(span: Span) -> bool:
+    """Whether a PERSON entity lies wholly inside `span` (`span.ents` without walking the Doc's entities)."""
+    doc = span.doc
+    return any(doc[k].ent_iob_ == "B" and doc[k].ent_type_ == "PERSON" and _entity_end(doc, k) <= span.end
+               for k in range(span.start, span.end))
 
 
 def _apostrophe_variants(text: str) -> set[str]:
@@ -414,8 +437,7 @@ class PeopleExtractor:
         if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].text in {"Jr.", "Sr."}:
             end += 2  # "Joseph R. Biden, Jr."
         if doc[start].ent_iob_ == "B" and doc[start].ent_type_ == "PERSON":
-            ent_end = next(e.end for e in doc.ents if e.start == start)
-            end = min(end, ent_end)  # the model's boundary beats a title-case run
+            end = min(end, _entity_end(doc, start))  # the model's boundary beats a title-case run
         return end
 
     def _coordinated(self, doc: Doc, k: int, titles: list[Title], rule_id: str,
@@ -437,7 +459,8 @@ class PeopleExtractor:
     def _previous_role(doc: Doc, span: Span, mentions: list[Mention]) -> Role | None:
         """Role of the nearest titled person before `span` in its sentence (whose counterpart it names)."""
         for m in reversed(mentions):
-            if m.end <= span.start and doc[m.start].sent == span.sent:
+            if m.end <= span.start and _sentence_bounds(doc, m.start, m.start + 1) == \
+                    _sentence_bounds(doc, span.start, span.end):
                 roles = [t.role for t in m.titles if t.role]
                 if roles:
                     return roles[0]
@@ -520,9 +543,10 @@ class PeopleExtractor:
                 continue
             title = self._make_title(doc, span, rule)
             prev = doc[k - 1]
-            if prev.lower_ == "and" and mentions and mentions[-1].end < k and span.sent == doc[mentions[-1].start].sent:
-                between = doc[mentions[-1].end:k - 1]
-                if not any(e.label_ == "PERSON" for e in between.ents):
+            if prev.lower_ == "and" and mentions and mentions[-1].end < k and \
+                    _sentence_bounds(doc, span.start, span.end) == \
+                    _sentence_bounds(doc, mentions[-1].start, mentions[-1].start + 1):
+                if not _holds_person(doc[mentions[-1].end:k - 1]):
                     mentions[-1].titles.append(title)
                 continue
             last = span
@@ -539,7 +563,7 @@ class PeopleExtractor:
             if start == end:
                 continue
             name = doc[start:end]
-            supported = (len(name_key(name.text).split()) > 1 or any(e.label_ == "PERSON" for e in name.ents)
+            supported = (len(name_key(name.text).split()) > 1 or _holds_person(name)
                          or self.gazetteer.lookup(name.text) is not None)
             if supported:
                 mentions.append(Mention(start, end, rule_id, [title]))
@@ -670,7 +694,7 @@ class PeopleExtractor:
         span = doc[first.start:first.end]
         title_texts = list(dict.fromkeys(t.text for t in titles))
         return Person(
-            sentence=span.sent.text.strip(), start=span.start_char, end=span.end_char, rule=rule,
+            sentence=doc[slice(*_sentence_bounds(doc, span.start, span.end))].text.strip(), start=span.start_char, end=span.end_char, rule=rule,
             name=name, aliases=aliases, titles=title_texts, country=country, role=role, mentions=len(cluster),
         )
 
@@ -714,13 +738,14 @@ class PeopleExtractor:
         verb ("Thanks", "Pledges"); dropped when nothing is left."""
         if not doc.has_annotation("SENT_START"):
             return mentions
-        headlines = {s.start for s in doc.sents if is_headline(s)}
+        sentences = sentences_of(doc)
+        headlines = {s.start for s in sentences if is_headline(s)}
         if not headlines:
             return mentions
-        body = {t.text for s in doc.sents if s.start not in headlines for t in s if t.text[:1].isupper()}
+        body = {t.text for s in sentences if s.start not in headlines for t in s if t.text[:1].isupper()}
         kept = []
         for m in mentions:
-            if doc[m.start].sent.start not in headlines or m.leader is not None \
+            if sentence_at(doc, m.start).start not in headlines or m.leader is not None \
                     or self.gazetteer.lookup(m.text(doc)) is not None:
                 kept.append(m)
                 continue
