@@ -28,7 +28,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -37,7 +39,7 @@ from spacy.util import filter_spans
 from pipeline.countries import countries
 from pipeline.extensions import sentence_at, sentences_of
 from pipeline.leaders import ROLE_RANK, Gazetteer, Leader, name_key
-from pipeline.names import ARTICLES, FUNCTION_WORDS, NameShape, is_headline, sent_end, sent_start
+from pipeline.names import ARTICLES, FUNCTION_WORDS, NameShape, headline_starts, sent_end, sent_start, word_flags
 from pipeline.records import Person, Role
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
@@ -151,6 +153,13 @@ def _entity_end(doc: Doc, start: int) -> int:
     return end
 
 
+def _may_begin_country(token: Token) -> bool:
+    """Whether a country phrase (`_country`) may start at `token`: capitalised, or "the ...". Checked
+    before a span is cut, as most words fail it."""
+    initial = token.text[:1]
+    return initial.isupper() or initial.lower().startswith("t")
+
+
 def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """(start, end) of `doc[start:end].sent` (sentences from the one holding `start` through the one
     holding `end - 1`), from the per-Doc boundaries instead of a walk over the tokens."""
@@ -162,6 +171,21 @@ def _holds_person(span: Span) -> bool:
     doc = span.doc
     return any(doc[k].ent_iob_ == "B" and doc[k].ent_type_ == "PERSON" and _entity_end(doc, k) <= span.end
                for k in range(span.start, span.end))
+
+
+def _in_sentences(length: int, starts: list[int], chosen: set[int]) -> np.ndarray:
+    """Per token of a Doc of `length` tokens, whether it lies in a sentence (of `starts`) starting in `chosen`."""
+    ends = [*starts[1:], length]
+    inside = np.zeros(length, dtype=bool)
+    for start, end in zip(starts, ends):
+        if start in chosen:
+            inside[start:end] = True
+    return inside
+
+
+def _words_where(doc: Doc, mask: np.ndarray) -> set[int]:
+    """The words (ORTH ids: one per distinct text) of the tokens `mask` selects."""
+    return set(doc.to_array(ORTH)[mask].tolist())
 
 
 def _apostrophe_variants(text: str) -> set[str]:
@@ -204,6 +228,8 @@ class PeopleExtractor:
     # --------------------------------------------------------------- country
     def _country(self, span: Span) -> str | None:
         """ISO3 of a span that is exactly a country phrase ("Chinese", "China's"), written with a capital."""
+        if not _may_begin_country(span[0]):
+            return None
         if len(span) > 1 and span[-1].text in _POSSESSIVE:
             span = span[:-1]
         text = span.text
@@ -246,7 +272,7 @@ class PeopleExtractor:
             return None, i, False
         limit = sent_end(doc, i)
         for size in range(min(COUNTRY_WINDOW, limit - i - 1), 0, -1):
-            iso3 = self._country(doc[i + 1:i + 1 + size])
+            iso3 = self._country(doc[i + 1:i + 1 + size]) if _may_begin_country(doc[i + 1]) else None
             if iso3:
                 nxt = i + 1 + size
                 if self._begins_organisation(doc, nxt, limit):
@@ -572,7 +598,7 @@ class PeopleExtractor:
     def _country_start(self, doc: Doc, floor: int, k: int) -> int:
         """Start of a country phrase ending at k ("Kazakh", "the People's Republic of China"), else k."""
         for size in range(min(COUNTRY_WINDOW, k - floor), 0, -1):
-            if self._country(doc[k - size:k]):
+            if _may_begin_country(doc[k - size]) and self._country(doc[k - size:k]):
                 return k - size
         return k
 
@@ -642,14 +668,15 @@ class PeopleExtractor:
                 country = next((t.country for t in m.titles if t.country), None)
                 roles = {t.role for t in m.titles if t.role}
                 m.leader = self.gazetteer.lookup(m.text(doc), day, country, roles)
-        ordered = sorted(mentions, key=lambda m: (-len(name_key(m.text(doc)).split()), m.start))
+        keys = {id(m): name_key(m.text(doc)).split() for m in mentions}  # each name read once
+        ordered = sorted(mentions, key=lambda m: (-len(keys[id(m)]), m.start))
         clusters: list[list[Mention]] = []
         for m in ordered:
-            words = set(name_key(m.text(doc)).split())
+            words = set(keys[id(m)])
             home = None
             candidates = []
             for cluster in clusters:
-                full = set(name_key(cluster[0].text(doc)).split())
+                full = set(keys[id(cluster[0])])
                 same_leader = m.leader is not None and any(c.leader is m.leader for c in cluster)
                 if same_leader or words <= full:
                     candidates.append(cluster)
@@ -738,18 +765,19 @@ class PeopleExtractor:
         verb ("Thanks", "Pledges"); dropped when nothing is left."""
         if not doc.has_annotation("SENT_START"):
             return mentions
-        sentences = sentences_of(doc)
-        headlines = {s.start for s in sentences if is_headline(s)}
+        starts = [s.start for s in sentences_of(doc)]
+        caps, words = word_flags(doc)
+        headlines = headline_starts(starts, caps, words)
         if not headlines:
             return mentions
-        body = {t.text for s in sentences if s.start not in headlines for t in s if t.text[:1].isupper()}
+        body = _words_where(doc, caps & ~_in_sentences(len(doc), starts, headlines))
         kept = []
         for m in mentions:
             if sentence_at(doc, m.start).start not in headlines or m.leader is not None \
                     or self.gazetteer.lookup(m.text(doc)) is not None:
                 kept.append(m)
                 continue
-            known = [t.i for t in doc[m.start:m.end] if t.is_alpha and len(t) > 1 and t.text in body]
+            known = [t.i for t in doc[m.start:m.end] if t.is_alpha and len(t) > 1 and t.orth in body]
             if known:  # "Envoy Aminata Traore Praises Ties": the name ends at its last word seen in the body
                 m.end = known[-1] + 1
                 kept.append(m)
