@@ -19,6 +19,9 @@ from re import _parser  # type: ignore[attr-defined]
 
 __all__ = ["Gate", "required_words", "gate"]
 
+#: The non-ASCII letters IGNORECASE matches to ASCII letters ('İ', 'ı', 'ſ', the Kelvin sign).
+ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
+
 #: A literal and whether it may match in any case.
 Word = tuple[str, bool]
 
@@ -34,9 +37,10 @@ def required_words(pattern: re.Pattern[str]) -> frozenset[Word] | None:
 class Gate:
     """A test that fails on every text a pattern cannot match (see the module docstring).
 
-    ASCII text is tested with substring look-ups on its lower case, which is what IGNORECASE
-    means there and is many times faster than a regex of many alternatives; any other text
-    is searched with the equivalent regex, so the test stays exact beyond ASCII ('ſ' is 's').
+    ASCII words are looked up as substrings of the text's lower case, which is what IGNORECASE
+    means for them and is many times faster than a regex of many alternatives. Only four
+    non-ASCII letters match an ASCII one under IGNORECASE ('ſ' is 's'); a text holding one of
+    them is searched with the equivalent regex, so the test stays exact.
     """
 
     def __init__(self, words: frozenset[Word]) -> None:
@@ -49,7 +53,7 @@ class Gate:
 
     def admits(self, text: str) -> bool:
         """False only when the pattern cannot match `text`."""
-        if not (self.ascii and text.isascii()):
+        if not self.ascii or (not text.isascii() and any(c in text for c in ASCII_FOLDS)):
             return self.regex.search(text) is not None
         if any(word in text for word in self.exact):
             return True

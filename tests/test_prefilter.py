@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.prefilter import gate, required_words
+from pipeline.prefilter import ASCII_FOLDS, gate, required_words
 
 # pattern, flags, the words one of which every match holds (None: no requirement)
 REQUIRED = [
@@ -54,3 +54,16 @@ def test_gate_never_rejects_a_match(text):
         test = gate(pattern)
         if pattern.search(text) and test is not None:
             assert test.admits(text)
+
+
+def test_ascii_folds_are_every_non_ascii_letter_ignorecase_reads_as_ascii():
+    ascii_any_case = re.compile(r"[\x00-\x7f]", re.IGNORECASE)
+    folds = {chr(i) for i in range(128, 0x110000) if ascii_any_case.fullmatch(chr(i))}
+    assert folds == set(ASCII_FOLDS)
+
+
+@pytest.mark.parametrize("text,admitted", [
+    ("“Section 4” of the law", True), ("the “chapter” 4", False), ("İn sectİon 4", True),
+])
+def test_gate_on_text_beyond_ascii(text, admitted):
+    assert gate(re.compile(r"\bsection\s+\d+", re.IGNORECASE)).admits(text) is admitted
