@@ -721,7 +721,8 @@ class PeopleExtractor:
         span = doc[first.start:first.end]
         title_texts = list(dict.fromkeys(t.text for t in titles))
         return Person(
-            sentence=doc[slice(*_sentence_bounds(doc, span.start, span.end))].text.strip(), start=span.start_char, end=span.end_char, rule=rule,
+            sentence=doc[slice(*_sentence_bounds(doc, span.start, span.end))].text.strip(),
+            start=span.start_char, end=span.end_char, rule=rule,
             name=name, aliases=aliases, titles=title_texts, country=country, role=role, mentions=len(cluster),
         )
 
