@@ -7,9 +7,9 @@ at least one of them), and `gate(pattern)` turns it into a fast test. A text the
 rejects cannot match the pattern, so skipping the pattern's scan changes no result.
 
 The gate is always implied, never guessed: literals are matched case-insensitively unless
-the pattern is case-sensitive there, and whatever the analysis cannot read (a character
-class, an optional part, a back-reference) makes no requirement. A pattern with no
-requirement gets no gate.
+the pattern is case-sensitive there, a `\d` requires a digit (`DIGIT`), and whatever the
+analysis cannot read (another character class, an optional part, a back-reference) makes no
+requirement. A pattern with no requirement gets no gate.
 """
 from __future__ import annotations
 
@@ -17,13 +17,15 @@ import re
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
-__all__ = ["Gate", "required_words", "gate"]
+__all__ = ["DIGIT", "Gate", "required_words", "gate"]
 
 #: The non-ASCII letters IGNORECASE matches to ASCII letters ('İ', 'ı', 'ſ', the Kelvin sign).
 ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
 
-#: A literal and whether it may match in any case.
-Word = tuple[str, bool]
+#: A literal and whether it may match in any case; or `DIGIT`.
+Word = tuple[str, bool | None]
+#: The requirement of a `\d`: any decimal digit (a regex, marked by None for its case).
+DIGIT: Word = (r"\d", None)
 
 
 def required_words(pattern: re.Pattern[str]) -> frozenset[Word] | None:
@@ -45,17 +47,18 @@ class Gate:
 
     def __init__(self, words: frozenset[Word]) -> None:
         self.folded = tuple(sorted(text.lower() for text, fold in words if fold))
-        self.exact = tuple(sorted(text for text, fold in words if not fold))
+        self.exact = tuple(sorted(text for text, fold in words if fold is False))
+        self.digit = re.compile(DIGIT[0]) if DIGIT in words else None
         self.ascii = all(text.isascii() for text, _ in words)
         groups = [f"(?{flag}:{'|'.join(map(re.escape, texts))})"
                   for flag, texts in (("i", self.folded), ("-i", self.exact)) if texts]
-        self.regex = re.compile("|".join(groups))
+        self.regex = re.compile("|".join([*groups, *([DIGIT[0]] if self.digit else [])]))
 
     def admits(self, text: str) -> bool:
         """False only when the pattern cannot match `text`."""
         if not self.ascii or (not text.isascii() and any(c in text for c in ASCII_FOLDS)):
             return self.regex.search(text) is not None
-        if any(word in text for word in self.exact):
+        if any(word in text for word in self.exact) or (self.digit is not None and self.digit.search(text)):
             return True
         lower = text.lower()
         return any(word in lower for word in self.folded)
@@ -86,11 +89,14 @@ def _sequence(items, fold: bool) -> frozenset[Word] | None:
 
 
 def _selectivity(words: frozenset[Word]) -> tuple[int, int]:
-    """Prefer a long shortest word, then fewer alternatives."""
-    return min(len(text) for text, _ in words), -len(words)
+    """Prefer a long shortest word, then fewer alternatives; a digit counts as rare as a
+    three-letter word ("one in five": the numbers, not "in")."""
+    return min(3 if word == DIGIT else len(word[0]) for word in words), -len(words)
 
 
 def _item(op, av, fold: bool) -> frozenset[Word] | None:
+    if op is sre.IN and av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:
+        return frozenset({DIGIT})
     if op is sre.SUBPATTERN:
         _, add_flags, del_flags, body = av
         if add_flags & re.IGNORECASE:

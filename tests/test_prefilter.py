@@ -7,18 +7,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.prefilter import ASCII_FOLDS, gate, required_words
+from pipeline.prefilter import ASCII_FOLDS, DIGIT, gate, required_words
 
 # pattern, flags, the words one of which every match holds (None: no requirement)
 REQUIRED = [
     (r"\bsection\s+\d+", re.IGNORECASE, {("section", True)}),
-    (r"\d+\s*(?:a\.m\.|pm\b)", re.IGNORECASE, {("a.m.", True), ("pm", True)}),
+    (r"\d+\s*(?:a\.m\.|pm\b)", re.IGNORECASE, {DIGIT}),  # a digit is rarer than "pm"
+    (r"\d+\s*(?:a\.m\.|p\.m\.)", re.IGNORECASE, {("a.m.", True), ("p.m.", True)}),
     (r"(?-i:Q)[1-4]\s+report", re.IGNORECASE, {("report", True)}),
     (r"(?-i:Monday|Friday)", re.IGNORECASE, {("Monday", False), ("Friday", False)}),
     (r"Tel:\s*\d+", 0, {("Tel:", False)}),
-    (r"(?:top)?\s*\d+", re.IGNORECASE, None),  # the word is optional
-    (r"[a-z]+\d", re.IGNORECASE, None),  # classes make no requirement
-    (r"one|\d+", re.IGNORECASE, None),  # one branch needs no word
+    (r"(?:top)?\s*[0-9]+", re.IGNORECASE, None),  # the word is optional
+    (r"[a-z]+[0-9]", re.IGNORECASE, None),  # classes other than \d make no requirement
+    (r"one|\d+", re.IGNORECASE, {("one", True), DIGIT}),
+    (r"one|[0-9]+", re.IGNORECASE, None),  # one branch needs no word
     (r"(?:and\s+)+more", re.IGNORECASE, {("more", True)}),
 ]
 
@@ -46,7 +48,7 @@ def test_case_sensitive_words_stay_case_sensitive():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["section", "SECTION", "4", "a.m.", "PM", "Q3", "report", "Monday", "monday",
+@given(st.lists(st.sampled_from(["section", "SECTION", "4", "٣", "a.m.", "PM", "Q3", "report", "Monday", "monday",
                                  "Tel:", "tel:", "top", "and", "more", "ſ", "K"]) | st.text(max_size=3),
                 max_size=8).map(" ".join))
 def test_gate_never_rejects_a_match(text):
@@ -67,3 +69,8 @@ def test_ascii_folds_are_every_non_ascii_letter_ignorecase_reads_as_ascii():
 ])
 def test_gate_on_text_beyond_ascii(text, admitted):
     assert gate(re.compile(r"\bsection\s+\d+", re.IGNORECASE)).admits(text) is admitted
+
+
+@pytest.mark.parametrize("text,admitted", [("at 4 pm", True), ("at ٣ pm", True), ("at noon", False), ("at four", False)])
+def test_digit_gate_takes_any_decimal_digit(text, admitted):
+    assert gate(re.compile(r"\d+\s*(?:a\.m\.|pm\b)", re.IGNORECASE)).admits(text) is admitted

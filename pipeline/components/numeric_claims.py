@@ -264,6 +264,7 @@ class NumericClaimExtractor:
         self.qualifiers = {_key(w): r for r in rules.qualifiers for w in r.words}
         self.units = {_key(w): r for r in rules.units for w in r.words}
         self.pattern = self._figure_pattern()
+        self.figure_gate = gate(self.pattern)  # most sentences hold no digit and no number word
         self.units_re = re.compile(r"[\s-]*(" + _alternation(list(self.units)) + r")", re.IGNORECASE)
         self.patterns: list[tuple[ExclusionRule, re.Pattern[str], Gate | None]] = []
         number = rf"(?:{DIGITS}|{WORD_NUMBER}|{_alternation(list(self.number_words))})"
@@ -322,6 +323,8 @@ class NumericClaimExtractor:
     def figures(self, text: str, offset: int = 0) -> list[Figure]:
         """Every candidate figure in `text` (offsets shifted by `offset`), before vetoes."""
         found: list[Figure] = []
+        if self.figure_gate is not None and not self.figure_gate.admits(text):
+            return found
         pos = 0
         while (m := self.pattern.search(text, pos)) is not None:
             if m.end() == m.start():
