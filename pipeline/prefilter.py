@@ -7,7 +7,7 @@ at least one of them), and `gate(pattern)` turns it into a fast test. A text the
 rejects cannot match the pattern, so skipping the pattern's scan changes no result.
 
 The gate is always implied, never guessed: literals are matched case-insensitively unless
-the pattern is case-sensitive there, a `\d` requires a digit (`DIGIT`), and whatever the
+the pattern is case-sensitive there, a digit class requires a digit (`DIGIT`), and whatever the
 analysis cannot read (another character class, an optional part, a back-reference) makes no
 requirement. A pattern with no requirement gets no gate.
 """
