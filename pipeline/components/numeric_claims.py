@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -459,13 +460,14 @@ class NumericClaimExtractor:
         return value
 
     # ------------------------------------------------------------------ vetoes
-    def exclusion_spans(self, sent_text: str) -> list[tuple[ExclusionRule, list[tuple[int, int]]]]:
-        """(rule, matched spans) of every pattern exclusion in a sentence, computed once; a pattern
-        whose gate rejects the sentence (it lacks every word the pattern needs) is not scanned."""
-        return [(rule, _spans(pattern, test, sent_text)) for rule, pattern, test in self.patterns]
+    def exclusion_spans(self, sent_text: str) -> list[tuple[ExclusionRule, PatternSpans]]:
+        """(rule, matched spans) of every pattern exclusion in a sentence, each scanned once and only
+        when a figure gets that far (most are vetoed before); a pattern whose gate rejects the
+        sentence (it lacks every word the pattern needs) is not scanned."""
+        return [(rule, PatternSpans(pattern, test, sent_text)) for rule, pattern, test in self.patterns]
 
     def veto(self, fig: Figure, sent_text: str, sent_start: int, dates: list[DateMention],
-             frames: list[tuple[int, int]], excluded: list[tuple[ExclusionRule, list[tuple[int, int]]]],
+             frames: list[tuple[int, int]], excluded: list[tuple[ExclusionRule, PatternSpans]],
              doc: Doc | None) -> str | None:
         """Id of the first exclusion rule that vetoes the figure, or None."""
         n0, n1 = fig.num_start - sent_start, fig.num_end - sent_start
@@ -734,11 +736,19 @@ _NAME_FREE = {
 }
 
 
-def _spans(pattern: re.Pattern[str], test: Gate | None, text: str) -> list[tuple[int, int]]:
-    """Spans of `pattern` in `text`; none, unscanned, when its gate rejects the text."""
-    if test is not None and not test.admits(text):
-        return []
-    return [m.span() for m in pattern.finditer(text)]
+class PatternSpans:
+    """The (start, end) spans of a pattern's matches in a text, found on first iteration and kept;
+    none, unscanned, when the pattern's gate rejects the text."""
+
+    def __init__(self, pattern: re.Pattern[str], test: Gate | None, text: str) -> None:
+        self.pattern, self.test, self.text = pattern, test, text
+        self._spans: list[tuple[int, int]] | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        if self._spans is None:
+            admitted = self.test is None or self.test.admits(self.text)
+            self._spans = [m.span() for m in self.pattern.finditer(self.text)] if admitted else []
+        return iter(self._spans)
 
 
 def _key(words: str) -> str:
