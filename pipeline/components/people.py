@@ -228,13 +228,15 @@ class PeopleExtractor:
     # --------------------------------------------------------------- country
     def _country(self, span: Span) -> str | None:
         """ISO3 of a span that is exactly a country phrase ("Chinese", "China's"), written with a capital."""
-        if not _may_begin_country(span[0]):
+        first, last = span[0], span[-1]
+        if not _may_begin_country(first) or not first.text[:1].isalpha():
             return None
-        if len(span) > 1 and span[-1].text in _POSSESSIVE:
+        if len(span) > 1 and last.text in _POSSESSIVE:
             span = span[:-1]
-        text = span.text
-        if not span[-1].text[:1].isalpha() or not span[0].text[:1].isalpha():
+            last = span[-1]
+        if not last.text[:1].isalpha():
             return None
+        text = span.text
         if not text[:1].isupper() and not text.lower().startswith("the "):
             return None
         return self.countries.to_iso3(text)
