@@ -28,6 +28,7 @@ entities and, when present, the dependency parse. Writes `doc._.speaker_map`
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -36,10 +37,12 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.countries import countries
-from pipeline.extensions import records_of, text_of
+from pipeline.extensions import records_of, sentence_at, sentences_of, text_of
+from pipeline.prefilter import Gate
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
 #: Speaker recorded for a journalist's question turn: it speaks for no party in the text.
@@ -137,6 +140,10 @@ class ActorRules:
         self.agency_forms: list[tuple[re.Pattern, str]] = [
             (re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])"), code) for f, code in agencies
         ]
+        # A form is matched case-sensitively, so a text without it as a substring skips its scan:
+        # most texts name no organisation.
+        self._org_texts = [f for f, _ in forms]
+        self._agency_texts = [f for f, _ in agencies]
         self.non_actor_heads = {n.casefold() for n in data.non_actor_heads}
         self.agency_nouns = {n.casefold() for n in data.agency_nouns}
         self.own_agency_nouns = {n.casefold() for n in data.own_agency_nouns}
@@ -156,14 +163,18 @@ class ActorRules:
         """Canonical name of the first organisation form found in `text` (one that covers the
         character `covering`, when given: "the SCO Summit" names no organisation as a whole)."""
         hits = [
-            (m.start(), name) for pattern, name in self.org_forms for m in pattern.finditer(text)
-            if covering is None or m.start() <= covering < m.end()
+            (m.start(), name) for pattern, name in _containing(self.org_forms, self._org_texts, text)
+            for m in pattern.finditer(text) if covering is None or m.start() <= covering < m.end()
         ]
         return min(hits)[1] if hits else None
 
+    def org_forms_opening(self, text: str) -> list[tuple[re.Pattern, str]]:
+        """The organisation forms (longest first) that `text` starts with: only they can match there."""
+        return [form for form, literal in zip(self.org_forms, self._org_texts) if text.startswith(literal)]
+
     def national_agency_in(self, text: str, covering: int) -> str | None:
         """Country of the named national agency that covers the character `covering` of `text`."""
-        for pattern, code in self.agency_forms:
+        for pattern, code in _containing(self.agency_forms, self._agency_texts, text):
             if any(m.start() <= covering < m.end() for m in pattern.finditer(text)):
                 return code
         return None
@@ -173,7 +184,7 @@ class ActorRules:
         in a longer proper name ("United Nations Convention on the Law of the Sea") and a shorter
         form inside a longer one already found ("UN" in "UN Charter" after "United Nations")."""
         hits: list[tuple[int, int, str]] = []
-        for pattern, name in self.org_forms:  # longest forms first
+        for pattern, name in _containing(self.org_forms, self._org_texts, text):  # longest forms first
             for m in pattern.finditer(text):
                 if any(s <= m.start() < e for s, e, _ in hits) or self._nested(text, m.end()):
                     continue
@@ -184,6 +195,11 @@ class ActorRules:
         """The form ending at `end` is followed by a capitalised word that continues a longer name."""
         after = re.match(r" ([A-Z][\w'’.-]*)", text[end:])
         return bool(after) and after.group(1) not in self.gatherings
+
+
+def _containing(forms: list[tuple[re.Pattern, str]], literals: list[str], text: str) -> list[tuple[re.Pattern, str]]:
+    """The forms (in order) whose literal `text` contains: the others cannot match it."""
+    return [form for form, literal in zip(forms, literals) if literal in text]
 
 
 @lru_cache(maxsize=8)
@@ -214,6 +230,7 @@ class ActorResolver:
         self._alias: dict[str, str] = {}
         self._country_of_person: dict[str, str | None] = {}
         self._role: dict[str, str] = {}
+        self._sayers: dict[int, list[tuple[int, str]]] = {}
         for person in self.people:
             for form in (person.name, *person.aliases):
                 self._alias.setdefault(form.casefold(), person.name)
@@ -231,6 +248,29 @@ class ActorResolver:
     # ----------------------------------------------------------------- document-level facts
 
     @cached_property
+    def _ents(self) -> tuple[Span, ...]:
+        """`doc.ents`, built once: spaCy walks every token on each access."""
+        return tuple(self.doc.ents)
+
+    @cached_property
+    def _ent_bounds(self) -> tuple[list[int], list[int]]:
+        """Start and end token of each entity, in order (entities do not overlap)."""
+        return [e.start for e in self._ents], [e.end for e in self._ents]
+
+    def _ents_within(self, span: Span) -> list[Span]:
+        """`span.ents` from the cached entities: those wholly inside the span."""
+        starts, ends = self._ent_bounds
+        first = bisect.bisect_left(starts, span.start)
+        last = bisect.bisect_right(ends, span.end, lo=first)
+        return list(self._ents[first:last])
+
+    def _ent_holding(self, i: int) -> list[Span]:
+        """The entity that holds token `i` ([] or one)."""
+        starts, ends = self._ent_bounds
+        n = bisect.bisect_right(starts, i) - 1
+        return [self._ents[n]] if n >= 0 and i < ends[n] else []
+
+    @cached_property
     def main_parties(self) -> list[str]:
         """The document's two main countries: the title's first, then the most mentioned.
 
@@ -238,7 +278,7 @@ class ActorResolver:
         mentions for the runner-up), none for a text that names no country.
         """
         counts: Counter[str] = Counter()
-        for ent in self.doc.ents:
+        for ent in self._ents:
             if ent.label_ in ("GPE", "NORP"):
                 code = _iso3(ent.text)
                 if code:
@@ -299,7 +339,7 @@ class ActorResolver:
     def self_named(self) -> list[str]:
         """Parties a text names as its 'we' in an apposition ("WE, the Member States of ASEAN and
         the United States, ..."): who 'we' is throughout that text."""
-        for tok in self.doc:
+        for tok in self._tokens_lowered("we"):
             if _pronoun(tok) == "we" and tok.dep_ in ("nsubj", "ROOT"):
                 apposed = [c for c in tok.children if c.dep_ == "appos"]
                 if apposed:
@@ -307,6 +347,11 @@ class ActorResolver:
                     if named:
                         return named
         return []
+
+    def _tokens_lowered(self, lower: str) -> list[Token]:
+        """Tokens whose lower case is `lower`, found from the Doc's array, not one Token at a time."""
+        key = self.doc.vocab.strings[lower]
+        return [self.doc[int(i)] for i in (self.doc.to_array(LOWER) == key).nonzero()[0]]
 
     @cached_property
     def _author_match(self) -> tuple[str, int, str] | None:
@@ -409,12 +454,7 @@ class ActorResolver:
     @staticmethod
     def _country_offsets(text: str) -> list[tuple[str, int]]:
         """(ISO3, offset) of every country named in a free text, in order of appearance."""
-        found: list[tuple[int, int, str]] = []
-        for form, code in _country_patterns():
-            for match in form.finditer(text):
-                if not any(s <= match.start() < e or match.start() <= s < match.end() for s, e, _ in found):
-                    found.append((match.start(), match.end(), code))
-        return [(code, start) for start, _, code in sorted(found)]
+        return list(_country_offsets(text))
 
     # ----------------------------------------------------------------- resolution
 
@@ -567,7 +607,7 @@ class ActorResolver:
         """(organisation, rest of the phrase normalised) for a phrase opening with an organisation's
         form: "the ASEAN Member States" -> ("ASEAN", "member states")."""
         stripped = re.sub(r"^(?:the|all|The|All)\s+", "", text.strip())
-        for pattern, name in self.rules.org_forms:
+        for pattern, name in self.rules.org_forms_opening(stripped):
             match = pattern.match(stripped)
             if match:
                 return name, _norm_phrase(re.sub(r"^(?:['’]s)?\s*", "", stripped[match.end():]))
@@ -637,7 +677,7 @@ class ActorResolver:
         Xi's visit" names no actor)."""
         names: list[str] = []
         # the head's entity may reach past the phrase: "Joseph R. Biden, Jr." parses as two subjects
-        ents = phrase.ents if head is None else [e for e in self.doc.ents if e.start <= head.i < e.end]
+        ents = self._ents_within(phrase) if head is None else self._ent_holding(head.i)
         for ent in ents:
             if ent.label_ == "PERSON":
                 names.append(self.person_name(ent.text))
@@ -651,7 +691,7 @@ class ActorResolver:
         """Name of an organisation subject: its entity, without country adjectives ("Saudi Arabian
         DataVolt" -> "DataVolt"), expanded to an earlier longer form ("the Advisory Council" ->
         "Advisory Council of the Belt and Road Forum ...")."""
-        ents = [e for e in phrase.ents if e.label_ == "ORG" and e.start <= head.i < e.end]
+        ents = [e for e in self._ents_within(phrase) if e.label_ == "ORG" and e.start <= head.i < e.end]
         if ents:
             tokens = list(ents[0])
         else:
@@ -662,11 +702,15 @@ class ActorResolver:
                 break
         tokens = self._with_company_name(tokens)
         name = re.sub(r"^(?:the|The)\s+", "", "".join(t.text_with_ws for t in tokens)).strip()
-        for ent in self.doc.ents:
-            full = re.sub(r"^(?:the|The)\s+", "", ent.text)
-            if ent.label_ == "ORG" and ent.end <= phrase.start and full.startswith(name + " ") :
+        for end, full in self._org_names:
+            if end <= phrase.start and full.startswith(name + " "):
                 return full
         return name
+
+    @cached_property
+    def _org_names(self) -> list[tuple[int, str]]:
+        """(end token, name without a leading 'the') of each ORG entity, in order."""
+        return [(e.end, re.sub(r"^(?:the|The)\s+", "", e.text)) for e in self._ents if e.label_ == "ORG"]
 
     def _with_company_name(self, tokens: list[Token]) -> list[Token]:
         """"LLC" alone -> "Shamekh IV Solutions, LLC": a legal form after a comma belongs to the
@@ -714,26 +758,37 @@ class ActorResolver:
         """Person quoted when `token` sits inside quotation marks: the subject of 'said' in the paragraph."""
         if not in_quotation(token):
             return None
-        start = self._paragraph_start(token.idx)
-        end = text_of(self.doc).find("\n", token.idx)
+        best: tuple[int, str] | None = None
+        for i, name in self._paragraph_sayers(self._paragraph_start(token.idx)):
+            distance = abs(i - token.i)
+            if best is None or distance < best[0]:
+                best = (distance, name)
+        return best[1] if best else None
+
+    def _paragraph_sayers(self, start: int) -> list[tuple[int, str]]:
+        """(token index of a speech verb, the person its subject names) in the paragraph that starts
+        at character `start`, in text order; found once per paragraph, as every quoted token asks."""
+        if start not in self._sayers:
+            self._sayers[start] = self._find_sayers(start)
+        return self._sayers[start]
+
+    def _find_sayers(self, start: int) -> list[tuple[int, str]]:
+        end = text_of(self.doc).find("\n", start)
         end = len(text_of(self.doc)) if end < 0 else end
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is None:
-            return None
-        start_tok = span.start
-        best: tuple[int, str] | None = None
+            return []
+        sayers: list[tuple[int, str]] = []
         for tok in span:
             if tok.lemma_ in _SPEECH_LEMMAS:
                 for subj in tok.children:
                     if subj.dep_ == "nsubj" and subj.lower_ not in _WE | _I | _THEY | _IT:
                         # '"...," he added.': the person named last before the quotation
-                        names = ([p for p in [self._previous_person(self.doc[start_tok])] if p]
+                        names = ([p for p in [self._previous_person(self.doc[span.start])] if p]
                                  if subj.lower_ in _HE else self._persons_in(self._phrase(subj), subj))
                         if names:
-                            distance = abs(tok.i - token.i)
-                            if best is None or distance < best[0]:
-                                best = (distance, names[0])
-        return best[1] if best else None
+                            sayers.append((tok.i, names[0]))
+        return sayers
 
     def _first_person(self, token: Token) -> str | None:
         return self.speaker_of(token) or self.author
@@ -783,7 +838,7 @@ class ActorResolver:
 
     def _previous_person(self, token: Token) -> str | None:
         """Nearest person mentioned before `token` (within the document)."""
-        for ent in reversed([e for e in self.doc.ents if e.end <= token.i]):
+        for ent in reversed(self._ents[: bisect.bisect_right(self._ent_bounds[1], token.i)]):
             if ent.label_ == "PERSON":
                 return self.person_name(ent.text)
         return self.author
@@ -791,7 +846,7 @@ class ActorResolver:
     def _people_in_context(self, token: Token, roles: tuple[str, ...] | None) -> list[str]:
         """The last two people (of `roles`, when given) named in the paragraph or, failing that,
         the five sentences before; else the main leaders, else the document's first two."""
-        sent_starts = [s.start_char for s in self.doc.sents if s.start_char < token.idx]
+        sent_starts = [s.start_char for s in sentences_of(self.doc) if s.start_char < token.idx]
         windows = [self._paragraph_start(token.idx), sent_starts[-6] if len(sent_starts) > 5 else 0]
         for start in windows:
             names = self._people_between(start, token, roles)
@@ -806,7 +861,7 @@ class ActorResolver:
 
     def _people_between(self, start: int, token: Token, roles: tuple[str, ...] | None) -> list[str]:
         names: list[str] = []
-        for ent in self.doc.ents:
+        for ent in self._ents:
             if ent.label_ == "PERSON" and start <= ent.start_char and ent.end <= token.i:
                 name = self.person_name(ent.text)
                 if roles is None or not self._role or self._role.get(name) in roles:
@@ -846,9 +901,10 @@ class ActorResolver:
 
     def _entity_after(self, token: Token) -> list[str]:
         """The person or country named within a few words after `token` (titles may come between)."""
-        for ent in self.doc.ents:
-            titles_only = all(t.text.casefold() in _TITLE_WORDS for t in self.doc[token.i + 1: ent.start])
-            if token.i < ent.start <= token.i + 4 and titles_only:
+        for ent in self._ents:
+            if not token.i < ent.start <= token.i + 4:
+                continue
+            if all(t.text.casefold() in _TITLE_WORDS for t in self.doc[token.i + 1: ent.start]):
                 if ent.label_ == "PERSON":
                     return [self.person_name(ent.text)]
                 if ent.label_ in ("GPE", "NORP"):
@@ -859,15 +915,15 @@ class ActorResolver:
 
     def _earlier_subjects(self, token: Token) -> list[Token]:
         """Subjects before `token` in its sentence and the previous one, nearest first."""
-        sent = token.sent
+        sent = sentence_at(self.doc, token.i)
         candidates = [t for t in sent if t.i < token.i]
         if sent.start > 0:
-            candidates = [*self.doc[sent.start - 1].sent, *candidates]
+            candidates = [*sentence_at(self.doc, sent.start - 1), *candidates]
         subjects = [t for t in reversed(candidates)
                     if t.dep_ in _SUBJECT_DEPS and t.lower_.rstrip(".") not in _NAME_SUFFIXES]
         named = [t for t in subjects if t.lower_ not in _THEY | _IT]
         # "They also committed ..." after "Together, they committed ...": the earlier 'they' refers
-        return named or [t for t in subjects if t.lower_ in _THEY and t.sent != token.sent][:1]
+        return named or [t for t in subjects if t.lower_ in _THEY and t.i < sent.start][:1]
 
 
 def is_country_code(actor: str) -> bool:
@@ -896,10 +952,27 @@ def _iso3(text: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _country_patterns() -> list[tuple[re.Pattern, str]]:
+def _country_patterns() -> list[tuple[re.Pattern, str, Gate]]:
+    """(pattern, ISO3, gate) per country form, longest first; the gate (the form in any case)
+    skips the scan of a text that lacks the form."""
     forms = countries().surface_forms()
     ordered = sorted(forms.items(), key=lambda x: -len(x[0]))
-    return [(re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])", re.IGNORECASE), code) for f, code in ordered if len(f) > 2]
+    return [(re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])", re.IGNORECASE), code, Gate(frozenset({(f, True)})))
+            for f, code in ordered if len(f) > 2]
+
+
+@lru_cache(maxsize=4096)
+def _country_offsets(text: str) -> tuple[tuple[str, int], ...]:
+    """`ActorResolver._country_offsets`, kept per text (resolvers of every Doc ask about the same
+    titles and phrases) as a tuple no caller can change."""
+    found: list[tuple[int, int, str]] = []
+    for form, code, test in _country_patterns():
+        if not test.admits(text):
+            continue
+        for match in form.finditer(text):
+            if not any(s <= match.start() < e or match.start() <= s < match.end() for s, e, _ in found):
+                found.append((match.start(), match.end(), code))
+    return tuple((code, start) for start, _, code in sorted(found))
 
 
 def main_parties(doc: Doc) -> list[str]:

@@ -19,6 +19,8 @@ from pipeline.rules.loader import MODELS_DIR, RuleFile, load_rule_file
 COUNTRIES_FILE = MODELS_DIR / "gazetteers" / "countries.yaml"
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _LEADING = re.compile(r"^(?:the|of)\s+", re.IGNORECASE)
+#: Texts whose answer `to_iso3` keeps.
+_MEMO_SIZE = 16384
 _SIDE = re.compile(r"\s+(?:side|government|authorities|people|delegation)$", re.IGNORECASE)
 
 
@@ -54,9 +56,20 @@ class CountryNormalizer:
         self.names: dict[str, str] = {
             c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries
         }
+        self._memo: dict[str, str | None] = {}
 
     def to_iso3(self, text: str) -> str | None:
-        """ISO3 for a name, short form, demonym or possessive; None if unknown."""
+        """ISO3 for a name, short form, demonym or possessive; None if unknown.
+
+        Answers are kept per text (the extractors ask about the same words again and again);
+        the memo is emptied when it reaches `_MEMO_SIZE` texts."""
+        if text not in self._memo:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[text] = self._to_iso3(text)
+        return self._memo[text]
+
+    def _to_iso3(self, text: str) -> str | None:
         key = _key(text)
         if key in self.index:
             return self.index[key]

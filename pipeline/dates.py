@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -624,13 +625,86 @@ _COMPILED: list[tuple[str, re.Pattern[str], Handler]] = [
 _FRAME_PATTERNS = [re.compile(p, re.IGNORECASE) for p in _FRAMES]
 
 
+def _words(*words: str) -> re.Pattern[str]:
+    """A gate on words the rule spells out, matched with the rule's own IGNORECASE flag."""
+    return re.compile("|".join(words), re.IGNORECASE)
+
+
+# Gates: words a rule cannot match without, each searched once per text. A rule whose gate
+# fails is skipped (most sentences hold no month, no year, no "quarter"), which spares a
+# full scan by a long pattern with optional prefixes at every position. A gate must be
+# implied by every match of its rule (tests/test_dates.py checks it); a rule without one
+# always runs. Month and weekday names are case-sensitive in the rules, so in the gates.
+_MONTH_GATE = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+_YEAR_GATE = re.compile(r"1[89]\d\d|20\d\d")
+_DIGIT_GATE = re.compile(r"\d")
+_QUARTER_GATE = _words("quarter")
+_YEAR_WORD_GATE = _words("year")
+_GATES: dict[str, tuple[re.Pattern[str], ...]] = {
+    "dates.iso.v1": (_YEAR_GATE,),
+    "dates.day_range_md.v1": (_MONTH_GATE, _DIGIT_GATE),
+    "dates.day_range_dm.v1": (_MONTH_GATE, _DIGIT_GATE),
+    "dates.day_md.v1": (_MONTH_GATE, _DIGIT_GATE),
+    "dates.day_dm.v1": (_MONTH_GATE, _DIGIT_GATE),
+    "dates.month_year_range.v1": (_MONTH_GATE, _YEAR_GATE),
+    "dates.month_range.v1": (_MONTH_GATE,),
+    "dates.month.v1": (_MONTH_GATE,),
+    "dates.quarter.v1": (_QUARTER_GATE,),
+    "dates.quarter_code.v1": (re.compile(r"Q[1-4]"),),
+    "dates.quarter_code_after.v1": (re.compile(r"Q[1-4]"), _YEAR_GATE),
+    "dates.rel_quarter.v1": (_QUARTER_GATE,),
+    "dates.half.v1": (_words("half"),),
+    "dates.half_code.v1": (re.compile(r"H[12]"), _YEAR_GATE),
+    "dates.first_months.v1": (_words("months"),),
+    "dates.year_range.v1": (_YEAR_GATE,),
+    "dates.year.v1": (_YEAR_GATE,),
+    "dates.decade.v1": (_YEAR_GATE,),
+    "dates.year_end.v1": (_YEAR_WORD_GATE,),
+    "dates.season.v1": (_words("spring", "summer", "autumn", "fall", "winter"),),
+    "dates.rel_year.v1": (_YEAR_WORD_GATE,),
+    "dates.rel_month.v1": (_words("month"),),
+    "dates.rel_week.v1": (_words("week"),),
+    "dates.recent.v1": (_words("recent"),),
+    "dates.ago.v1": (_words("ago"),),
+    "dates.day_word.v1": (_words("today", "tonight", "morning", "afternoon", "evening", "yesterday", "tomorrow"),),
+    "dates.weekday.v1": (re.compile(r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"),),
+}
+#: Every time frame names a unit of time.
+_FRAME_GATE = _words("year", "month", "week", "decade", "day", "centur")
+#: Distinct texts whose matches and dates are kept: the extractors resolve the same sentences.
+_MEMO_SIZE = 4096
+
+
 def _as_date(published: dt.date | dt.datetime | None) -> dt.date | None:
     return published.date() if isinstance(published, dt.datetime) else published
 
 
 def find_time_frames(text: str) -> list[tuple[int, int]]:
     """Spans of durations that locate no date ("over the past four years", "the last year")."""
-    return sorted((m.start(), m.end()) for p in _FRAME_PATTERNS for m in p.finditer(text))
+    return list(_time_frames(text))
+
+
+@functools.lru_cache(maxsize=_MEMO_SIZE)
+def _time_frames(text: str) -> tuple[tuple[int, int], ...]:
+    """`find_time_frames`, kept per text as a tuple so no caller can change the kept value."""
+    if not _FRAME_GATE.search(text):
+        return ()
+    return tuple(sorted((m.start(), m.end()) for p in _FRAME_PATTERNS for m in p.finditer(text)))
+
+
+@functools.lru_cache(maxsize=_MEMO_SIZE)
+def _rule_matches(text: str) -> tuple[tuple[int, str, re.Match[str], Handler], ...]:
+    """Non-empty matches of every rule whose gates pass, in rule order: (order, id, match, handler)."""
+    passed: dict[re.Pattern[str], bool] = {}
+    found = []
+    for order, (rule_id, pattern, handler) in enumerate(_COMPILED):
+        for gate in _GATES.get(rule_id, ()):
+            if gate not in passed:
+                passed[gate] = gate.search(text) is not None
+        if not all(passed[gate] for gate in _GATES.get(rule_id, ())):
+            continue
+        found.extend((order, rule_id, m, handler) for m in pattern.finditer(text) if m.end() > m.start())
+    return tuple(found)
 
 
 _LEAD = re.compile(r"^(?:in|during|of|on|at|over)\s+", re.IGNORECASE)
@@ -652,15 +726,19 @@ def find_dates(
     the dates inside them. `tense` ('past'/'future') picks the direction of weekdays and of
     months without a year; by default a weekday is the nearest one to `published`.
     """
-    ctx = _Context(text, _as_date(published), tense)
+    return list(_find_dates(text, _as_date(published), tense))
+
+
+@functools.lru_cache(maxsize=_MEMO_SIZE)
+def _find_dates(text: str, published: dt.date | None, tense: Tense | None) -> tuple[DateMention, ...]:
+    """`find_dates`, kept per (text, date, tense): mentions are frozen, the kept tuple is copied out."""
+    ctx = _Context(text, published, tense)
     taken: list[tuple[int, int]] = find_time_frames(text)
     candidates: list[tuple[int, int, int, str, ResolvedDate]] = []
-    for order, (rule_id, pattern, handler) in enumerate(_COMPILED):
-        for m in pattern.finditer(text):
-            if m.end() > m.start():
-                resolved = handler(m, ctx)
-                if resolved is not None:
-                    candidates.append((m.start(), m.end(), order, rule_id, resolved))
+    for order, rule_id, m, handler in _rule_matches(text):
+        resolved = handler(m, ctx)
+        if resolved is not None:
+            candidates.append((m.start(), m.end(), order, rule_id, resolved))
     candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
     candidates = [(c[0] + _lead_length(text[c[0]:c[1]]), *c[1:]) for c in candidates]
     mentions: list[DateMention] = []
@@ -669,7 +747,7 @@ def find_dates(
             continue
         taken.append((start, end))
         mentions.append(DateMention(text[start:end], start, end, rule_id, resolved))
-    return sorted(mentions, key=lambda mention: mention.start)
+    return tuple(sorted(mentions, key=lambda mention: mention.start))
 
 
 #: Text with one of these is worth handing to dateparser; anything else ("the 20th") is not a date.

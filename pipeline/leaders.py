@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -80,6 +81,7 @@ class LeaderFile(RuleFile):
     leaders: list[Leader] = Field(description="The people, one entry each.")
 
 
+@lru_cache(maxsize=16384)
 def name_key(text: str) -> str:
     """Comparison key of a personal name: accents, case, quotes, hyphens, initials and suffixes dropped.
 

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
+import numpy as np
+from spacy.attrs import ORTH
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
+
+from pipeline.extensions import sentence_at
 
 ARTICLES = {"a", "an", "the"}
 #: Capitalised words that begin sentences or clauses but never names (looking back from a title).
@@ -40,12 +45,12 @@ HEADLINE_WORDS = 3
 
 def sent_start(doc: Doc, i: int) -> int:
     """First token of the sentence holding token i; 0 when the doc has no sentence boundaries."""
-    return doc[i].sent.start if doc.has_annotation("SENT_START") else 0
+    return sentence_at(doc, i).start if doc.has_annotation("SENT_START") else 0
 
 
 def sent_end(doc: Doc, i: int) -> int:
     """End of the sentence holding token i; the doc's end when it has no sentence boundaries."""
-    return doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+    return sentence_at(doc, i).end if doc.has_annotation("SENT_START") else len(doc)
 
 
 def is_headline(sent: Span) -> bool:
@@ -53,6 +58,43 @@ def is_headline(sent: Span) -> bool:
     capitalised bar a few short function words, so capitals there do not mark names."""
     words = [t for t in sent if t.is_alpha and len(t) >= 3 and t.lower_ not in HEADLINE_LOWER]
     return len(words) >= HEADLINE_WORDS and all(t.text[:1].isupper() for t in words)
+
+
+#: (capitalised, a headline word) per word, by ORTH id (a hash of the text): kept per process.
+_WORD_FLAGS: dict[int, tuple[bool, bool]] = {}
+_WORD_FLAGS_SIZE = 200_000
+
+
+def _word_flags(strings: StringStore, orth: int) -> tuple[bool, bool]:
+    flags = _WORD_FLAGS.get(orth)
+    if flags is None:
+        if len(_WORD_FLAGS) >= _WORD_FLAGS_SIZE:
+            _WORD_FLAGS.clear()
+        text = strings[orth]
+        headline_word = text.isalpha() and len(text) >= 3 and text.lower() not in HEADLINE_LOWER
+        flags = _WORD_FLAGS[orth] = (text[:1].isupper(), headline_word)
+    return flags
+
+
+def word_flags(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+    """Per token: whether its text begins with a capital, and whether `is_headline` counts it (a word
+    of three letters or more, not a short function word). Read once per distinct word from the Doc's
+    array: building a Token per word costs more than the tests."""
+    words, inverse = np.unique(doc.to_array(ORTH), return_inverse=True)
+    strings = doc.vocab.strings
+    flags = np.array([_word_flags(strings, w) for w in words.tolist()], dtype=bool).reshape(-1, 2)
+    return flags[inverse, 0], flags[inverse, 1]
+
+
+def headline_starts(starts: list[int], caps: np.ndarray, words: np.ndarray) -> set[int]:
+    """The sentence starts (of `starts`, every sentence's, in order) whose sentence `is_headline`
+    accepts, all at once; `caps` and `words` are `word_flags(doc)`."""
+    if not starts:
+        return set()
+    counts = np.add.reduceat(words.astype(np.int64), starts)
+    lower_case = np.add.reduceat((words & ~caps).astype(np.int64), starts)
+    return {start for start, n, low in zip(starts, counts.tolist(), lower_case.tolist())
+            if n >= HEADLINE_WORDS and low == 0}
 
 
 class NameShape:

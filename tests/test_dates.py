@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline import dates
 from pipeline.dates import find_dates, find_time_frames, iso_value, resolve_date
 
 PUB_2024 = date(2024, 7, 2)  # a Tuesday
@@ -252,3 +253,41 @@ def test_resolver_never_crashes(text, published):
             assert resolved.start <= resolved.end and resolved.value is not None
     resolved = resolve_date(text, published)
     assert resolved.kind == "unresolved" or resolved.start <= resolved.end
+
+
+GATE_TEXTS = [text for text, *_ in RESOLVED] + [text for text, _ in UNRESOLVED] + [
+    SENTENCE, "Q3-2024 and H1 2025", "the day after tomorrow", "this coming Friday", "the 1990's",
+    "In the first quarter of next year, and in the years ahead to come", "during recent months",
+]
+
+
+def _gates_hold(text: str) -> bool:
+    """Every match of every rule holds each of its rule's gates (else skipping it would lose dates)."""
+    return all(
+        gate.search(m.group())
+        for rule_id, pattern, _ in dates._COMPILED
+        for m in pattern.finditer(text)
+        for gate in dates._GATES.get(rule_id, ())
+    ) and all(dates._FRAME_GATE.search(m.group()) for p in dates._FRAME_PATTERNS for m in p.finditer(text))
+
+
+@pytest.mark.parametrize("text", GATE_TEXTS)
+def test_gates_are_implied_by_matches(text):
+    assert _gates_hold(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["June", "7", "2024", "Q3", "H2", "last", "next", "year", "quarter", "half",
+                                 "months", "week", "ago", "spring", "today", "Monday", "recent", "the", "of",
+                                 "first", "past", "-", ","]) | st.text(max_size=4), max_size=10).map(" ".join))
+def test_gates_hold_on_any_text(text):
+    assert _gates_hold(text)
+
+
+def test_repeated_calls_share_no_mutable_result():
+    first = find_dates(SENTENCE, published=PUB_2017)
+    first.clear()
+    assert [m.text for m in find_dates(SENTENCE, published=PUB_2017)] == ["From June 7 to 10, 2017", "June 2018"]
+    frames = find_time_frames("over the past four years")
+    frames.append((0, 1))
+    assert find_time_frames("over the past four years") == [(0, 24), (5, 24)]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.components.numeric_claims import NumericClaimExtractor, load_numeric_rules
+from pipeline.components.numeric_claims import NumericClaimExtractor, PatternSpans, load_numeric_rules
+from pipeline.prefilter import gate
 from pipeline.nlp import BLANK, build_nlp
 from pipeline.rules.loader import RuleFileError, iter_rules
 
@@ -702,3 +704,13 @@ def test_any_document_of_known_sentences_runs(nc_nlp, sentences, joiner):
     text = joiner.join(sentences)
     for claim in run(nc_nlp, text)._.numeric_claims:
         assert text[claim.start:claim.end] == claim.text and claim.text in claim.sentence
+
+
+@pytest.mark.parametrize("text,spans", [
+    ("the top 10 and the Top 5", [(4, 10), (19, 24)]),
+    ("ten of the best", []),  # the gate rejects it: no scan
+])
+def test_pattern_spans_found_once_on_first_use(text, spans):
+    pattern = re.compile(r"\btop\s+\d+", re.IGNORECASE)
+    found = PatternSpans(pattern, gate(pattern), text)
+    assert list(found) == spans and list(found) == spans

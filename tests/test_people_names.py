@@ -5,7 +5,7 @@ import pytest
 import spacy
 
 from pipeline.countries import to_iso3
-from pipeline.names import NameShape
+from pipeline.names import NameShape, headline_starts, is_headline, word_flags
 
 NLP = spacy.blank("en")
 SHAPE = NameShape(lambda text: to_iso3(text) is not None)
@@ -52,3 +52,23 @@ def test_name_backward(text: str, name: str) -> None:
     doc = NLP(text)
     comma = max(t.i for t in doc if t.text == ",")
     assert doc[SHAPE.backward(doc, comma):comma].text == name
+
+
+HEADLINE_TEXTS = [
+    "Zimbabwe's Leader Thanks China's Xi\nThe president thanked Xi Jinping for the support.",
+    "Ghana Pledges Support for Nigeria. The talks went on. Kenya Hosts Summit With Leaders Of Africa.",
+    "no headline here. Nor here, Mr. Smith said.",
+    "A B C. ÉLAN Über Straße Ⅻth. Big Day Out",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", HEADLINE_TEXTS)
+def test_headline_starts_agree_with_is_headline(text: str) -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp(text)
+    sentences = list(doc.sents)
+    caps, words = word_flags(doc)
+    assert headline_starts([s.start for s in sentences], caps, words) == {s.start for s in sentences if is_headline(s)}
+    assert caps.tolist() == [t.text[:1].isupper() for t in doc]

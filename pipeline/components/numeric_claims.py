@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -44,9 +45,10 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import SMALL_NUMBERS, TENS, DateMention, find_dates, find_time_frames
 from pipeline.numbers import DIGITS, NumberParser
+from pipeline.prefilter import Gate, gate
 from pipeline.records import NumericClaim, Qualifier
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
-from pipeline.extensions import text_of
+from pipeline.extensions import sentence_at, sentences_of, text_of
 from pipeline.components.spans import YEAR
 
 RULES_NAME = "numeric_claims"
@@ -263,13 +265,15 @@ class NumericClaimExtractor:
         self.qualifiers = {_key(w): r for r in rules.qualifiers for w in r.words}
         self.units = {_key(w): r for r in rules.units for w in r.words}
         self.pattern = self._figure_pattern()
+        self.figure_gate = gate(self.pattern)  # most sentences hold no digit and no number word
         self.units_re = re.compile(r"[\s-]*(" + _alternation(list(self.units)) + r")", re.IGNORECASE)
-        self.patterns: list[tuple[ExclusionRule, re.Pattern[str]]] = []
+        self.patterns: list[tuple[ExclusionRule, re.Pattern[str], Gate | None]] = []
         number = rf"(?:{DIGITS}|{WORD_NUMBER}|{_alternation(list(self.number_words))})"
         for rule in rules.exclusions:
             if rule.pattern:
                 source = rule.pattern.replace("{NUM}", number).replace("{UNIT}", _TIME_UNIT)
-                self.patterns.append((rule, re.compile(source, re.IGNORECASE | re.MULTILINE)))
+                pattern = re.compile(source, re.IGNORECASE | re.MULTILINE)
+                self.patterns.append((rule, pattern, gate(pattern)))
         self.unit_patterns = [(rule, re.compile(rule.pattern.replace("{NUM}", number), re.IGNORECASE))
                               for rule in rules.unit_patterns]
 
@@ -320,6 +324,8 @@ class NumericClaimExtractor:
     def figures(self, text: str, offset: int = 0) -> list[Figure]:
         """Every candidate figure in `text` (offsets shifted by `offset`), before vetoes."""
         found: list[Figure] = []
+        if self.figure_gate is not None and not self.figure_gate.admits(text):
+            return found
         pos = 0
         while (m := self.pattern.search(text, pos)) is not None:
             if m.end() == m.start():
@@ -454,12 +460,14 @@ class NumericClaimExtractor:
         return value
 
     # ------------------------------------------------------------------ vetoes
-    def exclusion_spans(self, sent_text: str) -> list[tuple[ExclusionRule, list[tuple[int, int]]]]:
-        """(rule, matched spans) of every pattern exclusion in a sentence, computed once."""
-        return [(rule, [m.span() for m in pattern.finditer(sent_text)]) for rule, pattern in self.patterns]
+    def exclusion_spans(self, sent_text: str) -> list[tuple[ExclusionRule, PatternSpans]]:
+        """(rule, matched spans) of every pattern exclusion in a sentence, each scanned once and only
+        when a figure gets that far (most are vetoed before); a pattern whose gate rejects the
+        sentence (it lacks every word the pattern needs) is not scanned."""
+        return [(rule, PatternSpans(pattern, test, sent_text)) for rule, pattern, test in self.patterns]
 
     def veto(self, fig: Figure, sent_text: str, sent_start: int, dates: list[DateMention],
-             frames: list[tuple[int, int]], excluded: list[tuple[ExclusionRule, list[tuple[int, int]]]],
+             frames: list[tuple[int, int]], excluded: list[tuple[ExclusionRule, PatternSpans]],
              doc: Doc | None) -> str | None:
         """Id of the first exclusion rule that vetoes the figure, or None."""
         n0, n1 = fig.num_start - sent_start, fig.num_end - sent_start
@@ -646,8 +654,9 @@ class NumericClaimExtractor:
         results: list[tuple[Figure, NumericClaim | None]] = []
         money_codes: Counter[str] = Counter()
         pending: list[tuple[Figure, Span, list[DateMention]]] = []
-        for sent in doc.sents:
-            text = sent.text
+        doc_text = text_of(doc)
+        for sent in sentences_of(doc):
+            text = doc_text[sent.start_char:sent.end_char]
             figures = self.figures(text, sent.start_char)
             if not figures:
                 continue
@@ -725,6 +734,21 @@ _NAME_FREE = {
     "another", "only", "just", "its", "their", "our", "his", "her", "total", "since", "until", "before",
     "after", "during", "between", "among", "i", "we", "they", "he", "she", "it", "there", "here", "these",
 }
+
+
+class PatternSpans:
+    """The (start, end) spans of a pattern's matches in a text, found on first iteration and kept;
+    none, unscanned, when the pattern's gate rejects the text."""
+
+    def __init__(self, pattern: re.Pattern[str], test: Gate | None, text: str) -> None:
+        self.pattern, self.test, self.text = pattern, test, text
+        self._spans: list[tuple[int, int]] | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        if self._spans is None:
+            admitted = self.test is None or self.test.admits(self.text)
+            self._spans = [m.span() for m in self.pattern.finditer(self.text)] if admitted else []
+        return iter(self._spans)
 
 
 def _key(words: str) -> str:
@@ -909,7 +933,7 @@ def _head_after_name(noun: Token) -> Token:
     """
     if noun.pos_ != "PROPN" and not noun.is_title:
         return noun
-    for token in noun.doc[noun.i + 1: noun.sent.end]:
+    for token in noun.doc[noun.i + 1: sentence_at(noun.doc, noun.i).end]:
         if token.is_title or token.is_upper or token.pos_ == "PROPN" or token.lower_ in _NAME_GLUE:
             continue
         return token if token.pos_ == "NOUN" and token.tag_ == "NNS" else noun

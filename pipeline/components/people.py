@@ -28,15 +28,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from pipeline.countries import countries
+from pipeline.extensions import sentence_at, sentences_of
 from pipeline.leaders import ROLE_RANK, Gazetteer, Leader, name_key
-from pipeline.names import ARTICLES, FUNCTION_WORDS, NameShape, is_headline, sent_end, sent_start
+from pipeline.names import ARTICLES, FUNCTION_WORDS, NameShape, headline_starts, sent_end, sent_start, word_flags
 from pipeline.records import Person, Role
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
@@ -141,6 +144,50 @@ def _headline_verb(token: Token) -> bool:
     return token.is_alpha and len(token) > 3 and token.lower_.endswith("s") and not token.lower_.endswith("ss")
 
 
+def _entity_end(doc: Doc, start: int) -> int:
+    """End of the entity that begins at token `start`: its 'I' tokens, read as `doc.ents` reads them
+    (without building every entity of the Doc)."""
+    end = start + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return end
+
+
+def _may_begin_country(token: Token) -> bool:
+    """Whether a country phrase (`_country`) may start at `token`: capitalised, or "the ...". Checked
+    before a span is cut, as most words fail it."""
+    initial = token.text[:1]
+    return initial.isupper() or initial.lower().startswith("t")
+
+
+def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of `doc[start:end].sent` (sentences from the one holding `start` through the one
+    holding `end - 1`), from the per-Doc boundaries instead of a walk over the tokens."""
+    return sentence_at(doc, start).start, sentence_at(doc, end - 1).end
+
+
+def _holds_person(span: Span) -> bool:
+    """Whether a PERSON entity lies wholly inside `span` (`span.ents` without walking the Doc's entities)."""
+    doc = span.doc
+    return any(doc[k].ent_iob_ == "B" and doc[k].ent_type_ == "PERSON" and _entity_end(doc, k) <= span.end
+               for k in range(span.start, span.end))
+
+
+def _in_sentences(length: int, starts: list[int], chosen: set[int]) -> np.ndarray:
+    """Per token of a Doc of `length` tokens, whether it lies in a sentence (of `starts`) starting in `chosen`."""
+    ends = [*starts[1:], length]
+    inside = np.zeros(length, dtype=bool)
+    for start, end in zip(starts, ends):
+        if start in chosen:
+            inside[start:end] = True
+    return inside
+
+
+def _words_where(doc: Doc, mask: np.ndarray) -> set[int]:
+    """The words (ORTH ids: one per distinct text) of the tokens `mask` selects."""
+    return set(doc.to_array(ORTH)[mask].tolist())
+
+
 def _apostrophe_variants(text: str) -> set[str]:
     return {text, text.replace("'", "’"), text.replace("’", "'")}
 
@@ -181,11 +228,15 @@ class PeopleExtractor:
     # --------------------------------------------------------------- country
     def _country(self, span: Span) -> str | None:
         """ISO3 of a span that is exactly a country phrase ("Chinese", "China's"), written with a capital."""
-        if len(span) > 1 and span[-1].text in _POSSESSIVE:
-            span = span[:-1]
-        text = span.text
-        if not span[-1].text[:1].isalpha() or not span[0].text[:1].isalpha():
+        first, last = span[0], span[-1]
+        if not _may_begin_country(first) or not first.text[:1].isalpha():
             return None
+        if len(span) > 1 and last.text in _POSSESSIVE:
+            span = span[:-1]
+            last = span[-1]
+        if not last.text[:1].isalpha():
+            return None
+        text = span.text
         if not text[:1].isupper() and not text.lower().startswith("the "):
             return None
         return self.countries.to_iso3(text)
@@ -223,7 +274,7 @@ class PeopleExtractor:
             return None, i, False
         limit = sent_end(doc, i)
         for size in range(min(COUNTRY_WINDOW, limit - i - 1), 0, -1):
-            iso3 = self._country(doc[i + 1:i + 1 + size])
+            iso3 = self._country(doc[i + 1:i + 1 + size]) if _may_begin_country(doc[i + 1]) else None
             if iso3:
                 nxt = i + 1 + size
                 if self._begins_organisation(doc, nxt, limit):
@@ -414,8 +465,7 @@ class PeopleExtractor:
         if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].text in {"Jr.", "Sr."}:
             end += 2  # "Joseph R. Biden, Jr."
         if doc[start].ent_iob_ == "B" and doc[start].ent_type_ == "PERSON":
-            ent_end = next(e.end for e in doc.ents if e.start == start)
-            end = min(end, ent_end)  # the model's boundary beats a title-case run
+            end = min(end, _entity_end(doc, start))  # the model's boundary beats a title-case run
         return end
 
     def _coordinated(self, doc: Doc, k: int, titles: list[Title], rule_id: str,
@@ -437,7 +487,8 @@ class PeopleExtractor:
     def _previous_role(doc: Doc, span: Span, mentions: list[Mention]) -> Role | None:
         """Role of the nearest titled person before `span` in its sentence (whose counterpart it names)."""
         for m in reversed(mentions):
-            if m.end <= span.start and doc[m.start].sent == span.sent:
+            if m.end <= span.start and _sentence_bounds(doc, m.start, m.start + 1) == \
+                    _sentence_bounds(doc, span.start, span.end):
                 roles = [t.role for t in m.titles if t.role]
                 if roles:
                     return roles[0]
@@ -520,9 +571,10 @@ class PeopleExtractor:
                 continue
             title = self._make_title(doc, span, rule)
             prev = doc[k - 1]
-            if prev.lower_ == "and" and mentions and mentions[-1].end < k and span.sent == doc[mentions[-1].start].sent:
-                between = doc[mentions[-1].end:k - 1]
-                if not any(e.label_ == "PERSON" for e in between.ents):
+            if prev.lower_ == "and" and mentions and mentions[-1].end < k and \
+                    _sentence_bounds(doc, span.start, span.end) == \
+                    _sentence_bounds(doc, mentions[-1].start, mentions[-1].start + 1):
+                if not _holds_person(doc[mentions[-1].end:k - 1]):
                     mentions[-1].titles.append(title)
                 continue
             last = span
@@ -539,7 +591,7 @@ class PeopleExtractor:
             if start == end:
                 continue
             name = doc[start:end]
-            supported = (len(name_key(name.text).split()) > 1 or any(e.label_ == "PERSON" for e in name.ents)
+            supported = (len(name_key(name.text).split()) > 1 or _holds_person(name)
                          or self.gazetteer.lookup(name.text) is not None)
             if supported:
                 mentions.append(Mention(start, end, rule_id, [title]))
@@ -548,7 +600,7 @@ class PeopleExtractor:
     def _country_start(self, doc: Doc, floor: int, k: int) -> int:
         """Start of a country phrase ending at k ("Kazakh", "the People's Republic of China"), else k."""
         for size in range(min(COUNTRY_WINDOW, k - floor), 0, -1):
-            if self._country(doc[k - size:k]):
+            if _may_begin_country(doc[k - size]) and self._country(doc[k - size:k]):
                 return k - size
         return k
 
@@ -618,14 +670,15 @@ class PeopleExtractor:
                 country = next((t.country for t in m.titles if t.country), None)
                 roles = {t.role for t in m.titles if t.role}
                 m.leader = self.gazetteer.lookup(m.text(doc), day, country, roles)
-        ordered = sorted(mentions, key=lambda m: (-len(name_key(m.text(doc)).split()), m.start))
+        keys = {id(m): name_key(m.text(doc)).split() for m in mentions}  # each name read once
+        ordered = sorted(mentions, key=lambda m: (-len(keys[id(m)]), m.start))
         clusters: list[list[Mention]] = []
         for m in ordered:
-            words = set(name_key(m.text(doc)).split())
+            words = set(keys[id(m)])
             home = None
             candidates = []
             for cluster in clusters:
-                full = set(name_key(cluster[0].text(doc)).split())
+                full = set(keys[id(cluster[0])])
                 same_leader = m.leader is not None and any(c.leader is m.leader for c in cluster)
                 if same_leader or words <= full:
                     candidates.append(cluster)
@@ -670,7 +723,8 @@ class PeopleExtractor:
         span = doc[first.start:first.end]
         title_texts = list(dict.fromkeys(t.text for t in titles))
         return Person(
-            sentence=span.sent.text.strip(), start=span.start_char, end=span.end_char, rule=rule,
+            sentence=doc[slice(*_sentence_bounds(doc, span.start, span.end))].text.strip(),
+            start=span.start_char, end=span.end_char, rule=rule,
             name=name, aliases=aliases, titles=title_texts, country=country, role=role, mentions=len(cluster),
         )
 
@@ -714,17 +768,19 @@ class PeopleExtractor:
         verb ("Thanks", "Pledges"); dropped when nothing is left."""
         if not doc.has_annotation("SENT_START"):
             return mentions
-        headlines = {s.start for s in doc.sents if is_headline(s)}
+        starts = [s.start for s in sentences_of(doc)]
+        caps, words = word_flags(doc)
+        headlines = headline_starts(starts, caps, words)
         if not headlines:
             return mentions
-        body = {t.text for s in doc.sents if s.start not in headlines for t in s if t.text[:1].isupper()}
+        body = _words_where(doc, caps & ~_in_sentences(len(doc), starts, headlines))
         kept = []
         for m in mentions:
-            if doc[m.start].sent.start not in headlines or m.leader is not None \
+            if sentence_at(doc, m.start).start not in headlines or m.leader is not None \
                     or self.gazetteer.lookup(m.text(doc)) is not None:
                 kept.append(m)
                 continue
-            known = [t.i for t in doc[m.start:m.end] if t.is_alpha and len(t) > 1 and t.text in body]
+            known = [t.i for t in doc[m.start:m.end] if t.is_alpha and len(t) > 1 and t.orth in body]
             if known:  # "Envoy Aminata Traore Praises Ties": the name ends at its last word seen in the body
                 m.end = known[-1] + 1
                 kept.append(m)

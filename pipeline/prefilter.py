@@ -1,0 +1,120 @@
+"""Cheap gates for costly regular expressions: words a pattern cannot match without.
+
+Rule files hold regular expressions that are scanned over every sentence; most of them need a
+word that most sentences lack ("a.m.", "thirds", "section"). `required_words(pattern)` reads
+the pattern's syntax tree and returns such a set of literals (any match of the pattern holds
+at least one of them), and `gate(pattern)` turns it into a fast test. A text the gate
+rejects cannot match the pattern, so skipping the pattern's scan changes no result.
+
+The gate is always implied, never guessed: literals are matched case-insensitively unless
+the pattern is case-sensitive there, a digit class requires a digit (`DIGIT`), and whatever the
+analysis cannot read (another character class, an optional part, a back-reference) makes no
+requirement. A pattern with no requirement gets no gate.
+"""
+from __future__ import annotations
+
+import re
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+
+__all__ = ["DIGIT", "Gate", "required_words", "gate"]
+
+#: The non-ASCII letters IGNORECASE matches to ASCII letters ('İ', 'ı', 'ſ', the Kelvin sign).
+ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
+
+#: A literal and whether it may match in any case; or `DIGIT`.
+Word = tuple[str, bool | None]
+#: The requirement of a `\d`: any decimal digit (a regex, marked by None for its case).
+DIGIT: Word = (r"\d", None)
+
+
+def required_words(pattern: re.Pattern[str]) -> frozenset[Word] | None:
+    """Literals one of which every match of `pattern` contains, or None when none is known."""
+    if not isinstance(pattern.pattern, str):
+        return None
+    tree = _parser.parse(pattern.pattern, pattern.flags)
+    return _sequence(tree, bool(pattern.flags & re.IGNORECASE))
+
+
+class Gate:
+    """A test that fails on every text a pattern cannot match (see the module docstring).
+
+    ASCII words are looked up as substrings of the text's lower case, which is what IGNORECASE
+    means for them and is many times faster than a regex of many alternatives. Only four
+    non-ASCII letters match an ASCII one under IGNORECASE ('ſ' is 's'); a text holding one of
+    them is searched with the equivalent regex, so the test stays exact.
+    """
+
+    def __init__(self, words: frozenset[Word]) -> None:
+        self.folded = tuple(sorted(text.lower() for text, fold in words if fold))
+        self.exact = tuple(sorted(text for text, fold in words if fold is False))
+        self.digit = re.compile(DIGIT[0]) if DIGIT in words else None
+        self.ascii = all(text.isascii() for text, _ in words)
+        groups = [f"(?{flag}:{'|'.join(map(re.escape, texts))})"
+                  for flag, texts in (("i", self.folded), ("-i", self.exact)) if texts]
+        self.regex = re.compile("|".join([*groups, *([DIGIT[0]] if self.digit else [])]))
+
+    def admits(self, text: str) -> bool:
+        """False only when the pattern cannot match `text`."""
+        if not self.ascii or (not text.isascii() and any(c in text for c in ASCII_FOLDS)):
+            return self.regex.search(text) is not None
+        if any(word in text for word in self.exact) or (self.digit is not None and self.digit.search(text)):
+            return True
+        lower = text.lower()
+        return any(word in lower for word in self.folded)
+
+
+def gate(pattern: re.Pattern[str]) -> Gate | None:
+    """The gate of `pattern`; None when no word is known to be required."""
+    words = required_words(pattern)
+    return Gate(words) if words else None
+
+
+def _sequence(items, fold: bool) -> frozenset[Word] | None:
+    """The most selective requirement of any item of a sequence (each item's holds for the whole)."""
+    options: list[frozenset[Word]] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is sre.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            options.append(frozenset({("".join(run), fold)}))
+            run = []
+        if op is not None:
+            found = _item(op, av, fold)
+            if found:
+                options.append(found)
+    return max(options, key=_selectivity) if options else None
+
+
+def _selectivity(words: frozenset[Word]) -> tuple[int, int]:
+    """Prefer a long shortest word, then fewer alternatives; a digit counts as rare as a
+    three-letter word ("one in five": the numbers, not "in")."""
+    return min(3 if word == DIGIT else len(word[0]) for word in words), -len(words)
+
+
+def _item(op, av, fold: bool) -> frozenset[Word] | None:
+    if op is sre.IN and av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:
+        return frozenset({DIGIT})
+    if op is sre.SUBPATTERN:
+        _, add_flags, del_flags, body = av
+        if add_flags & re.IGNORECASE:
+            fold = True
+        if del_flags & re.IGNORECASE:
+            fold = False
+        return _sequence(body, fold)
+    if op is sre.ATOMIC_GROUP:
+        return _sequence(av, fold)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, _, body = av
+        return _sequence(body, fold) if low >= 1 else None
+    if op is sre.BRANCH:
+        union: set[Word] = set()
+        for branch in av[1]:
+            found = _sequence(branch, fold)
+            if not found:
+                return None
+            union |= found
+        return frozenset(union)
+    return None

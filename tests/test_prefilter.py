@@ -1,0 +1,76 @@
+"""Regex gates: the words a pattern needs, and a gate that never rejects a text the pattern matches."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.prefilter import ASCII_FOLDS, DIGIT, gate, required_words
+
+# pattern, flags, the words one of which every match holds (None: no requirement)
+REQUIRED = [
+    (r"\bsection\s+\d+", re.IGNORECASE, {("section", True)}),
+    (r"\d+\s*(?:a\.m\.|pm\b)", re.IGNORECASE, {DIGIT}),  # a digit is rarer than "pm"
+    (r"\d+\s*(?:a\.m\.|p\.m\.)", re.IGNORECASE, {("a.m.", True), ("p.m.", True)}),
+    (r"(?-i:Q)[1-4]\s+report", re.IGNORECASE, {("report", True)}),
+    (r"(?-i:Monday|Friday)", re.IGNORECASE, {("Monday", False), ("Friday", False)}),
+    (r"Tel:\s*\d+", 0, {("Tel:", False)}),
+    (r"(?:top)?\s*[0-9]+", re.IGNORECASE, None),  # the word is optional
+    (r"[a-z]+[0-9]", re.IGNORECASE, None),  # classes other than \d make no requirement
+    (r"one|\d+", re.IGNORECASE, {("one", True), DIGIT}),
+    (r"one|[0-9]+", re.IGNORECASE, None),  # one branch needs no word
+    (r"(?:and\s+)+more", re.IGNORECASE, {("more", True)}),
+]
+
+
+@pytest.mark.parametrize("source,flags,words", REQUIRED)
+def test_required_words(source, flags, words):
+    found = required_words(re.compile(source, flags))
+    assert (set(found) if found is not None else None) == words
+
+
+GATED = [re.compile(source, flags) for source, flags, _ in REQUIRED]
+
+
+@pytest.mark.parametrize("text,admitted", [
+    ("see Section 4", True), ("see sections", True), ("see chapter 4", False),
+    ("ſection 4", True),  # IGNORECASE folds the long s onto 's', so must the gate
+])
+def test_gate_folds_case_like_the_pattern(text, admitted):
+    assert gate(re.compile(r"\bsection\s+\d+", re.IGNORECASE)).admits(text) is admitted
+
+
+def test_case_sensitive_words_stay_case_sensitive():
+    test = gate(re.compile(r"(?-i:Monday|Friday)", re.IGNORECASE))
+    assert test.admits("on Friday") and not test.admits("on friday")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["section", "SECTION", "4", "٣", "a.m.", "PM", "Q3", "report", "Monday", "monday",
+                                 "Tel:", "tel:", "top", "and", "more", "ſ", "K"]) | st.text(max_size=3),
+                max_size=8).map(" ".join))
+def test_gate_never_rejects_a_match(text):
+    for pattern in GATED:
+        test = gate(pattern)
+        if pattern.search(text) and test is not None:
+            assert test.admits(text)
+
+
+def test_ascii_folds_are_every_non_ascii_letter_ignorecase_reads_as_ascii():
+    ascii_any_case = re.compile(r"[\x00-\x7f]", re.IGNORECASE)
+    folds = {chr(i) for i in range(128, 0x110000) if ascii_any_case.fullmatch(chr(i))}
+    assert folds == set(ASCII_FOLDS)
+
+
+@pytest.mark.parametrize("text,admitted", [
+    ("“Section 4” of the law", True), ("the “chapter” 4", False), ("İn sectİon 4", True),
+])
+def test_gate_on_text_beyond_ascii(text, admitted):
+    assert gate(re.compile(r"\bsection\s+\d+", re.IGNORECASE)).admits(text) is admitted
+
+
+@pytest.mark.parametrize("text,admitted", [("at 4 pm", True), ("at ٣ pm", True), ("at noon", False), ("at four", False)])
+def test_digit_gate_takes_any_decimal_digit(text, admitted):
+    assert gate(re.compile(r"\d+\s*(?:a\.m\.|pm\b)", re.IGNORECASE)).admits(text) is admitted
