@@ -32,3 +32,17 @@ def test_rules_only_mode_keeps_paragraph_boundaries() -> None:
 
 def test_empty_text_has_no_sentences(nlp: Language) -> None:
     assert list(nlp("").sents) == []
+
+
+def test_start_values_token_by_token() -> None:
+    """The array rules, one token at a time: a line break starts a sentence; only a word after
+    final punctuation (or after a quote or bracket closing one) is left to the parser."""
+    import spacy
+
+    from pipeline.components.paragraphs import FREE, INSIDE, START, sentence_starts
+
+    doc = spacy.blank("en")('Talks ended. "Good." Next\n\nNew para')
+    assert [t.text for t in doc] == ["Talks", "ended", ".", '"', "Good", ".", '"', "Next", "\n\n", "New", "para"]
+    assert sentence_starts(doc).tolist() == [
+        START, INSIDE, INSIDE, FREE, FREE, INSIDE, FREE, FREE, INSIDE, START, INSIDE,
+    ]

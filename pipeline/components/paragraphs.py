@@ -13,35 +13,50 @@ building a Token object per position cost as much as a statistical component.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import DEP, HEAD, IDX, LENGTH, SENT_START
+from spacy.attrs import DEP, HEAD, IDX, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from pipeline.extensions import text_of
 
 SENTENCE_FINAL = (".", "!", "?", "…")
 CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»"})
 START, INSIDE, FREE = 1, -1, 0
 
 
-def sentence_starts(text: str, offsets: list[tuple[int, int]]) -> list[int]:
-    """SENT_START values (1 start, -1 inside, 0 for the parser to decide) from token offsets."""
-    values = [START] if offsets else []
-    last_word = ""
-    previous_final = False
-    for n in range(1, len(offsets)):
-        start, length = offsets[n]
-        prev_start, prev_length = offsets[n - 1]
-        prev_text = text[prev_start: prev_start + prev_length]
-        if not prev_text.isspace():
-            previous_final = prev_text.endswith(SENTENCE_FINAL) or (prev_text in CLOSERS and last_word.endswith(SENTENCE_FINAL))
-            last_word = prev_text
-        gap = text[prev_start + prev_length: start]
-        token_text = text[start: start + length]
-        if "\n" in gap or (prev_text.isspace() and "\n" in prev_text):
-            values.append(START)
-        elif token_text.isspace() or not previous_final:
-            values.append(INSIDE)
-        else:
-            values.append(FREE)
+def _token_flags(doc: Doc) -> tuple[numpy.ndarray, ...]:
+    """Per token: is white space, holds a line break, ends in final punctuation, is a closer;
+    decided once per distinct word and spread back with numpy."""
+    words, where = numpy.unique(doc.to_array(ORTH), return_inverse=True)
+    texts = [doc.vocab.strings[int(w)] for w in words]
+    table = numpy.array([(t.isspace(), "\n" in t, t.endswith(SENTENCE_FINAL), t in CLOSERS) for t in texts], dtype=bool)
+    return tuple(table[where.reshape(-1)].T)
+
+
+def _line_break_before(text: str, offsets: numpy.ndarray) -> numpy.ndarray:
+    """Per token: a line break in the white space between it and the token before."""
+    breaks = numpy.flatnonzero(numpy.frombuffer(text.encode("utf-32-le"), dtype="<u4") == ord("\n"))
+    gap_start = numpy.concatenate([[0], offsets[:-1, 0] + offsets[:-1, 1]])
+    gap_end = offsets[:, 0]
+    return numpy.searchsorted(breaks, gap_end) > numpy.searchsorted(breaks, gap_start)
+
+
+def sentence_starts(doc: Doc) -> numpy.ndarray:
+    """SENT_START values (1 start, -1 inside, 0 for the parser to decide), by the two rules of
+    the module docstring, as array operations: a Python step per token cost a third of a
+    second per hundred documents."""
+    space, breaks_in, final, closer = _token_flags(doc)
+    n = len(doc)
+    index = numpy.arange(n)
+    last_word = numpy.maximum.accumulate(numpy.where(space, -1, index))  # latest non-space token at or before i
+    word_before = numpy.concatenate([[-1], last_word[:-1]])  # ... strictly before i
+    # A word ends a sentence if it ends in final punctuation, or closes a quote/bracket after one.
+    ends = final | (closer & numpy.where(word_before >= 0, final[numpy.maximum(word_before, 0)], False))
+    previous_final = numpy.where(word_before >= 0, ends[numpy.maximum(word_before, 0)], False)
+    after_break = _line_break_before(text_of(doc), doc.to_array([IDX, LENGTH]).astype("int64"))
+    after_break[1:] |= space[:-1] & breaks_in[:-1]
+    values = numpy.where(after_break, START, numpy.where(space | ~previous_final, INSIDE, FREE))
+    values[0] = START
     return values
 
 
@@ -50,8 +65,7 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     """Start a sentence after every line break; forbid starts that follow no final punctuation."""
     if not len(doc):
         return doc
-    offsets = [(int(i), int(n)) for i, n in doc.to_array([IDX, LENGTH])]
-    values = numpy.asarray(sentence_starts(doc.text, offsets), dtype="int64")
+    values = sentence_starts(doc).astype("int64")
     earlier = doc.to_array(SENT_START).astype("int64")  # a sentencizer's decisions stand where we have none
     values = numpy.where(values == FREE, earlier, values)
     return doc.from_array([SENT_START], values.reshape(-1, 1).astype("uint64"))
