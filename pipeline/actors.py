@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import Field, field_validator
 from spacy.attrs import LOWER
@@ -42,7 +42,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.countries import countries
 from pipeline.extensions import records_of, sentence_at, sentences_of, text_of
-from pipeline.prefilter import Gate
+from pipeline.prefilter import ASCII_FOLDS, Gate
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
 #: Speaker recorded for a journalist's question turn: it speaks for no party in the text.
@@ -143,6 +143,9 @@ class ActorRules:
         # A form is matched case-sensitively, so a text without it as a substring skips its scan:
         # most texts name no organisation.
         self._org_texts = [f for f, _ in forms]
+        self._org_by_initial: dict[str, list[tuple[tuple[re.Pattern, str], str]]] = {}
+        for form, literal in zip(self.org_forms, self._org_texts):  # longest first, kept per initial
+            self._org_by_initial.setdefault(literal[:1], []).append((form, literal))
         self._agency_texts = [f for f, _ in agencies]
         self.non_actor_heads = {n.casefold() for n in data.non_actor_heads}
         self.agency_nouns = {n.casefold() for n in data.agency_nouns}
@@ -170,7 +173,7 @@ class ActorRules:
 
     def org_forms_opening(self, text: str) -> list[tuple[re.Pattern, str]]:
         """The organisation forms (longest first) that `text` starts with: only they can match there."""
-        return [form for form, literal in zip(self.org_forms, self._org_texts) if text.startswith(literal)]
+        return [form for form, literal in self._org_by_initial.get(text[:1], ()) if text.startswith(literal)]
 
     def national_agency_in(self, text: str, covering: int) -> str | None:
         """Country of the named national agency that covers the character `covering` of `text`."""
@@ -269,6 +272,11 @@ class ActorResolver:
         starts, ends = self._ent_bounds
         n = bisect.bisect_right(starts, i) - 1
         return [self._ents[n]] if n >= 0 and i < ends[n] else []
+
+    @cached_property
+    def _sent_starts(self) -> list[int]:
+        """Token index of each sentence start."""
+        return [sent.start for sent in sentences_of(self.doc)]
 
     @cached_property
     def main_parties(self) -> list[str]:
@@ -846,8 +854,8 @@ class ActorResolver:
     def _people_in_context(self, token: Token, roles: tuple[str, ...] | None) -> list[str]:
         """The last two people (of `roles`, when given) named in the paragraph or, failing that,
         the five sentences before; else the main leaders, else the document's first two."""
-        sent_starts = [s.start_char for s in sentences_of(self.doc) if s.start_char < token.idx]
-        windows = [self._paragraph_start(token.idx), sent_starts[-6] if len(sent_starts) > 5 else 0]
+        before = bisect.bisect_left(self._sent_starts, token.i)  # sentences starting before the token
+        windows = [self._paragraph_start(token.idx), self.doc[self._sent_starts[before - 6]].idx if before > 5 else 0]
         for start in windows:
             names = self._people_between(start, token, roles)
             if len(names) >= 2:
@@ -951,27 +959,41 @@ def _iso3(text: str) -> str | None:
     return countries().to_iso3(text)
 
 
+class _CountryForm(NamedTuple):
+    pattern: re.Pattern
+    code: str
+    lowered: str | None  # the form's lower case when it is ASCII: a substring test gates it
+    gate: Gate
+
+
 @lru_cache(maxsize=1)
-def _country_patterns() -> list[tuple[re.Pattern, str, Gate]]:
-    """(pattern, ISO3, gate) per country form, longest first; the gate (the form in any case)
-    skips the scan of a text that lacks the form."""
+def _country_patterns() -> list[_CountryForm]:
+    """One entry per country form, longest first; the gate (the form in any case) skips the
+    scan of a text that lacks the form."""
     forms = countries().surface_forms()
     ordered = sorted(forms.items(), key=lambda x: -len(x[0]))
-    return [(re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])", re.IGNORECASE), code, Gate(frozenset({(f, True)})))
+    return [_CountryForm(re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])", re.IGNORECASE), code,
+                         f.lower() if f.isascii() else None, Gate(frozenset({(f, True)})))
             for f, code in ordered if len(f) > 2]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _country_offsets(text: str) -> tuple[tuple[str, int], ...]:
-    """`ActorResolver._country_offsets`, kept per text (resolvers of every Doc ask about the same
+    """`ActorResolver._country_offsets`, kept per text (the resolvers of a Doc ask about the same
     titles and phrases) as a tuple no caller can change."""
     found: list[tuple[int, int, str]] = []
-    for form, code, test in _country_patterns():
-        if not test.admits(text):
+    lower = text.lower()
+    # `Gate.admits` of an ASCII form, with the text lowered once for all ~800 forms
+    plain = text.isascii() or not any(c in text for c in ASCII_FOLDS)
+    for form in _country_patterns():
+        if form.lowered is not None and plain:
+            if form.lowered not in lower:
+                continue
+        elif not form.gate.admits(text):
             continue
-        for match in form.finditer(text):
+        for match in form.pattern.finditer(text):
             if not any(s <= match.start() < e or match.start() <= s < match.end() for s, e, _ in found):
-                found.append((match.start(), match.end(), code))
+                found.append((match.start(), match.end(), form.code))
     return tuple((code, start) for start, _, code in sorted(found))
 
 
