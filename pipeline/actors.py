@@ -234,6 +234,7 @@ class ActorResolver:
         self._country_of_person: dict[str, str | None] = {}
         self._role: dict[str, str] = {}
         self._sayers: dict[int, list[tuple[int, str]]] = {}
+        self._resolved: dict[int | tuple[int, int], tuple[str, ...]] = {}
         for person in self.people:
             for form in (person.name, *person.aliases):
                 self._alias.setdefault(form.casefold(), person.name)
@@ -467,7 +468,16 @@ class ActorResolver:
     # ----------------------------------------------------------------- resolution
 
     def resolve(self, target: Token | Span) -> list[str]:
-        """Actors named by a subject phrase, or [] when it names no actor (things, generics)."""
+        """Actors named by a subject phrase, or [] when it names no actor (things, generics).
+        Kept per token or span of the document: the extractors ask about a subject again."""
+        if target.doc is not self.doc:
+            return self._resolve(target)
+        key = (target.start, target.end) if isinstance(target, Span) else target.i
+        if key not in self._resolved:
+            self._resolved[key] = tuple(self._resolve(target))
+        return list(self._resolved[key])
+
+    def _resolve(self, target: Token | Span) -> list[str]:
         head = target.root if isinstance(target, Span) else target
         phrase = target if isinstance(target, Span) else self._phrase(head)
         conjuncts = [head, *[t for t in head.conjuncts if t.i > head.i]] if head.has_dep() else [head]
@@ -493,7 +503,7 @@ class ActorResolver:
         phrase = target if isinstance(target, Span) else self._phrase(head)
         if self._title_only(self._phrase(head, stop_at_conj=True)):
             return True  # a person, even when the text does not say who
-        norm = _norm_phrase(phrase.text)
+        norm = _norm_phrase(span_text(phrase))
         if norm in self.rules.collectives or re.sub(r"^(?:the|all) ", "", norm) in self.rules.collectives:
             return True
         return head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") and head.lower_ not in self.rules.non_actor_heads
@@ -520,7 +530,7 @@ class ActorResolver:
 
     def _resolve_one(self, head: Token, phrase: Span) -> list[str]:
         lower = _pronoun(head)
-        text = phrase.text
+        text = span_text(phrase)
         norm = _norm_phrase(re.sub(r"^(?:and|or|,)\s+", "", text, flags=re.I))
         if lower in _WE and len(phrase) <= 2:
             apposed = [c for c in head.children if c.dep_ == "appos"]
@@ -666,7 +676,7 @@ class ActorResolver:
         out: list[str] = []
         for prep in (c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                code = _iso3(self.doc[obj.left_edge.i: obj.i + 1].text) or _iso3(obj.text)
+                code = _iso3(span_text(self.doc[obj.left_edge.i: obj.i + 1])) or _iso3(obj.text)
                 if code:
                     out.append(code)
         for child in head.lefts:
@@ -690,7 +700,7 @@ class ActorResolver:
             if ent.label_ == "PERSON":
                 names.append(self.person_name(ent.text))
         if not names and self._alias:
-            key = _strip_titles(phrase.text).casefold()
+            key = _strip_titles(span_text(phrase)).casefold()
             if key in self._alias:
                 names.append(self._alias[key])
         return list(dict.fromkeys(names))
@@ -937,6 +947,11 @@ class ActorResolver:
 def is_country_code(actor: str) -> bool:
     """An ISO3 country code, as opposed to a three-letter organisation ('SCO', 'EAC')."""
     return actor in countries().names
+
+
+def span_text(span: Span) -> str:
+    """`span.text` cut from the Doc's text, read once per Doc (`Span.text` joins its tokens)."""
+    return text_of(span.doc)[span.start_char: span.end_char]
 
 
 def in_quotation(token: Token) -> bool:

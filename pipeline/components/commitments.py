@@ -35,7 +35,7 @@ from pydantic import Field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code
+from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code, span_text
 from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.dates import find_dates
 from pipeline.records import Commitment, Modality, Strength
@@ -250,7 +250,7 @@ class CommitmentExtractor:
     # ------------------------------------------------------------------ sentence-level vetoes
 
     def _skip_sentence(self, sent: Span) -> bool:
-        text = _text(sent).strip()
+        text = span_text(sent).strip()
         return text.endswith("?") or bool(self.sayings and self.sayings.search(text))
 
     # ------------------------------------------------------------------ candidates
@@ -735,8 +735,7 @@ class CommitmentExtractor:
         words = list(islice((t for t in sent if not t.is_punct and not t.is_space), 3))
         if len(words) < 3 or words[0].lower_ not in self.list_markers:
             return False
-        between = text_of(sent.doc)[previous[-1].idx: sent.start_char]
-        return "\n" not in between and words[1].tag_ == "VB"
+        return text_of(sent.doc).find("\n", previous[-1].idx, sent.start_char) < 0 and words[1].tag_ == "VB"
 
     def _list_candidate(self, sent: Span, previous: Candidate) -> Candidate | None:
         verb = next(t for t in sent if not t.is_punct and not t.is_space and t.lower_ not in self.list_markers)
@@ -747,7 +746,7 @@ class CommitmentExtractor:
 
     def _opens_operative_list(self, sent: Span) -> bool:
         """'WE HEREBY COMMIT TO:', 'do hereby declare:': a declaration's list of undertakings follows."""
-        text = _text(sent).strip().rstrip("*_ ")
+        text = span_text(sent).strip().rstrip("*_ ")
         return text.endswith(":") and any(t.lower_ in self.frame_words for t in sent)
 
     def _frame(self, sent: Span, resolver: ActorResolver) -> tuple[Trigger, list[str], bool] | None:
@@ -790,7 +789,7 @@ class CommitmentExtractor:
     @staticmethod
     def _headline(sent: Span, title: object) -> bool:
         """The document's title line: title case defeats the parser ("Pledges" as a noun)."""
-        return bool(title) and " ".join(_text(sent).split()) == " ".join(str(title).split())
+        return bool(title) and " ".join(span_text(sent).split()) == " ".join(str(title).split())
 
     def _headline_candidate(self, sent: Span, resolver: ActorResolver) -> Candidate | None:
         """"Zimbabwe's Leader Thanks China's Xi, Pledges to Boost Ties": a trigger matched on
@@ -840,7 +839,7 @@ class CommitmentExtractor:
         speaker = resolver.speaker_of(cand.match[0]) or self._reporter(cand.anchor, resolver)
         rule = cand.rule
         return Commitment(
-            sentence=_text(sent).strip(),
+            sentence=span_text(sent).strip(),
             start=cand.match.start_char,
             end=max(cand.match.end_char, action_tokens[-1].idx + len(action_tokens[-1]) if action_tokens else 0),
             rule=rule.id,
@@ -913,7 +912,7 @@ class CommitmentExtractor:
         the trigger ("announced last week that"), nor one before the publication year."""
         published = getattr(doc._, "published", None)
         lo, hi = action.left_edge.idx, action.right_edge.idx + len(action.right_edge)
-        for mention in find_dates(_text(sent), published, tense="future"):
+        for mention in find_dates(span_text(sent), published, tense="future"):
             start, end = sent.start_char + mention.start, sent.start_char + mention.end
             if start < lo or end > hi or not mention.date.value:
                 continue
@@ -932,11 +931,6 @@ def _interruptible(phrases: list[str]) -> list[str]:
         if phrase.endswith(" to"):
             out += [f"{phrase[:-3]} {mark}" for mark in (",", "–", "—")]
     return out
-
-
-def _text(span: Span) -> str:
-    """`span.text` cut from the Doc's text, read once per Doc (`Span.text` joins its tokens)."""
-    return text_of(span.doc)[span.start_char: span.end_char]
 
 
 def _pronoun_is_we(token: Token) -> bool:
