@@ -146,7 +146,8 @@ class ActorRules:
         self._org_by_initial: dict[str, list[tuple[tuple[re.Pattern, str], str]]] = {}
         for form, literal in zip(self.org_forms, self._org_texts):  # longest first, kept per initial
             self._org_by_initial.setdefault(literal[:1], []).append((form, literal))
-        self._agency_texts = [f for f, _ in agencies]
+        self._orgs_in = _Literals(self.org_forms, self._org_texts)
+        self._agencies_in = _Literals(self.agency_forms, [f for f, _ in agencies])
         self.non_actor_heads = {n.casefold() for n in data.non_actor_heads}
         self.agency_nouns = {n.casefold() for n in data.agency_nouns}
         self.own_agency_nouns = {n.casefold() for n in data.own_agency_nouns}
@@ -166,7 +167,7 @@ class ActorRules:
         """Canonical name of the first organisation form found in `text` (one that covers the
         character `covering`, when given: "the SCO Summit" names no organisation as a whole)."""
         hits = [
-            (m.start(), name) for pattern, name in _containing(self.org_forms, self._org_texts, text)
+            (m.start(), name) for pattern, name in self._orgs_in(text)
             for m in pattern.finditer(text) if covering is None or m.start() <= covering < m.end()
         ]
         return min(hits)[1] if hits else None
@@ -177,7 +178,7 @@ class ActorRules:
 
     def national_agency_in(self, text: str, covering: int) -> str | None:
         """Country of the named national agency that covers the character `covering` of `text`."""
-        for pattern, code in _containing(self.agency_forms, self._agency_texts, text):
+        for pattern, code in self._agencies_in(text):
             if any(m.start() <= covering < m.end() for m in pattern.finditer(text)):
                 return code
         return None
@@ -187,7 +188,7 @@ class ActorRules:
         in a longer proper name ("United Nations Convention on the Law of the Sea") and a shorter
         form inside a longer one already found ("UN" in "UN Charter" after "United Nations")."""
         hits: list[tuple[int, int, str]] = []
-        for pattern, name in _containing(self.org_forms, self._org_texts, text):  # longest forms first
+        for pattern, name in self._orgs_in(text):  # longest forms first
             for m in pattern.finditer(text):
                 if any(s <= m.start() < e for s, e, _ in hits) or self._nested(text, m.end()):
                     continue
@@ -200,9 +201,19 @@ class ActorRules:
         return bool(after) and after.group(1) not in self.gatherings
 
 
-def _containing(forms: list[tuple[re.Pattern, str]], literals: list[str], text: str) -> list[tuple[re.Pattern, str]]:
-    """The forms (in order) whose literal `text` contains: the others cannot match it."""
-    return [form for form, literal in zip(forms, literals) if literal in text]
+class _Literals:
+    """Forms (longest first) with the literal each needs; one search of all the literals at once
+    answers most texts, which hold none of them."""
+
+    def __init__(self, forms: list[tuple[re.Pattern, str]], literals: list[str]) -> None:
+        self.pairs = list(zip(forms, literals))
+        self.any = re.compile("|".join(map(re.escape, literals)))
+
+    def __call__(self, text: str) -> list[tuple[re.Pattern, str]]:
+        """The forms (in order) whose literal `text` contains: the others cannot match it."""
+        if not self.any.search(text):
+            return []
+        return [form for form, literal in self.pairs if literal in text]
 
 
 @lru_cache(maxsize=8)

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.actors import QUESTION, ActorFile, ActorResolver, ActorRules, _country_offsets, main_parties, span_text, speakers
+from pipeline.actors import (QUESTION, ActorFile, ActorResolver, ActorRules, _country_offsets, main_parties,
+                             span_text, speakers)
 from pipeline.records import Person
 from pipeline.rules.loader import RuleFileError, load_rules
 

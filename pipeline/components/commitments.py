@@ -33,6 +33,7 @@ from itertools import islice
 
 from pydantic import Field
 from spacy.language import Language
+from spacy.attrs import HEAD
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code, span_text
@@ -199,6 +200,7 @@ class CommitmentExtractor:
         for match_id, start, end in matcher(doc):
             by_sent.setdefault(sentence_at(doc, start).start, []).append(Span(doc, start, end, label=match_id))
         records: list[Commitment] = []
+        subtrees = Subtrees(doc) if parsed else None
         previous: tuple[Candidate, Span] | None = None
         frame: tuple[Trigger, list[str], bool] | None = None
         title = getattr(doc._, "title", None)
@@ -219,12 +221,12 @@ class CommitmentExtractor:
             if best is None and parsed and self._headline(sent, title):
                 best = self._headline_candidate(sent, resolver)
             if best is not None:
-                records.append(self._record(best, sent, resolver, doc))
+                records.append(self._record(best, sent, resolver, subtrees))
                 previous = (best, sent)
             elif parsed and previous and self._list_item(sent, previous[1]):
                 item = self._list_candidate(sent, previous[0])
                 if item:
-                    records.append(self._record(item, sent, resolver, doc))
+                    records.append(self._record(item, sent, resolver, subtrees))
                     previous = (item, sent)
         doc._.commitments = records
         return doc
@@ -831,9 +833,11 @@ class CommitmentExtractor:
 
     # ------------------------------------------------------------------ records
 
-    def _record(self, cand: Candidate, sent: Span, resolver: ActorResolver, doc: Doc) -> Commitment:
-        action_tokens = self._action_tokens(cand.action) if doc.has_annotation("DEP") else list(
-            doc[cand.action.i: sent.end])
+    def _record(self, cand: Candidate, sent: Span, resolver: ActorResolver, subtrees: Subtrees | None) -> Commitment:
+        """The record of a candidate; `subtrees` is None without a parse."""
+        doc = sent.doc
+        action_tokens = (self._action_tokens(cand.action, subtrees) if subtrees is not None
+                         else list(doc[cand.action.i: sent.end]))
         action = _join(action_tokens[:_MAX_ACTION_TOKENS]).strip(" ,.;:")
         negated = self._negated(cand)
         speaker = resolver.speaker_of(cand.match[0]) or self._reporter(cand.anchor, resolver)
@@ -848,7 +852,7 @@ class CommitmentExtractor:
             strength=rule.strength or ("firm" if rule.modality in FIRM else "soft"),
             action=action,
             counterparty=self._counterparty(action_tokens, cand.actor, resolver),
-            due=self._due(cand.action, sent, doc) if doc.has_annotation("DEP") else None,
+            due=self._due(cand.action, sent, doc) if subtrees is not None else None,
             negated=negated,
             speaker=speaker,
             trigger=cand.match.text,
@@ -869,19 +873,21 @@ class CommitmentExtractor:
         return None
 
     @staticmethod
-    def _action_tokens(head: Token) -> list[Token]:
+    def _action_tokens(head: Token, subtree: Subtrees) -> list[Token]:
         """The verb phrase: the verb, its objects, complements and purpose ('to uphold ...'),
         coordinated verbs kept together; no subject, auxiliaries, or time/condition clauses.
         A noun complement ('commitment to the one-China principle') is its whole phrase."""
+        doc = head.doc
         if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
-            return [t for t in head.subtree if not t.is_space]
+            return [t for t in map(doc.__getitem__, subtree(head.i)) if not t.is_space]
         drop: set[int] = set()
         for child in head.children:
             if child.dep_ == "relcl" or (child.dep_ == "conj" and any(c.dep_ in _SUBJ for c in child.children)):
-                drop.update(t.i for t in child.subtree)
+                drop.update(subtree(child.i))
             if child.dep_ == "advcl" and not any(c.lower_ == "to" for c in child.children):
-                drop.update(t.i for t in child.subtree)
-        tokens = [t for t in head.subtree if t.i >= head.i and t.i not in drop and not t.is_space]
+                drop.update(subtree(child.i))
+        tokens = [doc[i] for i in subtree(head.i) if i >= head.i and i not in drop]
+        tokens = [t for t in tokens if not t.is_space]
         while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
             tokens.pop()
         return tokens or [head]
@@ -921,6 +927,34 @@ class CommitmentExtractor:
                 continue
             return mention.date.span
         return None
+
+
+class Subtrees:
+    """`Token.subtree` as token indices, from the Doc's head array read once per Doc: spaCy walks
+    nested generators of Token objects, which made long phrases costly."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.children: list[list[int]] = [[] for _ in range(len(doc))]
+        for i, offset in enumerate(doc.to_array(HEAD).view("int64").tolist()):
+            if offset:
+                self.children[i + offset].append(i)
+
+    def __call__(self, i: int) -> list[int]:
+        """The subtree of token `i` in `Token.subtree` order: the left children's subtrees, the
+        token, the right children's."""
+        out: list[int] = []
+        self._walk(i, out)
+        return out
+
+    def _walk(self, i: int, out: list[int]) -> None:
+        kids = self.children[i]
+        for kid in kids:
+            if kid < i:
+                self._walk(kid, out)
+        out.append(i)
+        for kid in kids:
+            if kid > i:
+                self._walk(kid, out)
 
 
 def _interruptible(phrases: list[str]) -> list[str]:
