@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
+import numpy
 from pydantic import Field
 from spacy.language import Language
 from spacy.attrs import HEAD
@@ -934,10 +935,11 @@ class Subtrees:
     nested generators of Token objects, which made long phrases costly."""
 
     def __init__(self, doc: Doc) -> None:
-        self.children: list[list[int]] = [[] for _ in range(len(doc))]
-        for i, offset in enumerate(doc.to_array(HEAD).view("int64").tolist()):
-            if offset:
-                self.children[i + offset].append(i)
+        heads = doc.to_array(HEAD).view("int64") + numpy.arange(len(doc))
+        order = numpy.argsort(heads, kind="stable")  # tokens grouped by head, in text order
+        #: the children of token i are `self.order[self.bounds[i]: self.bounds[i + 1]]` (less i itself)
+        self.order: list[int] = order.tolist()
+        self.bounds: list[int] = numpy.searchsorted(heads[order], numpy.arange(len(doc) + 1)).tolist()
 
     def __call__(self, i: int) -> list[int]:
         """The subtree of token `i` in `Token.subtree` order: the left children's subtrees, the
@@ -947,7 +949,7 @@ class Subtrees:
         return out
 
     def _walk(self, i: int, out: list[int]) -> None:
-        kids = self.children[i]
+        kids = self.order[self.bounds[i]: self.bounds[i + 1]]
         for kid in kids:
             if kid < i:
                 self._walk(kid, out)
