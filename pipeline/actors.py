@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import Field, field_validator
 from spacy.attrs import LOWER
@@ -42,7 +42,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.countries import countries
 from pipeline.extensions import records_of, sentence_at, sentences_of, text_of
-from pipeline.prefilter import Gate
+from pipeline.prefilter import ASCII_FOLDS, Gate
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
 #: Speaker recorded for a journalist's question turn: it speaks for no party in the text.
@@ -143,7 +143,11 @@ class ActorRules:
         # A form is matched case-sensitively, so a text without it as a substring skips its scan:
         # most texts name no organisation.
         self._org_texts = [f for f, _ in forms]
-        self._agency_texts = [f for f, _ in agencies]
+        self._org_by_initial: dict[str, list[tuple[tuple[re.Pattern, str], str]]] = {}
+        for form, literal in zip(self.org_forms, self._org_texts):  # longest first, kept per initial
+            self._org_by_initial.setdefault(literal[:1], []).append((form, literal))
+        self._orgs_in = _Literals(self.org_forms, self._org_texts)
+        self._agencies_in = _Literals(self.agency_forms, [f for f, _ in agencies])
         self.non_actor_heads = {n.casefold() for n in data.non_actor_heads}
         self.agency_nouns = {n.casefold() for n in data.agency_nouns}
         self.own_agency_nouns = {n.casefold() for n in data.own_agency_nouns}
@@ -163,18 +167,18 @@ class ActorRules:
         """Canonical name of the first organisation form found in `text` (one that covers the
         character `covering`, when given: "the SCO Summit" names no organisation as a whole)."""
         hits = [
-            (m.start(), name) for pattern, name in _containing(self.org_forms, self._org_texts, text)
+            (m.start(), name) for pattern, name in self._orgs_in(text)
             for m in pattern.finditer(text) if covering is None or m.start() <= covering < m.end()
         ]
         return min(hits)[1] if hits else None
 
     def org_forms_opening(self, text: str) -> list[tuple[re.Pattern, str]]:
         """The organisation forms (longest first) that `text` starts with: only they can match there."""
-        return [form for form, literal in zip(self.org_forms, self._org_texts) if text.startswith(literal)]
+        return [form for form, literal in self._org_by_initial.get(text[:1], ()) if text.startswith(literal)]
 
     def national_agency_in(self, text: str, covering: int) -> str | None:
         """Country of the named national agency that covers the character `covering` of `text`."""
-        for pattern, code in _containing(self.agency_forms, self._agency_texts, text):
+        for pattern, code in self._agencies_in(text):
             if any(m.start() <= covering < m.end() for m in pattern.finditer(text)):
                 return code
         return None
@@ -184,7 +188,7 @@ class ActorRules:
         in a longer proper name ("United Nations Convention on the Law of the Sea") and a shorter
         form inside a longer one already found ("UN" in "UN Charter" after "United Nations")."""
         hits: list[tuple[int, int, str]] = []
-        for pattern, name in _containing(self.org_forms, self._org_texts, text):  # longest forms first
+        for pattern, name in self._orgs_in(text):  # longest forms first
             for m in pattern.finditer(text):
                 if any(s <= m.start() < e for s, e, _ in hits) or self._nested(text, m.end()):
                     continue
@@ -197,9 +201,19 @@ class ActorRules:
         return bool(after) and after.group(1) not in self.gatherings
 
 
-def _containing(forms: list[tuple[re.Pattern, str]], literals: list[str], text: str) -> list[tuple[re.Pattern, str]]:
-    """The forms (in order) whose literal `text` contains: the others cannot match it."""
-    return [form for form, literal in zip(forms, literals) if literal in text]
+class _Literals:
+    """Forms (longest first) with the literal each needs; one search of all the literals at once
+    answers most texts, which hold none of them."""
+
+    def __init__(self, forms: list[tuple[re.Pattern, str]], literals: list[str]) -> None:
+        self.pairs = list(zip(forms, literals))
+        self.any = re.compile("|".join(map(re.escape, literals)))
+
+    def __call__(self, text: str) -> list[tuple[re.Pattern, str]]:
+        """The forms (in order) whose literal `text` contains: the others cannot match it."""
+        if not self.any.search(text):
+            return []
+        return [form for form, literal in self.pairs if literal in text]
 
 
 @lru_cache(maxsize=8)
@@ -231,6 +245,7 @@ class ActorResolver:
         self._country_of_person: dict[str, str | None] = {}
         self._role: dict[str, str] = {}
         self._sayers: dict[int, list[tuple[int, str]]] = {}
+        self._resolved: dict[int | tuple[int, int], tuple[str, ...]] = {}
         for person in self.people:
             for form in (person.name, *person.aliases):
                 self._alias.setdefault(form.casefold(), person.name)
@@ -269,6 +284,11 @@ class ActorResolver:
         starts, ends = self._ent_bounds
         n = bisect.bisect_right(starts, i) - 1
         return [self._ents[n]] if n >= 0 and i < ends[n] else []
+
+    @cached_property
+    def _sent_starts(self) -> list[int]:
+        """Token index of each sentence start."""
+        return [sent.start for sent in sentences_of(self.doc)]
 
     @cached_property
     def main_parties(self) -> list[str]:
@@ -459,7 +479,16 @@ class ActorResolver:
     # ----------------------------------------------------------------- resolution
 
     def resolve(self, target: Token | Span) -> list[str]:
-        """Actors named by a subject phrase, or [] when it names no actor (things, generics)."""
+        """Actors named by a subject phrase, or [] when it names no actor (things, generics).
+        Kept per token or span of the document: the extractors ask about a subject again."""
+        if target.doc is not self.doc:
+            return self._resolve(target)
+        key = (target.start, target.end) if isinstance(target, Span) else target.i
+        if key not in self._resolved:
+            self._resolved[key] = tuple(self._resolve(target))
+        return list(self._resolved[key])
+
+    def _resolve(self, target: Token | Span) -> list[str]:
         head = target.root if isinstance(target, Span) else target
         phrase = target if isinstance(target, Span) else self._phrase(head)
         conjuncts = [head, *[t for t in head.conjuncts if t.i > head.i]] if head.has_dep() else [head]
@@ -485,7 +514,7 @@ class ActorResolver:
         phrase = target if isinstance(target, Span) else self._phrase(head)
         if self._title_only(self._phrase(head, stop_at_conj=True)):
             return True  # a person, even when the text does not say who
-        norm = _norm_phrase(phrase.text)
+        norm = _norm_phrase(span_text(phrase))
         if norm in self.rules.collectives or re.sub(r"^(?:the|all) ", "", norm) in self.rules.collectives:
             return True
         return head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") and head.lower_ not in self.rules.non_actor_heads
@@ -512,7 +541,7 @@ class ActorResolver:
 
     def _resolve_one(self, head: Token, phrase: Span) -> list[str]:
         lower = _pronoun(head)
-        text = phrase.text
+        text = span_text(phrase)
         norm = _norm_phrase(re.sub(r"^(?:and|or|,)\s+", "", text, flags=re.I))
         if lower in _WE and len(phrase) <= 2:
             apposed = [c for c in head.children if c.dep_ == "appos"]
@@ -658,7 +687,7 @@ class ActorResolver:
         out: list[str] = []
         for prep in (c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                code = _iso3(self.doc[obj.left_edge.i: obj.i + 1].text) or _iso3(obj.text)
+                code = _iso3(span_text(self.doc[obj.left_edge.i: obj.i + 1])) or _iso3(obj.text)
                 if code:
                     out.append(code)
         for child in head.lefts:
@@ -682,7 +711,7 @@ class ActorResolver:
             if ent.label_ == "PERSON":
                 names.append(self.person_name(ent.text))
         if not names and self._alias:
-            key = _strip_titles(phrase.text).casefold()
+            key = _strip_titles(span_text(phrase)).casefold()
             if key in self._alias:
                 names.append(self._alias[key])
         return list(dict.fromkeys(names))
@@ -846,8 +875,8 @@ class ActorResolver:
     def _people_in_context(self, token: Token, roles: tuple[str, ...] | None) -> list[str]:
         """The last two people (of `roles`, when given) named in the paragraph or, failing that,
         the five sentences before; else the main leaders, else the document's first two."""
-        sent_starts = [s.start_char for s in sentences_of(self.doc) if s.start_char < token.idx]
-        windows = [self._paragraph_start(token.idx), sent_starts[-6] if len(sent_starts) > 5 else 0]
+        before = bisect.bisect_left(self._sent_starts, token.i)  # sentences starting before the token
+        windows = [self._paragraph_start(token.idx), self.doc[self._sent_starts[before - 6]].idx if before > 5 else 0]
         for start in windows:
             names = self._people_between(start, token, roles)
             if len(names) >= 2:
@@ -931,6 +960,11 @@ def is_country_code(actor: str) -> bool:
     return actor in countries().names
 
 
+def span_text(span: Span) -> str:
+    """`span.text` cut from the Doc's text, read once per Doc (`Span.text` joins its tokens)."""
+    return text_of(span.doc)[span.start_char: span.end_char]
+
+
 def in_quotation(token: Token) -> bool:
     """Inside quotation marks opened in the token's paragraph (direct speech)."""
     text = text_of(token.doc)
@@ -951,27 +985,41 @@ def _iso3(text: str) -> str | None:
     return countries().to_iso3(text)
 
 
+class _CountryForm(NamedTuple):
+    pattern: re.Pattern
+    code: str
+    lowered: str | None  # the form's lower case when it is ASCII: a substring test gates it
+    gate: Gate
+
+
 @lru_cache(maxsize=1)
-def _country_patterns() -> list[tuple[re.Pattern, str, Gate]]:
-    """(pattern, ISO3, gate) per country form, longest first; the gate (the form in any case)
-    skips the scan of a text that lacks the form."""
+def _country_patterns() -> list[_CountryForm]:
+    """One entry per country form, longest first; the gate (the form in any case) skips the
+    scan of a text that lacks the form."""
     forms = countries().surface_forms()
     ordered = sorted(forms.items(), key=lambda x: -len(x[0]))
-    return [(re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])", re.IGNORECASE), code, Gate(frozenset({(f, True)})))
+    return [_CountryForm(re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])", re.IGNORECASE), code,
+                         f.lower() if f.isascii() else None, Gate(frozenset({(f, True)})))
             for f, code in ordered if len(f) > 2]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _country_offsets(text: str) -> tuple[tuple[str, int], ...]:
-    """`ActorResolver._country_offsets`, kept per text (resolvers of every Doc ask about the same
+    """`ActorResolver._country_offsets`, kept per text (the resolvers of a Doc ask about the same
     titles and phrases) as a tuple no caller can change."""
     found: list[tuple[int, int, str]] = []
-    for form, code, test in _country_patterns():
-        if not test.admits(text):
+    lower = text.lower()
+    # `Gate.admits` of an ASCII form, with the text lowered once for all ~800 forms
+    plain = text.isascii() or not any(c in text for c in ASCII_FOLDS)
+    for form in _country_patterns():
+        if form.lowered is not None and plain:
+            if form.lowered not in lower:
+                continue
+        elif not form.gate.admits(text):
             continue
-        for match in form.finditer(text):
+        for match in form.pattern.finditer(text):
             if not any(s <= match.start() < e or match.start() <= s < match.end() for s, e, _ in found):
-                found.append((match.start(), match.end(), code))
+                found.append((match.start(), match.end(), form.code))
     return tuple((code, start) for start, _, code in sorted(found))
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.actors import QUESTION, ActorFile, ActorResolver, ActorRules, main_parties, speakers
+from pipeline.actors import (QUESTION, ActorFile, ActorResolver, ActorRules, _country_offsets, main_parties,
+                             span_text, speakers)
 from pipeline.records import Person
 from pipeline.rules.loader import RuleFileError, load_rules
 
@@ -395,3 +396,34 @@ def test_government_in_reported_words_is_the_sayer_country(nlp):
     assert ActorResolver(doc).resolve(subject_of(doc, "seek")) == ["KEN"]
     doc = make_doc(nlp, "The government would seek a new loan from the IMF.", people=people)
     assert ActorResolver(doc).resolve(subject_of(doc, "seek")) == []
+
+
+def test_span_text_is_the_span_s_text(nlp):
+    doc = make_doc(nlp, "China and  Kazakhstan agreed.\n\nThey will build a road.")
+    for start in range(len(doc)):
+        for end in range(start + 1, len(doc) + 1):
+            assert span_text(doc[start:end]) == doc[start:end].text
+
+
+def test_resolve_answers_again_with_a_list_of_its_own(nlp):
+    """Answers are kept per token; the caller's list is a copy it may change."""
+    doc = make_doc(nlp, "China and Kazakhstan signed the agreement.", title="China and Kazakhstan sign deal")
+    resolver = ActorResolver(doc)
+    subject = subject_of(doc, "signed")
+    first = resolver.resolve(subject)
+    first.append("XXX")
+    assert resolver.resolve(subject) == ["CHN", "KAZ"]
+
+
+@pytest.mark.parametrize("text", ["Talks between China and Kazakhstan", "ſan marino İstanbul CHINA", "U.S.-China"])
+def test_country_offsets_skip_exactly_what_each_form_s_gate_rejects(text):
+    """The scan tests ASCII forms against the text lowered once: the same as each form's gate."""
+    from pipeline.actors import _country_patterns
+
+    found: list[tuple[int, int, str]] = []
+    for form in _country_patterns():
+        if form.gate.admits(text):
+            for m in form.pattern.finditer(text):
+                if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in found):
+                    found.append((m.start(), m.end(), form.code))
+    assert _country_offsets.__wrapped__(text) == tuple((code, start) for start, _, code in sorted(found))

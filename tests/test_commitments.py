@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.components.commitments import CommitmentFile
+from pipeline.components.commitments import CommitmentFile, Subtrees
 from pipeline.rules.loader import RuleFileError, load_rules
 
 
@@ -437,3 +437,12 @@ def test_self_named_we_and_he_added_quotes(nlp):
             '"In the next five years, we should encourage other countries to invest," he added.\n')
     doc_records = commitments(nlp, text, source="Voice of America")
     assert [(r.modality, r.speaker) for r in doc_records] == [("should", "Zhao Lijian")]
+
+
+def test_subtrees_follow_spacy_order(nlp):
+    """`Subtrees` gives every token's `Token.subtree`, in the same order."""
+    doc = nlp("China and Kazakhstan, which border each other, agreed to build the road that links "
+              "Almaty and Urumqi. If funds allow, work will start in 2026.")
+    subtree = Subtrees(doc)
+    for tok in doc:
+        assert subtree(tok.i) == [t.i for t in tok.subtree]

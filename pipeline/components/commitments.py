@@ -31,11 +31,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
+import numpy
 from pydantic import Field
 from spacy.language import Language
+from spacy.attrs import HEAD
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code
+from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code, span_text
 from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.dates import find_dates
 from pipeline.records import Commitment, Modality, Strength
@@ -199,6 +201,7 @@ class CommitmentExtractor:
         for match_id, start, end in matcher(doc):
             by_sent.setdefault(sentence_at(doc, start).start, []).append(Span(doc, start, end, label=match_id))
         records: list[Commitment] = []
+        subtrees = Subtrees(doc) if parsed else None
         previous: tuple[Candidate, Span] | None = None
         frame: tuple[Trigger, list[str], bool] | None = None
         title = getattr(doc._, "title", None)
@@ -219,12 +222,12 @@ class CommitmentExtractor:
             if best is None and parsed and self._headline(sent, title):
                 best = self._headline_candidate(sent, resolver)
             if best is not None:
-                records.append(self._record(best, sent, resolver, doc))
+                records.append(self._record(best, sent, resolver, subtrees))
                 previous = (best, sent)
             elif parsed and previous and self._list_item(sent, previous[1]):
                 item = self._list_candidate(sent, previous[0])
                 if item:
-                    records.append(self._record(item, sent, resolver, doc))
+                    records.append(self._record(item, sent, resolver, subtrees))
                     previous = (item, sent)
         doc._.commitments = records
         return doc
@@ -250,7 +253,7 @@ class CommitmentExtractor:
     # ------------------------------------------------------------------ sentence-level vetoes
 
     def _skip_sentence(self, sent: Span) -> bool:
-        text = _text(sent).strip()
+        text = span_text(sent).strip()
         return text.endswith("?") or bool(self.sayings and self.sayings.search(text))
 
     # ------------------------------------------------------------------ candidates
@@ -735,8 +738,7 @@ class CommitmentExtractor:
         words = list(islice((t for t in sent if not t.is_punct and not t.is_space), 3))
         if len(words) < 3 or words[0].lower_ not in self.list_markers:
             return False
-        between = text_of(sent.doc)[previous[-1].idx: sent.start_char]
-        return "\n" not in between and words[1].tag_ == "VB"
+        return text_of(sent.doc).find("\n", previous[-1].idx, sent.start_char) < 0 and words[1].tag_ == "VB"
 
     def _list_candidate(self, sent: Span, previous: Candidate) -> Candidate | None:
         verb = next(t for t in sent if not t.is_punct and not t.is_space and t.lower_ not in self.list_markers)
@@ -747,7 +749,7 @@ class CommitmentExtractor:
 
     def _opens_operative_list(self, sent: Span) -> bool:
         """'WE HEREBY COMMIT TO:', 'do hereby declare:': a declaration's list of undertakings follows."""
-        text = _text(sent).strip().rstrip("*_ ")
+        text = span_text(sent).strip().rstrip("*_ ")
         return text.endswith(":") and any(t.lower_ in self.frame_words for t in sent)
 
     def _frame(self, sent: Span, resolver: ActorResolver) -> tuple[Trigger, list[str], bool] | None:
@@ -790,7 +792,7 @@ class CommitmentExtractor:
     @staticmethod
     def _headline(sent: Span, title: object) -> bool:
         """The document's title line: title case defeats the parser ("Pledges" as a noun)."""
-        return bool(title) and " ".join(_text(sent).split()) == " ".join(str(title).split())
+        return bool(title) and " ".join(span_text(sent).split()) == " ".join(str(title).split())
 
     def _headline_candidate(self, sent: Span, resolver: ActorResolver) -> Candidate | None:
         """"Zimbabwe's Leader Thanks China's Xi, Pledges to Boost Ties": a trigger matched on
@@ -832,15 +834,17 @@ class CommitmentExtractor:
 
     # ------------------------------------------------------------------ records
 
-    def _record(self, cand: Candidate, sent: Span, resolver: ActorResolver, doc: Doc) -> Commitment:
-        action_tokens = self._action_tokens(cand.action) if doc.has_annotation("DEP") else list(
-            doc[cand.action.i: sent.end])
+    def _record(self, cand: Candidate, sent: Span, resolver: ActorResolver, subtrees: Subtrees | None) -> Commitment:
+        """The record of a candidate; `subtrees` is None without a parse."""
+        doc = sent.doc
+        action_tokens = (self._action_tokens(cand.action, subtrees) if subtrees is not None
+                         else list(doc[cand.action.i: sent.end]))
         action = _join(action_tokens[:_MAX_ACTION_TOKENS]).strip(" ,.;:")
         negated = self._negated(cand)
         speaker = resolver.speaker_of(cand.match[0]) or self._reporter(cand.anchor, resolver)
         rule = cand.rule
         return Commitment(
-            sentence=_text(sent).strip(),
+            sentence=span_text(sent).strip(),
             start=cand.match.start_char,
             end=max(cand.match.end_char, action_tokens[-1].idx + len(action_tokens[-1]) if action_tokens else 0),
             rule=rule.id,
@@ -849,7 +853,7 @@ class CommitmentExtractor:
             strength=rule.strength or ("firm" if rule.modality in FIRM else "soft"),
             action=action,
             counterparty=self._counterparty(action_tokens, cand.actor, resolver),
-            due=self._due(cand.action, sent, doc) if doc.has_annotation("DEP") else None,
+            due=self._due(cand.action, sent, doc) if subtrees is not None else None,
             negated=negated,
             speaker=speaker,
             trigger=cand.match.text,
@@ -870,19 +874,21 @@ class CommitmentExtractor:
         return None
 
     @staticmethod
-    def _action_tokens(head: Token) -> list[Token]:
+    def _action_tokens(head: Token, subtree: Subtrees) -> list[Token]:
         """The verb phrase: the verb, its objects, complements and purpose ('to uphold ...'),
         coordinated verbs kept together; no subject, auxiliaries, or time/condition clauses.
         A noun complement ('commitment to the one-China principle') is its whole phrase."""
+        doc = head.doc
         if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
-            return [t for t in head.subtree if not t.is_space]
+            return [t for t in map(doc.__getitem__, subtree(head.i)) if not t.is_space]
         drop: set[int] = set()
         for child in head.children:
             if child.dep_ == "relcl" or (child.dep_ == "conj" and any(c.dep_ in _SUBJ for c in child.children)):
-                drop.update(t.i for t in child.subtree)
+                drop.update(subtree(child.i))
             if child.dep_ == "advcl" and not any(c.lower_ == "to" for c in child.children):
-                drop.update(t.i for t in child.subtree)
-        tokens = [t for t in head.subtree if t.i >= head.i and t.i not in drop and not t.is_space]
+                drop.update(subtree(child.i))
+        tokens = [doc[i] for i in subtree(head.i) if i >= head.i and i not in drop]
+        tokens = [t for t in tokens if not t.is_space]
         while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
             tokens.pop()
         return tokens or [head]
@@ -913,7 +919,7 @@ class CommitmentExtractor:
         the trigger ("announced last week that"), nor one before the publication year."""
         published = getattr(doc._, "published", None)
         lo, hi = action.left_edge.idx, action.right_edge.idx + len(action.right_edge)
-        for mention in find_dates(_text(sent), published, tense="future"):
+        for mention in find_dates(span_text(sent), published, tense="future"):
             start, end = sent.start_char + mention.start, sent.start_char + mention.end
             if start < lo or end > hi or not mention.date.value:
                 continue
@@ -924,6 +930,35 @@ class CommitmentExtractor:
         return None
 
 
+class Subtrees:
+    """`Token.subtree` as token indices, from the Doc's head array read once per Doc: spaCy walks
+    nested generators of Token objects, which made long phrases costly."""
+
+    def __init__(self, doc: Doc) -> None:
+        heads = doc.to_array(HEAD).view("int64") + numpy.arange(len(doc))
+        order = numpy.argsort(heads, kind="stable")  # tokens grouped by head, in text order
+        #: the children of token i are `self.order[self.bounds[i]: self.bounds[i + 1]]` (less i itself)
+        self.order: list[int] = order.tolist()
+        self.bounds: list[int] = numpy.searchsorted(heads[order], numpy.arange(len(doc) + 1)).tolist()
+
+    def __call__(self, i: int) -> list[int]:
+        """The subtree of token `i` in `Token.subtree` order: the left children's subtrees, the
+        token, the right children's."""
+        out: list[int] = []
+        self._walk(i, out)
+        return out
+
+    def _walk(self, i: int, out: list[int]) -> None:
+        kids = self.order[self.bounds[i]: self.bounds[i + 1]]
+        for kid in kids:
+            if kid < i:
+                self._walk(kid, out)
+        out.append(i)
+        for kid in kids:
+            if kid > i:
+                self._walk(kid, out)
+
+
 def _interruptible(phrases: list[str]) -> list[str]:
     """The phrases, plus for each one ending in 'to' the same with a parenthesis opening where
     'to' stands ("stands ready, together with its partners, to help"; see `_after_parenthesis`)."""
@@ -932,11 +967,6 @@ def _interruptible(phrases: list[str]) -> list[str]:
         if phrase.endswith(" to"):
             out += [f"{phrase[:-3]} {mark}" for mark in (",", "–", "—")]
     return out
-
-
-def _text(span: Span) -> str:
-    """`span.text` cut from the Doc's text, read once per Doc (`Span.text` joins its tokens)."""
-    return text_of(span.doc)[span.start_char: span.end_char]
 
 
 def _pronoun_is_we(token: Token) -> bool:
