@@ -60,8 +60,20 @@ class Gate:
             return self.regex.search(text) is not None
         if any(word in text for word in self.exact) or (self.digit is not None and self.digit.search(text)):
             return True
-        lower = text.lower()
+        lower = _lowered(text)
         return any(word in lower for word in self.folded)
+
+
+#: The last text lowered and its lower case: the gates of several patterns test the same text.
+_last_lowered: tuple[str, str] = ("", "")
+
+
+def _lowered(text: str) -> str:
+    """`text.lower()`, computed once for a run of gates over the same text."""
+    global _last_lowered
+    if _last_lowered[0] is not text:
+        _last_lowered = (text, text.lower())
+    return _last_lowered[1]
 
 
 def gate(pattern: re.Pattern[str]) -> Gate | None:
