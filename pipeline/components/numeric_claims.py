@@ -203,8 +203,11 @@ _WORD_NUMBERS = ["zero", *SMALL_NUMBERS, *TENS, *_BIG]
 _WORD = r"(?:" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b"
 WORD_NUMBER = rf"\b{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*"
 _TIME_UNIT = r"(?:years?|months?|weeks?|days?|decades?|centuries|century|hours?)"
-#: A run of ASCII letters (group 1), or one other character but a space: where a figure may start.
-_START = re.compile(r"([A-Za-z]+)|[^A-Za-z\s]")
+#: What a figure never follows: a word character, a decimal point, a separator or a currency sign.
+_NOT_AFTER = r"(?<![\w.,/:\-–$€£¥])"
+#: Where a figure may start: a run of ASCII letters (group 1), or one other character but a
+#: space, not right after what a figure never follows.
+_START = re.compile(rf"{_NOT_AFTER}(?:([A-Za-z]+)|[^A-Za-z\s])")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _SENTENCE_PUNCT = set(".!?:;\"'“”«»(")
 
@@ -315,7 +318,7 @@ class NumericClaimExtractor:
         # A unit written right after the digits ("600MW", "1,300km") ends the figure like a space.
         glued = _alternation(list(self.units))
         source = (
-            rf"(?<![\w.,/:\-–$€£¥])(?:(?P<qual>{qual})\s+)?"
+            rf"{_NOT_AFTER}(?:(?P<qual>{qual})\s+)?"
             rf"(?:(?P<vague>{free}|{bound}(?=[\s-]{adjective}))"
             rf"(?:\s+of\s+(?P<vcur>{after})|[\s-](?P<vadj>{adjective}))?"
             rf"|(?P<frac>{fraction})(?=\s+of\b)|(?P<fracd>{bare})(?={determiner})"
@@ -342,8 +345,8 @@ class NumericClaimExtractor:
         return frozenset(m[0] for w in literals if (m := _LETTERS.match(w)))
 
     def _starts(self, text: str) -> list[int] | None:
-        """Offsets where a figure can start: a run of letters that is a lead word, or any other
-        character but a space; None (every offset) when the text holds a letter IGNORECASE folds
+        """Offsets where a figure can start (see `_START`): a run of letters that is a lead word, or
+        any other character but a space; None (every offset) when the text holds a letter IGNORECASE folds
         to an ASCII one ('ſ'), which a run of ASCII letters would not see."""
         if self.lead_words is None or not text.isascii() and any(c in text for c in ASCII_FOLDS):
             return None
