@@ -282,7 +282,8 @@ class NumericClaimExtractor:
             if rule.pattern:
                 source = rule.pattern.replace("{NUM}", number).replace("{UNIT}", _TIME_UNIT)
                 pattern = re.compile(source, re.IGNORECASE | re.MULTILINE)
-                self.patterns.append((rule, pattern, gate(pattern)))
+                # scanned only in sentences with a figure, which nearly all hold a digit
+                self.patterns.append((rule, pattern, gate(pattern, digits_common=True)))
         self.unit_patterns = [(rule, re.compile(rule.pattern.replace("{NUM}", number), re.IGNORECASE))
                               for rule in rules.unit_patterns]
 
