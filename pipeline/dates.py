@@ -671,8 +671,9 @@ _GATES: dict[str, tuple[re.Pattern[str], ...]] = {
 }
 #: Every time frame names a unit of time.
 _FRAME_GATE = _words("year", "month", "week", "decade", "day", "centur")
-#: Distinct texts whose matches and dates are kept: the extractors resolve the same sentences.
-_MEMO_SIZE = 4096
+#: Distinct texts whose matches and dates are kept: the extractors of one document resolve the same
+#: sentences; a bigger memo would only grow memory across a long run.
+_MEMO_SIZE = 1024
 
 
 def _as_date(published: dt.date | dt.datetime | None) -> dt.date | None:

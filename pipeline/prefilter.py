@@ -28,12 +28,16 @@ Word = tuple[str, bool | None]
 DIGIT: Word = (r"\d", None)
 
 
-def required_words(pattern: re.Pattern[str]) -> frozenset[Word] | None:
-    """Literals one of which every match of `pattern` contains, or None when none is known."""
+def required_words(pattern: re.Pattern[str], digits_common: bool = False) -> frozenset[Word] | None:
+    """Literals one of which every match of `pattern` contains, or None when none is known.
+
+    `digits_common`: the texts to gate mostly hold digits (sentences with a figure), so any word
+    the pattern needs is preferred to a digit.
+    """
     if not isinstance(pattern.pattern, str):
         return None
     tree = _parser.parse(pattern.pattern, pattern.flags)
-    return _sequence(tree, bool(pattern.flags & re.IGNORECASE))
+    return _sequence(tree, bool(pattern.flags & re.IGNORECASE), 0 if digits_common else 3)
 
 
 class Gate:
@@ -60,17 +64,30 @@ class Gate:
             return self.regex.search(text) is not None
         if any(word in text for word in self.exact) or (self.digit is not None and self.digit.search(text)):
             return True
-        lower = text.lower()
+        lower = _lowered(text)
         return any(word in lower for word in self.folded)
 
 
-def gate(pattern: re.Pattern[str]) -> Gate | None:
-    """The gate of `pattern`; None when no word is known to be required."""
-    words = required_words(pattern)
+#: The last text lowered and its lower case: the gates of several patterns test the same text.
+_last_lowered: tuple[str, str] = ("", "")
+
+
+def _lowered(text: str) -> str:
+    """`text.lower()`, computed once for a run of gates over the same text."""
+    global _last_lowered
+    if _last_lowered[0] is not text:
+        _last_lowered = (text, text.lower())
+    return _last_lowered[1]
+
+
+def gate(pattern: re.Pattern[str], digits_common: bool = False) -> Gate | None:
+    """The gate of `pattern`; None when no word is known to be required (`digits_common`: see
+    `required_words`)."""
+    words = required_words(pattern, digits_common)
     return Gate(words) if words else None
 
 
-def _sequence(items, fold: bool) -> frozenset[Word] | None:
+def _sequence(items, fold: bool, digit_rank: int) -> frozenset[Word] | None:
     """The most selective requirement of any item of a sequence (each item's holds for the whole)."""
     options: list[frozenset[Word]] = []
     run: list[str] = []
@@ -82,19 +99,19 @@ def _sequence(items, fold: bool) -> frozenset[Word] | None:
             options.append(frozenset({("".join(run), fold)}))
             run = []
         if op is not None:
-            found = _item(op, av, fold)
+            found = _item(op, av, fold, digit_rank)
             if found:
                 options.append(found)
-    return max(options, key=_selectivity) if options else None
+    return max(options, key=lambda words: _selectivity(words, digit_rank)) if options else None
 
 
-def _selectivity(words: frozenset[Word]) -> tuple[int, int]:
-    """Prefer a long shortest word, then fewer alternatives; a digit counts as rare as a
-    three-letter word ("one in five": the numbers, not "in")."""
-    return min(3 if word == DIGIT else len(word[0]) for word in words), -len(words)
+def _selectivity(words: frozenset[Word], digit_rank: int) -> tuple[int, int]:
+    """Prefer a long shortest word, then fewer alternatives; a digit counts as rare as a word of
+    `digit_rank` letters (by default three: "one in five": the numbers, not "in")."""
+    return min(digit_rank if word == DIGIT else len(word[0]) for word in words), -len(words)
 
 
-def _item(op, av, fold: bool) -> frozenset[Word] | None:
+def _item(op, av, fold: bool, digit_rank: int) -> frozenset[Word] | None:
     if op is sre.IN and av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:
         return frozenset({DIGIT})
     if op is sre.SUBPATTERN:
@@ -103,16 +120,16 @@ def _item(op, av, fold: bool) -> frozenset[Word] | None:
             fold = True
         if del_flags & re.IGNORECASE:
             fold = False
-        return _sequence(body, fold)
+        return _sequence(body, fold, digit_rank)
     if op is sre.ATOMIC_GROUP:
-        return _sequence(av, fold)
+        return _sequence(av, fold, digit_rank)
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
         low, _, body = av
-        return _sequence(body, fold) if low >= 1 else None
+        return _sequence(body, fold, digit_rank) if low >= 1 else None
     if op is sre.BRANCH:
         union: set[Word] = set()
         for branch in av[1]:
-            found = _sequence(branch, fold)
+            found = _sequence(branch, fold, digit_rank)
             if not found:
                 return None
             union |= found

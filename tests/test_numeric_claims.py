@@ -714,3 +714,30 @@ def test_pattern_spans_found_once_on_first_use(text, spans):
     pattern = re.compile(r"\btop\s+\d+", re.IGNORECASE)
     found = PatternSpans(pattern, gate(pattern), text)
     assert list(found) == spans and list(found) == spans
+
+
+@pytest.mark.parametrize("text", [
+    "More than 3,000 troops and US$41 billion, about two-thirds of the total.",
+    "the 5-billion-dollar deal, thousands of people, twice a year, one in five",
+    "A380 orders: 1,200+ jets; some 40 percent; Rs. 500 crore",
+    "ſome 40 ſeven hundred",  # IGNORECASE folds 'ſ' onto 's': every offset is tried
+    "no figure here at all",
+])
+def test_search_at_start_offsets_is_the_pattern_search(text):
+    extractor = _extractor()
+    starts = extractor._starts(text)
+    for pos in range(len(text) + 1):
+        expected = extractor.pattern.search(text, pos)
+        found = extractor._search(text, pos, starts)
+        assert (found and (found.span(), found.groupdict())) == (expected and (expected.span(), expected.groupdict()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789 ,.$%-abeilmnorstuvwxyzABMOTUſ€", max_size=40))
+def test_search_at_start_offsets_never_misses_a_match(text):
+    """Any text: trying the pattern only at the start offsets finds what a full search finds."""
+    extractor = _extractor()
+    starts = extractor._starts(text)
+    found = extractor._search(text, 0, starts)
+    expected = extractor.pattern.search(text, 0)
+    assert (found and found.span()) == (expected and expected.span())

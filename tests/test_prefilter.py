@@ -74,3 +74,15 @@ def test_gate_on_text_beyond_ascii(text, admitted):
 @pytest.mark.parametrize("text,admitted", [("at 4 pm", True), ("at ٣ pm", True), ("at noon", False), ("at four", False)])
 def test_digit_gate_takes_any_decimal_digit(text, admitted):
     assert gate(re.compile(r"\d+\s*(?:a\.m\.|pm\b)", re.IGNORECASE)).admits(text) is admitted
+
+
+@pytest.mark.parametrize("source,default,common", [
+    (r"\b(?:section|no\.)\s+\d+", {DIGIT}, {("section", True), ("no.", True)}),  # "no." ties a digit
+    (r"\b\d+\s*\+\s*\d+\b", {DIGIT}, {("+", True)}),  # in sentences with figures a digit is everywhere
+    (r"\d+\s*(?:a\.m\.|pm\b)", {DIGIT}, {("a.m.", True), ("pm", True)}),
+    (r"^\s*\d{1,2}[.)]", {DIGIT}, {DIGIT}),  # no word to prefer
+])
+def test_digits_common_prefers_any_word_to_a_digit(source, default, common):
+    pattern = re.compile(source, re.IGNORECASE)
+    assert set(required_words(pattern)) == default
+    assert set(required_words(pattern, digits_common=True)) == common

@@ -33,6 +33,7 @@ nearest date in the sentence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import SMALL_NUMBERS, TENS, DateMention, find_dates, find_time_frames
 from pipeline.numbers import DIGITS, NumberParser
-from pipeline.prefilter import Gate, gate
+from pipeline.prefilter import ASCII_FOLDS, Gate, gate
 from pipeline.records import NumericClaim, Qualifier
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 from pipeline.extensions import sentence_at, sentences_of, text_of
@@ -198,9 +199,16 @@ def default_number_parser() -> NumberParser:
 
 
 _BIG = ["hundred", "thousand", "million", "billion", "trillion"]
-_WORD = r"(?:" + "|".join(sorted(["zero", *SMALL_NUMBERS, *TENS, *_BIG], key=len, reverse=True)) + r")\b"
+_WORD_NUMBERS = ["zero", *SMALL_NUMBERS, *TENS, *_BIG]
+_WORD = r"(?:" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b"
 WORD_NUMBER = rf"\b{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*"
 _TIME_UNIT = r"(?:years?|months?|weeks?|days?|decades?|centuries|century|hours?)"
+#: What a figure never follows: a word character, a decimal point, a separator or a currency sign.
+_NOT_AFTER = r"(?<![\w.,/:\-–$€£¥])"
+#: Where a figure may start: a run of ASCII letters (group 1), or one other character but a
+#: space, not right after what a figure never follows.
+_START = re.compile(rf"{_NOT_AFTER}(?:([A-Za-z]+)|[^A-Za-z\s])")
+_LETTERS = re.compile(r"[A-Za-z]+")
 _SENTENCE_PUNCT = set(".!?:;\"'“”«»(")
 
 
@@ -266,6 +274,7 @@ class NumericClaimExtractor:
         self.units = {_key(w): r for r in rules.units for w in r.words}
         self.pattern = self._figure_pattern()
         self.figure_gate = gate(self.pattern)  # most sentences hold no digit and no number word
+        self.lead_words = self._lead_words()
         self.units_re = re.compile(r"[\s-]*(" + _alternation(list(self.units)) + r")", re.IGNORECASE)
         self.patterns: list[tuple[ExclusionRule, re.Pattern[str], Gate | None]] = []
         number = rf"(?:{DIGITS}|{WORD_NUMBER}|{_alternation(list(self.number_words))})"
@@ -273,7 +282,8 @@ class NumericClaimExtractor:
             if rule.pattern:
                 source = rule.pattern.replace("{NUM}", number).replace("{UNIT}", _TIME_UNIT)
                 pattern = re.compile(source, re.IGNORECASE | re.MULTILINE)
-                self.patterns.append((rule, pattern, gate(pattern)))
+                # scanned only in sentences with a figure, which nearly all hold a digit
+                self.patterns.append((rule, pattern, gate(pattern, digits_common=True)))
         self.unit_patterns = [(rule, re.compile(rule.pattern.replace("{NUM}", number), re.IGNORECASE))
                               for rule in rules.unit_patterns]
 
@@ -309,7 +319,7 @@ class NumericClaimExtractor:
         # A unit written right after the digits ("600MW", "1,300km") ends the figure like a space.
         glued = _alternation(list(self.units))
         source = (
-            rf"(?<![\w.,/:\-–$€£¥])(?:(?P<qual>{qual})\s+)?"
+            rf"{_NOT_AFTER}(?:(?P<qual>{qual})\s+)?"
             rf"(?:(?P<vague>{free}|{bound}(?=[\s-]{adjective}))"
             rf"(?:\s+of\s+(?P<vcur>{after})|[\s-](?P<vadj>{adjective}))?"
             rf"|(?P<frac>{fraction})(?=\s+of\b)|(?P<fracd>{bare})(?={determiner})"
@@ -321,13 +331,46 @@ class NumericClaimExtractor:
         )
         return re.compile(source, re.IGNORECASE)
 
+    def _lead_words(self) -> frozenset[str] | None:
+        """The lower-case leading letters of every literal a figure can start with ('more' of
+        'more than', 'us' of 'US$'), or None when one starts with a space (no filter then).
+
+        Each literal of the figure pattern ends where the pattern demands a non-letter (a space,
+        a sign, a boundary), so a match starting with a letter starts a run of letters that is
+        one of these words.
+        """
+        literals = [*self.qualifiers, *self.vague, *self.fractions, *self.word_figures, *self.before,
+                    *self.number_words, *_WORD_NUMBERS]
+        if any(not w or w[0].isspace() for w in literals):
+            return None
+        return frozenset(m[0] for w in literals if (m := _LETTERS.match(w)))
+
+    def _starts(self, text: str) -> list[int] | None:
+        """Offsets where a figure can start (see `_START`): a run of letters that is a lead word, or
+        any other character but a space; None (every offset) when the text holds a letter IGNORECASE folds
+        to an ASCII one ('ſ'), which a run of ASCII letters would not see."""
+        if self.lead_words is None or not text.isascii() and any(c in text for c in ASCII_FOLDS):
+            return None
+        lead = self.lead_words
+        return [m.start() for m in _START.finditer(text) if not m[1] or m[1].lower() in lead]
+
+    def _search(self, text: str, pos: int, starts: list[int] | None) -> re.Match[str] | None:
+        """`self.pattern.search(text, pos)`, tried only at the offsets where a match can start."""
+        if starts is None:
+            return self.pattern.search(text, pos)
+        for start in starts[bisect_left(starts, pos):]:
+            if (m := self.pattern.match(text, start)) is not None:
+                return m
+        return None
+
     def figures(self, text: str, offset: int = 0) -> list[Figure]:
         """Every candidate figure in `text` (offsets shifted by `offset`), before vetoes."""
         found: list[Figure] = []
         if self.figure_gate is not None and not self.figure_gate.admits(text):
             return found
         pos = 0
-        while (m := self.pattern.search(text, pos)) is not None:
+        starts = self._starts(text)
+        while (m := self._search(text, pos, starts)) is not None:
             if m.end() == m.start():
                 pos = m.end() + 1
                 continue
