@@ -191,7 +191,7 @@ class AnchoredMatcher:
         anchored: Iterable[int] = range(len(rows))  # an unanchored pattern may start anywhere
         if not self._unanchored:
             anchored = numpy.flatnonzero(numpy.logical_or.reduce(
-                [_isin(array[:, column], values) for column, values in self._anchor_values.items()])).tolist()
+                [isin_sorted(array[:, column], values) for column, values in self._anchor_values.items()])).tolist()
         emitted: list[Match] = []
         if self._fixed:
             emitted = self._sequences(rows, list(anchored))
@@ -334,7 +334,7 @@ class AnchoredMatcher:
                 e += 1
 
 
-def _isin(column: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
+def isin_sorted(column: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
     """`numpy.isin` for sorted `values`: a binary search per token, where `numpy.isin` sorts the
     token's values with them on every call (it cost more than the matching)."""
     if not len(values):
