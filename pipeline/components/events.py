@@ -600,10 +600,14 @@ class EventExtractor:
 
     def _status(self, cand: Candidate) -> None:
         """Status and mode from the first cue that fires (see status_cues)."""
-        clause = syn.clause_verb(cand.trigger)
+        trigger = cand.trigger
+        clause = syn.clause_verb(trigger)
+        verbs = [t for t in (trigger, clause) if t is not None and t.pos_ in ("VERB", "AUX")]
+        if trigger.pos_ in ("NOUN", "PROPN"):
+            verbs += [c for c in trigger.children if c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX")]
         status, mode, emit = "past", None, True
         for cue, words in zip(self.rules.status_cues, self.cue_words):
-            if self._cue_fires(cue.kind, words, cand.trigger, clause):
+            if self._cue_fires(cue.kind, words, trigger, clause, verbs):
                 status = cue.status or status
                 mode = mode if mode in ("negated", "hypothetical") else cue.mode or mode
                 emit = cue.emit
@@ -611,11 +615,10 @@ class EventExtractor:
                     break
         cand.status, cand.mode, cand.emit = status, mode, emit
 
-    def _cue_fires(self, kind: str, words: set[str], trigger: Token, clause: Token | None) -> bool:
-        """Does a cue fire on the trigger, its clause verb, or a clause about it ('which will take place')?"""
-        verbs = [t for t in (trigger, clause) if t is not None and t.pos_ in ("VERB", "AUX")]
-        if trigger.pos_ in ("NOUN", "PROPN"):
-            verbs += [c for c in trigger.children if c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX")]
+    def _cue_fires(self, kind: str, words: set[str], trigger: Token, clause: Token | None,
+                   verbs: list[Token]) -> bool:
+        """Does a cue fire on the trigger, its clause verb, or a clause about it ('which will
+        take place')? `verbs`: those of them that are verbs (see `_status`)."""
         if kind == "negation":
             holders = [trigger, *verbs]
             if trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ == "NOUN":
