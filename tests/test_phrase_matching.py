@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from pipeline.components import spans
-from pipeline.components.phrase_matching import AnchoredMatcher, _isin
+from pipeline.components.phrase_matching import AnchoredMatcher, isin_sorted
 
 WORDS = ["we", "will", "stand", "ready", "to", "now", "fully", "agree", "agreed", "on", ",", "the", "need"]
 POS = {"now": "ADV", "fully": "ADV", ",": "PUNCT", "the": "DET", "to": "PART", "on": "ADP", "we": "PRON"}
@@ -137,7 +137,7 @@ def test_missing_annotation_is_refused_like_spacy(vocab: Vocab):
 
 
 @pytest.mark.parametrize("values", [[], [3], [2, 5, 9], [0, 2**63 + 1]])
-def test_isin_sorted_values_like_numpy(values: list[int]):
+def testisin_sorted_sorted_values_like_numpy(values: list[int]):
     column = numpy.array([0, 1, 2, 3, 5, 9, 10, 2**63 + 1, 2**64 - 1], dtype=numpy.uint64)
     accepted = numpy.array(values, dtype=numpy.uint64)
-    assert _isin(column, accepted).tolist() == numpy.isin(column, accepted).tolist()
+    assert isin_sorted(column, accepted).tolist() == numpy.isin(column, accepted).tolist()

@@ -58,12 +58,13 @@ def dedupe(cands: list[Candidate], title: int | None, first_mention_types: Colle
     or a place it lacked). 'respectively' splits an event per counterpart. A headline's
     event is the one the body first reports with that type."""
     kept: list[Candidate] = []
+    title_end = syn.sentence_of(cands[0].trigger.doc[title]).end if title is not None and cands else None
     for cand in cands:
         for part in split(cand):
             earlier = earlier_mention(part, kept, gatherings)
-            start = syn.sentence_of(part.trigger).start
-            headline = [k for k in kept if k.type == part.type and syn.sentence_of(k.trigger).start == title
-                        and syn.sentence_of(k.trigger).start != start and not k.absorbed]
+            in_body = syn.sentence_of(part.trigger).start != title
+            headline = [k for k in kept if k.type == part.type and in_body and title_end is not None
+                        and title <= k.trigger.i < title_end and not k.absorbed]
             if earlier is None and part.rule.folds_into:
                 earlier = host_event(part, kept)
             if earlier is None and headline and compatible(headline[0], part, loose=True):
@@ -122,8 +123,9 @@ def earlier_mention(cand: Candidate, kept: list[Candidate], gatherings: Collecti
     if not same or cand.ordinal in NEW_ORDINALS or cand.indefinite and not cand.anaphoric:
         return None
     if cand.rule.pos == "verb":
+        sent = syn.sentence_of(cand.trigger)
         for k in reversed(same):
-            if syn.sentence_of(k.trigger) == syn.sentence_of(cand.trigger) and k.rule.pos == "verb" and not (
+            if sent.start <= k.trigger.i < sent.end and k.rule.pos == "verb" and not (
                     cand.participants and k.participants):
                 return k  # "officials will meet regularly; ministers will meet yearly": one report
     if cand.type == "visit" and cand.location and not cand.indefinite:

@@ -13,8 +13,9 @@ import numpy
 from spacy.attrs import ENT_IOB, HEAD
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.components.phrase_matching import isin_sorted
 from pipeline.countries import countries
-from pipeline.extensions import sentence_at, sentences_of
+from pipeline.extensions import sentence_at, sentences_of, text_of
 
 OBJECT_DEPS = ("dobj", "nsubjpass", "attr", "oprd")
 SUBJECT_DEPS = ("nsubj", "csubj")
@@ -28,6 +29,11 @@ UPWARD_DEPS = ("conj", "xcomp", "pcomp", "advcl", "acomp")
 def sentence_of(token: Token) -> Span:
     """`token.sent` from the Doc's cached sentence boundaries (`token.sent` walks the tokens)."""
     return sentence_at(token.doc, token.i)
+
+
+def span_text(span: Span) -> str:
+    """`span.text` sliced from the Doc's cached text (`Span.text` joins its tokens on each access)."""
+    return text_of(span.doc)[span.start_char:span.end_char]
 
 
 def entity_of(token: Token) -> Span | None:
@@ -54,8 +60,7 @@ def word_positions(doc: Doc, wanted: Collection[tuple[int, int]]) -> dict[tuple[
         return found
     for attr, column in zip(attrs, doc.to_array(attrs).T):
         values = numpy.array(sorted(value for a, value in wanted if a == attr), dtype=column.dtype)
-        nearest = values[numpy.searchsorted(values, column).clip(max=len(values) - 1)]
-        hits = numpy.flatnonzero(nearest == column)
+        hits = numpy.flatnonzero(isin_sorted(column, values))
         for i, value in zip(hits.tolist(), column[hits].tolist()):
             found.setdefault((attr, value), []).append(i)
     return found

@@ -27,7 +27,6 @@ type, sentence, status cue and an unambiguous date are filled.
 """
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -46,7 +45,7 @@ from pipeline.countries import countries
 from pipeline.dates import find_dates
 from pipeline.records import Event
 from pipeline.rules.loader import RuleFileError
-from pipeline.extensions import sentence_at, sentences_of, text_of
+from pipeline.extensions import sentence_at, text_of
 
 #: Date modifiers that bound another span ("since 2013"): not the date of an event. "by 2030" is
 #: a planned event's deadline (see `_assign_dates`).
@@ -152,16 +151,14 @@ class EventExtractor:
         trees and entities)."""
         if not len(self.raw_matcher):
             return {}
-        sentences = sentences_of(doc)
-        starts = [sent.start for sent in sentences]
-        chosen: set[int] = set()
+        chosen: set[int] = set()  # the chosen sentences' starts
         for nodes in self.raw_keys.values():
             asked = [keys for keys in nodes if keys is not None]
             if not asked:
                 return self._raw_matches_in(doc, 0)
             possible: set[int] | None = None
             for keys in asked:  # the trigger first: its words are the rarest
-                held = {bisect.bisect_right(starts, i) - 1 for i in _holding(keys, found)}
+                held = {sentence_at(doc, i).start for i in _holding(keys, found)}
                 possible = held if possible is None else possible & held
                 if not possible:
                     break
@@ -170,7 +167,7 @@ class EventExtractor:
             return {}
         if not syn.sentences_self_contained(doc):
             return self._raw_matches_in(doc, 0)
-        sents = [sentences[n] for n in sorted(chosen)]
+        sents = [sentence_at(doc, start) for start in sorted(chosen)]
         out: dict[str, list[list[int]]] = {}
         array_head = doc._get_array_attrs()  # what Span.as_doc copies, read once for all sentences
         array = doc.to_array(array_head)
@@ -568,7 +565,7 @@ class EventExtractor:
         The events' tense tells which Saturday 'on Saturday' is."""
         statuses = {c.status for c in cands}
         tense = "past" if statuses == {"past"} else "future" if statuses == {"planned"} else None
-        for mention in find_dates(sent.text, published, tense=tense):
+        for mention in find_dates(syn.span_text(sent), published, tense=tense):
             if mention.date.value is None or mention.date.modifier in BOUND_MODIFIERS:
                 continue
             start = sent.start_char + mention.start
@@ -603,10 +600,14 @@ class EventExtractor:
 
     def _status(self, cand: Candidate) -> None:
         """Status and mode from the first cue that fires (see status_cues)."""
-        clause = syn.clause_verb(cand.trigger)
+        trigger = cand.trigger
+        clause = syn.clause_verb(trigger)
+        verbs = [t for t in (trigger, clause) if t is not None and t.pos_ in ("VERB", "AUX")]
+        if trigger.pos_ in ("NOUN", "PROPN"):
+            verbs += [c for c in trigger.children if c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX")]
         status, mode, emit = "past", None, True
         for cue, words in zip(self.rules.status_cues, self.cue_words):
-            if self._cue_fires(cue.kind, words, cand.trigger, clause):
+            if self._cue_fires(cue.kind, words, trigger, clause, verbs):
                 status = cue.status or status
                 mode = mode if mode in ("negated", "hypothetical") else cue.mode or mode
                 emit = cue.emit
@@ -614,11 +615,10 @@ class EventExtractor:
                     break
         cand.status, cand.mode, cand.emit = status, mode, emit
 
-    def _cue_fires(self, kind: str, words: set[str], trigger: Token, clause: Token | None) -> bool:
-        """Does a cue fire on the trigger, its clause verb, or a clause about it ('which will take place')?"""
-        verbs = [t for t in (trigger, clause) if t is not None and t.pos_ in ("VERB", "AUX")]
-        if trigger.pos_ in ("NOUN", "PROPN"):
-            verbs += [c for c in trigger.children if c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX")]
+    def _cue_fires(self, kind: str, words: set[str], trigger: Token, clause: Token | None,
+                   verbs: list[Token]) -> bool:
+        """Does a cue fire on the trigger, its clause verb, or a clause about it ('which will
+        take place')? `verbs`: those of them that are verbs (see `_status`)."""
         if kind == "negation":
             holders = [trigger, *verbs]
             if trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ == "NOUN":
@@ -684,7 +684,7 @@ class EventExtractor:
         event, mode = self._plover(cand)
         start, end = cand.span
         return Event(
-            sentence=sent.text.strip(), start=start, end=end, type=cand.type,
+            sentence=syn.span_text(sent).strip(), start=start, end=end, type=cand.type,
             rule=f"{cand.rule.id}+{cand.retyped_by}" if cand.retyped_by else cand.rule.id,
             trigger=text_of(doc)[start:end], participants=cand.participants, location=cand.location,
             date_start=cand.date_start, date_end=cand.date_end, status=cand.status,
@@ -707,11 +707,11 @@ class EventExtractor:
             seen.add((sent.start, etype))
             before = {t.lower_ for t in doc[max(sent.start, token.i - 3): token.i]}
             status = "planned" if before & self.future_words else "past"
-            dates = [m for m in find_dates(sent.text, published) if m.date.value]
+            dates = [m for m in find_dates(syn.span_text(sent), published) if m.date.value]
             cand = Candidate(rule, etype, token, [token], (token.idx, token.idx + len(token.text)), status=status)
             plover, mode = self._plover(cand)
             events.append(Event(
-                sentence=sent.text.strip(), start=token.idx, end=token.idx + len(token.text), rule=rule.id,
+                sentence=syn.span_text(sent).strip(), start=token.idx, end=token.idx + len(token.text), rule=rule.id,
                 type=etype, trigger=token.text, date_start=dates[0].date.value if len(dates) == 1 else None,
                 status=status, plover_event=plover, plover_mode=mode,
             ))

@@ -101,19 +101,28 @@ class _StartGroup:
     others: tuple[_Element, ...]
     ungated: list[int] = field(default_factory=list)
     gated: list[int] = field(default_factory=list)
-    by_next: dict[int, list[int]] = field(default_factory=dict)
+    #: Per gated pattern, the anchor values its gate accepts at the next token.
+    next_values: list[frozenset[int]] = field(default_factory=list)
+    #: Anchor value at the next token -> the gated patterns it lets live, in the order added;
+    #: built at the group's first use, since most groups (anchor values) never start a state.
+    _by_next: dict[int, list[int]] | None = None
 
-    def add(self, n: int, gate: list[_Element] | None) -> None:
+    def add(self, n: int, gate: list[_Element] | None, next_values: frozenset[int]) -> None:
         if gate is None:
             self.ungated.append(n)
             return
         self.gated.append(n)
-        for element in gate:
-            if element.anchor_only:
-                for value in element.tests[0][1]:
-                    patterns = self.by_next.setdefault(value, [])
-                    if patterns[-1:] != [n]:  # two elements of the run may accept the value
-                        patterns.append(n)
+        self.next_values.append(next_values)
+        self._by_next = None
+
+    @property
+    def by_next(self) -> dict[int, list[int]]:
+        if self._by_next is None:
+            self._by_next = {}
+            for n, values in zip(self.gated, self.next_values):
+                for value in values:
+                    self._by_next.setdefault(value, []).append(n)
+        return self._by_next
 
     def starts(self, rows: _Rows, i: int) -> list[int]:
         """The patterns whose states, started at token `i`, may live past the next token."""
@@ -191,7 +200,7 @@ class AnchoredMatcher:
         anchored: Iterable[int] = range(len(rows))  # an unanchored pattern may start anywhere
         if not self._unanchored:
             anchored = numpy.flatnonzero(numpy.logical_or.reduce(
-                [_isin(array[:, column], values) for column, values in self._anchor_values.items()])).tolist()
+                [isin_sorted(array[:, column], values) for column, values in self._anchor_values.items()])).tolist()
         emitted: list[Match] = []
         if self._fixed:
             emitted = self._sequences(rows, list(anchored))
@@ -241,13 +250,14 @@ class AnchoredMatcher:
         pattern whose first element may be skipped is tried at every token."""
         first, gate = pattern.first, pattern.gate
         others = tuple(e for e in gate or [] if not e.anchor_only)
+        next_values = frozenset(v for e in gate or [] if e.anchor_only for v in e.tests[0][1])
         groups = [self._unanchored]
         if first is not None and first.tests:
             column, accepted = min(first.tests, key=lambda test: test[0])
             index = self._by_anchor.setdefault(column, {})
             groups = [index.setdefault(value, {}) for value in accepted]
         for group in groups:
-            group.setdefault((first, others), _StartGroup(first, others)).add(n, gate)
+            group.setdefault((first, others), _StartGroup(first, others)).add(n, gate, next_values)
 
     # ------------------------------------------------------------------ spaCy's state machine
 
@@ -334,7 +344,7 @@ class AnchoredMatcher:
                 e += 1
 
 
-def _isin(column: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
+def isin_sorted(column: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
     """`numpy.isin` for sorted `values`: a binary search per token, where `numpy.isin` sorts the
     token's values with them on every call (it cost more than the matching)."""
     if not len(values):
