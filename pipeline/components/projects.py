@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from pydantic import Field, field_validator
+from spacy.attrs import HEAD, IS_ALPHA, IS_TITLE, IS_UPPER, LENGTH, LOWER, ORTH, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -58,6 +62,12 @@ ANAPHOR_MIN_PRIORITY = 50
 DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»", "``", "''"})
 #: Longest quotation (in tokens) still read as a name rather than as quoted speech.
 MAX_QUOTED_NAME = 6
+_DOUBLE_QUOTE_IDS = np.array(sorted(get_string_id(q) for q in DOUBLE_QUOTES), dtype=np.uint64)
+#: Token attributes `_title_case` reads, in one array per sentence instead of one Token per word.
+_HEADLINE_ATTRS = [IS_ALPHA, LENGTH, IS_TITLE, IS_UPPER, POS]
+_VERB_POS = np.array([POS_IDS["VERB"], POS_IDS["AUX"]], dtype=np.uint64)
+#: Determiners of a bare anaphor ("the project", "this port").
+ANAPHOR_DETERMINERS = ("the", "this")
 
 
 class HeadRule(Rule):
@@ -178,6 +188,7 @@ class ProjectExtractor:
         self.common_words = TITLE_WORDS | {w for r in self.keywords for w in r.words}
         #: Generic facility heads ("plant", "facility") that `_merge_purpose` may join.
         self.facility_heads = {r.id for r in self.rules.heads if r.kind_from_name and r.kind != "initiative"}
+        self.works_nouns = frozenset(n for r in self.rules.works for n in r.nouns)
 
     # ------------------------------------------------------------------ candidates
 
@@ -320,9 +331,10 @@ class ProjectExtractor:
         taken = {t.i for m in found for t in m.name}
         out: list[Mention] = []
         for token in spans.tokens_with_pos(doc, "NOUN"):
-            rule = next((r for r in self.rules.works if token.lemma_.lower() in r.nouns), None)
-            if rule is None:
+            lemma = token.lemma_.lower()
+            if lemma not in self.works_nouns:
                 continue
+            rule = next(r for r in self.rules.works if lemma in r.nouns)
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
                 obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
                 if obj is None or obj.pos_ != "PROPN" or obj.i in taken or not (obj.is_title or obj.is_upper):
@@ -501,10 +513,11 @@ class ProjectExtractor:
         a bare definite "the project" or "the <same head>" later in the paragraph refers to the
         nearest project before it; its context cue gives that project's status when none was given."""
         taken = {m.head.i for m, _ in placed if m.head is not None}
+        determined = _determined(doc)
         for token in spans.tokens_with_pos(doc, "NOUN"):
-            if token.i in taken or spans.is_plural(token):
+            if token.i not in determined or token.i in taken or spans.is_plural(token):
                 continue
-            if [c.lower_ for c in token.children if c.dep_ != "punct"] not in (["the"], ["this"]):
+            if [c.lower_ for c in token.children if c.dep_ != "punct"] not in ([w] for w in ANAPHOR_DETERMINERS):
                 continue
             lemma = token.lemma_.lower()
             before = [(m, r) for m, r in placed if m.head is not None and m.name.end <= token.i
@@ -534,10 +547,20 @@ def _without_measure(name: Span) -> Span:
     return doc[k:name.end]
 
 
+def _determined(doc: Doc) -> set[int]:
+    """Indices of the tokens that have an anaphor determiner among their children, from one array
+    read: `_resolve_anaphors` then lists the children of those nouns only."""
+    lower, head = doc.to_array([LOWER, HEAD]).astype(np.int64).T
+    ids = np.array([get_string_id(w) for w in ANAPHOR_DETERMINERS], dtype=np.uint64).astype(np.int64)
+    found = np.isin(lower, ids).nonzero()[0]
+    return set((found + head[found]).tolist())
+
+
 def _quoted(span: Span) -> set[int]:
     """Indices of tokens inside short quotations ('"Digital Kazakhstan" strategy'); a quoted
     sentence of speech is not a name."""
-    marks = [t.i for t in sentence_at(span.doc, span.start) if t.text in DOUBLE_QUOTES]
+    sent = sentence_at(span.doc, span.start)
+    marks = (np.isin(sent.to_array([ORTH])[:, 0], _DOUBLE_QUOTE_IDS).nonzero()[0] + sent.start).tolist()
     out: set[int] = set()
     for open_, close in zip(marks[::2], marks[1::2]):
         if close - open_ - 1 <= MAX_QUOTED_NAME:
@@ -546,19 +569,32 @@ def _quoted(span: Span) -> set[int]:
 
 
 def _is_entity(name: Span) -> bool:
-    """Is the name (bar a leading "the") one place, organisation, facility or person entity?"""
-    ents = [e for e in name.doc.ents if e.start <= name.end - 1 and e.end > name.start]
-    return any(e.label_ in ("GPE", "LOC", "ORG", "FAC", "PERSON") and e.end >= name.end and e.start <= name.start + 1
-               for e in ents)
+    """Is the name (bar a leading "the") one place, organisation, facility or person entity?
+
+    Only the entity holding the name's last word can cover the name to its end; its start is
+    found by walking back over its inside tokens (no `doc.ents`, which builds every entity)."""
+    doc = name.doc
+    last = doc[name.end - 1]
+    if last.ent_iob_ not in ("B", "I") or last.ent_type_ not in ("GPE", "LOC", "ORG", "FAC", "PERSON"):
+        return False
+    start = last.i
+    while start > name.start + 1 and doc[start].ent_iob_ == "I":
+        start -= 1
+    return start <= name.start + 1
 
 
 def _title_case(sent: Span) -> bool:
     """A headline ("Uganda Launches China-Built Isimba Dam"): most words and every verb
-    capitalised, so capitals say nothing about names."""
-    words = [t for t in sent if t.is_alpha and len(t) > 3]
-    verbs = [t for t in words if t.pos_ in ("VERB", "AUX")]
-    capital = sum(t.is_title or t.is_upper for t in words)
-    return len(words) >= 3 and capital >= 0.8 * len(words) and all(t.is_title or t.is_upper for t in verbs)
+    capitalised, so capitals say nothing about names. Read from one array of the sentence:
+    a Token per word for every trigger head cost more than the rest of the test."""
+    alpha, length, title, upper, pos = sent.to_array(_HEADLINE_ATTRS).T
+    words = (alpha != 0) & (length > 3)
+    count = int(words.sum())
+    if count < 3:
+        return False
+    capital = (title[words] | upper[words]) != 0
+    verbs = np.isin(pos[words], _VERB_POS)
+    return int(capital.sum()) >= 0.8 * count and bool(capital[verbs].all())
 
 
 def _unquote(text: str) -> str:
