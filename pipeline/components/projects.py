@@ -62,10 +62,10 @@ ANAPHOR_MIN_PRIORITY = 50
 DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»", "``", "''"})
 #: Longest quotation (in tokens) still read as a name rather than as quoted speech.
 MAX_QUOTED_NAME = 6
-_DOUBLE_QUOTE_IDS = np.array(sorted(get_string_id(q) for q in DOUBLE_QUOTES), dtype=np.uint64)
-#: Token attributes `_title_case` reads, in one array per sentence instead of one Token per word.
+_DOUBLE_QUOTE_IDS = frozenset(get_string_id(q) for q in DOUBLE_QUOTES)
+#: Token attributes `_title_case` reads, in one array per Doc instead of one Token per word.
 _HEADLINE_ATTRS = [IS_ALPHA, LENGTH, IS_TITLE, IS_UPPER, POS]
-_VERB_POS = np.array([POS_IDS["VERB"], POS_IDS["AUX"]], dtype=np.uint64)
+_VERB_POS = frozenset({POS_IDS["VERB"], POS_IDS["AUX"]})
 #: Determiners of a bare anaphor ("the project", "this port").
 ANAPHOR_DETERMINERS = ("the", "this")
 
@@ -233,10 +233,10 @@ class ProjectExtractor:
             and (to_iso3(t.text) is None or head.is_title or spans.country_pair(t))
         ]
 
-    def vetoed(self, head: Token, rule: HeadRule, name: Span) -> bool:
-        """Is the trigger part of something else: a headline, a predicate, a modifier, a venue,
-        a place or an organisation's name?"""
-        if head.pos_ not in ("NOUN", "PROPN") or _title_case(sentence_at(head.doc, head.i)):
+    def vetoed(self, head: Token, rule: HeadRule, name: Span, headline: bool) -> bool:
+        """Is the trigger part of something else: a headline (`headline`: its sentence is one), a
+        predicate, a modifier, a venue, a place or an organisation's name?"""
+        if head.pos_ not in ("NOUN", "PROPN") or headline:
             return True
         if head.dep_ in ("attr", "oprd") and not self._names_predicate(head):
             return True  # "X is Africa's first electrified railway" describes X
@@ -262,9 +262,9 @@ class ProjectExtractor:
         subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return subject is not None and subject.pos_ != "PROPN" and bool(self._named_tokens(head, spans.bare_span(head)))
 
-    def is_specific(self, head: Token, rule: HeadRule, name: Span) -> bool:
+    def is_specific(self, head: Token, rule: HeadRule, name: Span, headline: bool) -> bool:
         """One specific undertaking: named, placed, owned, priced, or acted on by a country."""
-        if self.vetoed(head, rule, name):
+        if self.vetoed(head, rule, name, headline):
             return False
         bare = spans.bare_span(head)
         named = self._named_tokens(head, bare)
@@ -404,12 +404,13 @@ class ProjectExtractor:
         parsed = spans.has_parse(doc)
         out: list[Mention] = []
         agreements = [(a.start, a.end) for a in (doc._.agreements or [])] if Doc.has_extension("agreements") else []
+        headlines = _Headlines(doc)
         for head, rule in self.head_candidates(doc):
             if rule.kind_from_name and any(start <= head.idx < end for start, end in agreements):
                 continue  # a generic head in a document's name: "Declaration on Zone of Peace, Freedom and Neutrality"
             if parsed:
                 name = self._route(spans.phrase_span(head, self.preps, infinitive=False, place_preps=PLACE_PREPS), head)
-                if not self.is_specific(head, rule, name):
+                if not self.is_specific(head, rule, name, headlines.holds(head)):
                     continue
             else:
                 name = spans.blank_name(head)
@@ -513,9 +514,8 @@ class ProjectExtractor:
         a bare definite "the project" or "the <same head>" later in the paragraph refers to the
         nearest project before it; its context cue gives that project's status when none was given."""
         taken = {m.head.i for m, _ in placed if m.head is not None}
-        determined = _determined(doc)
-        for token in spans.tokens_with_pos(doc, "NOUN"):
-            if token.i not in determined or token.i in taken or spans.is_plural(token):
+        for token in (doc[i] for i in sorted(_determined(doc))):
+            if token.pos_ != "NOUN" or token.i in taken or spans.is_plural(token):
                 continue
             if [c.lower_ for c in token.children if c.dep_ != "punct"] not in ([w] for w in ANAPHOR_DETERMINERS):
                 continue
@@ -560,7 +560,7 @@ def _quoted(span: Span) -> set[int]:
     """Indices of tokens inside short quotations ('"Digital Kazakhstan" strategy'); a quoted
     sentence of speech is not a name."""
     sent = sentence_at(span.doc, span.start)
-    marks = (np.isin(sent.to_array([ORTH])[:, 0], _DOUBLE_QUOTE_IDS).nonzero()[0] + sent.start).tolist()
+    marks = [sent.start + k for k, (orth,) in enumerate(sent.to_array([ORTH]).tolist()) if orth in _DOUBLE_QUOTE_IDS]
     out: set[int] = set()
     for open_, close in zip(marks[::2], marks[1::2]):
         if close - open_ - 1 <= MAX_QUOTED_NAME:
@@ -583,18 +583,32 @@ def _is_entity(name: Span) -> bool:
     return start <= name.start + 1
 
 
-def _title_case(sent: Span) -> bool:
+class _Headlines:
+    """Which sentences of a Doc are headlines, each tested once from one array of the Doc's
+    token attributes: a Token per word for every trigger head cost more than the test."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.rows: list[list[int]] | None = None
+        self.found: dict[int, bool] = {}
+
+    def holds(self, token: Token) -> bool:
+        """Is the sentence of `token` a headline?"""
+        sent = sentence_at(self.doc, token.i)
+        if sent.start not in self.found:
+            if self.rows is None:
+                self.rows = self.doc.to_array(_HEADLINE_ATTRS).tolist()
+            self.found[sent.start] = _title_case(self.rows[sent.start:sent.end])
+        return self.found[sent.start]
+
+
+def _title_case(rows: list[list[int]]) -> bool:
     """A headline ("Uganda Launches China-Built Isimba Dam"): most words and every verb
-    capitalised, so capitals say nothing about names. Read from one array of the sentence:
-    a Token per word for every trigger head cost more than the rest of the test."""
-    alpha, length, title, upper, pos = sent.to_array(_HEADLINE_ATTRS).T
-    words = (alpha != 0) & (length > 3)
-    count = int(words.sum())
-    if count < 3:
-        return False
-    capital = (title[words] | upper[words]) != 0
-    verbs = np.isin(pos[words], _VERB_POS)
-    return int(capital.sum()) >= 0.8 * count and bool(capital[verbs].all())
+    capitalised, so capitals say nothing about names. `rows` holds the sentence's
+    `_HEADLINE_ATTRS`, one row per token."""
+    words = [(bool(title or upper), pos) for alpha, length, title, upper, pos in rows if alpha and length > 3]
+    capital = sum(cap for cap, _ in words)
+    return len(words) >= 3 and capital >= 0.8 * len(words) and all(cap for cap, pos in words if pos in _VERB_POS)
 
 
 def _unquote(text: str) -> str:
