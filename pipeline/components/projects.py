@@ -20,7 +20,7 @@ import re
 
 import numpy as np
 from pydantic import Field, field_validator
-from spacy.attrs import HEAD, IS_ALPHA, IS_TITLE, IS_UPPER, LENGTH, LOWER, ORTH, POS
+from spacy.attrs import HEAD, IS_ALPHA, IS_TITLE, IS_UPPER, LENGTH, LOWER, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.parts_of_speech import IDS as POS_IDS
@@ -62,7 +62,6 @@ ANAPHOR_MIN_PRIORITY = 50
 DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»", "``", "''"})
 #: Longest quotation (in tokens) still read as a name rather than as quoted speech.
 MAX_QUOTED_NAME = 6
-_DOUBLE_QUOTE_IDS = frozenset(get_string_id(q) for q in DOUBLE_QUOTES)
 #: Token attributes `_title_case` reads, in one array per Doc instead of one Token per word.
 _HEADLINE_ATTRS = [IS_ALPHA, LENGTH, IS_TITLE, IS_UPPER, POS]
 _VERB_POS = frozenset({POS_IDS["VERB"], POS_IDS["AUX"]})
@@ -559,8 +558,7 @@ def _determined(doc: Doc) -> set[int]:
 def _quoted(span: Span) -> set[int]:
     """Indices of tokens inside short quotations ('"Digital Kazakhstan" strategy'); a quoted
     sentence of speech is not a name."""
-    sent = sentence_at(span.doc, span.start)
-    marks = [sent.start + k for k, (orth,) in enumerate(sent.to_array([ORTH]).tolist()) if orth in _DOUBLE_QUOTE_IDS]
+    marks = [t.i for t in sentence_at(span.doc, span.start) if t.text in DOUBLE_QUOTES]
     out: set[int] = set()
     for open_, close in zip(marks[::2], marks[1::2]):
         if close - open_ - 1 <= MAX_QUOTED_NAME:
