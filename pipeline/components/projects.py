@@ -32,7 +32,7 @@ from pipeline.components import spans
 from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.components.spans import ContextRule, MentionContext
 from pipeline.countries import to_iso3
-from pipeline.extensions import sentence_at
+from pipeline.extensions import sentence_at, sentences_of
 from pipeline.records import Project, ProjectKind, ProjectStatus
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 
@@ -62,9 +62,9 @@ ANAPHOR_MIN_PRIORITY = 50
 DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»", "``", "''"})
 #: Longest quotation (in tokens) still read as a name rather than as quoted speech.
 MAX_QUOTED_NAME = 6
-#: Token attributes `_title_case` reads, in one array per Doc instead of one Token per word.
+#: Token attributes `_headline_starts` reads, in one array per Doc instead of one Token per word.
 _HEADLINE_ATTRS = [IS_ALPHA, LENGTH, IS_TITLE, IS_UPPER, POS]
-_VERB_POS = frozenset({POS_IDS["VERB"], POS_IDS["AUX"]})
+_VERB_POS = np.array([POS_IDS["VERB"], POS_IDS["AUX"]], dtype=np.uint64)
 #: Determiners of a bare anaphor ("the project", "this port").
 ANAPHOR_DETERMINERS = ("the", "this")
 
@@ -582,31 +582,36 @@ def _is_entity(name: Span) -> bool:
 
 
 class _Headlines:
-    """Which sentences of a Doc are headlines, each tested once from one array of the Doc's
-    token attributes: a Token per word for every trigger head cost more than the test."""
+    """Which sentences of a Doc are headlines, all tested at once (when a trigger head first asks)
+    from one array of the Doc's token attributes: a Token per word for every head cost more than the test."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.rows: list[list[int]] | None = None
-        self.found: dict[int, bool] = {}
+        self.starts: set[int] | None = None
 
     def holds(self, token: Token) -> bool:
         """Is the sentence of `token` a headline?"""
-        sent = sentence_at(self.doc, token.i)
-        if sent.start not in self.found:
-            if self.rows is None:
-                self.rows = self.doc.to_array(_HEADLINE_ATTRS).tolist()
-            self.found[sent.start] = _title_case(self.rows[sent.start:sent.end])
-        return self.found[sent.start]
+        if self.starts is None:
+            self.starts = _headline_starts(self.doc)
+        return sentence_at(self.doc, token.i).start in self.starts
 
 
-def _title_case(rows: list[list[int]]) -> bool:
-    """A headline ("Uganda Launches China-Built Isimba Dam"): most words and every verb
-    capitalised, so capitals say nothing about names. `rows` holds the sentence's
-    `_HEADLINE_ATTRS`, one row per token."""
-    words = [(bool(title or upper), pos) for alpha, length, title, upper, pos in rows if alpha and length > 3]
-    capital = sum(cap for cap, _ in words)
-    return len(words) >= 3 and capital >= 0.8 * len(words) and all(cap for cap, pos in words if pos in _VERB_POS)
+def _headline_starts(doc: Doc) -> set[int]:
+    """The starts of the headline sentences ("Uganda Launches China-Built Isimba Dam"): most words
+    and every verb capitalised, so capitals say nothing about names. A word is alphabetic and longer
+    than three characters; "most" is four in five."""
+    starts = [sent.start for sent in sentences_of(doc)]
+    if not starts:
+        return set()
+    alpha, length, title, upper, pos = doc.to_array(_HEADLINE_ATTRS).T
+    words = (alpha != 0) & (length > 3)
+    capital = words & ((title != 0) | (upper != 0))
+    low_verbs = words & ~capital & np.isin(pos, _VERB_POS)
+    counts = np.add.reduceat(words.astype(np.int64), starts)
+    capitals = np.add.reduceat(capital.astype(np.int64), starts)
+    verbs = np.add.reduceat(low_verbs.astype(np.int64), starts)
+    found = (counts >= 3) & (capitals >= 0.8 * counts) & (verbs == 0)
+    return {start for start, yes in zip(starts, found.tolist()) if yes}
 
 
 def _unquote(text: str) -> str:
