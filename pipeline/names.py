@@ -60,9 +60,11 @@ def is_headline(sent: Span) -> bool:
     return len(words) >= HEADLINE_WORDS and all(t.text[:1].isupper() for t in words)
 
 
-#: (capitalised, a headline word) per word, by ORTH id (a hash of the text): kept per process.
+#: (capitalised, a headline word) per word, by ORTH id (a hash of the text): kept per process,
+#: emptied at `_WORD_FLAGS_SIZE` words (about 1.5 MB: the four flag pairs are shared, not one per word).
 _WORD_FLAGS: dict[int, tuple[bool, bool]] = {}
-_WORD_FLAGS_SIZE = 200_000
+_WORD_FLAGS_SIZE = 16384
+_FLAG_PAIRS = {(cap, word): (cap, word) for cap in (False, True) for word in (False, True)}
 
 
 def _word_flags(strings: StringStore, orth: int) -> tuple[bool, bool]:
@@ -72,7 +74,7 @@ def _word_flags(strings: StringStore, orth: int) -> tuple[bool, bool]:
             _WORD_FLAGS.clear()
         text = strings[orth]
         headline_word = text.isalpha() and len(text) >= 3 and text.lower() not in HEADLINE_LOWER
-        flags = _WORD_FLAGS[orth] = (text[:1].isupper(), headline_word)
+        flags = _WORD_FLAGS[orth] = _FLAG_PAIRS[text[:1].isupper(), headline_word]
     return flags
 
 

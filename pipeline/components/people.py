@@ -598,7 +598,17 @@ class PeopleExtractor:
         return mentions
 
     def _country_start(self, doc: Doc, floor: int, k: int) -> int:
-        """Start of a country phrase ending at k ("Kazakh", "the People's Republic of China"), else k."""
+        """Start of a country phrase ending at k ("Kazakh", "the People's Republic of China"), else k.
+        The phrase's last word (bar a possessive) is the same for every size: `_country` refuses them
+        all when it does not begin with a letter."""
+        if k <= floor:
+            return k
+        last = doc[k - 1].text
+        if last in _POSSESSIVE:
+            if k - 2 < floor or not doc[k - 2].text[:1].isalpha():
+                return k
+        elif not last[:1].isalpha():
+            return k
         for size in range(min(COUNTRY_WINDOW, k - floor), 0, -1):
             if _may_begin_country(doc[k - size]) and self._country(doc[k - size:k]):
                 return k - size
@@ -809,7 +819,7 @@ class PeopleExtractor:
                              for m in mentions])
         taken = {i for s in ours for i in range(s.start, s.end)}
         others = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
-        doc.ents = filter_spans([*ours, *others])
+        doc.set_ents(filter_spans([*ours, *others]))  # what `doc.ents = ...` does, without re-making each Span
 
 
 @Language.factory("diplo_people", assigns=["doc._.people", "doc.ents"], default_config={"rules_dirs": []})

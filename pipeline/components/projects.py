@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from pydantic import Field, field_validator
+from spacy.attrs import HEAD, IS_ALPHA, IS_TITLE, IS_UPPER, LENGTH, LOWER, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -28,7 +32,7 @@ from pipeline.components import spans
 from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.components.spans import ContextRule, MentionContext
 from pipeline.countries import to_iso3
-from pipeline.extensions import sentence_at
+from pipeline.extensions import sentence_at, sentences_of
 from pipeline.records import Project, ProjectKind, ProjectStatus
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 
@@ -58,6 +62,11 @@ ANAPHOR_MIN_PRIORITY = 50
 DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»", "``", "''"})
 #: Longest quotation (in tokens) still read as a name rather than as quoted speech.
 MAX_QUOTED_NAME = 6
+#: Token attributes `_headline_starts` reads, in one array per Doc instead of one Token per word.
+_HEADLINE_ATTRS = [IS_ALPHA, LENGTH, IS_TITLE, IS_UPPER, POS]
+_VERB_POS = np.array([POS_IDS["VERB"], POS_IDS["AUX"]], dtype=np.uint64)
+#: Determiners of a bare anaphor ("the project", "this port").
+ANAPHOR_DETERMINERS = ("the", "this")
 
 
 class HeadRule(Rule):
@@ -178,6 +187,7 @@ class ProjectExtractor:
         self.common_words = TITLE_WORDS | {w for r in self.keywords for w in r.words}
         #: Generic facility heads ("plant", "facility") that `_merge_purpose` may join.
         self.facility_heads = {r.id for r in self.rules.heads if r.kind_from_name and r.kind != "initiative"}
+        self.works_nouns = frozenset(n for r in self.rules.works for n in r.nouns)
 
     # ------------------------------------------------------------------ candidates
 
@@ -222,10 +232,10 @@ class ProjectExtractor:
             and (to_iso3(t.text) is None or head.is_title or spans.country_pair(t))
         ]
 
-    def vetoed(self, head: Token, rule: HeadRule, name: Span) -> bool:
-        """Is the trigger part of something else: a headline, a predicate, a modifier, a venue,
-        a place or an organisation's name?"""
-        if head.pos_ not in ("NOUN", "PROPN") or _title_case(sentence_at(head.doc, head.i)):
+    def vetoed(self, head: Token, rule: HeadRule, name: Span, headline: bool) -> bool:
+        """Is the trigger part of something else: a headline (`headline`: its sentence is one), a
+        predicate, a modifier, a venue, a place or an organisation's name?"""
+        if head.pos_ not in ("NOUN", "PROPN") or headline:
             return True
         if head.dep_ in ("attr", "oprd") and not self._names_predicate(head):
             return True  # "X is Africa's first electrified railway" describes X
@@ -251,9 +261,9 @@ class ProjectExtractor:
         subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return subject is not None and subject.pos_ != "PROPN" and bool(self._named_tokens(head, spans.bare_span(head)))
 
-    def is_specific(self, head: Token, rule: HeadRule, name: Span) -> bool:
+    def is_specific(self, head: Token, rule: HeadRule, name: Span, headline: bool) -> bool:
         """One specific undertaking: named, placed, owned, priced, or acted on by a country."""
-        if self.vetoed(head, rule, name):
+        if self.vetoed(head, rule, name, headline):
             return False
         bare = spans.bare_span(head)
         named = self._named_tokens(head, bare)
@@ -320,9 +330,10 @@ class ProjectExtractor:
         taken = {t.i for m in found for t in m.name}
         out: list[Mention] = []
         for token in spans.tokens_with_pos(doc, "NOUN"):
-            rule = next((r for r in self.rules.works if token.lemma_.lower() in r.nouns), None)
-            if rule is None:
+            lemma = token.lemma_.lower()
+            if lemma not in self.works_nouns:
                 continue
+            rule = next(r for r in self.rules.works if lemma in r.nouns)
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
                 obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
                 if obj is None or obj.pos_ != "PROPN" or obj.i in taken or not (obj.is_title or obj.is_upper):
@@ -392,12 +403,13 @@ class ProjectExtractor:
         parsed = spans.has_parse(doc)
         out: list[Mention] = []
         agreements = [(a.start, a.end) for a in (doc._.agreements or [])] if Doc.has_extension("agreements") else []
+        headlines = _Headlines(doc)
         for head, rule in self.head_candidates(doc):
             if rule.kind_from_name and any(start <= head.idx < end for start, end in agreements):
                 continue  # a generic head in a document's name: "Declaration on Zone of Peace, Freedom and Neutrality"
             if parsed:
                 name = self._route(spans.phrase_span(head, self.preps, infinitive=False, place_preps=PLACE_PREPS), head)
-                if not self.is_specific(head, rule, name):
+                if not self.is_specific(head, rule, name, headlines.holds(head)):
                     continue
             else:
                 name = spans.blank_name(head)
@@ -501,10 +513,10 @@ class ProjectExtractor:
         a bare definite "the project" or "the <same head>" later in the paragraph refers to the
         nearest project before it; its context cue gives that project's status when none was given."""
         taken = {m.head.i for m, _ in placed if m.head is not None}
-        for token in spans.tokens_with_pos(doc, "NOUN"):
-            if token.i in taken or spans.is_plural(token):
+        for token in (doc[i] for i in sorted(_determined(doc))):
+            if token.pos_ != "NOUN" or token.i in taken or spans.is_plural(token):
                 continue
-            if [c.lower_ for c in token.children if c.dep_ != "punct"] not in (["the"], ["this"]):
+            if [c.lower_ for c in token.children if c.dep_ != "punct"] not in ([w] for w in ANAPHOR_DETERMINERS):
                 continue
             lemma = token.lemma_.lower()
             before = [(m, r) for m, r in placed if m.head is not None and m.name.end <= token.i
@@ -534,6 +546,15 @@ def _without_measure(name: Span) -> Span:
     return doc[k:name.end]
 
 
+def _determined(doc: Doc) -> set[int]:
+    """Indices of the tokens that have an anaphor determiner among their children, from one array
+    read: `_resolve_anaphors` then lists the children of those nouns only."""
+    lower, head = doc.to_array([LOWER, HEAD]).astype(np.int64).T
+    ids = np.array([get_string_id(w) for w in ANAPHOR_DETERMINERS], dtype=np.uint64).astype(np.int64)
+    found = np.isin(lower, ids).nonzero()[0]
+    return set((found + head[found]).tolist())
+
+
 def _quoted(span: Span) -> set[int]:
     """Indices of tokens inside short quotations ('"Digital Kazakhstan" strategy'); a quoted
     sentence of speech is not a name."""
@@ -546,19 +567,51 @@ def _quoted(span: Span) -> set[int]:
 
 
 def _is_entity(name: Span) -> bool:
-    """Is the name (bar a leading "the") one place, organisation, facility or person entity?"""
-    ents = [e for e in name.doc.ents if e.start <= name.end - 1 and e.end > name.start]
-    return any(e.label_ in ("GPE", "LOC", "ORG", "FAC", "PERSON") and e.end >= name.end and e.start <= name.start + 1
-               for e in ents)
+    """Is the name (bar a leading "the") one place, organisation, facility or person entity?
+
+    Only the entity holding the name's last word can cover the name to its end; its start is
+    found by walking back over its inside tokens (no `doc.ents`, which builds every entity)."""
+    doc = name.doc
+    last = doc[name.end - 1]
+    if last.ent_iob_ not in ("B", "I") or last.ent_type_ not in ("GPE", "LOC", "ORG", "FAC", "PERSON"):
+        return False
+    start = last.i
+    while start > name.start + 1 and doc[start].ent_iob_ == "I":
+        start -= 1
+    return start <= name.start + 1
 
 
-def _title_case(sent: Span) -> bool:
-    """A headline ("Uganda Launches China-Built Isimba Dam"): most words and every verb
-    capitalised, so capitals say nothing about names."""
-    words = [t for t in sent if t.is_alpha and len(t) > 3]
-    verbs = [t for t in words if t.pos_ in ("VERB", "AUX")]
-    capital = sum(t.is_title or t.is_upper for t in words)
-    return len(words) >= 3 and capital >= 0.8 * len(words) and all(t.is_title or t.is_upper for t in verbs)
+class _Headlines:
+    """Which sentences of a Doc are headlines, all tested at once (when a trigger head first asks)
+    from one array of the Doc's token attributes: a Token per word for every head cost more than the test."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.starts: set[int] | None = None
+
+    def holds(self, token: Token) -> bool:
+        """Is the sentence of `token` a headline?"""
+        if self.starts is None:
+            self.starts = _headline_starts(self.doc)
+        return sentence_at(self.doc, token.i).start in self.starts
+
+
+def _headline_starts(doc: Doc) -> set[int]:
+    """The starts of the headline sentences ("Uganda Launches China-Built Isimba Dam"): most words
+    and every verb capitalised, so capitals say nothing about names. A word is alphabetic and longer
+    than three characters; "most" is four in five."""
+    starts = [sent.start for sent in sentences_of(doc)]
+    if not starts:
+        return set()
+    alpha, length, title, upper, pos = doc.to_array(_HEADLINE_ATTRS).T
+    words = (alpha != 0) & (length > 3)
+    capital = words & ((title != 0) | (upper != 0))
+    low_verbs = words & ~capital & np.isin(pos, _VERB_POS)
+    counts = np.add.reduceat(words.astype(np.int64), starts)
+    capitals = np.add.reduceat(capital.astype(np.int64), starts)
+    verbs = np.add.reduceat(low_verbs.astype(np.int64), starts)
+    found = (counts >= 3) & (capitals >= 0.8 * counts) & (verbs == 0)
+    return {start for start, yes in zip(starts, found.tolist()) if yes}
 
 
 def _unquote(text: str) -> str:
