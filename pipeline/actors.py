@@ -41,7 +41,7 @@ from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.countries import countries
-from pipeline.extensions import records_of, sentence_at, sentences_of, text_of
+from pipeline.extensions import records_of, sentence_at, sentences_of, span_text, text_of
 from pipeline.prefilter import ASCII_FOLDS, Gate
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
@@ -958,11 +958,6 @@ class ActorResolver:
 def is_country_code(actor: str) -> bool:
     """An ISO3 country code, as opposed to a three-letter organisation ('SCO', 'EAC')."""
     return actor in countries().names
-
-
-def span_text(span: Span) -> str:
-    """`span.text` cut from the Doc's text, read once per Doc (`Span.text` joins its tokens)."""
-    return text_of(span.doc)[span.start_char: span.end_char]
 
 
 def in_quotation(token: Token) -> bool:

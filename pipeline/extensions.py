@@ -46,6 +46,11 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+def span_text(span: Span) -> str:
+    """`span.text` cut from the Doc's text, read once per Doc (`Span.text` joins its tokens)."""
+    return text_of(span.doc)[span.start_char:span.end_char]
+
+
 def _sentence_starts(doc: Doc) -> list[int]:
     """Token index of each sentence start, found once per Doc (plain ints, so the Doc still
     serialises): `doc.sents` walks every token on each access."""

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.actors import (QUESTION, ActorFile, ActorResolver, ActorRules, _country_offsets, main_parties,
-                             span_text, speakers)
+from pipeline.actors import QUESTION, ActorFile, ActorResolver, ActorRules, _country_offsets, main_parties, speakers
 from pipeline.records import Person
 from pipeline.rules.loader import RuleFileError, load_rules
 
@@ -396,13 +395,6 @@ def test_government_in_reported_words_is_the_sayer_country(nlp):
     assert ActorResolver(doc).resolve(subject_of(doc, "seek")) == ["KEN"]
     doc = make_doc(nlp, "The government would seek a new loan from the IMF.", people=people)
     assert ActorResolver(doc).resolve(subject_of(doc, "seek")) == []
-
-
-def test_span_text_is_the_span_s_text(nlp):
-    doc = make_doc(nlp, "China and  Kazakhstan agreed.\n\nThey will build a road.")
-    for start in range(len(doc)):
-        for end in range(start + 1, len(doc) + 1):
-            assert span_text(doc[start:end]) == doc[start:end].text
 
 
 def test_resolve_answers_again_with_a_list_of_its_own(nlp):

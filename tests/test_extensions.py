@@ -5,7 +5,7 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Doc
 
-from pipeline.extensions import sentence_at, sentences_of, text_of
+from pipeline.extensions import sentence_at, sentences_of, span_text, text_of
 
 TEXT = ("The two ministers met in Astana on 3 March. They signed a memorandum on transport. "
         "Both sides agreed to meet again in 2025.")
@@ -35,3 +35,10 @@ def test_caches_keep_the_doc_serialisable() -> None:
     restored = Doc(doc.vocab).from_bytes(doc.to_bytes())
     assert restored.text == TEXT
     assert [s.text for s in sentences_of(restored)] == [s.text for s in doc.sents]
+
+
+def test_span_text_is_the_span_s_text() -> None:
+    doc = spacy.blank("en")("China and  Kazakhstan agreed.\n\nThey will build a road.")
+    for start in range(len(doc)):
+        for end in range(start + 1, len(doc) + 1):
+            assert span_text(doc[start:end]) == doc[start:end].text

@@ -37,12 +37,12 @@ from spacy.language import Language
 from spacy.attrs import HEAD
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code, span_text
+from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code
 from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.dates import find_dates
 from pipeline.records import Commitment, Modality, Strength
 from pipeline.rules.loader import Rule, RuleFile, RuleFileError, load_rules
-from pipeline.extensions import sentence_at, sentences_of, text_of
+from pipeline.extensions import sentence_at, sentences_of, span_text, text_of
 
 FIRM: frozenset[str] = frozenset({"will", "agree", "decide", "pledge", "announce"})
 _SUBJ = ("nsubj", "csubj")

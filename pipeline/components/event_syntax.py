@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.components.phrase_matching import isin_sorted
 from pipeline.countries import countries
-from pipeline.extensions import sentence_at, sentences_of, text_of
+from pipeline.extensions import sentence_at, sentences_of
 
 OBJECT_DEPS = ("dobj", "nsubjpass", "attr", "oprd")
 SUBJECT_DEPS = ("nsubj", "csubj")
@@ -29,11 +29,6 @@ UPWARD_DEPS = ("conj", "xcomp", "pcomp", "advcl", "acomp")
 def sentence_of(token: Token) -> Span:
     """`token.sent` from the Doc's cached sentence boundaries (`token.sent` walks the tokens)."""
     return sentence_at(token.doc, token.i)
-
-
-def span_text(span: Span) -> str:
-    """`span.text` sliced from the Doc's cached text (`Span.text` joins its tokens on each access)."""
-    return text_of(span.doc)[span.start_char:span.end_char]
 
 
 def entity_of(token: Token) -> Span | None:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
@@ -45,7 +44,7 @@ from pipeline.countries import countries
 from pipeline.dates import find_dates
 from pipeline.records import Event
 from pipeline.rules.loader import RuleFileError
-from pipeline.extensions import sentence_at, text_of
+from pipeline.extensions import sentence_at, span_text, text_of
 
 #: Date modifiers that bound another span ("since 2013"): not the date of an event. "by 2030" is
 #: a planned event's deadline (see `_assign_dates`).
@@ -83,7 +82,6 @@ class EventExtractor:
         self.rules = load_event_rules(rules_dirs)
         self.actor_rules = ActorRules.load(rules_dirs)
         #: Organisation in a name, once per name: each test runs every organisation form's regex.
-        self.organisation_in = lru_cache(maxsize=4096)(self.actor_rules.organisation_in)
         self.classes = {k: {w.casefold() for w in v} for k, v in self.rules.classes.items()}
         self.shapes = {rule.id: [(shape, shape.keys()) for shape in trigger_shapes(rule, self.classes)]
                        for rule in self.rules.triggers if rule.pattern is None}
@@ -432,7 +430,7 @@ class EventExtractor:
         parties = set(own) | {p for group in cand.counterparts for p in group}
         parties |= self._named_organisations(cand)
         if "organisation" in self.rules.bilateral_summit.multilateral_parties and any(
-                self.organisation_in(p) for p in parties):
+                self.actor_rules.organisation_in(p) for p in parties):
             return False
         return len(parties) == 2 and not any(w in self.class_words for w in cand.names)
 
@@ -441,7 +439,7 @@ class EventExtractor:
         out: set[str] = set()
         for holder in (cand.trigger, *cand.objects):
             if holder.pos_ in ("NOUN", "PROPN"):
-                org = self.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
+                org = self.actor_rules.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
                 if org:
                     out.add(org)
         return out
@@ -514,7 +512,7 @@ class EventExtractor:
             if holder.pos_ not in ("NOUN", "PROPN") or holder != trig and syn.lemma(holder) not in self.class_words:
                 continue
             cand.head = cand.head or syn.lemma(holder)
-            org = self.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
+            org = self.actor_rules.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
             if org:
                 cand.keys.add(org.casefold())
             for tok in syn.name_tokens(holder):
@@ -523,7 +521,7 @@ class EventExtractor:
                 elif tok.ent_type_ in syn.PLACE_LABELS and holder == trig and cand.type in ("summit", "meeting"):
                     own_name = (ent := syn.entity_of(tok)) is not None and ent.start <= trig.i < ent.end
                     if tok.dep_ in ("compound", "amod") and cand.location is None and "-" not in tok.text \
-                            and not own_name and not self.organisation_in(tok.text):
+                            and not own_name and not self.actor_rules.organisation_in(tok.text):
                         # not "the Post-Ministerial Conference" tagged a place as a whole, nor "the Quad summit"
                         cand.location = syn.place_of(tok, self.cities)
                 elif tok.pos_ in ("PROPN", "ADJ") and tok.is_title and syn.lemma(tok) not in self.class_words \
@@ -565,7 +563,7 @@ class EventExtractor:
         The events' tense tells which Saturday 'on Saturday' is."""
         statuses = {c.status for c in cands}
         tense = "past" if statuses == {"past"} else "future" if statuses == {"planned"} else None
-        for mention in find_dates(syn.span_text(sent), published, tense=tense):
+        for mention in find_dates(span_text(sent), published, tense=tense):
             if mention.date.value is None or mention.date.modifier in BOUND_MODIFIERS:
                 continue
             start = sent.start_char + mention.start
@@ -684,7 +682,7 @@ class EventExtractor:
         event, mode = self._plover(cand)
         start, end = cand.span
         return Event(
-            sentence=syn.span_text(sent).strip(), start=start, end=end, type=cand.type,
+            sentence=span_text(sent).strip(), start=start, end=end, type=cand.type,
             rule=f"{cand.rule.id}+{cand.retyped_by}" if cand.retyped_by else cand.rule.id,
             trigger=text_of(doc)[start:end], participants=cand.participants, location=cand.location,
             date_start=cand.date_start, date_end=cand.date_end, status=cand.status,
@@ -707,11 +705,11 @@ class EventExtractor:
             seen.add((sent.start, etype))
             before = {t.lower_ for t in doc[max(sent.start, token.i - 3): token.i]}
             status = "planned" if before & self.future_words else "past"
-            dates = [m for m in find_dates(syn.span_text(sent), published) if m.date.value]
+            dates = [m for m in find_dates(span_text(sent), published) if m.date.value]
             cand = Candidate(rule, etype, token, [token], (token.idx, token.idx + len(token.text)), status=status)
             plover, mode = self._plover(cand)
             events.append(Event(
-                sentence=syn.span_text(sent).strip(), start=token.idx, end=token.idx + len(token.text), rule=rule.id,
+                sentence=span_text(sent).strip(), start=token.idx, end=token.idx + len(token.text), rule=rule.id,
                 type=etype, trigger=token.text, date_start=dates[0].date.value if len(dates) == 1 else None,
                 status=status, plover_event=plover, plover_mode=mode,
             ))
