@@ -41,7 +41,7 @@ from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.countries import countries
-from pipeline.extensions import records_of, sentence_at, sentences_of, span_text, text_of
+from pipeline.extensions import DocEntities, entity_of, records_of, sentence_at, sentences_of, span_text, text_of
 from pipeline.prefilter import ASCII_FOLDS, Gate
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
@@ -263,27 +263,8 @@ class ActorResolver:
     # ----------------------------------------------------------------- document-level facts
 
     @cached_property
-    def _ents(self) -> tuple[Span, ...]:
-        """`doc.ents`, built once: spaCy walks every token on each access."""
-        return tuple(self.doc.ents)
-
-    @cached_property
-    def _ent_bounds(self) -> tuple[list[int], list[int]]:
-        """Start and end token of each entity, in order (entities do not overlap)."""
-        return [e.start for e in self._ents], [e.end for e in self._ents]
-
-    def _ents_within(self, span: Span) -> list[Span]:
-        """`span.ents` from the cached entities: those wholly inside the span."""
-        starts, ends = self._ent_bounds
-        first = bisect.bisect_left(starts, span.start)
-        last = bisect.bisect_right(ends, span.end, lo=first)
-        return list(self._ents[first:last])
-
-    def _ent_holding(self, i: int) -> list[Span]:
-        """The entity that holds token `i` ([] or one)."""
-        starts, ends = self._ent_bounds
-        n = bisect.bisect_right(starts, i) - 1
-        return [self._ents[n]] if n >= 0 and i < ends[n] else []
+    def _entities(self) -> DocEntities:
+        return DocEntities(self.doc)
 
     @cached_property
     def _sent_starts(self) -> list[int]:
@@ -298,7 +279,7 @@ class ActorResolver:
         mentions for the runner-up), none for a text that names no country.
         """
         counts: Counter[str] = Counter()
-        for ent in self._ents:
+        for ent in self._entities.all:
             if ent.label_ in ("GPE", "NORP"):
                 code = _iso3(ent.text)
                 if code:
@@ -706,7 +687,7 @@ class ActorResolver:
         Xi's visit" names no actor)."""
         names: list[str] = []
         # the head's entity may reach past the phrase: "Joseph R. Biden, Jr." parses as two subjects
-        ents = self._ents_within(phrase) if head is None else self._ent_holding(head.i)
+        ents = self._entities.within(phrase) if head is None else [e for e in [entity_of(head)] if e is not None]
         for ent in ents:
             if ent.label_ == "PERSON":
                 names.append(self.person_name(ent.text))
@@ -720,7 +701,7 @@ class ActorResolver:
         """Name of an organisation subject: its entity, without country adjectives ("Saudi Arabian
         DataVolt" -> "DataVolt"), expanded to an earlier longer form ("the Advisory Council" ->
         "Advisory Council of the Belt and Road Forum ...")."""
-        ents = [e for e in self._ents_within(phrase) if e.label_ == "ORG" and e.start <= head.i < e.end]
+        ents = [e for e in self._entities.within(phrase) if e.label_ == "ORG" and e.start <= head.i < e.end]
         if ents:
             tokens = list(ents[0])
         else:
@@ -739,7 +720,7 @@ class ActorResolver:
     @cached_property
     def _org_names(self) -> list[tuple[int, str]]:
         """(end token, name without a leading 'the') of each ORG entity, in order."""
-        return [(e.end, re.sub(r"^(?:the|The)\s+", "", e.text)) for e in self._ents if e.label_ == "ORG"]
+        return [(e.end, re.sub(r"^(?:the|The)\s+", "", e.text)) for e in self._entities.all if e.label_ == "ORG"]
 
     def _with_company_name(self, tokens: list[Token]) -> list[Token]:
         """"LLC" alone -> "Shamekh IV Solutions, LLC": a legal form after a comma belongs to the
@@ -867,7 +848,7 @@ class ActorResolver:
 
     def _previous_person(self, token: Token) -> str | None:
         """Nearest person mentioned before `token` (within the document)."""
-        for ent in reversed(self._ents[: bisect.bisect_right(self._ent_bounds[1], token.i)]):
+        for ent in reversed(self._entities.before(token.i)):
             if ent.label_ == "PERSON":
                 return self.person_name(ent.text)
         return self.author
@@ -890,7 +871,7 @@ class ActorResolver:
 
     def _people_between(self, start: int, token: Token, roles: tuple[str, ...] | None) -> list[str]:
         names: list[str] = []
-        for ent in self._ents:
+        for ent in self._entities.all:
             if ent.label_ == "PERSON" and start <= ent.start_char and ent.end <= token.i:
                 name = self.person_name(ent.text)
                 if roles is None or not self._role or self._role.get(name) in roles:
@@ -930,7 +911,7 @@ class ActorResolver:
 
     def _entity_after(self, token: Token) -> list[str]:
         """The person or country named within a few words after `token` (titles may come between)."""
-        for ent in self._ents:
+        for ent in self._entities.all:
             if not token.i < ent.start <= token.i + 4:
                 continue
             if all(t.text.casefold() in _TITLE_WORDS for t in self.doc[token.i + 1: ent.start]):

@@ -11,7 +11,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # spaCy is imported by the code that makes Docs: a rerun that reuses every row never loads it
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 from pipeline.records import RECORD_TABLES
 
@@ -49,6 +49,42 @@ def text_of(doc: Doc) -> str:
 def span_text(span: Span) -> str:
     """`span.text` cut from the Doc's text, read once per Doc (`Span.text` joins its tokens)."""
     return text_of(span.doc)[span.start_char:span.end_char]
+
+
+class DocEntities:
+    """`doc.ents` read once, with the look-ups components make per mention: `doc.ents` and
+    `span.ents` rebuild every entity of the Doc on each access."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.all: tuple[Span, ...] = tuple(doc.ents)
+        self.starts = [e.start for e in self.all]
+        self.ends = [e.end for e in self.all]
+
+    def within(self, span: Span) -> list[Span]:
+        """`span.ents`: the entities wholly inside the span, in order (entities do not overlap)."""
+        first = bisect.bisect_left(self.starts, span.start)
+        return list(self.all[first:bisect.bisect_right(self.ends, span.end, lo=first)])
+
+    def before(self, i: int) -> tuple[Span, ...]:
+        """The entities that end at or before token `i`, in order."""
+        return self.all[:bisect.bisect_right(self.ends, i)]
+
+
+def entity_of(token: Token) -> Span | None:
+    """The entity of `doc.ents` that holds a token, read from the IOB tags around it, for code
+    that asks about a few tokens only (no `DocEntities` to build)."""
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    if doc[start].ent_iob_ != "B" or not doc[start].ent_type_:
+        return None
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    entity = doc[start:end]
+    entity.label_ = doc[start].ent_type_
+    return entity
 
 
 def _sentence_starts(doc: Doc) -> list[int]:

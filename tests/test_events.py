@@ -598,14 +598,6 @@ def test_word_positions_and_self_contained_sentences(nlp):
     assert not syn.sentences_self_contained(cut)  # 'New York' runs over the sentence start
 
 
-def test_entity_of_a_token_is_its_entity_in_doc_ents(nlp):
-    doc = nlp("President Joe Biden met Prime Minister Kishida in Washington, D.C. on 10 April 2024.")
-    for tok in doc:
-        expected = next(((e.start, e.end, e.label_) for e in doc.ents if e.start <= tok.i < e.end), None)
-        ent = syn.entity_of(tok)
-        assert (None if ent is None else (ent.start, ent.end, ent.label_)) == expected, tok.text
-
-
 def test_raw_patterns_match_on_sentences_as_on_the_document(nlp, extractor):
     examples = [e for r in load_event_rules().triggers if r.pattern is not None for e in r.examples]
     doc = nlp(" ".join(["He said so.", *examples, "They took part in the talks in Rome."]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Doc
 
-from pipeline.extensions import sentence_at, sentences_of, span_text, text_of
+from pipeline.extensions import DocEntities, entity_of, sentence_at, sentences_of, span_text, text_of
 
 TEXT = ("The two ministers met in Astana on 3 March. They signed a memorandum on transport. "
         "Both sides agreed to meet again in 2025.")
@@ -42,3 +42,20 @@ def test_span_text_is_the_span_s_text() -> None:
     for start in range(len(doc)):
         for end in range(start + 1, len(doc) + 1):
             assert span_text(doc[start:end]) == doc[start:end].text
+
+
+def test_entity_of_a_token_is_its_entity_in_doc_ents(nlp):
+    doc = nlp("President Joe Biden met Prime Minister Kishida in Washington, D.C. on 10 April 2024.")
+    for tok in doc:
+        expected = next(((e.start, e.end, e.label_) for e in doc.ents if e.start <= tok.i < e.end), None)
+        ent = entity_of(tok)
+        assert (None if ent is None else (ent.start, ent.end, ent.label_)) == expected, tok.text
+
+
+def test_doc_entities_answer_as_span_ents(nlp):
+    doc = nlp("President Joe Biden met Prime Minister Kishida in Washington, D.C. on 10 April 2024.")
+    entities = DocEntities(doc)
+    for start in range(len(doc)):
+        for end in range(start + 1, len(doc) + 1):
+            assert entities.within(doc[start:end]) == list(doc[start:end].ents)
+        assert entities.before(start) == tuple(e for e in doc.ents if e.end <= start)

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.actors import ActorResolver, is_country_code
 from pipeline.countries import to_iso3
 from pipeline.dates import resolve_date
-from pipeline.extensions import records_of, sentence_at
+from pipeline.extensions import DocEntities, records_of, sentence_at
 from pipeline.records import Agreement, AgreementKind, AgreementStatus
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 from pipeline.components import spans
@@ -252,7 +252,7 @@ class AgreementExtractor:
         """Countries and organisations in the name, then the signers: the subject or agent of the
         verb that gave the status ("China and Kazakhstan signed ..."), not of any verb ("We discussed ...")."""
         found: list[str] = []
-        for ent in reads.ents_in(name):
+        for ent in reads.entities.within(name):
             code = to_iso3(ent.text)
             if code and (ent.label_ == "NORP" or ent.start > head.i):  # "Paris Agreement": a place, not a party
                 found.append(code)
@@ -408,22 +408,13 @@ class _DocReads:
         self.doc = doc
 
     @functools.cached_property
-    def ents(self) -> tuple[Span, ...]:
-        return self.doc.ents
+    def entities(self) -> DocEntities:
+        return DocEntities(self.doc)
 
     @functools.cached_property
     def resolver(self) -> ActorResolver:
         return ActorResolver(self.doc)
 
-    def ents_in(self, span: Span) -> list[Span]:
-        """`span.ents`: the entities that lie wholly inside the span, in text order."""
-        out: list[Span] = []
-        for ent in self.ents:
-            if ent.start >= span.start:
-                if ent.end > span.end:
-                    break
-                out.append(ent)
-        return out
 
 
 class _Book:

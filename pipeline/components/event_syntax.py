@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.components.phrase_matching import isin_sorted
 from pipeline.countries import countries
-from pipeline.extensions import sentence_at, sentences_of
+from pipeline.extensions import entity_of, sentence_at, sentences_of
 
 OBJECT_DEPS = ("dobj", "nsubjpass", "attr", "oprd")
 SUBJECT_DEPS = ("nsubj", "csubj")
@@ -29,21 +29,6 @@ UPWARD_DEPS = ("conj", "xcomp", "pcomp", "advcl", "acomp")
 def sentence_of(token: Token) -> Span:
     """`token.sent` from the Doc's cached sentence boundaries (`token.sent` walks the tokens)."""
     return sentence_at(token.doc, token.i)
-
-
-def entity_of(token: Token) -> Span | None:
-    """The entity of `doc.ents` that holds a token, read from the IOB tags around it
-    (`doc.ents` builds every entity of the document on each access)."""
-    doc = token.doc
-    start = token.i
-    while start > 0 and doc[start].ent_iob_ == "I":
-        start -= 1
-    if doc[start].ent_iob_ != "B" or not doc[start].ent_type_:
-        return None
-    end = token.i + 1
-    while end < len(doc) and doc[end].ent_iob_ == "I":
-        end += 1
-    return Span(doc, start, end, label=doc[start].ent_type_)
 
 
 def word_positions(doc: Doc, wanted: Collection[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:

@@ -44,7 +44,7 @@ from pipeline.countries import countries
 from pipeline.dates import find_dates
 from pipeline.records import Event
 from pipeline.rules.loader import RuleFileError
-from pipeline.extensions import sentence_at, span_text, text_of
+from pipeline.extensions import entity_of, sentence_at, span_text, text_of
 
 #: Date modifiers that bound another span ("since 2013"): not the date of an event. "by 2030" is
 #: a planned event's deadline (see `_assign_dates`).
@@ -519,7 +519,7 @@ class EventExtractor:
                 if tok.ent_type_ == "ORDINAL" or tok.lower_ in ("first", "second", "next", "last", "previous"):
                     cand.ordinal = cand.ordinal or tok.lower_
                 elif tok.ent_type_ in syn.PLACE_LABELS and holder == trig and cand.type in ("summit", "meeting"):
-                    own_name = (ent := syn.entity_of(tok)) is not None and ent.start <= trig.i < ent.end
+                    own_name = (ent := entity_of(tok)) is not None and ent.start <= trig.i < ent.end
                     if tok.dep_ in ("compound", "amod") and cand.location is None and "-" not in tok.text \
                             and not own_name and not self.actor_rules.organisation_in(tok.text):
                         # not "the Post-Ministerial Conference" tagged a place as a whole, nor "the Quad summit"

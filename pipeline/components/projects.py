@@ -32,7 +32,7 @@ from pipeline.components import spans
 from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.components.spans import ContextRule, MentionContext
 from pipeline.countries import to_iso3
-from pipeline.extensions import sentence_at, sentences_of
+from pipeline.extensions import entity_of, sentence_at, sentences_of
 from pipeline.records import Project, ProjectKind, ProjectStatus
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 
@@ -569,16 +569,9 @@ def _quoted(span: Span) -> set[int]:
 def _is_entity(name: Span) -> bool:
     """Is the name (bar a leading "the") one place, organisation, facility or person entity?
 
-    Only the entity holding the name's last word can cover the name to its end; its start is
-    found by walking back over its inside tokens (no `doc.ents`, which builds every entity)."""
-    doc = name.doc
-    last = doc[name.end - 1]
-    if last.ent_iob_ not in ("B", "I") or last.ent_type_ not in ("GPE", "LOC", "ORG", "FAC", "PERSON"):
-        return False
-    start = last.i
-    while start > name.start + 1 and doc[start].ent_iob_ == "I":
-        start -= 1
-    return start <= name.start + 1
+    Only the entity holding the name's last word can cover the name to its end."""
+    entity = entity_of(name.doc[name.end - 1])
+    return entity is not None and entity.label_ in ("GPE", "LOC", "ORG", "FAC", "PERSON") and entity.start <= name.start + 1
 
 
 class _Headlines:
