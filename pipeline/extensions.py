@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+import numpy
 
 if TYPE_CHECKING:  # spaCy is imported by the code that makes Docs: a rerun that reuses every row never loads it
     from spacy.tokens import Doc, Span, Token
@@ -85,6 +88,17 @@ def entity_of(token: Token) -> Span | None:
     entity = doc[start:end]
     entity.label_ = doc[start].ent_type_
     return entity
+
+
+def word_table(doc: Doc, describe: Callable[[str], tuple[bool, ...]]) -> numpy.ndarray:
+    """Per token, the flags `describe` gives its text (a boolean row per token), computed once
+    per distinct word and spread back with numpy: a Token object per position costs more than
+    the tests themselves."""
+    words, where = numpy.unique(doc.to_array("ORTH"), return_inverse=True)
+    strings = doc.vocab.strings
+    rows = [describe(strings[w]) for w in words.tolist()]
+    table = numpy.array(rows, dtype=bool).reshape(len(rows), len(describe("")))  # the width even with no words
+    return table[where.reshape(-1)]
 
 
 def _sentence_starts(doc: Doc) -> list[int]:

@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 
 import numpy as np
-from spacy.attrs import ORTH
-from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.extensions import sentence_at
+from pipeline.extensions import sentence_at, word_table
 
 ARTICLES = {"a", "an", "the"}
 #: Capitalised words that begin sentences or clauses but never names (looking back from a title).
@@ -60,32 +58,15 @@ def is_headline(sent: Span) -> bool:
     return len(words) >= HEADLINE_WORDS and all(t.text[:1].isupper() for t in words)
 
 
-#: (capitalised, a headline word) per word, by ORTH id (a hash of the text): kept per process,
-#: emptied at `_WORD_FLAGS_SIZE` words (about 1.5 MB: the four flag pairs are shared, not one per word).
-_WORD_FLAGS: dict[int, tuple[bool, bool]] = {}
-_WORD_FLAGS_SIZE = 16384
-_FLAG_PAIRS = {(cap, word): (cap, word) for cap in (False, True) for word in (False, True)}
-
-
-def _word_flags(strings: StringStore, orth: int) -> tuple[bool, bool]:
-    flags = _WORD_FLAGS.get(orth)
-    if flags is None:
-        if len(_WORD_FLAGS) >= _WORD_FLAGS_SIZE:
-            _WORD_FLAGS.clear()
-        text = strings[orth]
-        headline_word = text.isalpha() and len(text) >= 3 and text.lower() not in HEADLINE_LOWER
-        flags = _WORD_FLAGS[orth] = _FLAG_PAIRS[text[:1].isupper(), headline_word]
-    return flags
+def _word_flags(text: str) -> tuple[bool, bool]:
+    return text[:1].isupper(), text.isalpha() and len(text) >= 3 and text.lower() not in HEADLINE_LOWER
 
 
 def word_flags(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
     """Per token: whether its text begins with a capital, and whether `is_headline` counts it (a word
-    of three letters or more, not a short function word). Read once per distinct word from the Doc's
-    array: building a Token per word costs more than the tests."""
-    words, inverse = np.unique(doc.to_array(ORTH), return_inverse=True)
-    strings = doc.vocab.strings
-    flags = np.array([_word_flags(strings, w) for w in words.tolist()], dtype=bool).reshape(-1, 2)
-    return flags[inverse, 0], flags[inverse, 1]
+    of three letters or more, not a short function word)."""
+    flags = word_table(doc, _word_flags)
+    return flags[:, 0], flags[:, 1]
 
 
 def headline_starts(starts: list[int], caps: np.ndarray, words: np.ndarray) -> set[int]:

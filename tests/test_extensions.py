@@ -5,7 +5,7 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Doc
 
-from pipeline.extensions import DocEntities, entity_of, sentence_at, sentences_of, span_text, text_of
+from pipeline.extensions import DocEntities, entity_of, sentence_at, sentences_of, span_text, text_of, word_table
 
 TEXT = ("The two ministers met in Astana on 3 March. They signed a memorandum on transport. "
         "Both sides agreed to meet again in 2025.")
@@ -59,3 +59,10 @@ def test_doc_entities_answer_as_span_ents(nlp):
         for end in range(start + 1, len(doc) + 1):
             assert entities.within(doc[start:end]) == list(doc[start:end].ents)
         assert entities.before(start) == tuple(e for e in doc.ents if e.end <= start)
+
+
+def test_word_table_flags_every_token_by_its_text() -> None:
+    doc = sentenced_doc()
+    table = word_table(doc, lambda text: (text.istitle(), text.endswith(".")))
+    assert table.tolist() == [[t.text.istitle(), t.text.endswith(".")] for t in doc]
+    assert word_table(spacy.blank("en")(""), lambda text: (bool(text), True)).shape == (0, 2)

@@ -13,24 +13,20 @@ building a Token object per position cost as much as a statistical component.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import DEP, HEAD, IDX, LENGTH, ORTH, SENT_START
+from spacy.attrs import DEP, HEAD, IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extensions import text_of
+from pipeline.extensions import text_of, word_table
 
 SENTENCE_FINAL = (".", "!", "?", "…")
 CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»"})
 START, INSIDE, FREE = 1, -1, 0
 
 
-def _token_flags(doc: Doc) -> tuple[numpy.ndarray, ...]:
-    """Per token: is white space, holds a line break, ends in final punctuation, is a closer;
-    decided once per distinct word and spread back with numpy."""
-    words, where = numpy.unique(doc.to_array(ORTH), return_inverse=True)
-    texts = [doc.vocab.strings[int(w)] for w in words]
-    table = numpy.array([(t.isspace(), "\n" in t, t.endswith(SENTENCE_FINAL), t in CLOSERS) for t in texts], dtype=bool)
-    return tuple(table[where.reshape(-1)].T)
+def _token_flags(text: str) -> tuple[bool, bool, bool, bool]:
+    """Is white space, holds a line break, ends in final punctuation, is a closer."""
+    return text.isspace(), "\n" in text, text.endswith(SENTENCE_FINAL), text in CLOSERS
 
 
 def _line_break_before(text: str, offsets: numpy.ndarray) -> numpy.ndarray:
@@ -45,7 +41,7 @@ def sentence_starts(doc: Doc) -> numpy.ndarray:
     """SENT_START values (1 start, -1 inside, 0 for the parser to decide), by the two rules of
     the module docstring, as array operations: a Python step per token cost a third of a
     second per hundred documents."""
-    space, breaks_in, final, closer = _token_flags(doc)
+    space, breaks_in, final, closer = word_table(doc, _token_flags).T
     n = len(doc)
     index = numpy.arange(n)
     last_word = numpy.maximum.accumulate(numpy.where(space, -1, index))  # latest non-space token at or before i
