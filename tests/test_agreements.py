@@ -160,20 +160,17 @@ def test_invalid_rule_file_names_file_and_entry(tmp_path):
     assert str(path) in str(err.value) and "test.head.bad.v1" in str(err.value)
 
 
-def test_blank_pipeline_needs_a_qualifier_for_statements():
+@pytest.mark.parametrize("text, expected", [
+    # a statement needs a qualifier ("Joint"), a declaration does not
+    ("The ministers recalled the Joint Vision Statement and the White House Statement.",
+     [("Joint Vision Statement", "joint_statement")]),
+    ("The leaders signed the Astana Declaration and other documents.", [("Astana Declaration", "declaration")]),
+])
+def test_blank_pipeline(text: str, expected: list[tuple[str, str]]) -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("diplo_agreements")
-    doc = nlp("The ministers recalled the Joint Vision Statement and the White House Statement.")
-    assert [(r.name, r.kind) for r in doc._.agreements] == [("Joint Vision Statement", "joint_statement")]
-
-
-def test_blank_pipeline_does_not_crash():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("diplo_agreements")
-    doc = nlp("The leaders signed the Astana Declaration and other documents.")
-    assert [(r.name, r.kind) for r in doc._.agreements] == [("Astana Declaration", "declaration")]
+    assert [(r.name, r.kind) for r in nlp(text)._.agreements] == expected
 
 
 @pytest.mark.parametrize("sentence,date", [
