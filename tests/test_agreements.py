@@ -410,3 +410,18 @@ def test_added_fold_form_folds_mentions(nlp, tmp_path):
     )
     (record,) = AgreementExtractor(nlp, [str(tmp_path)])(nlp(text))._.agreements
     assert (record.name, record.aliases) == ("Organization of American States Charter", ["OAS Charter"])
+
+
+def test_signatories_are_resolved_with_the_user_s_actor_rules(tmp_path):
+    """A user's actors.yaml reaches agreement parties too, as it reaches events and commitments."""
+    from pipeline.api import extract
+
+    (tmp_path / "actors.yaml").write_text(
+        "description: test\norganisations:\n"
+        "  - {id: test.org.ucf.v1, name: Union of Coastal Federations, forms: [Union of Coastal Federations, UCF]}\n",
+        encoding="utf-8",
+    )
+    text = "The UCF and Kenya signed the Mombasa Port Agreement on Tuesday."
+    (shipped,) = extract(text).agreements
+    (extended,) = extract(text, rules_dirs=[str(tmp_path)]).agreements
+    assert (shipped.parties, extended.parties) == (["UCF", "KEN"], ["Union of Coastal Federations", "KEN"])

@@ -26,7 +26,7 @@ from pydantic import Field, field_validator
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.actors import ActorResolver, is_country_code
+from pipeline.actors import ActorResolver, ActorRules, is_country_code
 from pipeline.countries import to_iso3
 from pipeline.dates import resolve_date
 from pipeline.extensions import DocEntities, records_of, sentence_at
@@ -110,6 +110,7 @@ class AgreementExtractor:
 
     def __init__(self, nlp: Language, rules_dirs: list[str]) -> None:
         self.rules = load_agreement_rules(rules_dirs)
+        self.actor_rules = ActorRules.load(rules_dirs)  # the user's actor rules, as events and commitments read them
         self.preps = frozenset(self.rules.complement_preps)
         self.generic = frozenset(self.rules.generic_modifiers)
         self.veto_parents = frozenset(self.rules.veto_parents)
@@ -336,7 +337,7 @@ class AgreementExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         parsed = spans.has_parse(doc)
-        reads = _DocReads(doc)
+        reads = _DocReads(doc, self.actor_rules)
         book = _Book()
         defined = spans.defined_abbreviations(doc)
         candidates = self.candidates(doc)
@@ -404,8 +405,9 @@ class _DocReads:
     needs it: the entities (`Span.ents` rebuilds every entity of the Doc on each call) and the
     actor resolver (whose set-up reads the whole text)."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, actor_rules: ActorRules) -> None:
         self.doc = doc
+        self.actor_rules = actor_rules
 
     @functools.cached_property
     def entities(self) -> DocEntities:
@@ -413,7 +415,7 @@ class _DocReads:
 
     @functools.cached_property
     def resolver(self) -> ActorResolver:
-        return ActorResolver(self.doc)
+        return ActorResolver(self.doc, self.actor_rules)
 
 
 
