@@ -3,6 +3,12 @@
 Components store typed records on the Doc (`doc._.people`, ...), so a spaCy user who adds
 them to their own `nlp` gets the records without the rest of this package. Defaults are
 None, never a shared mutable list; read them with `records_of(doc, name)`.
+
+It also holds what every component reads of a Doc, done once: its text (`text_of`,
+`span_text`), sentence boundaries (`sentences_of`, `sentence_at`), entities (`DocEntities`,
+`entity_of`) and per-word flags (`word_table`). spaCy rebuilds each of these by walking the
+tokens on every access, which made per-mention look-ups cost more than the model. spaCy itself
+is imported only for type checking, so a run that reuses every row never loads it.
 """
 from __future__ import annotations
 
