@@ -248,8 +248,12 @@ class Cleaner:
         text = self._markup(rejoin_wrapped_lines(text), self.rules.inline, fired)
         # Again on whole paragraphs: boilerplate that was hidden in markup ("[Home](/) > [News](/n)").
         text = self._drop_lines(text, fired)
+        # And bylines once more: one the inline markup hid ("### By NAME ###") would otherwise be
+        # found only when the stored text is cleaned again, and cleaning must be a fixed point.
+        text, revealed, revealed_rule = self._split_byline(text)
+        byline = "; ".join(name for name in (revealed, byline) if name) or None
         text = tidy_whitespace(drop_mojibake_fragments(text))
-        return CleanText(text, byline, byline_rule, tuple(fired))
+        return CleanText(text, byline, revealed_rule or byline_rule, tuple(fired))
 
     @staticmethod
     def _markup(text: str, rules: tuple[CompiledMarkup, ...], fired: list[str]) -> str:
