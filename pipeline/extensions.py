@@ -79,6 +79,14 @@ class DocEntities:
         return self.all[:bisect.bisect_right(self.ends, i)]
 
 
+def _span(doc: Doc, start: int, end: int) -> Span:
+    """`doc[start:end]` for bounds known to be valid: a third of the cost, as slicing a Doc
+    first normalises the slice in Python."""
+    from spacy.tokens import Span
+
+    return Span(doc, start, end)
+
+
 def entity_of(token: Token) -> Span | None:
     """The entity of `doc.ents` that holds a token, read from the IOB tags around it, for code
     that asks about a few tokens only (no `DocEntities` to build)."""
@@ -91,7 +99,7 @@ def entity_of(token: Token) -> Span | None:
     end = token.i + 1
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
-    entity = doc[start:end]
+    entity = _span(doc, start, end)
     entity.label_ = doc[start].ent_type_
     return entity
 
@@ -120,14 +128,14 @@ def sentences_of(doc: Doc) -> list[Span]:
     """`list(doc.sents)` from the cached boundaries; call once the sentence boundaries are final."""
     starts = _sentence_starts(doc)
     ends = [*starts[1:], len(doc)]
-    return [doc[start:end] for start, end in zip(starts, ends)]
+    return [_span(doc, start, end) for start, end in zip(starts, ends)]
 
 
 def sentence_at(doc: Doc, i: int) -> Span:
     """The sentence holding token `i`: `token.sent` without walking the tokens around it."""
     starts = _sentence_starts(doc)
     n = bisect.bisect_right(starts, i) - 1
-    return doc[starts[n]:starts[n + 1] if n + 1 < len(starts) else len(doc)]
+    return _span(doc, starts[n], starts[n + 1] if n + 1 < len(starts) else len(doc))
 
 
 def records_of(doc: Doc, table: str) -> list:
