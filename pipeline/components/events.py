@@ -188,6 +188,12 @@ class EventExtractor:
         if not doc.has_annotation("DEP"):
             doc._.events = self._token_events(doc)
             return doc
+        with syn.memoised(doc):
+            doc._.events = self._parse_events(doc)
+        return doc
+
+    def _parse_events(self, doc: Doc) -> list[Event]:
+        """The events of a parsed Doc (see the module docstring)."""
         published = syn.as_date(getattr(doc._, "published", None))
         resolver = ActorResolver(doc, self.actor_rules)
         candidates: list[Candidate] = []
@@ -217,8 +223,7 @@ class EventExtractor:
         merge.share_occasion_dates(events)
         for event in events:
             merge.status_from_date(event, published)  # a headline's present tense, dated by the body
-        doc._.events = [self._record(c) for c in events if c.emit]
-        return doc
+        return [self._record(c) for c in events if c.emit]
 
     # ------------------------------------------------------------------ confirmation
 
@@ -256,13 +261,13 @@ class EventExtractor:
 
     def _vetoed(self, trigger: Token) -> bool:
         """Under a veto word (4 heads up); an infinitive ('to hold') under a proposal word (6 up)."""
-        ancestors = [syn.lemma(a) for a in trigger.ancestors]
+        ancestors = [syn.lemma(a) for a in syn.ancestors(trigger)[:7]]
         if any(a in self.veto_words for a in ancestors[:4]):
             return True
         governed = trigger.dep_ in syn.OBJECT_DEPS and syn.lemma(trigger.head) in self.verb_lemmas
         verb = trigger.head if governed else trigger
-        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for t in (verb, verb.head) for c in t.children
-                         if t == verb or verb.dep_ == "conj")
+        holders = (verb, verb.head) if verb.dep_ == "conj" else (verb,)
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for t in holders for c in syn.children(t))
         return verb.pos_ == "VERB" and infinitive and any(a in self.proposal_words for a in ancestors[:7])
 
     def _confirm(self, rule: TriggerRule, trigger: Token, raw_object: Token | None,
@@ -280,20 +285,20 @@ class EventExtractor:
         per type, 'attended the Council and the opening ceremony'), subject and counterparts."""
         if verb.dep_ == "amod":
             return []  # participle: "the visiting leaders", "the newly inaugurated zone"
-        if rule.intransitive and any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children):
+        if rule.intransitive and any(c.dep_ in ("dobj", "nsubjpass") for c in syn.children(verb)):
             return []  # transitive: "convened a meeting" is the host rule's
         objects = [o for o in syn.objects_of(verb) if o.dep_ != "npadvmod" or syn.lemma(o) in self.class_words]
         if raw_object is not None:
             objects = [raw_object, *raw_object.conjuncts]
-        prep_objects = [p for child in verb.children if child.dep_ == "prep" and child.lower_ in rule.preps
+        prep_objects = [p for child in syn.children(verb) if child.dep_ == "prep" and child.lower_ in rule.preps
                         for p in syn.pobjs(child)
                         if not rule.preps[child.lower_] or self._matches(p, rule.preps[child.lower_])]
         if rule.preps and not prep_objects:
             return []  # no_prep
         objects += prep_objects
         vetoes = self.object_vetoes[rule.id]
-        modifiers = [c for o in objects for c in o.children if c.dep_ in ("compound", "amod")]
-        if any(syn.lemma(t) in vetoes for t in [*objects, *verb.children, *modifiers]):
+        modifiers = [c for o in objects for c in syn.children(o) if c.dep_ in ("compound", "amod")]
+        if any(syn.lemma(t) in vetoes for t in [*objects, *syn.children(verb), *modifiers]):
             return []  # object_veto
         if rule.objects:
             objects = [o for o in objects if self._matches(o, rule.objects)]
@@ -335,7 +340,7 @@ class EventExtractor:
         """Two parties for 'met'/'discussed': a counterpart, or a plural or coordinated subject."""
         if parties:
             return True
-        if any(c.dep_ == "prep" and c.lower_ in ("with", "between") for c in verb.children):
+        if any(c.dep_ == "prep" and c.lower_ in ("with", "between") for c in syn.children(verb)):
             return True
         for subj in subjects:
             if subj.tag_ in ("NNS", "NNPS") or subj.lower_ in ("we", "they"):
@@ -355,24 +360,24 @@ class EventExtractor:
         if lemma in rule.needs_name and not syn.is_named(noun):
             return []  # unnamed
         vetoes = self.object_vetoes[rule.id]
-        if any(syn.lemma(c) in vetoes for c in noun.children if c.dep_ in ("compound", "amod", "nmod")):
+        if any(syn.lemma(c) in vetoes for c in syn.children(noun) if c.dep_ in ("compound", "amod", "nmod")):
             return []  # object_veto: "the Regular Press Conference"
         if noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN") and syn.lemma(noun.head) not in (
                 self.class_words - self.classes.get("agreement", set())):
             return []  # name_part: "General Assembly Resolution", "45 years of Dialogue Partnership"
         if rule.preps and rule.pos == "noun":
-            preps = [c for t in (noun, noun.head) for c in t.children if c.dep_ == "prep"]
+            preps = [c for t in (noun, noun.head) for c in syn.children(t) if c.dep_ == "prep"]
             if not any(p.lower_ in rule.preps and (not rule.preps[p.lower_] or any(
                     self._matches(o, rule.preps[p.lower_]) for o in syn.pobjs(p))) for p in preps):
                 return []  # no_prep
         anaphora = self.rules.anaphora
-        dets = {c.lower_ for c in noun.children if c.dep_ in ("det", "poss")}
+        dets = {c.lower_ for c in syn.children(noun) if c.dep_ in ("det", "poss")}
         specific = syn.is_specific(noun)
         plural = noun.tag_ in ("NNS", "NNPS") and lemma not in rule.plural_only
         if plural and not syn.is_named(noun) and not self._named_party(noun, resolver) \
                 and not dets & set(anaphora.pronouns):
             return []  # generic_plural: "talks with stakeholders", "negotiations with those affected"
-        possessed = any(c.dep_ == "poss" for c in noun.children)
+        possessed = any(c.dep_ == "poss" for c in syn.children(noun))
         if not specific and not possessed and not dets & set(anaphora.determiners):
             if not syn.has_indefinite(noun) or plural:
                 return []  # generic
@@ -390,7 +395,7 @@ class EventExtractor:
         elif noun.dep_ == "pobj" and noun.head.lower_ in ("on", "for") and syn.lemma(noun.head.head) in _GOING:
             # "is on a visit to", "arrived for talks"
             participants += self._actors(syn.subjects_of(noun.head.head), resolver)
-        own_parties = [p for c in noun.children if c.dep_ == "poss" for p in resolver.resolve(c)]
+        own_parties = [p for c in syn.children(noun) if c.dep_ == "poss" for p in resolver.resolve(c)]
         own_parties += syn.hyphen_countries(noun)
         participants += own_parties
         cand.participants = list(dict.fromkeys(participants))
@@ -403,16 +408,16 @@ class EventExtractor:
     def _named_party(self, noun: Token, resolver: ActorResolver) -> bool:
         """Does a 'with'/'between' complement name an actor ('talks with Japan'), not a generic group?"""
         return any(resolver.resolve(syn.named_appositive(p))
-                   for c in noun.children if c.dep_ == "prep" and c.lower_ in ("with", "between", "among")
+                   for c in syn.children(noun) if c.dep_ == "prep" and c.lower_ in ("with", "between", "among")
                    for p in syn.pobjs(c))
 
     def _anaphoric_noun(self, noun: Token) -> bool:
         """'this visit', 'my visit', 'the summit' (definite with nothing new): a later mention."""
         anaphora = self.rules.anaphora
-        dets = {c.lower_ for c in noun.children if c.dep_ in ("det", "poss")}
+        dets = {c.lower_ for c in syn.children(noun) if c.dep_ in ("det", "poss")}
         if dets & set(anaphora.pronouns) or dets & (set(anaphora.determiners) - {"the"}):
             return True
-        definite = "the" in dets or any(c.dep_ == "poss" for c in noun.children)  # "Xi's visit"
+        definite = "the" in dets or any(c.dep_ == "poss" for c in syn.children(noun))  # "Xi's visit"
         return definite and not syn.is_specific(noun)
 
     def _refers_back(self, token: Token) -> bool:
@@ -421,7 +426,7 @@ class EventExtractor:
         noun = token.head if token.dep_ in ("acl", "relcl") else token
         if noun.dep_ == "attr" or noun.dep_ == "conj" and (noun.head.dep_ == "attr" or noun.head.lemma_ == "be"):
             return True
-        return any(c.dep_ == "advmod" and c.lower_ in self.rules.anaphora.adverbs for c in token.children)
+        return any(c.dep_ == "advmod" and c.lower_ in self.rules.anaphora.adverbs for c in syn.children(token))
 
     def _two_parties(self, cand: Candidate, own: list[str]) -> bool:
         """Two parties named by the mention itself ('summit between the DPRK and Russia'), not by
@@ -466,7 +471,7 @@ class EventExtractor:
         if etype in ("meeting", "call", "visit") and trigger.pos_ == "VERB":
             heads += [o for o in objects if o.dep_ == "dobj" and o.ent_type_ not in syn.PLACE_LABELS]
         for tok in (trigger, *objects):
-            for child in tok.children:
+            for child in syn.children(tok):
                 if child.dep_ == "prep" and child.lower_ in ("with", "between", "among"):
                     heads += syn.pobjs(child)
                 gathering = tok.pos_ in ("NOUN", "PROPN") and etype in ("meeting", "call")
@@ -477,7 +482,7 @@ class EventExtractor:
         for head in dict.fromkeys(heads):
             found = [] if head.lower_ in ("each", "other") else resolver.resolve(syn.named_appositive(head))
             if not found:
-                for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
+                for prep in (c for c in syn.children(head) if c.dep_ == "prep" and c.lower_ == "of"):
                     for pobj in syn.pobjs(prep):
                         found += resolver.resolve(pobj)
             groups += [[a] for a in found if a not in seen]
@@ -494,7 +499,7 @@ class EventExtractor:
         trig = cand.trigger
         holders = [trig, *cand.objects, *cand.anchors[1:]]
         for holder in holders:
-            for child in holder.children:
+            for child in syn.children(holder):
                 if child.dep_ == "prep" and child.lower_ in ("to", "in", "at"):
                     if child.lower_ == "to" and cand.type != "visit":
                         continue
@@ -552,7 +557,7 @@ class EventExtractor:
                     continue
                 if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.i in triggers:
                     continue
-                up = [a for a in list(tok.ancestors)[:3] if a.i in triggers and triggers[a.i].type == cand.type]
+                up = [a for a in syn.ancestors(tok)[:3] if a.i in triggers and triggers[a.i].type == cand.type]
                 if up and tok.dep_ in ("pobj", "appos", "compound", "dobj", "nsubjpass"):
                     continue
             out.append(cand)
@@ -571,7 +576,7 @@ class EventExtractor:
             if span is None:
                 continue
             words = [t for t in span if not t.is_punct] or list(span)
-            root = min(words, key=lambda t: len(list(t.ancestors)))  # "November." ends on the sentence's period
+            root = min(words, key=lambda t: len(syn.ancestors(t)))  # "November." ends on the sentence's period
             if root.dep_ in ("nummod", "compound") and root.head.pos_ == "PROPN" and root.head not in span:
                 continue  # a number inside a name ("the 2008 ... Agreement")
             scored = []
@@ -602,7 +607,7 @@ class EventExtractor:
         clause = syn.clause_verb(trigger)
         verbs = [t for t in (trigger, clause) if t is not None and t.pos_ in ("VERB", "AUX")]
         if trigger.pos_ in ("NOUN", "PROPN"):
-            verbs += [c for c in trigger.children if c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX")]
+            verbs += [c for c in syn.children(trigger) if c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX")]
         status, mode, emit = "past", None, True
         for cue, words in zip(self.rules.status_cues, self.cue_words):
             if self._cue_fires(cue.kind, words, trigger, clause, verbs):
@@ -621,15 +626,15 @@ class EventExtractor:
             holders = [trigger, *verbs]
             if trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ == "NOUN":
                 holders.append(trigger.head)  # "no plans to visit"
-            children = [c for t in holders for c in t.children]
+            children = [c for t in holders for c in syn.children(t)]
             cancelled = clause is not None and trigger.pos_ != "VERB" and bool(syn.phrasal_lemmas(clause) & words)
             return cancelled or any(c.lower_ in words and c.dep_ in ("neg", "det") for c in children)
         if kind == "aux":  # on the verb or on the verbs it continues ("will continue to meet", "will talk and meet")
             chain = [*verbs, *(a for v in verbs for a in syn.verb_chain(v))]
-            return any(c.dep_ == "aux" and c.lower_ in words for v in chain for c in v.children)
+            return any(c.dep_ == "aux" and c.lower_ in words for v in chain for c in syn.children(v))
         if kind == "governor":
             if trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ in ("NOUN", "PROPN") and any(
-                    c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children):
+                    c.dep_ == "aux" and c.lower_ == "to" for c in syn.children(trigger)):
                 return True  # "an invitation to visit China", "plans to meet": not done yet
             governed = trigger.dep_ == "dobj" or trigger.dep_ == "pobj" and trigger.head.lower_ in ("for", "to")
             if trigger.pos_ != "VERB" and governed and clause is not None and syn.lemma(clause) in words - {"be"}:
@@ -645,18 +650,18 @@ class EventExtractor:
             return False
         if kind == "modifier":  # "the upcoming summit", "ahead of his visit"; not "discussed future plans"
             if trigger.pos_ in ("VERB", "AUX"):
-                return any(c.lower_ in words and c.dep_ == "advmod" for c in trigger.children)
-            near = [*trigger.children, *list(trigger.ancestors)[:2]]
-            return any(t.lower_ in words for tok in near for t in (tok, *tok.children)
+                return any(c.lower_ in words and c.dep_ == "advmod" for c in syn.children(trigger))
+            near = [*syn.children(trigger), *syn.ancestors(trigger)[:2]]
+            return any(t.lower_ in words for tok in near for t in (tok, *syn.children(tok))
                        if t.pos_ in ("ADJ", "ADV", "VERB"))
         if kind == "tense":
             if not verbs:
                 return False
             verb = verbs[-1] if trigger.pos_ != "VERB" else trigger
             if verb.tag_ == "VBG":
-                return any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in verb.children)
+                return any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in syn.children(verb))
             return verb.tag_.upper() in {w.upper() for w in words} and not any(
-                c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBN") for c in verb.children)
+                c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBN") for c in syn.children(verb))
         return False
 
     # ------------------------------------------------------------------ output
