@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy
 from spacy.attrs import ENT_IOB, HEAD
@@ -33,15 +33,13 @@ UPWARD_DEPS = ("conj", "xcomp", "pcomp", "advcl", "acomp")
 class ParseMemo:
     """The tree reads of one Doc, kept while the component works on it. spaCy makes a new
     Token object for every child, head and ancestor on every access, and confirming a
-    match reads the same few tokens' children again and again (each status cue, veto and
-    argument): kept per token, each is made once."""
+    match reads the same few tokens' children, names and places again and again (each
+    status cue, veto and argument): kept per token, each is made once."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.children: dict[int, tuple[Token, ...]] = {}
-        self.ancestors: dict[int, tuple[Token, ...]] = {}
-        self.sentences: dict[int, Span] = {}
-        self.names: dict[int, tuple[Token, ...]] = {}
+        #: What each kind of read ('children', 'ancestors', ...) gave, by token index.
+        self.tables: dict[str, dict[int, Any]] = {}
 
 
 #: The memo of the Doc being read (see `memoised`); None outside the component.
@@ -59,46 +57,51 @@ def memoised(doc: Doc) -> Iterator[None]:
         _MEMO.reset(reset)
 
 
-def _kept(table: str, token: Token, make: Callable[[Token], T]) -> T:
-    """`make(token)`, made once per token in the memo's `table` while the token's Doc is memoised."""
+def kept(table: str, token: Token, make: Callable[[Token], T]) -> T:
+    """`make(token)`, made once per token and `table` (the kind of read) while the token's Doc
+    is memoised; `make` must depend on the parse only."""
     memo = _MEMO.get()
     if memo is None or memo.doc is not token.doc:
         return make(token)
-    known = getattr(memo, table)
-    value = known.get(token.i)
-    if value is None:
-        value = known[token.i] = make(token)
-    return value
+    known = memo.tables.setdefault(table, {})
+    if token.i not in known:
+        known[token.i] = make(token)
+    return known[token.i]
 
 
 def children(token: Token) -> tuple[Token, ...]:
     """`token.children`, made once per token while its Doc is memoised."""
-    return _kept("children", token, lambda tok: tuple(tok.children))
+    return kept("children", token, lambda tok: tuple(tok.children))
 
 
 def ancestors(token: Token) -> tuple[Token, ...]:
     """`token.ancestors` (nearest first), made once per token while its Doc is memoised."""
-    return _kept("ancestors", token, lambda tok: tuple(tok.ancestors))
+    return kept("ancestors", token, lambda tok: tuple(tok.ancestors))
 
 
 def sentence_of(token: Token) -> Span:
     """`token.sent` from the Doc's cached sentence boundaries (`token.sent` walks the tokens);
     made once per token while its Doc is memoised."""
-    return _kept("sentences", token, lambda tok: sentence_at(tok.doc, tok.i))
+    return kept("sentences", token, lambda tok: sentence_at(tok.doc, tok.i))
 
 
 def word_positions(doc: Doc, wanted: Collection[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
     """Token positions per (attribute id, string hash) key asked for, read from one
-    `Doc.to_array`: a look-up per token instead of a spaCy Matcher's predicate per pattern."""
+    `Doc.to_array`: a look-up per token instead of a spaCy Matcher's predicate per pattern.
+    One binary search over every attribute's values at once: a value that another
+    attribute asked for is dropped after it."""
     attrs = sorted({attr for attr, _ in wanted})
     found: dict[tuple[int, int], list[int]] = {}
     if not attrs or not len(doc):
         return found
-    for attr, column in zip(attrs, doc.to_array(attrs).T):
-        values = numpy.array(sorted(value for a, value in wanted if a == attr), dtype=column.dtype)
-        hits = numpy.flatnonzero(isin_sorted(column, values))
-        for i, value in zip(hits.tolist(), column[hits].tolist()):
-            found.setdefault((attr, value), []).append(i)
+    values = doc.to_array(attrs).ravel()  # token by token, each token's attributes in `attrs` order
+    asked = numpy.array(sorted({value for _, value in wanted}), dtype=values.dtype)
+    hits = numpy.flatnonzero(isin_sorted(values, asked))
+    width = len(attrs)
+    for k, value in zip(hits.tolist(), values[hits].tolist()):
+        key = (attrs[k % width], value)
+        if key in wanted:
+            found.setdefault(key, []).append(k // width)
     return found
 
 
@@ -227,7 +230,7 @@ def is_named(noun: Token) -> bool:
 def name_tokens(noun: Token) -> tuple[Token, ...]:
     """Modifiers that make up an event's name: left compounds and adjectives (not possessors),
     and 'of'/'for'/'on' complements."""
-    return _kept("names", noun, _name_tokens)
+    return kept("names", noun, _name_tokens)
 
 
 def _name_tokens(noun: Token) -> tuple[Token, ...]:

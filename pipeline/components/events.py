@@ -27,6 +27,7 @@ type, sentence, status cue and an unambiguous date are filled.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
@@ -44,7 +45,7 @@ from pipeline.countries import countries
 from pipeline.dates import find_dates
 from pipeline.records import Event
 from pipeline.rules.loader import RuleFileError
-from pipeline.extensions import entity_of, sentence_at, span_text, text_of
+from pipeline.extensions import entity_of, sentence_at, sentences_of, span_text, text_of
 
 #: Date modifiers that bound another span ("since 2013"): not the date of an event. "by 2030" is
 #: a planned event's deadline (see `_assign_dates`).
@@ -150,13 +151,14 @@ class EventExtractor:
         if not len(self.raw_matcher):
             return {}
         chosen: set[int] = set()  # the chosen sentences' starts
+        starts = [sent.start for sent in sentences_of(doc)]
         for nodes in self.raw_keys.values():
             asked = [keys for keys in nodes if keys is not None]
             if not asked:
                 return self._raw_matches_in(doc, 0)
             possible: set[int] | None = None
             for keys in asked:  # the trigger first: its words are the rarest
-                held = {sentence_at(doc, i).start for i in _holding(keys, found)}
+                held = {starts[bisect.bisect_right(starts, i) - 1] for i in _holding(keys, found)}
                 possible = held if possible is None else possible & held
                 if not possible:
                     break
@@ -264,11 +266,13 @@ class EventExtractor:
         ancestors = [syn.lemma(a) for a in syn.ancestors(trigger)[:7]]
         if any(a in self.veto_words for a in ancestors[:4]):
             return True
+        if not any(a in self.proposal_words for a in ancestors):
+            return False
         governed = trigger.dep_ in syn.OBJECT_DEPS and syn.lemma(trigger.head) in self.verb_lemmas
         verb = trigger.head if governed else trigger
         holders = (verb, verb.head) if verb.dep_ == "conj" else (verb,)
-        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for t in holders for c in syn.children(t))
-        return verb.pos_ == "VERB" and infinitive and any(a in self.proposal_words for a in ancestors[:7])
+        return verb.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                           for t in holders for c in syn.children(t))
 
     def _confirm(self, rule: TriggerRule, trigger: Token, raw_object: Token | None,
                  resolver: ActorResolver) -> list[Candidate]:
@@ -444,10 +448,16 @@ class EventExtractor:
         out: set[str] = set()
         for holder in (cand.trigger, *cand.objects):
             if holder.pos_ in ("NOUN", "PROPN"):
-                org = self.actor_rules.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
+                org = self._organisation_named(holder)
                 if org:
                     out.add(org)
         return out
+
+    def _organisation_named(self, noun: Token) -> str | None:
+        """The organisation a gathering noun's name words hold ('ASEAN-U.S. Special Summit'),
+        looked up once per noun."""
+        return syn.kept("organisation", noun, lambda tok: self.actor_rules.organisation_in(
+            " ".join(t.text for t in syn.name_tokens(tok))))
 
     def _retype(self, cand: Candidate) -> None:
         """Apply the bilateral-summit rule; the record's rule names it after the trigger's."""
@@ -504,9 +514,8 @@ class EventExtractor:
                     if child.lower_ == "to" and cand.type != "visit":
                         continue
                     for pobj in syn.pobjs(child):
-                        place = syn.place_of(pobj, self.cities)
-                        if place and cand.location is None:
-                            cand.location = place
+                        if cand.location is None:
+                            cand.location = syn.place_of(pobj, self.cities) or None
         if cand.type == "visit" and cand.location is None:
             for obj in cand.objects:
                 place = syn.place_of(obj, self.cities)
@@ -517,7 +526,7 @@ class EventExtractor:
             if holder.pos_ not in ("NOUN", "PROPN") or holder != trig and syn.lemma(holder) not in self.class_words:
                 continue
             cand.head = cand.head or syn.lemma(holder)
-            org = self.actor_rules.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
+            org = self._organisation_named(holder)
             if org:
                 cand.keys.add(org.casefold())
             for tok in syn.name_tokens(holder):
