@@ -63,26 +63,42 @@ def kept(table: str, token: Token, make: Callable[[Token], T]) -> T:
     memo = _MEMO.get()
     if memo is None or memo.doc is not token.doc:
         return make(token)
-    known = memo.tables.setdefault(table, {})
-    if token.i not in known:
-        known[token.i] = make(token)
-    return known[token.i]
+    known = memo.tables.get(table)
+    if known is None:
+        known = memo.tables[table] = {}
+    i = token.i
+    if i in known:
+        return known[i]
+    value = known[i] = make(token)
+    return value
 
 
 def children(token: Token) -> tuple[Token, ...]:
     """`token.children`, made once per token while its Doc is memoised."""
-    return kept("children", token, lambda tok: tuple(tok.children))
+    return kept("children", token, _children)
 
 
 def ancestors(token: Token) -> tuple[Token, ...]:
     """`token.ancestors` (nearest first), made once per token while its Doc is memoised."""
-    return kept("ancestors", token, lambda tok: tuple(tok.ancestors))
+    return kept("ancestors", token, _ancestors)
 
 
 def sentence_of(token: Token) -> Span:
     """`token.sent` from the Doc's cached sentence boundaries (`token.sent` walks the tokens);
     made once per token while its Doc is memoised."""
-    return kept("sentences", token, lambda tok: sentence_at(tok.doc, tok.i))
+    return kept("sentences", token, _sentence)
+
+
+def _children(token: Token) -> tuple[Token, ...]:
+    return tuple(token.children)
+
+
+def _ancestors(token: Token) -> tuple[Token, ...]:
+    return tuple(token.ancestors)
+
+
+def _sentence(token: Token) -> Span:
+    return sentence_at(token.doc, token.i)
 
 
 def word_positions(doc: Doc, wanted: Collection[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
