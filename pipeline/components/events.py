@@ -45,7 +45,7 @@ from pipeline.countries import countries
 from pipeline.dates import find_dates
 from pipeline.records import Event
 from pipeline.rules.loader import RuleFileError
-from pipeline.extensions import entity_of, sentence_at, sentences_of, span_text, text_of
+from pipeline.extensions import entity_of, sentence_at, span_text, text_of
 
 #: Date modifiers that bound another span ("since 2013"): not the date of an event. "by 2030" is
 #: a planned event's deadline (see `_assign_dates`).
@@ -73,6 +73,12 @@ def _forms(lemma: str) -> set[str]:
 def _holding(keys: list[list[WordKey]], found: dict[WordKey, list[int]]) -> set[int]:
     """Positions of the tokens that have a key of every list (see `node_keys`)."""
     return set.intersection(*({i for key in group for i in found.get(key, ())} for group in keys))
+
+
+def _any_within(positions: list[int], start: int, end: int) -> bool:
+    """Does a sorted list of positions hold one in [start, end)?"""
+    k = bisect.bisect_left(positions, start)
+    return k < len(positions) and positions[k] < end
 
 
 class EventExtractor:
@@ -151,18 +157,19 @@ class EventExtractor:
         if not len(self.raw_matcher):
             return {}
         chosen: set[int] = set()  # the chosen sentences' starts
-        starts = [sent.start for sent in sentences_of(doc)]
         for nodes in self.raw_keys.values():
             asked = [keys for keys in nodes if keys is not None]
             if not asked:
                 return self._raw_matches_in(doc, 0)
-            possible: set[int] | None = None
-            for keys in asked:  # the trigger first: its words are the rarest
-                held = {starts[bisect.bisect_right(starts, i) - 1] for i in _holding(keys, found)}
-                possible = held if possible is None else possible & held
+            # the trigger first: its words are the rarest, the sentences of the others' are not looked up
+            possible = [sentence_at(doc, start) for start in sorted(
+                {sentence_at(doc, i).start for i in _holding(asked[0], found)})]
+            for keys in asked[1:]:
                 if not possible:
                     break
-            chosen |= possible or set()
+                at = sorted(_holding(keys, found))
+                possible = [sent for sent in possible if _any_within(at, sent.start, sent.end)]
+            chosen |= {sent.start for sent in possible}
         if not chosen:
             return {}
         if not syn.sentences_self_contained(doc):
