@@ -488,11 +488,14 @@ class EventExtractor:
         if etype in ("meeting", "call", "visit") and trigger.pos_ == "VERB":
             heads += [o for o in objects if o.dep_ == "dobj" and o.ent_type_ not in syn.PLACE_LABELS]
         for tok in (trigger, *objects):
+            gathering = tok.pos_ in ("NOUN", "PROPN") and etype in ("meeting", "call")
             for child in syn.children(tok):
-                if child.dep_ == "prep" and child.lower_ in ("with", "between", "among"):
+                if child.dep_ != "prep":
+                    continue
+                word = child.lower_
+                if word in ("with", "between", "among"):
                     heads += syn.pobjs(child)
-                gathering = tok.pos_ in ("NOUN", "PROPN") and etype in ("meeting", "call")
-                if child.dep_ == "prep" and child.lower_ == "of" and gathering:
+                if word == "of" and gathering:
                     heads += syn.pobjs(child)
         groups: list[list[str]] = []
         seen: set[str] = set()
@@ -517,8 +520,8 @@ class EventExtractor:
         holders = [trig, *cand.objects, *cand.anchors[1:]]
         for holder in holders:
             for child in syn.children(holder):
-                if child.dep_ == "prep" and child.lower_ in ("to", "in", "at"):
-                    if child.lower_ == "to" and cand.type != "visit":
+                if child.dep_ == "prep" and (word := child.lower_) in ("to", "in", "at"):
+                    if word == "to" and cand.type != "visit":
                         continue
                     for pobj in syn.pobjs(child):
                         if cand.location is None:
@@ -537,20 +540,21 @@ class EventExtractor:
             if org:
                 cand.keys.add(org.casefold())
             for tok in syn.name_tokens(holder):
-                if tok.ent_type_ == "ORDINAL" or tok.lower_ in ("first", "second", "next", "last", "previous"):
-                    cand.ordinal = cand.ordinal or tok.lower_
-                elif tok.ent_type_ in syn.PLACE_LABELS and holder == trig and cand.type in ("summit", "meeting"):
+                label, word, pos = tok.ent_type_, tok.lower_, tok.pos_
+                if label == "ORDINAL" or word in ("first", "second", "next", "last", "previous"):
+                    cand.ordinal = cand.ordinal or word
+                elif label in syn.PLACE_LABELS and holder == trig and cand.type in ("summit", "meeting"):
                     own_name = (ent := entity_of(tok)) is not None and ent.start <= trig.i < ent.end
                     if tok.dep_ in ("compound", "amod") and cand.location is None and "-" not in tok.text \
                             and not own_name and not self.actor_rules.organisation_in(tok.text):
                         # not "the Post-Ministerial Conference" tagged a place as a whole, nor "the Quad summit"
                         cand.location = syn.place_of(tok, self.cities)
-                elif tok.pos_ in ("PROPN", "ADJ") and tok.is_title and syn.lemma(tok) not in self.class_words \
-                        and tok.ent_type_ not in ("PERSON", "GPE", "NORP", "LOC", "DATE"):
-                    cand.names.add(tok.lower_)
+                elif pos in ("PROPN", "ADJ") and tok.is_title and syn.lemma(tok) not in self.class_words \
+                        and label not in ("PERSON", "GPE", "NORP", "LOC", "DATE"):
+                    cand.names.add(word)
                     if tok.is_upper and len(tok.text) > 1:
-                        cand.keys.add(tok.lower_)
-                if tok.pos_ in ("NOUN", "PROPN", "ADJ") and not tok.is_stop and tok.ent_type_ not in ("PERSON", "DATE"):
+                        cand.keys.add(word)
+                if pos in ("NOUN", "PROPN", "ADJ") and not tok.is_stop and label not in ("PERSON", "DATE"):
                     cand.theme.add(syn.lemma(tok))
         if cand.type == "visit" and cand.location:
             code = countries().to_iso3(cand.location)
