@@ -628,9 +628,11 @@ class EventExtractor:
         verbs = [t for t in (trigger, clause) if t is not None and t.pos_ in ("VERB", "AUX")]
         if trigger.pos_ in ("NOUN", "PROPN"):
             verbs += [c for c in syn.children(trigger) if c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX")]
+        chain = [*verbs, *(a for v in verbs for a in syn.verb_chain(v))]
+        auxiliaries = {c.lower_ for v in chain for c in syn.children(v) if c.dep_ == "aux"}
         status, mode, emit = "past", None, True
         for cue, words in zip(self.rules.status_cues, self.cue_words):
-            if self._cue_fires(cue.kind, words, trigger, clause, verbs):
+            if self._cue_fires(cue.kind, words, trigger, clause, verbs, auxiliaries):
                 status = cue.status or status
                 mode = mode if mode in ("negated", "hypothetical") else cue.mode or mode
                 emit = cue.emit
@@ -639,9 +641,10 @@ class EventExtractor:
         cand.status, cand.mode, cand.emit = status, mode, emit
 
     def _cue_fires(self, kind: str, words: set[str], trigger: Token, clause: Token | None,
-                   verbs: list[Token]) -> bool:
+                   verbs: list[Token], auxiliaries: set[str]) -> bool:
         """Does a cue fire on the trigger, its clause verb, or a clause about it ('which will
-        take place')? `verbs`: those of them that are verbs (see `_status`)."""
+        take place')? `verbs`: those of them that are verbs; `auxiliaries`: the auxiliaries of
+        the verbs and of the verbs they continue (see `_status`)."""
         if kind == "negation":
             holders = [trigger, *verbs]
             if trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ == "NOUN":
@@ -650,8 +653,7 @@ class EventExtractor:
             cancelled = clause is not None and trigger.pos_ != "VERB" and bool(syn.phrasal_lemmas(clause) & words)
             return cancelled or any(c.lower_ in words and c.dep_ in ("neg", "det") for c in children)
         if kind == "aux":  # on the verb or on the verbs it continues ("will continue to meet", "will talk and meet")
-            chain = [*verbs, *(a for v in verbs for a in syn.verb_chain(v))]
-            return any(c.dep_ == "aux" and c.lower_ in words for v in chain for c in syn.children(v))
+            return bool(auxiliaries & words)
         if kind == "governor":
             if trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ in ("NOUN", "PROPN") and any(
                     c.dep_ == "aux" and c.lower_ == "to" for c in syn.children(trigger)):
