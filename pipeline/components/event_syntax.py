@@ -2,6 +2,8 @@
 
 Small pure functions over spaCy tokens, kept apart from the component so that each can be
 read (and tested) on its own. They assume a dependency parse; the component checks for one.
+While the component reads a Doc (`memoised`), the tree reads they repeat (children, ancestors,
+sentence, name words) are made once per token: spaCy makes new Token objects on every access.
 """
 from __future__ import annotations
 
