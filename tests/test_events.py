@@ -598,6 +598,31 @@ def test_word_positions_and_self_contained_sentences(nlp):
     assert not syn.sentences_self_contained(cut)  # 'New York' runs over the sentence start
 
 
+def test_word_positions_keep_each_attribute_apart(nlp):
+    doc = nlp("The leaders met in Rome. They meet again.")
+    keys = {(IDS["LEMMA"], get_string_id("meet")), (IDS["LOWER"], get_string_id("leaders"))}
+    # 'meet' is asked as a lemma only: the LOWER of 'meet' is no hit of its own
+    assert syn.word_positions(doc, keys) == {(IDS["LEMMA"], get_string_id("meet")): [2, 7],
+                                             (IDS["LOWER"], get_string_id("leaders")): [1]}
+
+
+def test_memoised_tree_reads_are_spacys_made_once(nlp):
+    doc = nlp("The Prime Minister of Japan met the President in Rome. They held talks on trade.")
+    other = nlp("They met.")
+    reads = [(syn.children, lambda t: tuple(t.children)), (syn.ancestors, lambda t: tuple(t.ancestors)),
+             (syn.sentence_of, lambda t: t.sent)]
+    with syn.memoised(doc):
+        for read, spacys in reads:
+            for token in doc:
+                assert read(token) == spacys(token)
+                assert read(token) is read(token)  # kept: the same objects again
+        assert syn.kept("test", doc[0], lambda t: None) is None  # a None is kept too
+        assert syn.kept("test", doc[0], lambda t: "again") is None
+        assert syn.children(other[1]) is not syn.children(other[1])  # another Doc is not memoised
+    assert syn.children(doc[5]) == tuple(doc[5].children)
+    assert syn.children(doc[5]) is not syn.children(doc[5])  # the memo ends with the block
+
+
 def test_raw_patterns_match_on_sentences_as_on_the_document(nlp, extractor):
     examples = [e for r in load_event_rules().triggers if r.pattern is not None for e in r.examples]
     doc = nlp(" ".join(["He said so.", *examples, "They took part in the talks in Rome."]))

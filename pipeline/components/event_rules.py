@@ -16,6 +16,7 @@ from spacy.attrs import IDS
 from spacy.strings import get_string_id
 from spacy.tokens import Token
 
+from pipeline.components import event_syntax as syn
 from pipeline.components.spans import plural_forms
 from pipeline.records import EventStatus, EventType
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
@@ -178,14 +179,14 @@ class TriggerShape:
             return False
         if self.governors is not None and (trigger.head.i == trigger.i or trigger.head.lemma_ not in self.governors):
             return False
-        if self.modifiers is not None and not any(c.lower_ in self.modifiers for c in trigger.children):
+        if self.modifiers is not None and not any(c.lower_ in self.modifiers for c in syn.children(trigger)):
             return False
         if self.prep is None:
             return True
-        preps = [c for c in trigger.children if c.lower_ == self.prep]
+        preps = [c for c in syn.children(trigger) if c.lower_ == self.prep]
         if self.objects is None:
             return bool(preps)
-        return any(o.lower_ in self.objects for p in preps for o in p.children)
+        return any(o.lower_ in self.objects for p in preps for o in syn.children(p))
 
     def keys(self) -> list[WordKey]:
         """Look-up keys of the trigger words."""

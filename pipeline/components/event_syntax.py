@@ -2,12 +2,17 @@
 
 Small pure functions over spaCy tokens, kept apart from the component so that each can be
 read (and tested) on its own. They assume a dependency parse; the component checks for one.
+While the component reads a Doc (`memoised`), the tree reads they repeat (children, ancestors,
+sentence, name words) are made once per token: spaCy makes new Token objects on every access.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 import numpy
 from spacy.attrs import ENT_IOB, HEAD
@@ -17,6 +22,7 @@ from pipeline.components.phrase_matching import isin_sorted
 from pipeline.countries import countries
 from pipeline.extensions import entity_of, sentence_at, sentences_of
 
+T = TypeVar("T")
 OBJECT_DEPS = ("dobj", "nsubjpass", "attr", "oprd")
 SUBJECT_DEPS = ("nsubj", "csubj")
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -26,23 +32,94 @@ IOB_INSIDE = 1
 UPWARD_DEPS = ("conj", "xcomp", "pcomp", "advcl", "acomp")
 
 
+class ParseMemo:
+    """The tree reads of one Doc, kept while the component works on it. spaCy makes a new
+    Token object for every child, head and ancestor on every access, and confirming a
+    match reads the same few tokens' children, names and places again and again (each
+    status cue, veto and argument): kept per token, each is made once."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        #: What each kind of read ('children', 'ancestors', ...) gave, by token index.
+        self.tables: dict[str, dict[int, Any]] = {}
+
+
+#: The memo of the Doc being read (see `memoised`); None outside the component.
+_MEMO: ContextVar[ParseMemo | None] = ContextVar("event_parse_memo", default=None)
+
+
+@contextmanager
+def memoised(doc: Doc) -> Iterator[None]:
+    """Keep the tree reads of `doc` (see `ParseMemo`) while the block runs; dropped after it,
+    so the memo never outlives its Doc nor grows across documents."""
+    reset = _MEMO.set(ParseMemo(doc))
+    try:
+        yield
+    finally:
+        _MEMO.reset(reset)
+
+
+def kept(table: str, token: Token, make: Callable[[Token], T]) -> T:
+    """`make(token)`, made once per token and `table` (the kind of read) while the token's Doc
+    is memoised; `make` must depend on the parse only."""
+    memo = _MEMO.get()
+    if memo is None or memo.doc is not token.doc:
+        return make(token)
+    known = memo.tables.get(table)
+    if known is None:
+        known = memo.tables[table] = {}
+    i = token.i
+    if i in known:
+        return known[i]
+    value = known[i] = make(token)
+    return value
+
+
+def children(token: Token) -> tuple[Token, ...]:
+    """`token.children`, made once per token while its Doc is memoised."""
+    return kept("children", token, _children)
+
+
+def ancestors(token: Token) -> tuple[Token, ...]:
+    """`token.ancestors` (nearest first), made once per token while its Doc is memoised."""
+    return kept("ancestors", token, _ancestors)
+
+
 def sentence_of(token: Token) -> Span:
-    """`token.sent` from the Doc's cached sentence boundaries (`token.sent` walks the tokens)."""
+    """`token.sent` from the Doc's cached sentence boundaries (`token.sent` walks the tokens);
+    made once per token while its Doc is memoised."""
+    return kept("sentences", token, _sentence)
+
+
+def _children(token: Token) -> tuple[Token, ...]:
+    return tuple(token.children)
+
+
+def _ancestors(token: Token) -> tuple[Token, ...]:
+    return tuple(token.ancestors)
+
+
+def _sentence(token: Token) -> Span:
     return sentence_at(token.doc, token.i)
 
 
 def word_positions(doc: Doc, wanted: Collection[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
     """Token positions per (attribute id, string hash) key asked for, read from one
-    `Doc.to_array`: a look-up per token instead of a spaCy Matcher's predicate per pattern."""
+    `Doc.to_array`: a look-up per token instead of a spaCy Matcher's predicate per pattern.
+    One binary search over every attribute's values at once: a value that another
+    attribute asked for is dropped after it."""
     attrs = sorted({attr for attr, _ in wanted})
     found: dict[tuple[int, int], list[int]] = {}
     if not attrs or not len(doc):
         return found
-    for attr, column in zip(attrs, doc.to_array(attrs).T):
-        values = numpy.array(sorted(value for a, value in wanted if a == attr), dtype=column.dtype)
-        hits = numpy.flatnonzero(isin_sorted(column, values))
-        for i, value in zip(hits.tolist(), column[hits].tolist()):
-            found.setdefault((attr, value), []).append(i)
+    values = doc.to_array(attrs).ravel()  # token by token, each token's attributes in `attrs` order
+    asked = numpy.array(sorted({value for _, value in wanted}), dtype=values.dtype)
+    hits = numpy.flatnonzero(isin_sorted(values, asked))
+    width = len(attrs)
+    for k, value in zip(hits.tolist(), values[hits].tolist()):
+        key = (attrs[k % width], value)
+        if key in wanted:
+            found.setdefault(key, []).append(k // width)
     return found
 
 
@@ -67,7 +144,7 @@ def lemma(token: Token) -> str:
 def phrasal_lemmas(verb: Token) -> set[str]:
     """The verb's lemma and, with a particle, its phrasal lemma ('call off' of 'called off')."""
     base = lemma(verb)
-    return {base, *(f"{base} {c.lower_}" for c in verb.children if c.dep_ == "prt")}
+    return {base, *(f"{base} {c.lower_}" for c in children(verb) if c.dep_ == "prt")}
 
 
 NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP")
@@ -78,7 +155,7 @@ def pobjs(prep: Token) -> list[Token]:
     left without object before a name ('spoke today with Prime Minister Modi of India to
     inaugurate', Modi made the subject of 'inaugurate') has that name."""
     out = []
-    for child in prep.children:
+    for child in children(prep):
         if child.dep_ in ("pobj", "pcomp"):
             out += [child, *child.conjuncts]
     if not out and prep.pos_ == "ADP":
@@ -98,7 +175,7 @@ def of_chain(token: Token, preps: tuple[str, ...] = ("of",)) -> list[Token]:
     chain = [token]
     node = token
     for _ in range(4):
-        nxt = [p for c in node.children if c.dep_ == "prep" and c.lower_ in preps for p in pobjs(c)]
+        nxt = [p for c in children(node) if c.dep_ == "prep" and c.lower_ in preps for p in pobjs(c)]
         if not nxt:
             break
         chain += nxt
@@ -109,7 +186,7 @@ def of_chain(token: Token, preps: tuple[str, ...] = ("of",)) -> list[Token]:
 def objects_of(verb: Token) -> list[Token]:
     """Direct objects (with their conjuncts); a participle modifying a noun has that noun."""
     out: list[Token] = []
-    for child in verb.children:
+    for child in children(verb):
         if child.dep_ in OBJECT_DEPS or child.dep_ == "npadvmod" and child.ent_type_ not in ("DATE", "TIME"):
             out += [child, *child.conjuncts]
     if not out and verb.dep_ in ("acl", "relcl", "amod") and verb.head.pos_ in ("NOUN", "PROPN"):
@@ -122,8 +199,8 @@ def subjects_of(verb: Token) -> list[Token]:
     'look forward to meeting'); the agent of a passive."""
     node = verb
     for _ in range(4):
-        subjects = [c for c in node.children if c.dep_ in SUBJECT_DEPS]
-        agents = [p for c in node.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        subjects = [c for c in children(node) if c.dep_ in SUBJECT_DEPS]
+        agents = [p for c in children(node) if c.dep_ == "agent" for p in children(c) if p.dep_ == "pobj"]
         if subjects or agents:
             return subjects or agents
         if node.dep_ not in (*UPWARD_DEPS, "prep", "pobj") or node.head == node:
@@ -145,7 +222,7 @@ def verb_chain(verb: Token) -> list[Token]:
 
 def named_appositive(token: Token) -> Token:
     """The person a title stands for: 'the Prime Minister of Iraq, Mohammed Al-Sudani' -> Al-Sudani."""
-    for child in token.children:
+    for child in children(token):
         if child.dep_ == "appos" and child.ent_type_ == "PERSON":
             return child
     return token
@@ -154,7 +231,7 @@ def named_appositive(token: Token) -> Token:
 def clause_verb(token: Token) -> Token | None:
     if token.pos_ in ("VERB", "AUX"):
         return token
-    for anc in token.ancestors:
+    for anc in ancestors(token):
         if anc.pos_ in ("VERB", "AUX"):
             return anc
     return None
@@ -165,20 +242,24 @@ def is_named(noun: Token) -> bool:
     if noun.pos_ == "PROPN":
         return True
     return any(c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("PROPN", "ADJ") and c.is_title
-               and c.i != sentence_of(c).start for c in noun.children)
+               and c.i != sentence_of(c).start for c in children(noun))
 
 
-def name_tokens(noun: Token) -> list[Token]:
+def name_tokens(noun: Token) -> tuple[Token, ...]:
     """Modifiers that make up an event's name: left compounds and adjectives (not possessors),
     and 'of'/'for'/'on' complements."""
+    return kept("names", noun, _name_tokens)
+
+
+def _name_tokens(noun: Token) -> tuple[Token, ...]:
     out = [t for left in noun.lefts if left.dep_ not in ("poss", "det", "punct") for t in left.subtree]
     for comp in of_chain(noun, ("of", "for", "on"))[1:]:
         out += [t for t in comp.subtree if t.dep_ != "poss"]
-    return out
+    return tuple(out)
 
 
 def has_indefinite(noun: Token) -> bool:
-    return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children)
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in children(noun))
 
 
 _SPECIFYING_PREPS = ("with", "between", "to", "in", "at", "on", "of", "among")
@@ -189,7 +270,7 @@ def is_specific(noun: Token) -> bool:
     X and Y', "Biden's meeting"), unlike a generic 'bilateral meetings'?"""
     if is_named(noun) or noun.ent_type_ in ("EVENT", "ORG"):
         return True
-    for child in noun.children:
+    for child in children(noun):
         if child.dep_ in ("compound", "nmod", "nummod", "appos", "acl", "relcl"):
             return True
         if child.dep_ == "poss" and child.pos_ == "NOUN":
@@ -217,7 +298,7 @@ def place_of(token: Token, cities: Collection[str] = ()) -> str | None:
     """A place entity as ISO3 (countries) or as its name (cities, venues); 'Russian territory' is RUS.
     `cities` (casefolded) are names the country gazetteer maps to a country but that name a city."""
     if token.lower_ in ("territory", "airspace", "soil"):
-        codes = [countries().to_iso3(c.text) for c in token.children if c.dep_ in ("amod", "poss", "compound")]
+        codes = [countries().to_iso3(c.text) for c in children(token) if c.dep_ in ("amod", "poss", "compound")]
         return next((c for c in codes if c), None)
     ent = entity_of(token)
     text = ent.text if ent is not None and token.ent_type_ in PLACE_LABELS else token.text
@@ -255,7 +336,7 @@ def date_distance(date: Token, anchor: Token) -> int | None:
     date, the date governs the anchor closely ('April 2, 2024, telephone call'), or the event is
     where the act of the verb the date modifies took place or what it was for ('proposed at the
     Dushanbe Summit in 2014', 'gathered for the Summit on 6 September'); else None."""
-    up = [date, *date.ancestors]
+    up = [date, *ancestors(date)]
     if anchor in up:
         between = up[1:up.index(anchor)]
         if any(t.lower_ in ("since", "until", "till", "before", "after") for t in between):
@@ -263,7 +344,7 @@ def date_distance(date: Token, anchor: Token) -> int | None:
         if any(t.pos_ in ("VERB", "AUX") and not (t.dep_ in ("relcl", "acl") and t.head == anchor) for t in between):
             return None  # the date sits in a clause of its own ("... which was celebrated this year")
         return up.index(anchor)
-    down = [anchor, *anchor.ancestors]
+    down = [anchor, *ancestors(anchor)]
     if date in down[:3]:
         return down.index(date)
     verb = date.head.head if date.head.pos_ == "ADP" else date.head

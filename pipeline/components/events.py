@@ -27,6 +27,7 @@ type, sentence, status cue and an unambiguous date are filled.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
@@ -72,6 +73,12 @@ def _forms(lemma: str) -> set[str]:
 def _holding(keys: list[list[WordKey]], found: dict[WordKey, list[int]]) -> set[int]:
     """Positions of the tokens that have a key of every list (see `node_keys`)."""
     return set.intersection(*({i for key in group for i in found.get(key, ())} for group in keys))
+
+
+def _any_within(positions: list[int], start: int, end: int) -> bool:
+    """Does a sorted list of positions hold one in [start, end)?"""
+    k = bisect.bisect_left(positions, start)
+    return k < len(positions) and positions[k] < end
 
 
 class EventExtractor:
@@ -154,13 +161,15 @@ class EventExtractor:
             asked = [keys for keys in nodes if keys is not None]
             if not asked:
                 return self._raw_matches_in(doc, 0)
-            possible: set[int] | None = None
-            for keys in asked:  # the trigger first: its words are the rarest
-                held = {sentence_at(doc, i).start for i in _holding(keys, found)}
-                possible = held if possible is None else possible & held
+            # the trigger first: its words are the rarest, the sentences of the others' are not looked up
+            possible = [sentence_at(doc, start) for start in sorted(
+                {sentence_at(doc, i).start for i in _holding(asked[0], found)})]
+            for keys in asked[1:]:
                 if not possible:
                     break
-            chosen |= possible or set()
+                at = sorted(_holding(keys, found))
+                possible = [sent for sent in possible if _any_within(at, sent.start, sent.end)]
+            chosen |= {sent.start for sent in possible}
         if not chosen:
             return {}
         if not syn.sentences_self_contained(doc):
@@ -188,6 +197,12 @@ class EventExtractor:
         if not doc.has_annotation("DEP"):
             doc._.events = self._token_events(doc)
             return doc
+        with syn.memoised(doc):
+            doc._.events = self._parse_events(doc)
+        return doc
+
+    def _parse_events(self, doc: Doc) -> list[Event]:
+        """The events of a parsed Doc (see the module docstring)."""
         published = syn.as_date(getattr(doc._, "published", None))
         resolver = ActorResolver(doc, self.actor_rules)
         candidates: list[Candidate] = []
@@ -217,8 +232,7 @@ class EventExtractor:
         merge.share_occasion_dates(events)
         for event in events:
             merge.status_from_date(event, published)  # a headline's present tense, dated by the body
-        doc._.events = [self._record(c) for c in events if c.emit]
-        return doc
+        return [self._record(c) for c in events if c.emit]
 
     # ------------------------------------------------------------------ confirmation
 
@@ -256,14 +270,16 @@ class EventExtractor:
 
     def _vetoed(self, trigger: Token) -> bool:
         """Under a veto word (4 heads up); an infinitive ('to hold') under a proposal word (6 up)."""
-        ancestors = [syn.lemma(a) for a in trigger.ancestors]
+        ancestors = [syn.lemma(a) for a in syn.ancestors(trigger)[:7]]
         if any(a in self.veto_words for a in ancestors[:4]):
             return True
+        if not any(a in self.proposal_words for a in ancestors):
+            return False
         governed = trigger.dep_ in syn.OBJECT_DEPS and syn.lemma(trigger.head) in self.verb_lemmas
         verb = trigger.head if governed else trigger
-        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for t in (verb, verb.head) for c in t.children
-                         if t == verb or verb.dep_ == "conj")
-        return verb.pos_ == "VERB" and infinitive and any(a in self.proposal_words for a in ancestors[:7])
+        holders = (verb, verb.head) if verb.dep_ == "conj" else (verb,)
+        return verb.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                           for t in holders for c in syn.children(t))
 
     def _confirm(self, rule: TriggerRule, trigger: Token, raw_object: Token | None,
                  resolver: ActorResolver) -> list[Candidate]:
@@ -280,20 +296,20 @@ class EventExtractor:
         per type, 'attended the Council and the opening ceremony'), subject and counterparts."""
         if verb.dep_ == "amod":
             return []  # participle: "the visiting leaders", "the newly inaugurated zone"
-        if rule.intransitive and any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children):
+        if rule.intransitive and any(c.dep_ in ("dobj", "nsubjpass") for c in syn.children(verb)):
             return []  # transitive: "convened a meeting" is the host rule's
         objects = [o for o in syn.objects_of(verb) if o.dep_ != "npadvmod" or syn.lemma(o) in self.class_words]
         if raw_object is not None:
             objects = [raw_object, *raw_object.conjuncts]
-        prep_objects = [p for child in verb.children if child.dep_ == "prep" and child.lower_ in rule.preps
+        prep_objects = [p for child in syn.children(verb) if child.dep_ == "prep" and child.lower_ in rule.preps
                         for p in syn.pobjs(child)
                         if not rule.preps[child.lower_] or self._matches(p, rule.preps[child.lower_])]
         if rule.preps and not prep_objects:
             return []  # no_prep
         objects += prep_objects
         vetoes = self.object_vetoes[rule.id]
-        modifiers = [c for o in objects for c in o.children if c.dep_ in ("compound", "amod")]
-        if any(syn.lemma(t) in vetoes for t in [*objects, *verb.children, *modifiers]):
+        modifiers = [c for o in objects for c in syn.children(o) if c.dep_ in ("compound", "amod")]
+        if any(syn.lemma(t) in vetoes for t in [*objects, *syn.children(verb), *modifiers]):
             return []  # object_veto
         if rule.objects:
             objects = [o for o in objects if self._matches(o, rule.objects)]
@@ -335,7 +351,7 @@ class EventExtractor:
         """Two parties for 'met'/'discussed': a counterpart, or a plural or coordinated subject."""
         if parties:
             return True
-        if any(c.dep_ == "prep" and c.lower_ in ("with", "between") for c in verb.children):
+        if any(c.dep_ == "prep" and c.lower_ in ("with", "between") for c in syn.children(verb)):
             return True
         for subj in subjects:
             if subj.tag_ in ("NNS", "NNPS") or subj.lower_ in ("we", "they"):
@@ -355,24 +371,24 @@ class EventExtractor:
         if lemma in rule.needs_name and not syn.is_named(noun):
             return []  # unnamed
         vetoes = self.object_vetoes[rule.id]
-        if any(syn.lemma(c) in vetoes for c in noun.children if c.dep_ in ("compound", "amod", "nmod")):
+        if any(syn.lemma(c) in vetoes for c in syn.children(noun) if c.dep_ in ("compound", "amod", "nmod")):
             return []  # object_veto: "the Regular Press Conference"
         if noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN") and syn.lemma(noun.head) not in (
                 self.class_words - self.classes.get("agreement", set())):
             return []  # name_part: "General Assembly Resolution", "45 years of Dialogue Partnership"
         if rule.preps and rule.pos == "noun":
-            preps = [c for t in (noun, noun.head) for c in t.children if c.dep_ == "prep"]
+            preps = [c for t in (noun, noun.head) for c in syn.children(t) if c.dep_ == "prep"]
             if not any(p.lower_ in rule.preps and (not rule.preps[p.lower_] or any(
                     self._matches(o, rule.preps[p.lower_]) for o in syn.pobjs(p))) for p in preps):
                 return []  # no_prep
         anaphora = self.rules.anaphora
-        dets = {c.lower_ for c in noun.children if c.dep_ in ("det", "poss")}
+        dets = {c.lower_ for c in syn.children(noun) if c.dep_ in ("det", "poss")}
         specific = syn.is_specific(noun)
         plural = noun.tag_ in ("NNS", "NNPS") and lemma not in rule.plural_only
         if plural and not syn.is_named(noun) and not self._named_party(noun, resolver) \
                 and not dets & set(anaphora.pronouns):
             return []  # generic_plural: "talks with stakeholders", "negotiations with those affected"
-        possessed = any(c.dep_ == "poss" for c in noun.children)
+        possessed = any(c.dep_ == "poss" for c in syn.children(noun))
         if not specific and not possessed and not dets & set(anaphora.determiners):
             if not syn.has_indefinite(noun) or plural:
                 return []  # generic
@@ -390,7 +406,7 @@ class EventExtractor:
         elif noun.dep_ == "pobj" and noun.head.lower_ in ("on", "for") and syn.lemma(noun.head.head) in _GOING:
             # "is on a visit to", "arrived for talks"
             participants += self._actors(syn.subjects_of(noun.head.head), resolver)
-        own_parties = [p for c in noun.children if c.dep_ == "poss" for p in resolver.resolve(c)]
+        own_parties = [p for c in syn.children(noun) if c.dep_ == "poss" for p in resolver.resolve(c)]
         own_parties += syn.hyphen_countries(noun)
         participants += own_parties
         cand.participants = list(dict.fromkeys(participants))
@@ -403,16 +419,16 @@ class EventExtractor:
     def _named_party(self, noun: Token, resolver: ActorResolver) -> bool:
         """Does a 'with'/'between' complement name an actor ('talks with Japan'), not a generic group?"""
         return any(resolver.resolve(syn.named_appositive(p))
-                   for c in noun.children if c.dep_ == "prep" and c.lower_ in ("with", "between", "among")
+                   for c in syn.children(noun) if c.dep_ == "prep" and c.lower_ in ("with", "between", "among")
                    for p in syn.pobjs(c))
 
     def _anaphoric_noun(self, noun: Token) -> bool:
         """'this visit', 'my visit', 'the summit' (definite with nothing new): a later mention."""
         anaphora = self.rules.anaphora
-        dets = {c.lower_ for c in noun.children if c.dep_ in ("det", "poss")}
+        dets = {c.lower_ for c in syn.children(noun) if c.dep_ in ("det", "poss")}
         if dets & set(anaphora.pronouns) or dets & (set(anaphora.determiners) - {"the"}):
             return True
-        definite = "the" in dets or any(c.dep_ == "poss" for c in noun.children)  # "Xi's visit"
+        definite = "the" in dets or any(c.dep_ == "poss" for c in syn.children(noun))  # "Xi's visit"
         return definite and not syn.is_specific(noun)
 
     def _refers_back(self, token: Token) -> bool:
@@ -421,7 +437,7 @@ class EventExtractor:
         noun = token.head if token.dep_ in ("acl", "relcl") else token
         if noun.dep_ == "attr" or noun.dep_ == "conj" and (noun.head.dep_ == "attr" or noun.head.lemma_ == "be"):
             return True
-        return any(c.dep_ == "advmod" and c.lower_ in self.rules.anaphora.adverbs for c in token.children)
+        return any(c.dep_ == "advmod" and c.lower_ in self.rules.anaphora.adverbs for c in syn.children(token))
 
     def _two_parties(self, cand: Candidate, own: list[str]) -> bool:
         """Two parties named by the mention itself ('summit between the DPRK and Russia'), not by
@@ -439,10 +455,16 @@ class EventExtractor:
         out: set[str] = set()
         for holder in (cand.trigger, *cand.objects):
             if holder.pos_ in ("NOUN", "PROPN"):
-                org = self.actor_rules.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
+                org = self._organisation_named(holder)
                 if org:
                     out.add(org)
         return out
+
+    def _organisation_named(self, noun: Token) -> str | None:
+        """The organisation a gathering noun's name words hold ('ASEAN-U.S. Special Summit'),
+        looked up once per noun."""
+        return syn.kept("organisation", noun, lambda tok: self.actor_rules.organisation_in(
+            " ".join(t.text for t in syn.name_tokens(tok))))
 
     def _retype(self, cand: Candidate) -> None:
         """Apply the bilateral-summit rule; the record's rule names it after the trigger's."""
@@ -466,18 +488,21 @@ class EventExtractor:
         if etype in ("meeting", "call", "visit") and trigger.pos_ == "VERB":
             heads += [o for o in objects if o.dep_ == "dobj" and o.ent_type_ not in syn.PLACE_LABELS]
         for tok in (trigger, *objects):
-            for child in tok.children:
-                if child.dep_ == "prep" and child.lower_ in ("with", "between", "among"):
+            gathering = tok.pos_ in ("NOUN", "PROPN") and etype in ("meeting", "call")
+            for child in syn.children(tok):
+                if child.dep_ != "prep":
+                    continue
+                word = child.lower_
+                if word in ("with", "between", "among"):
                     heads += syn.pobjs(child)
-                gathering = tok.pos_ in ("NOUN", "PROPN") and etype in ("meeting", "call")
-                if child.dep_ == "prep" and child.lower_ == "of" and gathering:
+                if word == "of" and gathering:
                     heads += syn.pobjs(child)
         groups: list[list[str]] = []
         seen: set[str] = set()
         for head in dict.fromkeys(heads):
             found = [] if head.lower_ in ("each", "other") else resolver.resolve(syn.named_appositive(head))
             if not found:
-                for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
+                for prep in (c for c in syn.children(head) if c.dep_ == "prep" and c.lower_ == "of"):
                     for pobj in syn.pobjs(prep):
                         found += resolver.resolve(pobj)
             groups += [[a] for a in found if a not in seen]
@@ -494,14 +519,13 @@ class EventExtractor:
         trig = cand.trigger
         holders = [trig, *cand.objects, *cand.anchors[1:]]
         for holder in holders:
-            for child in holder.children:
-                if child.dep_ == "prep" and child.lower_ in ("to", "in", "at"):
-                    if child.lower_ == "to" and cand.type != "visit":
+            for child in syn.children(holder):
+                if child.dep_ == "prep" and (word := child.lower_) in ("to", "in", "at"):
+                    if word == "to" and cand.type != "visit":
                         continue
                     for pobj in syn.pobjs(child):
-                        place = syn.place_of(pobj, self.cities)
-                        if place and cand.location is None:
-                            cand.location = place
+                        if cand.location is None:
+                            cand.location = syn.place_of(pobj, self.cities) or None
         if cand.type == "visit" and cand.location is None:
             for obj in cand.objects:
                 place = syn.place_of(obj, self.cities)
@@ -512,24 +536,25 @@ class EventExtractor:
             if holder.pos_ not in ("NOUN", "PROPN") or holder != trig and syn.lemma(holder) not in self.class_words:
                 continue
             cand.head = cand.head or syn.lemma(holder)
-            org = self.actor_rules.organisation_in(" ".join(t.text for t in syn.name_tokens(holder)))
+            org = self._organisation_named(holder)
             if org:
                 cand.keys.add(org.casefold())
             for tok in syn.name_tokens(holder):
-                if tok.ent_type_ == "ORDINAL" or tok.lower_ in ("first", "second", "next", "last", "previous"):
-                    cand.ordinal = cand.ordinal or tok.lower_
-                elif tok.ent_type_ in syn.PLACE_LABELS and holder == trig and cand.type in ("summit", "meeting"):
+                label, word, pos = tok.ent_type_, tok.lower_, tok.pos_
+                if label == "ORDINAL" or word in ("first", "second", "next", "last", "previous"):
+                    cand.ordinal = cand.ordinal or word
+                elif label in syn.PLACE_LABELS and holder == trig and cand.type in ("summit", "meeting"):
                     own_name = (ent := entity_of(tok)) is not None and ent.start <= trig.i < ent.end
                     if tok.dep_ in ("compound", "amod") and cand.location is None and "-" not in tok.text \
                             and not own_name and not self.actor_rules.organisation_in(tok.text):
                         # not "the Post-Ministerial Conference" tagged a place as a whole, nor "the Quad summit"
                         cand.location = syn.place_of(tok, self.cities)
-                elif tok.pos_ in ("PROPN", "ADJ") and tok.is_title and syn.lemma(tok) not in self.class_words \
-                        and tok.ent_type_ not in ("PERSON", "GPE", "NORP", "LOC", "DATE"):
-                    cand.names.add(tok.lower_)
+                elif pos in ("PROPN", "ADJ") and tok.is_title and syn.lemma(tok) not in self.class_words \
+                        and label not in ("PERSON", "GPE", "NORP", "LOC", "DATE"):
+                    cand.names.add(word)
                     if tok.is_upper and len(tok.text) > 1:
-                        cand.keys.add(tok.lower_)
-                if tok.pos_ in ("NOUN", "PROPN", "ADJ") and not tok.is_stop and tok.ent_type_ not in ("PERSON", "DATE"):
+                        cand.keys.add(word)
+                if pos in ("NOUN", "PROPN", "ADJ") and not tok.is_stop and label not in ("PERSON", "DATE"):
                     cand.theme.add(syn.lemma(tok))
         if cand.type == "visit" and cand.location:
             code = countries().to_iso3(cand.location)
@@ -552,7 +577,7 @@ class EventExtractor:
                     continue
                 if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.i in triggers:
                     continue
-                up = [a for a in list(tok.ancestors)[:3] if a.i in triggers and triggers[a.i].type == cand.type]
+                up = [a for a in syn.ancestors(tok)[:3] if a.i in triggers and triggers[a.i].type == cand.type]
                 if up and tok.dep_ in ("pobj", "appos", "compound", "dobj", "nsubjpass"):
                     continue
             out.append(cand)
@@ -571,7 +596,7 @@ class EventExtractor:
             if span is None:
                 continue
             words = [t for t in span if not t.is_punct] or list(span)
-            root = min(words, key=lambda t: len(list(t.ancestors)))  # "November." ends on the sentence's period
+            root = min(words, key=lambda t: len(syn.ancestors(t)))  # "November." ends on the sentence's period
             if root.dep_ in ("nummod", "compound") and root.head.pos_ == "PROPN" and root.head not in span:
                 continue  # a number inside a name ("the 2008 ... Agreement")
             scored = []
@@ -602,10 +627,12 @@ class EventExtractor:
         clause = syn.clause_verb(trigger)
         verbs = [t for t in (trigger, clause) if t is not None and t.pos_ in ("VERB", "AUX")]
         if trigger.pos_ in ("NOUN", "PROPN"):
-            verbs += [c for c in trigger.children if c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX")]
+            verbs += [c for c in syn.children(trigger) if c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX")]
+        chain = [*verbs, *(a for v in verbs for a in syn.verb_chain(v))]
+        auxiliaries = {c.lower_ for v in chain for c in syn.children(v) if c.dep_ == "aux"}
         status, mode, emit = "past", None, True
         for cue, words in zip(self.rules.status_cues, self.cue_words):
-            if self._cue_fires(cue.kind, words, trigger, clause, verbs):
+            if self._cue_fires(cue.kind, words, trigger, clause, verbs, auxiliaries):
                 status = cue.status or status
                 mode = mode if mode in ("negated", "hypothetical") else cue.mode or mode
                 emit = cue.emit
@@ -614,22 +641,22 @@ class EventExtractor:
         cand.status, cand.mode, cand.emit = status, mode, emit
 
     def _cue_fires(self, kind: str, words: set[str], trigger: Token, clause: Token | None,
-                   verbs: list[Token]) -> bool:
+                   verbs: list[Token], auxiliaries: set[str]) -> bool:
         """Does a cue fire on the trigger, its clause verb, or a clause about it ('which will
-        take place')? `verbs`: those of them that are verbs (see `_status`)."""
+        take place')? `verbs`: those of them that are verbs; `auxiliaries`: the auxiliaries of
+        the verbs and of the verbs they continue (see `_status`)."""
         if kind == "negation":
             holders = [trigger, *verbs]
             if trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ == "NOUN":
                 holders.append(trigger.head)  # "no plans to visit"
-            children = [c for t in holders for c in t.children]
+            children = [c for t in holders for c in syn.children(t)]
             cancelled = clause is not None and trigger.pos_ != "VERB" and bool(syn.phrasal_lemmas(clause) & words)
             return cancelled or any(c.lower_ in words and c.dep_ in ("neg", "det") for c in children)
         if kind == "aux":  # on the verb or on the verbs it continues ("will continue to meet", "will talk and meet")
-            chain = [*verbs, *(a for v in verbs for a in syn.verb_chain(v))]
-            return any(c.dep_ == "aux" and c.lower_ in words for v in chain for c in v.children)
+            return bool(auxiliaries & words)
         if kind == "governor":
             if trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ in ("NOUN", "PROPN") and any(
-                    c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children):
+                    c.dep_ == "aux" and c.lower_ == "to" for c in syn.children(trigger)):
                 return True  # "an invitation to visit China", "plans to meet": not done yet
             governed = trigger.dep_ == "dobj" or trigger.dep_ == "pobj" and trigger.head.lower_ in ("for", "to")
             if trigger.pos_ != "VERB" and governed and clause is not None and syn.lemma(clause) in words - {"be"}:
@@ -645,18 +672,18 @@ class EventExtractor:
             return False
         if kind == "modifier":  # "the upcoming summit", "ahead of his visit"; not "discussed future plans"
             if trigger.pos_ in ("VERB", "AUX"):
-                return any(c.lower_ in words and c.dep_ == "advmod" for c in trigger.children)
-            near = [*trigger.children, *list(trigger.ancestors)[:2]]
-            return any(t.lower_ in words for tok in near for t in (tok, *tok.children)
+                return any(c.lower_ in words and c.dep_ == "advmod" for c in syn.children(trigger))
+            near = [*syn.children(trigger), *syn.ancestors(trigger)[:2]]
+            return any(t.lower_ in words for tok in near for t in (tok, *syn.children(tok))
                        if t.pos_ in ("ADJ", "ADV", "VERB"))
         if kind == "tense":
             if not verbs:
                 return False
             verb = verbs[-1] if trigger.pos_ != "VERB" else trigger
             if verb.tag_ == "VBG":
-                return any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in verb.children)
+                return any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in syn.children(verb))
             return verb.tag_.upper() in {w.upper() for w in words} and not any(
-                c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBN") for c in verb.children)
+                c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBN") for c in syn.children(verb))
         return False
 
     # ------------------------------------------------------------------ output
