@@ -125,15 +125,24 @@ class _StartGroup:
         return self._by_next
 
     def starts(self, rows: _Rows, i: int) -> list[int]:
-        """The patterns whose states, started at token `i`, may live past the next token."""
+        """The patterns whose states, started at token `i`, may reach the required element of
+        their gate: the tokens after `i` are read while an optional element of the gates that
+        tests more than the anchor (an adverb between the words) matches them, and a gated
+        pattern lives if one of them has an anchor value its gate accepts."""
         if self.first is not None and not self.first.matches(rows[i]):
             return []
-        if not self.gated or i + 1 == len(rows):
+        if not self.gated:
             return self.ungated
-        row = rows[i + 1]
-        if any(element.matches(row) for element in self.others):
-            return self.ungated + self.gated
-        return self.ungated + self.by_next.get(row[0], [])
+        live: set[int] = set()
+        for j in range(i + 1, len(rows)):
+            row = rows[j]
+            hits = [element for element in self.others if element.matches(row)]
+            if any(element.quantifier == _ONE for element in hits):
+                return self.ungated + self.gated
+            live.update(self.by_next.get(row[0], ()))
+            if not hits:
+                break
+        return self.ungated + sorted(live)
 
 
 class _Rows:
