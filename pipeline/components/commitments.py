@@ -25,6 +25,7 @@ for among the words before the trigger.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -197,16 +198,20 @@ class CommitmentExtractor:
         resolver = ActorResolver(doc, self.actor_rules)
         parsed = doc.has_annotation("DEP")
         matcher = self.matcher if parsed else self.blank_matcher
+        sentences = sentences_of(doc)
+        starts = [sent.start for sent in sentences]
         by_sent: dict[int, list[Span]] = {}
         for match_id, start, end in matcher(doc):
-            by_sent.setdefault(sentence_at(doc, start).start, []).append(Span(doc, start, end, label=match_id))
+            first = starts[bisect.bisect_right(starts, start) - 1]
+            by_sent.setdefault(first, []).append(Span(doc, start, end, label=match_id))
+        sayings = _Hits(self.sayings, text_of(doc)) if self.sayings else None
         records: list[Commitment] = []
         subtrees = Subtrees(doc) if parsed else None
         previous: tuple[Candidate, Span] | None = None
         frame: tuple[Trigger, list[str], bool] | None = None
         title = getattr(doc._, "title", None)
-        for sent in sentences_of(doc):
-            if self._skip_sentence(sent):
+        for sent in sentences:
+            if self._skip_sentence(sent, sayings):
                 continue
             if parsed and self._opens_operative_list(sent):
                 frame = self._frame(sent, resolver)
@@ -216,7 +221,7 @@ class CommitmentExtractor:
                 frame = None
             best = None
             if not (item is not None and frame[2]):  # a trigger in the frame governs its items
-                best = self._best(by_sent.get(sent.start, []), resolver, parsed)
+                best = self._best(by_sent.get(sent.start, []), resolver, subtrees)
             if best is None and item is not None:
                 best = Candidate(frame[0], sent[item.i - sent.start: item.i - sent.start + 1], item, item, frame[1])
             if best is None and parsed and self._headline(sent, title):
@@ -232,16 +237,18 @@ class CommitmentExtractor:
         doc._.commitments = records
         return doc
 
-    def _best(self, matches: list[Span], resolver: ActorResolver, parsed: bool) -> Candidate | None:
+    def _best(self, matches: list[Span], resolver: ActorResolver, subtrees: Subtrees | None) -> Candidate | None:
         """The sentence's winning candidate: the trigger highest in the parse, then a verb, then
         rule priority, then the earliest (the first match on a tie). The rank is known before the
-        vetoes, so matches are confirmed in rank order and the first one confirmed wins."""
+        vetoes, so matches are confirmed in rank order and the first one confirmed wins.
+        `subtrees` is None without a parse."""
+        parsed = subtrees is not None
         ranked = []
         for match in matches:
             rule = self.rules[match.label_]
-            anchor = self._anchor(rule, match) if parsed else match[0]
+            anchor = self._anchor(rule, match, subtrees) if subtrees is not None else match[0]
             if anchor is not None:
-                depth = self._depth(anchor) if parsed else 0
+                depth = subtrees.depth(anchor.i) if subtrees is not None else 0
                 verb = 0 if anchor.pos_ in ("VERB", "AUX") else 1
                 ranked.append(((depth, verb, -rule.priority, match.start), match, anchor))
         for _, match, anchor in sorted(ranked, key=lambda r: r[0]):
@@ -252,16 +259,20 @@ class CommitmentExtractor:
 
     # ------------------------------------------------------------------ sentence-level vetoes
 
-    def _skip_sentence(self, sent: Span) -> bool:
-        text = span_text(sent).strip()
-        return text.endswith("?") or bool(self.sayings and self.sayings.search(text))
+    def _skip_sentence(self, sent: Span, sayings: _Hits | None) -> bool:
+        """A question, or a sentence quoting a saying (`sayings`: the markers found in the Doc)."""
+        raw = span_text(sent)
+        text = raw.strip()
+        if text.endswith("?"):
+            return True
+        start = sent.start_char + len(raw) - len(raw.lstrip())
+        return sayings is not None and sayings.search(text, start)
 
     # ------------------------------------------------------------------ candidates
 
-    def _anchor(self, rule: Trigger, match: Span) -> Token | None:
+    def _anchor(self, rule: Trigger, match: Span, subtrees: Subtrees) -> Token | None:
         """The word the trigger hangs on: its highest word, or the verb of a modal."""
-        inside = set(t.i for t in match)
-        anchor = next(t for t in match if t.head.i not in inside or t.head == t)
+        anchor = match.doc[subtrees.top(match.start, match.end)]
         return self._modal_head(anchor) if rule.modal else anchor
 
     def _candidate(self, match: Span, anchor: Token, resolver: ActorResolver) -> Candidate | None:
@@ -487,10 +498,6 @@ class CommitmentExtractor:
         while head.dep_ == "conj":
             head = head.head
         return head.dep_ == "ccomp" and head.head.lemma_.casefold() in self.reporting
-
-    @staticmethod
-    def _depth(token: Token) -> int:
-        return sum(1 for _ in token.ancestors)
 
     def _complement(self, match: Span, anchor: Token) -> Token | None:
         """What the trigger governs: an infinitive, a that-clause, a gerund or an object noun."""
@@ -936,6 +943,8 @@ class Subtrees:
 
     def __init__(self, doc: Doc) -> None:
         heads = doc.to_array(HEAD).view("int64") + numpy.arange(len(doc))
+        #: the head of token i (i itself for a root)
+        self.heads: list[int] = heads.tolist()
         order = numpy.argsort(heads, kind="stable")  # tokens grouped by head, in text order
         #: the children of token i are `self.order[self.bounds[i]: self.bounds[i + 1]]` (less i itself)
         self.order: list[int] = order.tolist()
@@ -948,6 +957,21 @@ class Subtrees:
         self._walk(i, out)
         return out
 
+    def depth(self, i: int) -> int:
+        """`len(list(token.ancestors))`: the heads above token `i` (at most the Doc's length,
+        as spaCy bounds a malformed parse)."""
+        heads = self.heads
+        n = 0
+        while heads[i] != i and n < len(heads):
+            i = heads[i]
+            n += 1
+        return n
+
+    def top(self, start: int, end: int) -> int:
+        """The first token of `start:end` whose head lies outside it (or is itself)."""
+        heads = self.heads
+        return next(i for i in range(start, end) if not start <= heads[i] < end or heads[i] == i)
+
     def _walk(self, i: int, out: list[int]) -> None:
         kids = self.order[self.bounds[i]: self.bounds[i + 1]]
         for kid in kids:
@@ -957,6 +981,32 @@ class Subtrees:
         for kid in kids:
             if kid > i:
                 self._walk(kid, out)
+
+
+class _Hits:
+    """A regex's matches in a whole text, found once, answering `regex.search(part)` for the
+    parts of it (sentences) without scanning each one."""
+
+    def __init__(self, regex: re.Pattern[str], text: str) -> None:
+        self.regex = regex
+        self.text = text
+        found = [m.span() for m in regex.finditer(text)]
+        self.starts = [start for start, _ in found]
+        self.ends = [end for _, end in found]
+
+    def search(self, part: str, offset: int) -> bool:
+        """`bool(regex.search(part))` for `part == text[offset:offset + len(part)]`. A match in the
+        part is one in the text unless it touches the part's edge where a word runs on across it
+        (`\\b` differs there); otherwise it overlaps a match of the text (which, scanning left to
+        right, may have begun earlier). Only then is the part itself searched."""
+        end = offset + len(part)
+        n = bisect.bisect_right(self.ends, offset)
+        overlaps = n < len(self.starts) and self.starts[n] < end
+        glued = (offset > 0 and _WORD.match(self.text, offset - 1)) or _WORD.match(self.text, end)
+        return bool(overlaps or glued) and self.regex.search(part) is not None
+
+
+_WORD = re.compile(r"\w")
 
 
 def _interruptible(phrases: list[str]) -> list[str]:
