@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.components.commitments import CommitmentFile, Subtrees, _Hits
+from pipeline.components.commitments import Columns, CommitmentFile, Subtrees, _Hits
 from pipeline.rules.loader import RuleFileError, load_rules
 
 
@@ -476,3 +476,19 @@ def test_hits_answer_like_a_search_of_each_part(seed: int):
         for end in range(start, min(len(text), start + 30) + 1):
             part = text[start:end]
             assert hits.search(part, start) == (regex.search(part) is not None), (text, start, end)
+
+
+def test_columns_read_like_tokens(nlp):
+    """`Columns` gives each token's end, space flag and dependency, and joins token runs with the
+    document's spacing inside a run and one space between runs."""
+    doc = nlp("China  will build\n\nthe road , and  Kazakhstan   will pay.\n")
+    columns = Columns(doc)
+    for tok in doc:
+        assert columns.end_char(tok.i) == tok.idx + len(tok)
+        assert columns.is_space(tok.i) == tok.is_space
+        assert columns.dep[tok.i] == tok.dep
+    rng = random.Random(3)
+    for _ in range(200):
+        tokens = sorted(rng.sample(range(len(doc)), rng.randint(1, len(doc))))
+        spaced = "".join(doc[i].text + (doc[i].whitespace_ if i + 1 in tokens else " ") for i in tokens)
+        assert columns.join(tokens) == re.sub(r"\s+", " ", spaced).strip()

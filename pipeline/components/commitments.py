@@ -28,19 +28,20 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
 import numpy
 from pydantic import Field
 from spacy.language import Language
-from spacy.attrs import HEAD
+from spacy.attrs import DEP, HEAD, IDX, SPACY
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code
 from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.dates import find_dates
+from pipeline.prefilter import gate
 from pipeline.records import Commitment, Modality, Strength
 from pipeline.rules.loader import Rule, RuleFile, RuleFileError, load_rules
 from pipeline.extensions import sentence_at, sentences_of, span_text, text_of
@@ -50,6 +51,7 @@ _SUBJ = ("nsubj", "csubj")
 _PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
 _CLAUSE_DEPS = ("xcomp", "ccomp", "advcl", "acl", "pcomp", "relcl")
 _MAX_ACTION_TOKENS = 30
+_CC, _POBJ, _DOBJ = get_string_id("cc"), get_string_id("pobj"), get_string_id("dobj")
 
 
 class Trigger(Rule):
@@ -175,7 +177,8 @@ class CommitmentExtractor:
                 raise RuleFileError("commitments.yaml", f"id={rule.id}", str(exc)) from exc
         self.list_markers = {w.casefold() for w in self.data.list_markers}
         sayings = "|".join(rf"\b{re.escape(w)}\b" for w in self.data.saying_markers)
-        self.sayings = re.compile(sayings, re.I) if sayings else None  # one scan per sentence
+        self.sayings = re.compile(sayings, re.I) if sayings else None
+        self.sayings_gate = gate(self.sayings) if self.sayings else None  # most texts hold no marker
         self.conditionals = {w.casefold() for w in self.data.conditional_marks}
         self.reporting = {w.casefold() for w in self.data.reporting_verbs}
         self.governors = {w.casefold() for w in self.data.noun_governors}
@@ -204,9 +207,10 @@ class CommitmentExtractor:
         for match_id, start, end in matcher(doc):
             first = starts[bisect.bisect_right(starts, start) - 1]
             by_sent.setdefault(first, []).append(Span(doc, start, end, label=match_id))
-        sayings = _Hits(self.sayings, text_of(doc)) if self.sayings else None
+        sayings = self._sayings(text_of(doc))
         records: list[Commitment] = []
         subtrees = Subtrees(doc) if parsed else None
+        columns = Columns(doc)
         previous: tuple[Candidate, Span] | None = None
         frame: tuple[Trigger, list[str], bool] | None = None
         title = getattr(doc._, "title", None)
@@ -227,12 +231,12 @@ class CommitmentExtractor:
             if best is None and parsed and self._headline(sent, title):
                 best = self._headline_candidate(sent, resolver)
             if best is not None:
-                records.append(self._record(best, sent, resolver, subtrees))
+                records.append(self._record(best, sent, resolver, subtrees, columns))
                 previous = (best, sent)
             elif parsed and previous and self._list_item(sent, previous[1]):
                 item = self._list_candidate(sent, previous[0])
                 if item:
-                    records.append(self._record(item, sent, resolver, subtrees))
+                    records.append(self._record(item, sent, resolver, subtrees, columns))
                     previous = (item, sent)
         doc._.commitments = records
         return doc
@@ -258,6 +262,12 @@ class CommitmentExtractor:
         return None
 
     # ------------------------------------------------------------------ sentence-level vetoes
+
+    def _sayings(self, text: str) -> _Hits | None:
+        """The saying markers of a Doc's text; None when it can hold none."""
+        if self.sayings is None or (self.sayings_gate is not None and not self.sayings_gate.admits(text)):
+            return None
+        return _Hits(self.sayings, text)
 
     def _skip_sentence(self, sent: Span, sayings: _Hits | None) -> bool:
         """A question, or a sentence quoting a saying (`sayings`: the markers found in the Doc)."""
@@ -841,25 +851,26 @@ class CommitmentExtractor:
 
     # ------------------------------------------------------------------ records
 
-    def _record(self, cand: Candidate, sent: Span, resolver: ActorResolver, subtrees: Subtrees | None) -> Commitment:
+    def _record(self, cand: Candidate, sent: Span, resolver: ActorResolver, subtrees: Subtrees | None,
+                columns: Columns) -> Commitment:
         """The record of a candidate; `subtrees` is None without a parse."""
         doc = sent.doc
-        action_tokens = (self._action_tokens(cand.action, subtrees) if subtrees is not None
-                         else list(doc[cand.action.i: sent.end]))
-        action = _join(action_tokens[:_MAX_ACTION_TOKENS]).strip(" ,.;:")
+        action_tokens = (self._action_tokens(cand.action, subtrees, columns) if subtrees is not None
+                         else list(range(cand.action.i, sent.end)))
+        action = columns.join(action_tokens[:_MAX_ACTION_TOKENS]).strip(" ,.;:")
         negated = self._negated(cand)
         speaker = resolver.speaker_of(cand.match[0]) or self._reporter(cand.anchor, resolver)
         rule = cand.rule
         return Commitment(
             sentence=span_text(sent).strip(),
             start=cand.match.start_char,
-            end=max(cand.match.end_char, action_tokens[-1].idx + len(action_tokens[-1]) if action_tokens else 0),
+            end=max(cand.match.end_char, columns.end_char(action_tokens[-1]) if action_tokens else 0),
             rule=rule.id,
             actor=cand.actor,
             modality=rule.modality,
             strength=rule.strength or ("firm" if rule.modality in FIRM else "soft"),
             action=action,
-            counterparty=self._counterparty(action_tokens, cand.actor, resolver),
+            counterparty=self._counterparty(action_tokens, cand.actor, resolver, columns),
             due=self._due(cand.action, sent, doc) if subtrees is not None else None,
             negated=negated,
             speaker=speaker,
@@ -881,24 +892,23 @@ class CommitmentExtractor:
         return None
 
     @staticmethod
-    def _action_tokens(head: Token, subtree: Subtrees) -> list[Token]:
-        """The verb phrase: the verb, its objects, complements and purpose ('to uphold ...'),
-        coordinated verbs kept together; no subject, auxiliaries, or time/condition clauses.
-        A noun complement ('commitment to the one-China principle') is its whole phrase."""
-        doc = head.doc
+    def _action_tokens(head: Token, subtree: Subtrees, columns: Columns) -> list[int]:
+        """The verb phrase (token indices): the verb, its objects, complements and purpose ('to
+        uphold ...'), coordinated verbs kept together; no subject, auxiliaries, or time/condition
+        clauses. A noun complement ('commitment to the one-China principle') is its whole phrase."""
+        space = columns.is_space
         if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
-            return [t for t in map(doc.__getitem__, subtree(head.i)) if not t.is_space]
+            return [i for i in subtree(head.i) if not space(i)]
         drop: set[int] = set()
         for child in head.children:
             if child.dep_ == "relcl" or (child.dep_ == "conj" and any(c.dep_ in _SUBJ for c in child.children)):
                 drop.update(subtree(child.i))
             if child.dep_ == "advcl" and not any(c.lower_ == "to" for c in child.children):
                 drop.update(subtree(child.i))
-        tokens = [doc[i] for i in subtree(head.i) if i >= head.i and i not in drop]
-        tokens = [t for t in tokens if not t.is_space]
-        while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
+        tokens = [i for i in subtree(head.i) if i >= head.i and i not in drop and not space(i)]
+        while tokens and (columns.dep[tokens[-1]] == _CC or head.doc[tokens[-1]].is_punct):
             tokens.pop()
-        return tokens or [head]
+        return tokens or [head.i]
 
     @staticmethod
     def _negated(cand: Candidate) -> bool:
@@ -908,14 +918,15 @@ class CommitmentExtractor:
         return False
 
     @staticmethod
-    def _counterparty(tokens: Iterable[Token], actor: list[str], resolver: ActorResolver) -> list[str]:
+    def _counterparty(tokens: list[int], actor: list[str], resolver: ActorResolver, columns: Columns) -> list[str]:
         """Who the actor acts with or for: 'with' objects and country objects of the action."""
         out: list[str] = []
-        for tok in tokens:
-            if (tok.dep_ == "pobj" and tok.head.lower_ in ("with", "to", "for")) or (
-                tok.dep_ == "dobj" and tok.ent_type_ in ("GPE", "NORP", "ORG")
+        doc, dep = resolver.doc, columns.dep
+        for i in tokens:
+            if (dep[i] == _POBJ and doc[i].head.lower_ in ("with", "to", "for")) or (
+                dep[i] == _DOBJ and doc[i].ent_type_ in ("GPE", "NORP", "ORG")
             ):
-                for name in resolver.resolve(tok):
+                for name in resolver.resolve(doc[i]):
                     if name not in actor and name not in out:
                         out.append(name)
         return out
@@ -1023,13 +1034,35 @@ def _pronoun_is_we(token: Token) -> bool:
     return token.lower_ in ("us", "ourselves", "we") and not token.text.isupper()
 
 
-def _join(tokens: list[Token]) -> str:
-    """Text of possibly discontinuous tokens, keeping the document's spacing where they touch."""
-    parts = []
-    for n, tok in enumerate(tokens):
-        touching = n + 1 < len(tokens) and tokens[n + 1].i == tok.i + 1
-        parts.append(tok.text + (tok.whitespace_ if touching else " "))
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+class Columns:
+    """Per token, what the records read of every word of an action phrase (its place in the
+    text, its dependency), from one `Doc.to_array` per Doc: a Token object per word cost more
+    than the record itself. Only token attributes: lexeme ones (length, flags) cost several
+    times more to read in bulk, and are derived from the text."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = text_of(doc)
+        self.idx, self.space_after, self.dep = doc.to_array([IDX, SPACY, DEP]).T.tolist()
+
+    def end_char(self, i: int) -> int:
+        """`token.idx + len(token)`: where the next token starts, less the space after this one."""
+        start = self.idx[i + 1] if i + 1 < len(self.idx) else len(self.text)
+        return start - self.space_after[i]
+
+    def is_space(self, i: int) -> bool:
+        """`token.is_space`."""
+        return self.text[self.idx[i]: self.end_char(i)].isspace()
+
+    def join(self, tokens: list[int]) -> str:
+        """Text of possibly discontinuous tokens, keeping the document's spacing where they touch
+        (each run of adjacent tokens is cut from the text), one space where they do not."""
+        runs: list[str] = []
+        first = 0
+        for n in range(1, len(tokens) + 1):
+            if n == len(tokens) or tokens[n] != tokens[n - 1] + 1:
+                runs.append(self.text[self.idx[tokens[first]]: self.end_char(tokens[n - 1])])
+                first = n
+        return re.sub(r"\s+", " ", " ".join(runs)).strip()
 
 
 @Language.factory(
