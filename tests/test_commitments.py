@@ -451,12 +451,15 @@ def test_subtrees_follow_spacy_order(nlp):
 
 
 def test_subtrees_depth_and_top_follow_spacy(nlp):
-    """`Subtrees.depth` counts `Token.ancestors`; `top` is the first token headed outside a span."""
+    """`Subtrees.depth` counts `Token.ancestors`, `children` lists `Token.children`; `top` is the
+    first token headed outside a span."""
     doc = nlp("China and Kazakhstan, which border each other, agreed to build the road that links "
               "Almaty and Urumqi. If funds allow, work will start in 2026.")
     subtrees = Subtrees(doc)
     for tok in doc:
         assert subtrees.depth(tok.i) == len(list(tok.ancestors))
+        assert subtrees.children(tok.i) == [c.i for c in tok.children]
+        assert (subtrees.dep[tok.i], subtrees.lower[tok.i]) == (tok.dep, tok.lower)
     for start in range(len(doc)):
         for end in range(start + 1, min(len(doc), start + 5) + 1):
             inside = range(start, end)
@@ -485,7 +488,7 @@ def test_columns_read_like_tokens(nlp):
     columns = Columns(doc)
     for tok in doc:
         assert columns.end_char(tok.i) == tok.idx + len(tok)
-        assert columns.is_space(tok.i) == tok.is_space
+        assert columns.is_space[tok.i] == tok.is_space
         assert columns.dep[tok.i] == tok.dep
     rng = random.Random(3)
     for _ in range(200):

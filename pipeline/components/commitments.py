@@ -29,12 +29,12 @@ import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 import numpy
 from pydantic import Field
 from spacy.language import Language
-from spacy.attrs import DEP, HEAD, IDX, SPACY
+from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LOWER, SPACY
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
@@ -52,6 +52,9 @@ _PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
 _CLAUSE_DEPS = ("xcomp", "ccomp", "advcl", "acl", "pcomp", "relcl")
 _MAX_ACTION_TOKENS = 30
 _CC, _POBJ, _DOBJ = get_string_id("cc"), get_string_id("pobj"), get_string_id("dobj")
+_NEG, _MARK, _ADVCL = get_string_id("neg"), get_string_id("mark"), get_string_id("advcl")
+_NEVER = frozenset(get_string_id(w) for w in ("never", "no longer"))
+_CLAUSE_DEP_IDS = frozenset(get_string_id(d) for d in (*_CLAUSE_DEPS, "conj"))
 
 
 class Trigger(Rule):
@@ -179,7 +182,7 @@ class CommitmentExtractor:
         sayings = "|".join(rf"\b{re.escape(w)}\b" for w in self.data.saying_markers)
         self.sayings = re.compile(sayings, re.I) if sayings else None
         self.sayings_gate = gate(self.sayings) if self.sayings else None  # most texts hold no marker
-        self.conditionals = {w.casefold() for w in self.data.conditional_marks}
+        self.conditional_ids = {get_string_id(w.casefold()) for w in self.data.conditional_marks}
         self.reporting = {w.casefold() for w in self.data.reporting_verbs}
         self.governors = {w.casefold() for w in self.data.noun_governors}
         self.bearing = {w.casefold() for w in self.data.actor_bearing_nouns}
@@ -246,7 +249,6 @@ class CommitmentExtractor:
         rule priority, then the earliest (the first match on a tie). The rank is known before the
         vetoes, so matches are confirmed in rank order and the first one confirmed wins.
         `subtrees` is None without a parse."""
-        parsed = subtrees is not None
         ranked = []
         for match in matches:
             rule = self.rules[match.label_]
@@ -256,7 +258,8 @@ class CommitmentExtractor:
                 verb = 0 if anchor.pos_ in ("VERB", "AUX") else 1
                 ranked.append(((depth, verb, -rule.priority, match.start), match, anchor))
         for _, match, anchor in sorted(ranked, key=lambda r: r[0]):
-            cand = self._candidate(match, anchor, resolver) if parsed else self._blank_candidate(match, resolver)
+            cand = (self._candidate(match, anchor, resolver, subtrees) if subtrees is not None
+                    else self._blank_candidate(match, resolver))
             if cand is not None:
                 return cand
         return None
@@ -285,11 +288,11 @@ class CommitmentExtractor:
         anchor = match.doc[subtrees.top(match.start, match.end)]
         return self._modal_head(anchor) if rule.modal else anchor
 
-    def _candidate(self, match: Span, anchor: Token, resolver: ActorResolver) -> Candidate | None:
+    def _candidate(self, match: Span, anchor: Token, resolver: ActorResolver, subtrees: Subtrees) -> Candidate | None:
         rule = self.rules[match.label_]
         if anchor.pos_ not in ("VERB", "AUX", "NOUN", "ADJ", "PROPN"):
             return None
-        if self._conditional(anchor) or (rule.reported_only and not self._reported(anchor)):
+        if self._conditional(anchor.i, subtrees) or (rule.reported_only and not self._reported(anchor)):
             return None
         if match[0].lower_ in ("will", "shall", "should") and self._inverted(match[0]):
             return None
@@ -445,7 +448,7 @@ class CommitmentExtractor:
     @staticmethod
     def _addressee_report(token: Token) -> bool:
         """'You said we should ...': the addressee's words, not the speaker's commitment."""
-        for tok in (token, *token.ancestors):
+        for tok in chain((token,), token.ancestors):
             if tok.dep_ == "ccomp":
                 return any(c.dep_ == "nsubj" and c.lower_ == "you" for c in tok.head.children)
         return False
@@ -490,18 +493,21 @@ class CommitmentExtractor:
         subjects = [c for c in modal.head.children if c.dep_ in _SUBJ]
         return bool(subjects) and subjects[0].i > modal.i
 
-    def _conditional(self, token: Token) -> bool:
-        """The trigger's clause is, or is governed by, an 'if' clause."""
-        for tok in (token, *token.ancestors):
-            if any(c.dep_ == "mark" and c.lower_ in self.conditionals for c in tok.children):
+    def _conditional(self, i: int, parse: Subtrees) -> bool:
+        """The trigger's clause (of token `i`) is, or is governed by, an 'if' clause."""
+        dep, heads = parse.dep, parse.heads
+        for _ in range(len(heads) + 1):  # token i, then its ancestors (as many as spaCy walks)
+            if self._marked_conditional(i, parse) or any(
+                    dep[clause] == _ADVCL and self._marked_conditional(clause, parse) for clause in parse.children(i)):
                 return True
-            for clause in tok.children:
-                if clause.dep_ == "advcl" and any(
-                        c.dep_ == "mark" and c.lower_ in self.conditionals for c in clause.children):
-                    return True
-            if tok.dep_ not in _CLAUSE_DEPS and tok.dep_ != "conj":
+            if dep[i] not in _CLAUSE_DEP_IDS or heads[i] == i:
                 break
+            i = heads[i]
         return False
+
+    def _marked_conditional(self, i: int, parse: Subtrees) -> bool:
+        """Token `i` has an 'if' among its dependents."""
+        return any(parse.dep[c] == _MARK and parse.lower[c] in self.conditional_ids for c in parse.children(i))
 
     def _reported(self, token: Token) -> bool:
         head = token
@@ -858,7 +864,7 @@ class CommitmentExtractor:
         action_tokens = (self._action_tokens(cand.action, subtrees, columns) if subtrees is not None
                          else list(range(cand.action.i, sent.end)))
         action = columns.join(action_tokens[:_MAX_ACTION_TOKENS]).strip(" ,.;:")
-        negated = self._negated(cand)
+        negated = self._negated(cand, subtrees)
         speaker = resolver.speaker_of(cand.match[0]) or self._reporter(cand.anchor, resolver)
         rule = cand.rule
         return Commitment(
@@ -898,24 +904,25 @@ class CommitmentExtractor:
         clauses. A noun complement ('commitment to the one-China principle') is its whole phrase."""
         space = columns.is_space
         if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
-            return [i for i in subtree(head.i) if not space(i)]
+            return [i for i in subtree(head.i) if not space[i]]
         drop: set[int] = set()
         for child in head.children:
             if child.dep_ == "relcl" or (child.dep_ == "conj" and any(c.dep_ in _SUBJ for c in child.children)):
                 drop.update(subtree(child.i))
             if child.dep_ == "advcl" and not any(c.lower_ == "to" for c in child.children):
                 drop.update(subtree(child.i))
-        tokens = [i for i in subtree(head.i) if i >= head.i and i not in drop and not space(i)]
+        tokens = [i for i in subtree(head.i) if i >= head.i and i not in drop and not space[i]]
         while tokens and (columns.dep[tokens[-1]] == _CC or head.doc[tokens[-1]].is_punct):
             tokens.pop()
         return tokens or [head.i]
 
     @staticmethod
-    def _negated(cand: Candidate) -> bool:
-        for tok in (cand.anchor, cand.action, *cand.match):
-            if tok is not None and any(c.dep_ == "neg" or c.lower_ in ("never", "no longer") for c in tok.children):
-                return True
-        return False
+    def _negated(cand: Candidate, parse: Subtrees | None) -> bool:
+        """A 'not', 'never' among the dependents of the trigger or its action (none without a parse)."""
+        if parse is None:
+            return False
+        tokens = [*(t.i for t in (cand.anchor, cand.action) if t is not None), *range(cand.match.start, cand.match.end)]
+        return any(parse.dep[c] == _NEG or parse.lower[c] in _NEVER for i in tokens for c in parse.children(i))
 
     @staticmethod
     def _counterparty(tokens: list[int], actor: list[str], resolver: ActorResolver, columns: Columns) -> list[str]:
@@ -953,9 +960,12 @@ class Subtrees:
     nested generators of Token objects, which made long phrases costly."""
 
     def __init__(self, doc: Doc) -> None:
-        heads = doc.to_array(HEAD).view("int64") + numpy.arange(len(doc))
+        table = doc.to_array([HEAD, DEP, LOWER])
+        heads = table[:, 0].astype("int64") + numpy.arange(len(doc))
         #: the head of token i (i itself for a root)
         self.heads: list[int] = heads.tolist()
+        #: per token, the ids of `dep_` and `lower_`, for the vetoes that test a token's dependents
+        self.dep, self.lower = table[:, 1:].T.tolist()
         order = numpy.argsort(heads, kind="stable")  # tokens grouped by head, in text order
         #: the children of token i are `self.order[self.bounds[i]: self.bounds[i + 1]]` (less i itself)
         self.order: list[int] = order.tolist()
@@ -967,6 +977,10 @@ class Subtrees:
         out: list[int] = []
         self._walk(i, out)
         return out
+
+    def children(self, i: int) -> list[int]:
+        """`[c.i for c in token.children]`."""
+        return [kid for kid in self.order[self.bounds[i]: self.bounds[i + 1]] if kid != i]
 
     def depth(self, i: int) -> int:
         """`len(list(token.ancestors))`: the heads above token `i` (at most the Doc's length,
@@ -1036,22 +1050,18 @@ def _pronoun_is_we(token: Token) -> bool:
 
 class Columns:
     """Per token, what the records read of every word of an action phrase (its place in the
-    text, its dependency), from one `Doc.to_array` per Doc: a Token object per word cost more
-    than the record itself. Only token attributes: lexeme ones (length, flags) cost several
-    times more to read in bulk, and are derived from the text."""
+    text, whether it is white space, its dependency), from one `Doc.to_array` per Doc: a Token
+    object per word cost more than the record itself. The length, a lexeme attribute slower
+    to read in bulk, is derived from the offsets."""
 
     def __init__(self, doc: Doc) -> None:
         self.text = text_of(doc)
-        self.idx, self.space_after, self.dep = doc.to_array([IDX, SPACY, DEP]).T.tolist()
+        self.idx, self.space_after, self.is_space, self.dep = doc.to_array([IDX, SPACY, IS_SPACE, DEP]).T.tolist()
 
     def end_char(self, i: int) -> int:
         """`token.idx + len(token)`: where the next token starts, less the space after this one."""
         start = self.idx[i + 1] if i + 1 < len(self.idx) else len(self.text)
         return start - self.space_after[i]
-
-    def is_space(self, i: int) -> bool:
-        """`token.is_space`."""
-        return self.text[self.idx[i]: self.end_char(i)].isspace()
 
     def join(self, tokens: list[int]) -> str:
         """Text of possibly discontinuous tokens, keeping the document's spacing where they touch
