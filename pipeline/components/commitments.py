@@ -998,14 +998,21 @@ class Subtrees:
         return next(i for i in range(start, end) if not start <= heads[i] < end or heads[i] == i)
 
     def _walk(self, i: int, out: list[int]) -> None:
-        kids = self.order[self.bounds[i]: self.bounds[i + 1]]
+        bounds = self.bounds
+        kids = self.order[bounds[i]: bounds[i + 1]]
         for kid in kids:
             if kid < i:
-                self._walk(kid, out)
+                if bounds[kid] == bounds[kid + 1]:  # a leaf (most words): no call
+                    out.append(kid)
+                else:
+                    self._walk(kid, out)
         out.append(i)
         for kid in kids:
             if kid > i:
-                self._walk(kid, out)
+                if bounds[kid] == bounds[kid + 1]:
+                    out.append(kid)
+                else:
+                    self._walk(kid, out)
 
 
 class _Hits:

@@ -7,7 +7,8 @@ order: it runs spaCy's own state machine (`transition_states` in `spacy/matcher/
 but starts a pattern only at the tokens its first element matches, found by looking the
 token's anchor attribute (its lower form, say; or the attribute the first element tests
 instead, such as an exact `ORTH` spelling) up in an index built when the patterns are added,
-and only if the next token can continue it (see `_Pattern`). A state spaCy would start
+and only if the tokens after it can continue it (see `_Pattern.gate`; `_Starts` finds the
+candidate tokens for the whole Doc at once). A state spaCy would start
 elsewhere dies without emitting anything, so leaving it out changes neither the matches nor
 their order, which callers rely on (the first of equal-ranked candidates wins). When every
 pattern is a fixed word sequence (the trigger terms of agreements and projects), the state
