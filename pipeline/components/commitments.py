@@ -471,7 +471,7 @@ class CommitmentExtractor:
         clause = [c for c in anchor.children if c.dep_ in ("prep", "npadvmod", "advmod", "advcl")]
         for child in clause:
             span = doc[child.left_edge.i: child.right_edge.i + 1]
-            for mention in find_dates(span.text, published, tense="past"):
+            for mention in find_dates(span_text(span), published, tense="past"):
                 end = mention.date.end
                 if end and (published - end).days > 366 * self.data.history_years:
                     return True
@@ -742,7 +742,7 @@ class CommitmentExtractor:
         sentence speaks for the signatories."""
         if verb.tag_ not in ("VB", "VBP", "VBG") or verb.dep_ != "ROOT":  # VBG: 'Reaffirming the importance of'
             return False
-        first = next((t for t in verb.sent if not (t.is_punct or t.is_space or t.like_num or len(t.text) == 1)), None)
+        first = next((t for t in sentence_at(verb.doc, verb.i) if not (t.is_punct or t.is_space or t.like_num or len(t.text) == 1)), None)
         return first is not None and first.i == verb.i
 
     @staticmethod
@@ -830,7 +830,7 @@ class CommitmentExtractor:
                 break
             verb_like = tok.text[:1].isupper() and tok.text.endswith("s") and tok.text[-2:] not in ("'s", "’s")
             if tok.i > sent.start and verb_like:
-                actor = resolver.resolve_text(sent.doc[sent.start: tok.i].text)
+                actor = resolver.resolve_text(span_text(sent.doc[sent.start: tok.i]))
                 if actor:
                     break
         if not actor:
@@ -880,7 +880,7 @@ class CommitmentExtractor:
             due=self._due(cand.action, sent, doc) if subtrees is not None else None,
             negated=negated,
             speaker=speaker,
-            trigger=cand.match.text,
+            trigger=span_text(cand.match),
             plover_event=rule.plover_event,
             plover_mode="negated" if negated else rule.plover_mode,
         )
