@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from pipeline.components.commitments import CommitmentFile, Subtrees
+from pipeline.components.commitments import Columns, CommitmentFile, Subtrees, _Hits
 from pipeline.rules.loader import RuleFileError, load_rules
 
 
@@ -446,3 +448,50 @@ def test_subtrees_follow_spacy_order(nlp):
     subtree = Subtrees(doc)
     for tok in doc:
         assert subtree(tok.i) == [t.i for t in tok.subtree]
+
+
+def test_subtrees_depth_and_top_follow_spacy(nlp):
+    """`Subtrees.depth` counts `Token.ancestors`, `children` lists `Token.children`; `top` is the
+    first token headed outside a span."""
+    doc = nlp("China and Kazakhstan, which border each other, agreed to build the road that links "
+              "Almaty and Urumqi. If funds allow, work will start in 2026.")
+    subtrees = Subtrees(doc)
+    for tok in doc:
+        assert subtrees.depth(tok.i) == len(list(tok.ancestors))
+        assert subtrees.children(tok.i) == [c.i for c in tok.children]
+        assert (subtrees.dep[tok.i], subtrees.lower[tok.i]) == (tok.dep, tok.lower)
+    for start in range(len(doc)):
+        for end in range(start + 1, min(len(doc), start + 5) + 1):
+            inside = range(start, end)
+            assert subtrees.top(start, end) == next(i for i in inside if doc[i].head.i not in inside or doc[i].head == doc[i])
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_hits_answer_like_a_search_of_each_part(seed: int):
+    """`_Hits.search` gives `regex.search(part)` for any part of the text, also where a marker
+    crosses a part's edge or a word runs on across it."""
+    rng = random.Random(seed)
+    regex = re.compile(r"\bsaying\b|\bas the saying goes\b|\badage\b", re.I)
+    pieces = ["saying", "Saying", "adage", "as the", "goes", " ", " ", ".", "x", "sayings", "\n"]
+    text = "".join(rng.choice(pieces) for _ in range(40))
+    hits = _Hits(regex, text)
+    for start in range(len(text)):
+        for end in range(start, min(len(text), start + 30) + 1):
+            part = text[start:end]
+            assert hits.search(part, start) == (regex.search(part) is not None), (text, start, end)
+
+
+def test_columns_read_like_tokens(nlp):
+    """`Columns` gives each token's end, space flag and dependency, and joins token runs with the
+    document's spacing inside a run and one space between runs."""
+    doc = nlp("China  will build\n\nthe road , and  Kazakhstan   will pay.\n")
+    columns = Columns(doc)
+    for tok in doc:
+        assert columns.end_char(tok.i) == tok.idx + len(tok)
+        assert columns.is_space[tok.i] == tok.is_space
+        assert columns.dep[tok.i] == tok.dep
+    rng = random.Random(3)
+    for _ in range(200):
+        tokens = sorted(rng.sample(range(len(doc)), rng.randint(1, len(doc))))
+        spaced = "".join(doc[i].text + (doc[i].whitespace_ if i + 1 in tokens else " ") for i in tokens)
+        assert columns.join(tokens) == re.sub(r"\s+", " ", spaced).strip()

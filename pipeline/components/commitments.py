@@ -25,21 +25,23 @@ for among the words before the trigger.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 import numpy
 from pydantic import Field
 from spacy.language import Language
-from spacy.attrs import HEAD
+from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LOWER, SPACY
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code
 from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.dates import find_dates
+from pipeline.prefilter import gate
 from pipeline.records import Commitment, Modality, Strength
 from pipeline.rules.loader import Rule, RuleFile, RuleFileError, load_rules
 from pipeline.extensions import sentence_at, sentences_of, span_text, text_of
@@ -49,6 +51,10 @@ _SUBJ = ("nsubj", "csubj")
 _PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
 _CLAUSE_DEPS = ("xcomp", "ccomp", "advcl", "acl", "pcomp", "relcl")
 _MAX_ACTION_TOKENS = 30
+_CC, _POBJ, _DOBJ = get_string_id("cc"), get_string_id("pobj"), get_string_id("dobj")
+_NEG, _MARK, _ADVCL = get_string_id("neg"), get_string_id("mark"), get_string_id("advcl")
+_NEVER = frozenset(get_string_id(w) for w in ("never", "no longer"))
+_CLAUSE_DEP_IDS = frozenset(get_string_id(d) for d in (*_CLAUSE_DEPS, "conj"))
 
 
 class Trigger(Rule):
@@ -174,8 +180,9 @@ class CommitmentExtractor:
                 raise RuleFileError("commitments.yaml", f"id={rule.id}", str(exc)) from exc
         self.list_markers = {w.casefold() for w in self.data.list_markers}
         sayings = "|".join(rf"\b{re.escape(w)}\b" for w in self.data.saying_markers)
-        self.sayings = re.compile(sayings, re.I) if sayings else None  # one scan per sentence
-        self.conditionals = {w.casefold() for w in self.data.conditional_marks}
+        self.sayings = re.compile(sayings, re.I) if sayings else None
+        self.sayings_gate = gate(self.sayings) if self.sayings else None  # most texts hold no marker
+        self.conditional_ids = {get_string_id(w.casefold()) for w in self.data.conditional_marks}
         self.reporting = {w.casefold() for w in self.data.reporting_verbs}
         self.governors = {w.casefold() for w in self.data.noun_governors}
         self.bearing = {w.casefold() for w in self.data.actor_bearing_nouns}
@@ -197,16 +204,21 @@ class CommitmentExtractor:
         resolver = ActorResolver(doc, self.actor_rules)
         parsed = doc.has_annotation("DEP")
         matcher = self.matcher if parsed else self.blank_matcher
+        sentences = sentences_of(doc)
+        starts = [sent.start for sent in sentences]
         by_sent: dict[int, list[Span]] = {}
         for match_id, start, end in matcher(doc):
-            by_sent.setdefault(sentence_at(doc, start).start, []).append(Span(doc, start, end, label=match_id))
+            first = starts[bisect.bisect_right(starts, start) - 1]
+            by_sent.setdefault(first, []).append(Span(doc, start, end, label=match_id))
+        sayings = self._sayings(text_of(doc))
         records: list[Commitment] = []
         subtrees = Subtrees(doc) if parsed else None
+        columns = Columns(doc)
         previous: tuple[Candidate, Span] | None = None
         frame: tuple[Trigger, list[str], bool] | None = None
         title = getattr(doc._, "title", None)
-        for sent in sentences_of(doc):
-            if self._skip_sentence(sent):
+        for sent in sentences:
+            if self._skip_sentence(sent, sayings):
                 continue
             if parsed and self._opens_operative_list(sent):
                 frame = self._frame(sent, resolver)
@@ -216,59 +228,71 @@ class CommitmentExtractor:
                 frame = None
             best = None
             if not (item is not None and frame[2]):  # a trigger in the frame governs its items
-                best = self._best(by_sent.get(sent.start, []), resolver, parsed)
+                best = self._best(by_sent.get(sent.start, []), resolver, subtrees)
             if best is None and item is not None:
                 best = Candidate(frame[0], sent[item.i - sent.start: item.i - sent.start + 1], item, item, frame[1])
             if best is None and parsed and self._headline(sent, title):
                 best = self._headline_candidate(sent, resolver)
             if best is not None:
-                records.append(self._record(best, sent, resolver, subtrees))
+                records.append(self._record(best, sent, resolver, subtrees, columns))
                 previous = (best, sent)
             elif parsed and previous and self._list_item(sent, previous[1]):
                 item = self._list_candidate(sent, previous[0])
                 if item:
-                    records.append(self._record(item, sent, resolver, subtrees))
+                    records.append(self._record(item, sent, resolver, subtrees, columns))
                     previous = (item, sent)
         doc._.commitments = records
         return doc
 
-    def _best(self, matches: list[Span], resolver: ActorResolver, parsed: bool) -> Candidate | None:
+    def _best(self, matches: list[Span], resolver: ActorResolver, subtrees: Subtrees | None) -> Candidate | None:
         """The sentence's winning candidate: the trigger highest in the parse, then a verb, then
         rule priority, then the earliest (the first match on a tie). The rank is known before the
-        vetoes, so matches are confirmed in rank order and the first one confirmed wins."""
+        vetoes, so matches are confirmed in rank order and the first one confirmed wins.
+        `subtrees` is None without a parse."""
         ranked = []
         for match in matches:
             rule = self.rules[match.label_]
-            anchor = self._anchor(rule, match) if parsed else match[0]
+            anchor = self._anchor(rule, match, subtrees) if subtrees is not None else match[0]
             if anchor is not None:
-                depth = self._depth(anchor) if parsed else 0
+                depth = subtrees.depth(anchor.i) if subtrees is not None else 0
                 verb = 0 if anchor.pos_ in ("VERB", "AUX") else 1
                 ranked.append(((depth, verb, -rule.priority, match.start), match, anchor))
         for _, match, anchor in sorted(ranked, key=lambda r: r[0]):
-            cand = self._candidate(match, anchor, resolver) if parsed else self._blank_candidate(match, resolver)
+            cand = (self._candidate(match, anchor, resolver, subtrees) if subtrees is not None
+                    else self._blank_candidate(match, resolver))
             if cand is not None:
                 return cand
         return None
 
     # ------------------------------------------------------------------ sentence-level vetoes
 
-    def _skip_sentence(self, sent: Span) -> bool:
-        text = span_text(sent).strip()
-        return text.endswith("?") or bool(self.sayings and self.sayings.search(text))
+    def _sayings(self, text: str) -> _Hits | None:
+        """The saying markers of a Doc's text; None when it can hold none."""
+        if self.sayings is None or (self.sayings_gate is not None and not self.sayings_gate.admits(text)):
+            return None
+        return _Hits(self.sayings, text)
+
+    def _skip_sentence(self, sent: Span, sayings: _Hits | None) -> bool:
+        """A question, or a sentence quoting a saying (`sayings`: the markers found in the Doc)."""
+        raw = span_text(sent)
+        text = raw.strip()
+        if text.endswith("?"):
+            return True
+        start = sent.start_char + len(raw) - len(raw.lstrip())
+        return sayings is not None and sayings.search(text, start)
 
     # ------------------------------------------------------------------ candidates
 
-    def _anchor(self, rule: Trigger, match: Span) -> Token | None:
+    def _anchor(self, rule: Trigger, match: Span, subtrees: Subtrees) -> Token | None:
         """The word the trigger hangs on: its highest word, or the verb of a modal."""
-        inside = set(t.i for t in match)
-        anchor = next(t for t in match if t.head.i not in inside or t.head == t)
+        anchor = match.doc[subtrees.top(match.start, match.end)]
         return self._modal_head(anchor) if rule.modal else anchor
 
-    def _candidate(self, match: Span, anchor: Token, resolver: ActorResolver) -> Candidate | None:
+    def _candidate(self, match: Span, anchor: Token, resolver: ActorResolver, subtrees: Subtrees) -> Candidate | None:
         rule = self.rules[match.label_]
         if anchor.pos_ not in ("VERB", "AUX", "NOUN", "ADJ", "PROPN"):
             return None
-        if self._conditional(anchor) or (rule.reported_only and not self._reported(anchor)):
+        if self._conditional(anchor.i, subtrees) or (rule.reported_only and not self._reported(anchor)):
             return None
         if match[0].lower_ in ("will", "shall", "should") and self._inverted(match[0]):
             return None
@@ -424,7 +448,7 @@ class CommitmentExtractor:
     @staticmethod
     def _addressee_report(token: Token) -> bool:
         """'You said we should ...': the addressee's words, not the speaker's commitment."""
-        for tok in (token, *token.ancestors):
+        for tok in chain((token,), token.ancestors):
             if tok.dep_ == "ccomp":
                 return any(c.dep_ == "nsubj" and c.lower_ == "you" for c in tok.head.children)
         return False
@@ -447,7 +471,7 @@ class CommitmentExtractor:
         clause = [c for c in anchor.children if c.dep_ in ("prep", "npadvmod", "advmod", "advcl")]
         for child in clause:
             span = doc[child.left_edge.i: child.right_edge.i + 1]
-            for mention in find_dates(span.text, published, tense="past"):
+            for mention in find_dates(span_text(span), published, tense="past"):
                 end = mention.date.end
                 if end and (published - end).days > 366 * self.data.history_years:
                     return True
@@ -469,28 +493,27 @@ class CommitmentExtractor:
         subjects = [c for c in modal.head.children if c.dep_ in _SUBJ]
         return bool(subjects) and subjects[0].i > modal.i
 
-    def _conditional(self, token: Token) -> bool:
-        """The trigger's clause is, or is governed by, an 'if' clause."""
-        for tok in (token, *token.ancestors):
-            if any(c.dep_ == "mark" and c.lower_ in self.conditionals for c in tok.children):
+    def _conditional(self, i: int, parse: Subtrees) -> bool:
+        """The trigger's clause (of token `i`) is, or is governed by, an 'if' clause."""
+        dep, heads = parse.dep, parse.heads
+        for _ in range(len(heads) + 1):  # token i, then its ancestors (as many as spaCy walks)
+            if self._marked_conditional(i, parse) or any(
+                    dep[clause] == _ADVCL and self._marked_conditional(clause, parse) for clause in parse.children(i)):
                 return True
-            for clause in tok.children:
-                if clause.dep_ == "advcl" and any(
-                        c.dep_ == "mark" and c.lower_ in self.conditionals for c in clause.children):
-                    return True
-            if tok.dep_ not in _CLAUSE_DEPS and tok.dep_ != "conj":
+            if dep[i] not in _CLAUSE_DEP_IDS or heads[i] == i:
                 break
+            i = heads[i]
         return False
+
+    def _marked_conditional(self, i: int, parse: Subtrees) -> bool:
+        """Token `i` has an 'if' among its dependents."""
+        return any(parse.dep[c] == _MARK and parse.lower[c] in self.conditional_ids for c in parse.children(i))
 
     def _reported(self, token: Token) -> bool:
         head = token
         while head.dep_ == "conj":
             head = head.head
         return head.dep_ == "ccomp" and head.head.lemma_.casefold() in self.reporting
-
-    @staticmethod
-    def _depth(token: Token) -> int:
-        return sum(1 for _ in token.ancestors)
 
     def _complement(self, match: Span, anchor: Token) -> Token | None:
         """What the trigger governs: an infinitive, a that-clause, a gerund or an object noun."""
@@ -719,7 +742,7 @@ class CommitmentExtractor:
         sentence speaks for the signatories."""
         if verb.tag_ not in ("VB", "VBP", "VBG") or verb.dep_ != "ROOT":  # VBG: 'Reaffirming the importance of'
             return False
-        first = next((t for t in verb.sent if not (t.is_punct or t.is_space or t.like_num or len(t.text) == 1)), None)
+        first = next((t for t in sentence_at(verb.doc, verb.i) if not (t.is_punct or t.is_space or t.like_num or len(t.text) == 1)), None)
         return first is not None and first.i == verb.i
 
     @staticmethod
@@ -807,7 +830,7 @@ class CommitmentExtractor:
                 break
             verb_like = tok.text[:1].isupper() and tok.text.endswith("s") and tok.text[-2:] not in ("'s", "’s")
             if tok.i > sent.start and verb_like:
-                actor = resolver.resolve_text(sent.doc[sent.start: tok.i].text)
+                actor = resolver.resolve_text(span_text(sent.doc[sent.start: tok.i]))
                 if actor:
                     break
         if not actor:
@@ -834,29 +857,30 @@ class CommitmentExtractor:
 
     # ------------------------------------------------------------------ records
 
-    def _record(self, cand: Candidate, sent: Span, resolver: ActorResolver, subtrees: Subtrees | None) -> Commitment:
+    def _record(self, cand: Candidate, sent: Span, resolver: ActorResolver, subtrees: Subtrees | None,
+                columns: Columns) -> Commitment:
         """The record of a candidate; `subtrees` is None without a parse."""
         doc = sent.doc
-        action_tokens = (self._action_tokens(cand.action, subtrees) if subtrees is not None
-                         else list(doc[cand.action.i: sent.end]))
-        action = _join(action_tokens[:_MAX_ACTION_TOKENS]).strip(" ,.;:")
-        negated = self._negated(cand)
+        action_tokens = (self._action_tokens(cand.action, subtrees, columns) if subtrees is not None
+                         else list(range(cand.action.i, sent.end)))
+        action = columns.join(action_tokens[:_MAX_ACTION_TOKENS]).strip(" ,.;:")
+        negated = self._negated(cand, subtrees)
         speaker = resolver.speaker_of(cand.match[0]) or self._reporter(cand.anchor, resolver)
         rule = cand.rule
         return Commitment(
             sentence=span_text(sent).strip(),
             start=cand.match.start_char,
-            end=max(cand.match.end_char, action_tokens[-1].idx + len(action_tokens[-1]) if action_tokens else 0),
+            end=max(cand.match.end_char, columns.end_char(action_tokens[-1]) if action_tokens else 0),
             rule=rule.id,
             actor=cand.actor,
             modality=rule.modality,
             strength=rule.strength or ("firm" if rule.modality in FIRM else "soft"),
             action=action,
-            counterparty=self._counterparty(action_tokens, cand.actor, resolver),
+            counterparty=self._counterparty(action_tokens, cand.actor, resolver, columns),
             due=self._due(cand.action, sent, doc) if subtrees is not None else None,
             negated=negated,
             speaker=speaker,
-            trigger=cand.match.text,
+            trigger=span_text(cand.match),
             plover_event=rule.plover_event,
             plover_mode="negated" if negated else rule.plover_mode,
         )
@@ -874,41 +898,42 @@ class CommitmentExtractor:
         return None
 
     @staticmethod
-    def _action_tokens(head: Token, subtree: Subtrees) -> list[Token]:
-        """The verb phrase: the verb, its objects, complements and purpose ('to uphold ...'),
-        coordinated verbs kept together; no subject, auxiliaries, or time/condition clauses.
-        A noun complement ('commitment to the one-China principle') is its whole phrase."""
-        doc = head.doc
+    def _action_tokens(head: Token, subtree: Subtrees, columns: Columns) -> list[int]:
+        """The verb phrase (token indices): the verb, its objects, complements and purpose ('to
+        uphold ...'), coordinated verbs kept together; no subject, auxiliaries, or time/condition
+        clauses. A noun complement ('commitment to the one-China principle') is its whole phrase."""
+        space = columns.is_space
         if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
-            return [t for t in map(doc.__getitem__, subtree(head.i)) if not t.is_space]
+            return [i for i in subtree(head.i) if not space[i]]
         drop: set[int] = set()
         for child in head.children:
             if child.dep_ == "relcl" or (child.dep_ == "conj" and any(c.dep_ in _SUBJ for c in child.children)):
                 drop.update(subtree(child.i))
             if child.dep_ == "advcl" and not any(c.lower_ == "to" for c in child.children):
                 drop.update(subtree(child.i))
-        tokens = [doc[i] for i in subtree(head.i) if i >= head.i and i not in drop]
-        tokens = [t for t in tokens if not t.is_space]
-        while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
+        tokens = [i for i in subtree(head.i) if i >= head.i and i not in drop and not space[i]]
+        while tokens and (columns.dep[tokens[-1]] == _CC or head.doc[tokens[-1]].is_punct):
             tokens.pop()
-        return tokens or [head]
+        return tokens or [head.i]
 
     @staticmethod
-    def _negated(cand: Candidate) -> bool:
-        for tok in (cand.anchor, cand.action, *cand.match):
-            if tok is not None and any(c.dep_ == "neg" or c.lower_ in ("never", "no longer") for c in tok.children):
-                return True
-        return False
+    def _negated(cand: Candidate, parse: Subtrees | None) -> bool:
+        """A 'not', 'never' among the dependents of the trigger or its action (none without a parse)."""
+        if parse is None:
+            return False
+        tokens = [*(t.i for t in (cand.anchor, cand.action) if t is not None), *range(cand.match.start, cand.match.end)]
+        return any(parse.dep[c] == _NEG or parse.lower[c] in _NEVER for i in tokens for c in parse.children(i))
 
     @staticmethod
-    def _counterparty(tokens: Iterable[Token], actor: list[str], resolver: ActorResolver) -> list[str]:
+    def _counterparty(tokens: list[int], actor: list[str], resolver: ActorResolver, columns: Columns) -> list[str]:
         """Who the actor acts with or for: 'with' objects and country objects of the action."""
         out: list[str] = []
-        for tok in tokens:
-            if (tok.dep_ == "pobj" and tok.head.lower_ in ("with", "to", "for")) or (
-                tok.dep_ == "dobj" and tok.ent_type_ in ("GPE", "NORP", "ORG")
+        doc, dep = resolver.doc, columns.dep
+        for i in tokens:
+            if (dep[i] == _POBJ and doc[i].head.lower_ in ("with", "to", "for")) or (
+                dep[i] == _DOBJ and doc[i].ent_type_ in ("GPE", "NORP", "ORG")
             ):
-                for name in resolver.resolve(tok):
+                for name in resolver.resolve(doc[i]):
                     if name not in actor and name not in out:
                         out.append(name)
         return out
@@ -935,7 +960,12 @@ class Subtrees:
     nested generators of Token objects, which made long phrases costly."""
 
     def __init__(self, doc: Doc) -> None:
-        heads = doc.to_array(HEAD).view("int64") + numpy.arange(len(doc))
+        table = doc.to_array([HEAD, DEP, LOWER])
+        heads = table[:, 0].astype("int64") + numpy.arange(len(doc))
+        #: the head of token i (i itself for a root)
+        self.heads: list[int] = heads.tolist()
+        #: per token, the ids of `dep_` and `lower_`, for the vetoes that test a token's dependents
+        self.dep, self.lower = table[:, 1:].T.tolist()
         order = numpy.argsort(heads, kind="stable")  # tokens grouped by head, in text order
         #: the children of token i are `self.order[self.bounds[i]: self.bounds[i + 1]]` (less i itself)
         self.order: list[int] = order.tolist()
@@ -948,15 +978,67 @@ class Subtrees:
         self._walk(i, out)
         return out
 
+    def children(self, i: int) -> list[int]:
+        """`[c.i for c in token.children]`."""
+        return [kid for kid in self.order[self.bounds[i]: self.bounds[i + 1]] if kid != i]
+
+    def depth(self, i: int) -> int:
+        """`len(list(token.ancestors))`: the heads above token `i` (at most the Doc's length,
+        as spaCy bounds a malformed parse)."""
+        heads = self.heads
+        n = 0
+        while heads[i] != i and n < len(heads):
+            i = heads[i]
+            n += 1
+        return n
+
+    def top(self, start: int, end: int) -> int:
+        """The first token of `start:end` whose head lies outside it (or is itself)."""
+        heads = self.heads
+        return next(i for i in range(start, end) if not start <= heads[i] < end or heads[i] == i)
+
     def _walk(self, i: int, out: list[int]) -> None:
-        kids = self.order[self.bounds[i]: self.bounds[i + 1]]
+        bounds = self.bounds
+        kids = self.order[bounds[i]: bounds[i + 1]]
         for kid in kids:
             if kid < i:
-                self._walk(kid, out)
+                if bounds[kid] == bounds[kid + 1]:  # a leaf (most words): no call
+                    out.append(kid)
+                else:
+                    self._walk(kid, out)
         out.append(i)
         for kid in kids:
             if kid > i:
-                self._walk(kid, out)
+                if bounds[kid] == bounds[kid + 1]:
+                    out.append(kid)
+                else:
+                    self._walk(kid, out)
+
+
+class _Hits:
+    """A regex's matches in a whole text, found once, answering `regex.search(part)` for the
+    parts of it (sentences) without scanning each one."""
+
+    def __init__(self, regex: re.Pattern[str], text: str) -> None:
+        self.regex = regex
+        self.text = text
+        found = [m.span() for m in regex.finditer(text)]
+        self.starts = [start for start, _ in found]
+        self.ends = [end for _, end in found]
+
+    def search(self, part: str, offset: int) -> bool:
+        """`bool(regex.search(part))` for `part == text[offset:offset + len(part)]`. A match in the
+        part is one in the text unless it touches the part's edge where a word runs on across it
+        (`\\b` differs there); otherwise it overlaps a match of the text (which, scanning left to
+        right, may have begun earlier). Only then is the part itself searched."""
+        end = offset + len(part)
+        n = bisect.bisect_right(self.ends, offset)
+        overlaps = n < len(self.starts) and self.starts[n] < end
+        glued = (offset > 0 and _WORD.match(self.text, offset - 1)) or _WORD.match(self.text, end)
+        return bool(overlaps or glued) and self.regex.search(part) is not None
+
+
+_WORD = re.compile(r"\w")
 
 
 def _interruptible(phrases: list[str]) -> list[str]:
@@ -973,13 +1055,31 @@ def _pronoun_is_we(token: Token) -> bool:
     return token.lower_ in ("us", "ourselves", "we") and not token.text.isupper()
 
 
-def _join(tokens: list[Token]) -> str:
-    """Text of possibly discontinuous tokens, keeping the document's spacing where they touch."""
-    parts = []
-    for n, tok in enumerate(tokens):
-        touching = n + 1 < len(tokens) and tokens[n + 1].i == tok.i + 1
-        parts.append(tok.text + (tok.whitespace_ if touching else " "))
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+class Columns:
+    """Per token, what the records read of every word of an action phrase (its place in the
+    text, whether it is white space, its dependency), from one `Doc.to_array` per Doc: a Token
+    object per word cost more than the record itself. The length, a lexeme attribute slower
+    to read in bulk, is derived from the offsets."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = text_of(doc)
+        self.idx, self.space_after, self.is_space, self.dep = doc.to_array([IDX, SPACY, IS_SPACE, DEP]).T.tolist()
+
+    def end_char(self, i: int) -> int:
+        """`token.idx + len(token)`: where the next token starts, less the space after this one."""
+        start = self.idx[i + 1] if i + 1 < len(self.idx) else len(self.text)
+        return start - self.space_after[i]
+
+    def join(self, tokens: list[int]) -> str:
+        """Text of possibly discontinuous tokens, keeping the document's spacing where they touch
+        (each run of adjacent tokens is cut from the text), one space where they do not."""
+        runs: list[str] = []
+        first = 0
+        for n in range(1, len(tokens) + 1):
+            if n == len(tokens) or tokens[n] != tokens[n - 1] + 1:
+                runs.append(self.text[self.idx[tokens[first]]: self.end_char(tokens[n - 1])])
+                first = n
+        return re.sub(r"\s+", " ", " ".join(runs)).strip()
 
 
 @Language.factory(

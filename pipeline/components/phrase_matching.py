@@ -7,7 +7,8 @@ order: it runs spaCy's own state machine (`transition_states` in `spacy/matcher/
 but starts a pattern only at the tokens its first element matches, found by looking the
 token's anchor attribute (its lower form, say; or the attribute the first element tests
 instead, such as an exact `ORTH` spelling) up in an index built when the patterns are added,
-and only if the next token can continue it (see `_Pattern`). A state spaCy would start
+and only if the tokens after it can continue it (see `_Pattern.gate`; `_Starts` finds the
+candidate tokens for the whole Doc at once). A state spaCy would start
 elsewhere dies without emitting anything, so leaving it out changes neither the matches nor
 their order, which callers rely on (the first of equal-ranked candidates wins). When every
 pattern is a fixed word sequence (the trigger terms of agreements and projects), the state
@@ -125,15 +126,79 @@ class _StartGroup:
         return self._by_next
 
     def starts(self, rows: _Rows, i: int) -> list[int]:
-        """The patterns whose states, started at token `i`, may live past the next token."""
+        """The patterns whose states, started at token `i`, may reach the required element of
+        their gate: the tokens after `i` are read while an optional element of the gates that
+        tests more than the anchor (an adverb between the words) matches them, and a gated
+        pattern lives if one of them has an anchor value its gate accepts."""
         if self.first is not None and not self.first.matches(rows[i]):
             return []
-        if not self.gated or i + 1 == len(rows):
+        if not self.gated:
             return self.ungated
-        row = rows[i + 1]
-        if any(element.matches(row) for element in self.others):
-            return self.ungated + self.gated
-        return self.ungated + self.by_next.get(row[0], [])
+        live: set[int] = set()
+        for j in range(i + 1, len(rows)):
+            row = rows[j]
+            hits = [element for element in self.others if element.matches(row)]
+            if any(element.quantifier == _ONE for element in hits):
+                return self.ungated + self.gated
+            live.update(self.by_next.get(row[0], ()))
+            if not hits:
+                break
+        return self.ungated + sorted(live)
+
+
+class _Starts:
+    """The tokens where a state may start and live past the next token, found for the whole
+    Doc with numpy before any token is read one by one: a token with an anchor value that
+    starts an ungated pattern, or one that starts only gated patterns followed by a token some
+    gate lets through (its anchor value is a gate's, or it matches an element of a gate that
+    tests more than the anchor). A superset of the tokens `_StartGroup.starts` keeps: common
+    first words of long triggers ('the need to') are mostly followed by other words."""
+
+    def __init__(self, by_anchor: dict[int, dict[int, dict[tuple, _StartGroup]]]) -> None:
+        #: Per anchor column: its anchor values sorted, and whether each starts an ungated pattern.
+        self.values: dict[int, tuple[numpy.ndarray, numpy.ndarray]] = {}
+        next_values: set[int] = set()
+        others: set[_Element] = set()
+        for column, index in by_anchor.items():
+            values = sorted(index)
+            ungated = [any(g.ungated for g in index[value].values()) for value in values]
+            self.values[column] = (_sorted_ids(values), numpy.array(ungated, dtype=bool))
+            for group in (g for groups in index.values() for g in groups.values()):
+                next_values.update(v for values in group.next_values for v in values)
+                others.update(group.others)
+        self.next_values = _sorted_ids(next_values)
+        self.others = [[(column, _sorted_ids(accepted)) for column, accepted in e.tests] for e in others]
+
+    def __call__(self, array: numpy.ndarray) -> list[int]:
+        """The candidate start positions of a Doc's (tokens x columns) attribute array, in order."""
+        start = numpy.zeros(len(array), dtype=bool)
+        gated = numpy.zeros(len(array), dtype=bool)
+        for column, (values, ungated) in self.values.items():
+            if not len(values):
+                continue
+            found, where = _look_up(array[:, column], values)
+            start |= found & ungated[where]
+            gated |= found & ~ungated[where]
+        gated_at = numpy.flatnonzero(gated[:-1])
+        following = array[gated_at + 1]
+        passes = _any_of([isin_sorted(following[:, 0], self.next_values)] + [
+            _all_of([isin_sorted(following[:, c], values) for c, values in tests], len(following))
+            for tests in self.others], len(following))
+        start[gated_at[passes]] = True
+        return numpy.flatnonzero(start).tolist()
+
+
+def _sorted_ids(values: Iterable[int]) -> numpy.ndarray:
+    return numpy.array(sorted(values), dtype=numpy.uint64)
+
+
+def _any_of(masks: list[numpy.ndarray], n: int) -> numpy.ndarray:
+    return numpy.logical_or.reduce(masks) if masks else numpy.zeros(n, dtype=bool)
+
+
+def _all_of(masks: list[numpy.ndarray], n: int) -> numpy.ndarray:
+    """The tokens an element's tests all accept (every token for an element with none: `{}`)."""
+    return numpy.logical_and.reduce(masks) if masks else numpy.ones(n, dtype=bool)
 
 
 class _Rows:
@@ -164,8 +229,7 @@ class AnchoredMatcher:
         #: Per column an anchor is read from: value -> the groups of patterns a token with it starts.
         self._by_anchor: dict[int, dict[int, dict[tuple, _StartGroup]]] = {}
         self._unanchored: dict[tuple, _StartGroup] = {}
-        #: Per anchor column, its anchor values sorted (for `numpy.searchsorted`).
-        self._anchor_values: dict[int, numpy.ndarray] = {}
+        self._start_filter = _Starts({})
         #: Every pattern a fixed sequence (no operator): matched without the state machine.
         self._fixed = True
 
@@ -184,7 +248,7 @@ class AnchoredMatcher:
             self._index(len(self._patterns), compiled)
             self._patterns.append(compiled)
             self._fixed = self._fixed and all(e.quantifier == _ONE for e in compiled.elements)
-        self._anchor_values = {c: numpy.array(sorted(index), dtype=numpy.uint64) for c, index in self._by_anchor.items()}
+        self._start_filter = _Starts(self._by_anchor)
 
     def __call__(self, doclike: Doc | Span) -> list[Match]:
         """Every match, as spaCy's `Matcher` returns them: deduplicated, non-empty, in the
@@ -199,8 +263,7 @@ class AnchoredMatcher:
         rows = _Rows(array)
         anchored: Iterable[int] = range(len(rows))  # an unanchored pattern may start anywhere
         if not self._unanchored:
-            anchored = numpy.flatnonzero(numpy.logical_or.reduce(
-                [isin_sorted(array[:, column], values) for column, values in self._anchor_values.items()])).tolist()
+            anchored = self._start_filter(array)
         emitted: list[Match] = []
         if self._fixed:
             emitted = self._sequences(rows, list(anchored))
@@ -347,10 +410,16 @@ class AnchoredMatcher:
 def isin_sorted(column: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
     """`numpy.isin` for sorted `values`: a binary search per token, where `numpy.isin` sorts the
     token's values with them on every call (it cost more than the matching)."""
+    return _look_up(column, values)[0]
+
+
+def _look_up(column: numpy.ndarray, values: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Per token, whether its value is one of the sorted `values`, and where in them (a valid
+    index into them, meaningful only where found)."""
     if not len(values):
-        return numpy.zeros(len(column), dtype=bool)
-    found = numpy.searchsorted(values, column)
-    return values[numpy.minimum(found, len(values) - 1)] == column
+        return numpy.zeros(len(column), dtype=bool), numpy.zeros(len(column), dtype=numpy.intp)
+    where = numpy.minimum(numpy.searchsorted(values, column), len(values) - 1)
+    return values[where] == column, where
 
 
 def _action(elements: tuple[_Element, ...], e: int, row: list[int]) -> str:
