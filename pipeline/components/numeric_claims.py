@@ -33,9 +33,10 @@ nearest date in the sentence.
 from __future__ import annotations
 
 import re
+from re import _casefix  # type: ignore[attr-defined]
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -212,13 +213,75 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 _SENTENCE_PUNCT = set(".!?:;\"'“”«»(")
 
 
-def _alternation(words: list[str], word_boundary: bool = True) -> str:
-    """Longest-first alternation of literal words; a word ending in a letter must end there."""
-    parts = []
-    for w in sorted(set(words), key=len, reverse=True):
-        escaped = re.escape(w).replace(r"\ ", r"\s+")
-        parts.append(escaped + (r"(?![A-Za-z])" if word_boundary and w[-1:].isalnum() else ""))
-    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+def _alternation(words: list[str], word_boundary: bool = True, space: str = r"\s+") -> str:
+    r"""Longest-first alternation of literal words; a word ending in a letter must end there, and
+    a space stands for `space` (a run of spaces by default).
+
+    Written as a trie ('more(?:\s+than|)') when that matches exactly as the flat list does (see
+    `_trie_safe`): a regex tries the alternatives in turn, so a flat list of a hundred currency
+    words costs a hundred tries at every position and makes a huge program to compile.
+    """
+    unique = sorted(set(words), key=len, reverse=True)
+    if not unique:
+        return "(?!)"
+
+    def tail(w: str) -> str:
+        return r"(?![A-Za-z])" if word_boundary and w[-1:].isalnum() else ""
+
+    if _trie_safe(unique, space):
+        return _trie_regex(unique, tail, space)
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", space) + tail(w) for w in unique) + ")"
+
+
+def _trie_safe(words: list[str], space: str) -> bool:
+    r"""A trie tries the words in the flat list's order when two alternatives of a node can never
+    match the same character (`_plain_char`, and no space beside a character `space` matches too)."""
+    chars = set("".join(words))
+    if not all(map(_plain_char, chars)):
+        return False
+    if any(a == " " and re.fullmatch(space, b) for w in words for a, b in zip(w, w[1:])):
+        return False  # "a  b": the first run of spaces could give way to the second
+    return " " not in chars or "-" not in chars or re.fullmatch(space, "-") is None
+
+
+def _plain_char(c: str) -> bool:
+    """A character that case-insensitively matches exactly the characters whose lower case it is:
+    lower-case ASCII, signs, lower-case letters without special folds ('ł'; not 'ſ', which is 's')."""
+    if c.isspace():
+        return c == " "
+    if c.isascii():
+        return not c.isupper()
+    return c.lower() == c and c.upper().lower() == c and ord(c) not in _casefix._EXTRA_CASES
+
+
+def _trie_regex(words: list[str], tail: Callable[[str], str], space: str) -> str:
+    r"""The words as a trie: at each node the longer continuations first, then the word ending there.
+
+    Siblings start with characters no text character matches both of (`_trie_safe`), so at a
+    position the words that match form a chain of prefixes, tried longest first as in the flat list.
+    A tail shared by every word below a node is written once after it: '(?:a|b)t' tries what
+    '(?:at|bt)' tries, in the same order.
+    """
+    root: dict = {}
+    for w in words:
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[None] = tail(w)
+
+    def emit(node: dict) -> tuple[str, str]:
+        """(regex without the tail, tail shared by every word below the node)."""
+        pieces = [((space if c == " " else re.escape(c)) + body, end)
+                  for c, child in node.items() if c is not None for body, end in [emit(child)]]
+        if None in node:
+            pieces.append(("", node[None]))
+        if len({end for _, end in pieces}) > 1:
+            pieces = [(body + end, "") for body, end in pieces]
+        bodies = [body for body, _ in pieces]
+        return (bodies[0] if len(bodies) == 1 else "(?:" + "|".join(bodies) + ")"), pieces[0][1]
+
+    body, end = emit(root)
+    return "(?:" + body + end + ")"
 
 
 @dataclass
@@ -299,7 +362,7 @@ class NumericClaimExtractor:
         scale = _alternation([w for w in self.scales if len(w) > 1])
         if letters:
             scale = rf"(?:{scale}|(?<=\d){_alternation(letters)})"
-        pct = _alternation(list(self.percent)).replace(r"\s+", r"[\s-]+")  # "percentage-point"
+        pct = _alternation(list(self.percent), space=r"[\s-]+")  # "percentage-point"
 
         def part(n: str) -> str:
             return (rf"(?:(?P<cur{n}>{before})\s?)?(?P<num{n}>{number})(?:[\s-]?(?P<scale{n}>{scale}))?"
@@ -313,8 +376,8 @@ class NumericClaimExtractor:
             _alternation([w]) + (f"(?={self.word_figures[w].followed_by})" if self.word_figures[w].followed_by else "")
             for w in sorted(self.word_figures, key=len, reverse=True)
         ) + ")" if self.word_figures else "(?!)"
-        fraction = _alternation(list(self.fractions)).replace(r"\s+", r"[\s-]+")  # "two-thirds"
-        bare = _alternation([w for w, r in self.fractions.items() if r.before_determiner]).replace(r"\s+", r"[\s-]+")
+        fraction = _alternation(list(self.fractions), space=r"[\s-]+")  # "two-thirds"
+        bare = _alternation([w for w, r in self.fractions.items() if r.before_determiner], space=r"[\s-]+")
         determiner = r"\s+(?:the|its|their|our|his|her|this|these|those|all)\b"
         # A unit written right after the digits ("600MW", "1,300km") ends the figure like a space.
         glued = _alternation(list(self.units))
