@@ -201,8 +201,6 @@ def default_number_parser() -> NumberParser:
 
 _BIG = ["hundred", "thousand", "million", "billion", "trillion"]
 _WORD_NUMBERS = ["zero", *SMALL_NUMBERS, *TENS, *_BIG]
-_WORD = r"(?:" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b"
-WORD_NUMBER = rf"\b{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*"
 _TIME_UNIT = r"(?:years?|months?|weeks?|days?|decades?|centuries|century|hours?)"
 #: What a figure never follows: a word character, a decimal point, a separator or a currency sign.
 _NOT_AFTER = r"(?<![\w.,/:\-–$€£¥])"
@@ -282,6 +280,10 @@ def _trie_regex(words: list[str], tail: Callable[[str], str], space: str) -> str
 
     body, end = emit(root)
     return "(?:" + body + end + ")"
+
+
+_WORD = _alternation(_WORD_NUMBERS, word_boundary=False) + r"\b"
+WORD_NUMBER = rf"\b{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*"
 
 
 @dataclass
