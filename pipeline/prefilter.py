@@ -87,22 +87,63 @@ def gate(pattern: re.Pattern[str], digits_common: bool = False) -> Gate | None:
     return Gate(words) if words else None
 
 
+#: The most strings a run of literal parts is expanded to (a trie of a few hundred words).
+_MAX_STRINGS = 1000
+
+
 def _sequence(items, fold: bool, digit_rank: int) -> frozenset[Word] | None:
-    """The most selective requirement of any item of a sequence (each item's holds for the whole)."""
+    """The most selective requirement of any item of a sequence (each item's holds for the whole).
+
+    Consecutive parts that match a few fixed strings ('t', '(?:en|wo)') require their
+    concatenations ('ten', 'two'): what a word list written as a trie requires, like the flat list.
+    """
     options: list[frozenset[Word]] = []
-    run: list[str] = []
+    run: set[str] | None = {""}
     for op, av in [*items, (None, None)]:
-        if op is sre.LITERAL:
-            run.append(chr(av))
+        strings = _strings(op, av) if op is not None else None
+        if strings is not None and run is not None and len(run) * len(strings) <= _MAX_STRINGS:
+            run = {a + b for a in run for b in strings}
             continue
-        if run:
-            options.append(frozenset({("".join(run), fold)}))
-            run = []
+        if run and "" not in run:
+            options.append(frozenset((text, fold) for text in run))
+        run = strings if strings is not None and len(strings) <= _MAX_STRINGS else {""}
         if op is not None:
             found = _item(op, av, fold, digit_rank)
             if found:
                 options.append(found)
     return max(options, key=lambda words: _selectivity(words, digit_rank)) if options else None
+
+
+def _strings(op, av) -> set[str] | None:
+    """The strings a part matches, when they are few and fixed (literals, a set of characters, a
+    group or alternation of such, without a change of case-folding); None otherwise."""
+    if op is sre.LITERAL:
+        return {chr(av)}
+    if op is sre.IN and av and all(kind is sre.LITERAL for kind, _ in av):
+        return {chr(code) for _, code in av}
+    if op is sre.SUBPATTERN:
+        _, add_flags, del_flags, body = av
+        return None if (add_flags | del_flags) & re.IGNORECASE else _sequence_strings(body)
+    if op is sre.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            found = _sequence_strings(branch)
+            if found is None or len(union | found) > _MAX_STRINGS:
+                return None
+            union |= found
+        return union
+    return None
+
+
+def _sequence_strings(items) -> set[str] | None:
+    """The strings a sequence of parts matches (`_strings` of each, concatenated), or None."""
+    result = {""}
+    for op, av in items:
+        strings = _strings(op, av)
+        if strings is None or len(result) * len(strings) > _MAX_STRINGS:
+            return None
+        result = {a + b for a in result for b in strings}
+    return result
 
 
 def _selectivity(words: frozenset[Word], digit_rank: int) -> tuple[int, int]:

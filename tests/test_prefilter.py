@@ -22,6 +22,9 @@ REQUIRED = [
     (r"one|\d+", re.IGNORECASE, {("one", True), DIGIT}),
     (r"one|[0-9]+", re.IGNORECASE, None),  # one branch needs no word
     (r"(?:and\s+)+more", re.IGNORECASE, {("more", True)}),
+    (r"\bt(?:en|w(?:o|elve))\b", re.IGNORECASE, {("ten", True), ("two", True), ("twelve", True)}),  # a trie
+    (r"u(?:s[d$]|k)", re.IGNORECASE, {("usd", True), ("us$", True), ("uk", True)}),
+    (r"(?-i:Q)(?:1|2)\s+report", re.IGNORECASE, {("report", True)}),  # no word across a change of case
 ]
 
 
@@ -80,7 +83,8 @@ def test_digit_gate_takes_any_decimal_digit(text, admitted):
     (r"\b(?:section|no\.)\s+\d+", {DIGIT}, {("section", True), ("no.", True)}),  # "no." ties a digit
     (r"\b\d+\s*\+\s*\d+\b", {DIGIT}, {("+", True)}),  # in sentences with figures a digit is everywhere
     (r"\d+\s*(?:a\.m\.|pm\b)", {DIGIT}, {("a.m.", True), ("pm", True)}),
-    (r"^\s*\d{1,2}[.)]", {DIGIT}, {DIGIT}),  # no word to prefer
+    (r"^\s*\d{1,2}[.)]", {DIGIT}, {(".", True), (")", True)}),  # a set of signs is a word list too
+    (r"^\s*\d{1,2}\b", {DIGIT}, {DIGIT}),  # no word to prefer
 ])
 def test_digits_common_prefers_any_word_to_a_digit(source, default, common):
     pattern = re.compile(source, re.IGNORECASE)

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from re import _casefix  # type: ignore[attr-defined]
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -50,7 +50,7 @@ from pipeline.numbers import DIGITS, NumberParser
 from pipeline.prefilter import ASCII_FOLDS, Gate, gate
 from pipeline.records import NumericClaim, Qualifier
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
-from pipeline.extensions import sentence_at, sentences_of, text_of
+from pipeline.extensions import sentence_at, sentences_of, span_text, text_of
 from pipeline.components.spans import YEAR
 
 RULES_NAME = "numeric_claims"
@@ -349,8 +349,10 @@ class NumericClaimExtractor:
                 pattern = re.compile(source, re.IGNORECASE | re.MULTILINE)
                 # scanned only in sentences with a figure, which nearly all hold a digit
                 self.patterns.append((rule, pattern, gate(pattern, digits_common=True)))
-        self.unit_patterns = [(rule, re.compile(rule.pattern.replace("{NUM}", number), re.IGNORECASE))
-                              for rule in rules.unit_patterns]
+        self.unit_patterns: list[tuple[UnitPatternRule, re.Pattern[str], Gate | None]] = []
+        for rule in rules.unit_patterns:
+            pattern = re.compile(rule.pattern.replace("{NUM}", number), re.IGNORECASE)
+            self.unit_patterns.append((rule, pattern, gate(pattern, digits_common=True)))
 
     # ------------------------------------------------------------------ candidates
     def _figure_pattern(self) -> re.Pattern[str]:
@@ -595,7 +597,7 @@ class NumericClaimExtractor:
             if rule.check == "bare_whole" and fig.kind == "count" and _is_bare_whole(doc, fig):
                 return rule.id
         for rule, spans in excluded:
-            if any(s < n1 and n0 < e for s, e in spans):
+            if spans.overlaps(n0, n1):
                 if rule.unless_defined and _defined_here(doc, fig):
                     continue
                 return rule.id
@@ -661,7 +663,7 @@ class NumericClaimExtractor:
         root = _figure_root(doc, fig)
         if root is None:
             return None, None, None
-        headline = _headline(sent.text)
+        headline = _headline(span_text(sent))
         if not doc.has_annotation("DEP") or headline:  # the parse of a title-case line is unreliable
             words: list[Token] = []
             named = False  # inside a proper name that modifies the noun
@@ -694,9 +696,11 @@ class NumericClaimExtractor:
 
     def _pattern_unit(self, fig: Figure, doc: Doc, sent: Span) -> str | None:
         """Unit of the first unit pattern ('Mnangagwa, 75,' gives 'year') whose match holds the number."""
-        text = sent.text
+        text = span_text(sent)
         n0, n1 = fig.num_start - sent.start_char, fig.num_end - sent.start_char
-        for rule, pattern in self.unit_patterns:
+        for rule, pattern, test in self.unit_patterns:
+            if test is not None and not test.admits(text):
+                continue
             for m in pattern.finditer(text):
                 if not (m.start() <= n0 and n1 <= m.end()):
                     continue
@@ -709,11 +713,12 @@ class NumericClaimExtractor:
 
     def period_of(self, fig: Figure, doc: Doc, sent: Span, dates: list[DateMention]) -> str | None:
         """ISO period of the date that governs the figure; None for lasting properties."""
+        text = span_text(sent)
         usable = [
             d for d in dates
             if d.date.value is not None and d.date.modifier not in _OPEN_BOUNDS
             and (d.date.granularity not in ("day", "week") or d.date.modifier in ("as of", "by"))
-            and not (d.date.kind == "exact" and (d.date.modifier == "from" or _BASE.search(sent.text[: d.start])))
+            and not (d.date.kind == "exact" and (d.date.modifier == "from" or _BASE.search(text[: d.start])))
         ]
         if not usable or fig.timeless:
             return None
@@ -806,7 +811,7 @@ class NumericClaimExtractor:
             if fig.kind == "vague" and fig.value >= 1e6 and re.match(r"\s+(?:in|worth)\b", text_of(doc)[fig.end:]):
                 unit = codes.most_common(1)[0][0] if codes else None  # "billions in deals": money
                 fig.kind = "money"
-        sentence = sent.text.strip()
+        sentence = span_text(sent).strip()
         return NumericClaim(
             sentence=sentence,
             start=fig.start,
@@ -851,12 +856,26 @@ class PatternSpans:
     def __init__(self, pattern: re.Pattern[str], test: Gate | None, text: str) -> None:
         self.pattern, self.test, self.text = pattern, test, text
         self._spans: list[tuple[int, int]] | None = None
+        self._ends: list[int] = []
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self._found())
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """A match overlaps start:end. The matches do not overlap and come in order, so their ends
+        rise too: the first ending after `start` is the only one to look at."""
+        spans = self._found()
+        if not spans:
+            return False
+        i = bisect_right(self._ends, start)
+        return i < len(spans) and spans[i][0] < end
+
+    def _found(self) -> list[tuple[int, int]]:
         if self._spans is None:
             admitted = self.test is None or self.test.admits(self.text)
             self._spans = [m.span() for m in self.pattern.finditer(self.text)] if admitted else []
-        return iter(self._spans)
+            self._ends = [e for _, e in self._spans]
+        return self._spans
 
 
 def _key(words: str) -> str:
