@@ -17,7 +17,7 @@ import re
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
-__all__ = ["DIGIT", "Gate", "required_words", "gate"]
+__all__ = ["DIGIT", "Gate", "Scanner", "required_words", "gate", "leading_words", "scanner"]
 
 #: The non-ASCII letters IGNORECASE matches to ASCII letters ('İ', 'ı', 'ſ', the Kelvin sign).
 ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
@@ -26,6 +26,10 @@ ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
 Word = tuple[str, bool | None]
 #: The requirement of a `\d`: any decimal digit (a regex, marked by None for its case).
 DIGIT: Word = (r"\d", None)
+#: What a match starting at the start of the text (`\A`, or `^` without MULTILINE) leads with.
+TEXT_START: Word = (r"\A", None)
+#: What a match starting at the start of a line (`^` with MULTILINE) leads with.
+LINE_START: Word = ("^", None)
 
 
 def required_words(pattern: re.Pattern[str], digits_common: bool = False) -> frozenset[Word] | None:
@@ -80,6 +84,92 @@ def _lowered(text: str) -> str:
     return _last_lowered[1]
 
 
+def leading_words(pattern: re.Pattern[str]) -> frozenset[Word] | None:
+    """Literals (or `DIGIT`) one of which every match of `pattern` starts with, or None when none
+    is known (a match may start with anything, or be empty)."""
+    if not isinstance(pattern.pattern, str):
+        return None
+    tree = _parser.parse(pattern.pattern, pattern.flags)
+    start = LINE_START if pattern.flags & re.MULTILINE else TEXT_START
+    return _leading(tree, bool(pattern.flags & re.IGNORECASE), start)
+
+
+class Scanner:
+    """`pattern.finditer(text)` as spans, the pattern tried only where a match can start: at a
+    leading word (`leading_words`) rather than at every offset by the regex engine, which tries
+    a long alternation of words at each one.
+
+    A text holding one of the four letters IGNORECASE folds onto ASCII ones (where lower case
+    also changes a length: 'İ') is scanned in full; so is every text when a leading word is beyond
+    ASCII. The offsets of a set of leading words are found once per text, for every scanner with
+    that set (many patterns start with a number).
+    """
+
+    def __init__(self, pattern: re.Pattern[str], words: frozenset[Word]) -> None:
+        self.pattern = pattern
+        self.folded = tuple(sorted({text.lower() for text, fold in words if fold}))
+        self.exact = tuple(sorted({text for text, fold in words if fold is False}))
+        self.digit = DIGIT in words
+        self.text_start = TEXT_START in words
+        self.line_start = LINE_START in words
+        self.ascii = all(text.isascii() for text, _ in words)
+        self.key = (self.folded, self.exact, self.digit, self.text_start, self.line_start)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The spans of `pattern.finditer(text)`: each search from the end of the last match takes
+        the first start where the pattern matches, so trying every start in order is the same."""
+        if not self.ascii or not text.isascii() and any(c in text for c in ASCII_FOLDS):
+            return [m.span() for m in self.pattern.finditer(text)]
+        found: list[tuple[int, int]] = []
+        end = 0
+        for start in self._starts(text):
+            if start >= end and (m := self.pattern.match(text, start)) is not None:
+                if m.end() == start:  # an empty match: cannot start with a word; scan in full to be sure
+                    return [m.span() for m in self.pattern.finditer(text)]
+                found.append(m.span())
+                end = m.end()
+        return found
+
+    def _starts(self, text: str) -> list[int]:
+        """Every offset of a leading word (of a digit), in order; kept for the other scanners of the text."""
+        global _last_starts
+        if _last_starts[0] is not text:
+            _last_starts = (text, {})
+        known = _last_starts[1].get(self.key)
+        if known is None:
+            known = _last_starts[1][self.key] = self._find_starts(text)
+        return known
+
+    def _find_starts(self, text: str) -> list[int]:
+        starts: set[int] = set()
+        for haystack, words in ((_lowered(text), self.folded), (text, self.exact)):
+            for word in words:
+                i = haystack.find(word)
+                while i >= 0:
+                    starts.add(i)
+                    i = haystack.find(word, i + 1)
+        if self.digit:
+            starts.update(m.start() for m in _DIGITS.finditer(text))
+        if self.text_start or self.line_start:
+            starts.add(0)
+        if self.line_start:
+            starts.update(m.end() for m in _NEWLINES.finditer(text))
+        return sorted(starts)
+
+
+_DIGITS = re.compile(DIGIT[0])
+_NEWLINES = re.compile("\n")
+
+#: The last text scanned and the start offsets found in it, per set of leading words.
+_last_starts: tuple[str, dict[tuple, list[int]]] = ("", {})
+
+
+def scanner(pattern: re.Pattern[str]) -> Scanner | None:
+    """The scanner of `pattern`; None when its matches may start anywhere."""
+    words = leading_words(pattern)
+    return Scanner(pattern, words) if words else None
+
+
 def gate(pattern: re.Pattern[str], digits_common: bool = False) -> Gate | None:
     """The gate of `pattern`; None when no word is known to be required (`digits_common`: see
     `required_words`)."""
@@ -132,6 +222,48 @@ def _strings(op, av) -> set[str] | None:
                 return None
             union |= found
         return union
+    return None
+
+
+def _leading(items, fold: bool, start: Word) -> frozenset[Word] | None:
+    """What every match of a sequence starts with: a start anchor (`start` for '^'), else its
+    first fixed strings past zero-width parts, else the leading words of its first part."""
+    run = {""}
+    for op, av in items:
+        if op is sre.AT and run == {""} and av in (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING):
+            return frozenset({start if av is sre.AT_BEGINNING else TEXT_START})
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue  # consumes nothing
+        strings = _strings(op, av)
+        if strings is not None and len(run) * len(strings) <= _MAX_STRINGS:
+            run = {a + b for a in run for b in strings}
+            continue
+        if run != {""}:
+            break
+        return _leading_item(op, av, fold, start)
+    return frozenset((text, fold) for text in run) if "" not in run else None
+
+
+def _leading_item(op, av, fold: bool, start: Word) -> frozenset[Word] | None:
+    """What every match of one part (not fixed strings) starts with."""
+    if op is sre.IN and av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:
+        return frozenset({DIGIT})
+    if op is sre.SUBPATTERN:
+        _, add_flags, del_flags, body = av
+        if (add_flags | del_flags) & re.MULTILINE:
+            return None
+        return _leading(body, (fold or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE, start)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, _, body = av
+        return _leading(body, fold, start) if low >= 1 else None
+    if op is sre.BRANCH:
+        union: set[Word] = set()
+        for branch in av[1]:
+            found = _leading(branch, fold, start)
+            if not found:
+                return None
+            union |= found
+        return frozenset(union)
     return None
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.prefilter import ASCII_FOLDS, DIGIT, gate, required_words
+from pipeline.prefilter import ASCII_FOLDS, DIGIT, LINE_START, TEXT_START, gate, leading_words, required_words, scanner
 
 # pattern, flags, the words one of which every match holds (None: no requirement)
 REQUIRED = [
@@ -90,3 +90,49 @@ def test_digits_common_prefers_any_word_to_a_digit(source, default, common):
     pattern = re.compile(source, re.IGNORECASE)
     assert set(required_words(pattern)) == default
     assert set(required_words(pattern, digits_common=True)) == common
+
+
+# pattern, flags, the words one of which every match starts with (None: a match may start anywhere)
+LEADING = [
+    (r"\bsection\s+\d+", re.IGNORECASE, {("section", True)}),
+    (r"\d+\s*pm", re.IGNORECASE, {DIGIT}),
+    (r"\b(?:top|bottom)[\s-]+\d", re.IGNORECASE, {("top", True), ("bottom", True)}),
+    (r"\b(?:our|the\s+above)\s+two\b", re.IGNORECASE, {("our", True), ("the", True)}),  # up to a space
+    (r"(?-i:Tel)\s*\d", re.IGNORECASE, {("Tel", False)}),
+    (r"(?:a|)b", 0, {("ab", False), ("b", False)}),
+    (r"^\s*\d", re.MULTILINE, {LINE_START}),
+    (r"^\s*\d", 0, {TEXT_START}),
+    (r"\(\d\)|^\d", re.MULTILINE, {("(", False), LINE_START}),
+    (r"\s*\d", 0, None),  # may start with a space
+    (r"x?y", 0, None),
+    (r"one|[a-z]+", re.IGNORECASE, None),
+]
+
+
+@pytest.mark.parametrize("source,flags,words", LEADING)
+def test_leading_words(source, flags, words):
+    found = leading_words(re.compile(source, flags))
+    assert (set(found) if found is not None else None) == words
+
+
+SCANNED = [re.compile(source, flags) for source, flags, words in LEADING if words] + [
+    re.compile(r"(?<![\w.])one\b(?![\s-]*percent)", re.IGNORECASE),
+    re.compile(r"\bsection\s+\d+|\d+\s*(?:a\.m\.|pm\b)", re.IGNORECASE | re.MULTILINE),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["section", "SECTION", "ſection", "4", "٣", "12", "pm", "PM", "top", "Top", "bottom",
+                                 "our", "the above", "two", "Tel", "tel", "(1)", "ab", "b", "one", "One", "İ", "K",
+                                 "percent", "a.m.", "\n", "-", "."]) | st.text(max_size=3),
+                max_size=10).map(" ".join))
+def test_scanner_finds_what_finditer_finds(text):
+    """Trying a pattern only at its leading words finds the spans `finditer` finds, on any text."""
+    for pattern in SCANNED:
+        assert scanner(pattern).spans(text) == [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("text", ["a\n4. b\n 5)", "x (1) and\n2", "İn section 4", "ſection 4, Section 5", "at 4pm, ٣ pm"])
+def test_scanner_on_lines_and_folded_letters(text):
+    for pattern in SCANNED:
+        assert scanner(pattern).spans(text) == [m.span() for m in pattern.finditer(text)]
