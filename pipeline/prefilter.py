@@ -14,6 +14,7 @@ requirement. A pattern with no requirement gets no gate.
 from __future__ import annotations
 
 import re
+from functools import cached_property, lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
@@ -40,7 +41,7 @@ def required_words(pattern: re.Pattern[str], digits_common: bool = False) -> fro
     """
     if not isinstance(pattern.pattern, str):
         return None
-    tree = _parser.parse(pattern.pattern, pattern.flags)
+    tree = _tree(pattern.pattern, pattern.flags)
     return _sequence(tree, bool(pattern.flags & re.IGNORECASE), 0 if digits_common else 3)
 
 
@@ -58,9 +59,13 @@ class Gate:
         self.exact = tuple(sorted(text for text, fold in words if fold is False))
         self.digit = re.compile(DIGIT[0]) if DIGIT in words else None
         self.ascii = all(text.isascii() for text, _ in words)
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The words as one regex, compiled when a text first needs it (few texts do)."""
         groups = [f"(?{flag}:{'|'.join(map(re.escape, texts))})"
                   for flag, texts in (("i", self.folded), ("-i", self.exact)) if texts]
-        self.regex = re.compile("|".join([*groups, *([DIGIT[0]] if self.digit else [])]))
+        return re.compile("|".join([*groups, *([DIGIT[0]] if self.digit else [])]))
 
     def admits(self, text: str) -> bool:
         """False only when the pattern cannot match `text`."""
@@ -89,7 +94,7 @@ def leading_words(pattern: re.Pattern[str]) -> frozenset[Word] | None:
     is known (a match may start with anything, or be empty)."""
     if not isinstance(pattern.pattern, str):
         return None
-    tree = _parser.parse(pattern.pattern, pattern.flags)
+    tree = _tree(pattern.pattern, pattern.flags)
     start = LINE_START if pattern.flags & re.MULTILINE else TEXT_START
     return _leading(tree, bool(pattern.flags & re.IGNORECASE), start)
 
@@ -168,6 +173,13 @@ def scanner(pattern: re.Pattern[str]) -> Scanner | None:
     """The scanner of `pattern`; None when its matches may start anywhere."""
     words = leading_words(pattern)
     return Scanner(pattern, words) if words else None
+
+
+@lru_cache(maxsize=64)
+def _tree(source: str, flags: int):
+    """The syntax tree of a pattern, parsed once for its gate and its scanner (parsing is most of
+    the cost of building them)."""
+    return _parser.parse(source, flags)
 
 
 def gate(pattern: re.Pattern[str], digits_common: bool = False) -> Gate | None:
