@@ -71,10 +71,9 @@ class Gate:
         """False only when the pattern cannot match `text`."""
         if not self.ascii or (not text.isascii() and any(c in text for c in ASCII_FOLDS)):
             return self.regex.search(text) is not None
-        if any(word in text for word in self.exact) or (self.digit is not None and self.digit.search(text)):
+        if any(map(text.__contains__, self.exact)) or (self.digit is not None and self.digit.search(text)):
             return True
-        lower = _lowered(text)
-        return any(word in lower for word in self.folded)
+        return any(map(_lowered(text).__contains__, self.folded))  # map: no generator frame per word
 
 
 #: The last text lowered and its lower case: the gates of several patterns test the same text.
