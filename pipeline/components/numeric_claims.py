@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 from spacy.language import Language
@@ -54,6 +54,7 @@ from pipeline.extensions import sentence_at, sentences_of, span_text, text_of
 from pipeline.components.spans import YEAR
 
 RULES_NAME = "numeric_claims"
+_T = TypeVar("_T")
 
 
 class CurrencyRule(Rule):
@@ -893,6 +894,20 @@ def _fold(words: str) -> str:
     return re.sub(r"[\s-]+", " ", words.lower())
 
 
+def _last_text(func: Callable[[str], _T]) -> Callable[[str], _T]:
+    """`func(text)` kept for the last text object it was given: the figures of a sentence ask the
+    same question of the same text (one entry, so no text is remembered beyond its sentence)."""
+    last: list = [None, None]
+
+    def remembered(text: str) -> _T:
+        if last[0] is not text:
+            last[0], last[1] = text, func(text)
+        return last[1]
+
+    return remembered
+
+
+@_last_text
 def _headline(text: str) -> bool:
     """A title-case line: at least three quarters of its words of four letters or more capitalised."""
     words = re.findall(r"[A-Za-z][a-z’']{3,}", text)
@@ -957,7 +972,13 @@ _RATIO = re.compile(r"(?<![\d])(?<!\d[.,])(\d{1,3})[-–](\d{1,3})(?!\d|[.,\-–
 
 def _in_ratio(sent_text: str, n0: int, n1: int) -> bool:
     """The number at n0:n1 is one side of 'N-M' with M <= N: a ratio or score, never a range."""
-    return any(m.start() <= n0 and n1 <= m.end() and int(m[2]) <= int(m[1]) for m in _RATIO.finditer(sent_text))
+    return any(start <= n0 and n1 <= end for start, end in _ratios(sent_text))
+
+
+@_last_text
+def _ratios(sent_text: str) -> list[tuple[int, int]]:
+    """The spans of 'N-M' with M <= N in a sentence."""
+    return [m.span() for m in _RATIO.finditer(sent_text) if int(m[2]) <= int(m[1])]
 
 
 def _year_like(number: str, value: float) -> bool:
