@@ -14,11 +14,12 @@ requirement. A pattern with no requirement gets no gate.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from functools import cached_property, lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
-__all__ = ["DIGIT", "Gate", "Scanner", "required_words", "gate", "leading_words", "scanner"]
+__all__ = ["DIGIT", "Gate", "Scanner", "required_words", "gate", "leading_words", "scanner", "trie_regex"]
 
 #: The non-ASCII letters IGNORECASE matches to ASCII letters ('İ', 'ı', 'ſ', the Kelvin sign).
 ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
@@ -59,6 +60,8 @@ class Gate:
         self.exact = tuple(sorted(text for text, fold in words if fold is False))
         self.digit = re.compile(DIGIT[0]) if DIGIT in words else None
         self.ascii = all(text.isascii() for text, _ in words)
+        self.search = re.compile("|".join([*([DIGIT[0]] if self.digit else []), trie_regex(self.folded)])).search \
+            if len(self.folded) >= _TRIE_FROM else None
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -71,9 +74,50 @@ class Gate:
         """False only when the pattern cannot match `text`."""
         if not self.ascii or (not text.isascii() and any(c in text for c in ASCII_FOLDS)):
             return self.regex.search(text) is not None
-        if any(map(text.__contains__, self.exact)) or (self.digit is not None and self.digit.search(text)):
+        if any(map(text.__contains__, self.exact)):
+            return True
+        if self.search is not None:
+            return self.search(_lowered(text)) is not None  # a digit is a digit in lower case too
+        if self.digit is not None and self.digit.search(text):
             return True
         return any(map(_lowered(text).__contains__, self.folded))  # map: no generator frame per word
+
+
+#: From this many words a gate searches the lower case once with a trie of them ('t(?:en|wo)'),
+#: rather than each word in turn.
+_TRIE_FROM = 6
+
+
+def trie_regex(words: Iterable[str], tail: Callable[[str], str] = lambda word: "", space: str = r"\ ") -> str:
+    r"""Literal words as one regex written as a trie, each with its `tail` (a regex), a space
+    written as `space` ('\s+' for any run of spaces).
+
+    At each node the longer continuations come first, then the word ending there: where siblings
+    start with characters no text character matches both of, the words that match at a position
+    form a chain of prefixes, tried longest first as in a flat longest-first alternation. A tail
+    shared by every word below a node is written once after it: '(?:a|b)t' tries what
+    '(?:at|bt)' tries, in the same order.
+    """
+    root: dict = {}
+    for w in sorted(set(words), key=lambda w: (-len(w), w)):
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[None] = tail(w)
+
+    def emit(node: dict) -> tuple[str, str]:
+        """(regex without the tail, tail shared by every word below the node)."""
+        pieces = [((space if c == " " else re.escape(c)) + body, end)
+                  for c, child in node.items() if c is not None for body, end in [emit(child)]]
+        if None in node:
+            pieces.append(("", node[None]))
+        if len({end for _, end in pieces}) > 1:
+            pieces = [(body + end, "") for body, end in pieces]
+        bodies = [body for body, _ in pieces]
+        return (bodies[0] if len(bodies) == 1 else "(?:" + "|".join(bodies) + ")"), pieces[0][1]
+
+    body, end = emit(root)
+    return "(?:" + body + end + ")"
 
 
 #: The last text lowered and its lower case: the gates of several patterns test the same text.

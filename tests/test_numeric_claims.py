@@ -747,7 +747,7 @@ def _flat_alternation(words: list[str], space: str) -> str:
     """The plain longest-first alternation the trie of `_alternation` must match like."""
     tail = r"(?![A-Za-z])"
     return "(?:" + "|".join(re.escape(w).replace(r"\ ", space) + (tail if w[-1:].isalnum() else "")
-                            for w in sorted(set(words), key=len, reverse=True)) + ")"
+                            for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
 
 
 _WORD_CHARS = "ab .-ł"

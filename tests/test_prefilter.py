@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.prefilter import ASCII_FOLDS, DIGIT, LINE_START, TEXT_START, gate, leading_words, required_words, scanner
+from pipeline.prefilter import (ASCII_FOLDS, DIGIT, LINE_START, TEXT_START, gate, leading_words, required_words, scanner,
+                                trie_regex)
 
 # pattern, flags, the words one of which every match holds (None: no requirement)
 REQUIRED = [
@@ -136,3 +137,12 @@ def test_scanner_finds_what_finditer_finds(text):
 def test_scanner_on_lines_and_folded_letters(text):
     for pattern in SCANNED:
         assert scanner(pattern).spans(text) == [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab .$", min_size=1, max_size=4), min_size=1, max_size=8),
+       st.text(alphabet="ab .$", max_size=4))
+def test_trie_regex_matches_the_words_and_nothing_else(words, other):
+    trie = re.compile(trie_regex(words))
+    assert all(trie.fullmatch(word) for word in words)
+    assert bool(trie.fullmatch(other)) == (other in words)

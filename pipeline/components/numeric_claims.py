@@ -47,7 +47,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import SMALL_NUMBERS, TENS, DateMention, find_dates, find_time_frames
 from pipeline.numbers import DIGITS, NumberParser
-from pipeline.prefilter import ASCII_FOLDS, Gate, Scanner, gate, scanner
+from pipeline.prefilter import ASCII_FOLDS, Gate, Scanner, gate, scanner, trie_regex
 from pipeline.records import NumericClaim, Qualifier
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 from pipeline.extensions import sentence_at, sentences_of, span_text, text_of
@@ -217,10 +217,10 @@ def _alternation(words: list[str], word_boundary: bool = True, space: str = r"\s
     a space stands for `space` (a run of spaces by default).
 
     Written as a trie ('more(?:\s+than|)') when that matches exactly as the flat list does (see
-    `_trie_safe`): a regex tries the alternatives in turn, so a flat list of a hundred currency
+    `_trie_safe`, `prefilter.trie_regex`): a regex tries the alternatives in turn, so a flat list of a hundred currency
     words costs a hundred tries at every position and makes a huge program to compile.
     """
-    unique = sorted(set(words), key=len, reverse=True)
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
     if not unique:
         return "(?!)"
 
@@ -228,7 +228,7 @@ def _alternation(words: list[str], word_boundary: bool = True, space: str = r"\s
         return r"(?![A-Za-z])" if word_boundary and w[-1:].isalnum() else ""
 
     if _trie_safe(unique, space):
-        return _trie_regex(unique, tail, space)
+        return trie_regex(unique, tail, space)
     return "(?:" + "|".join(re.escape(w).replace(r"\ ", space) + tail(w) for w in unique) + ")"
 
 
@@ -251,36 +251,6 @@ def _plain_char(c: str) -> bool:
     if c.isascii():
         return not c.isupper()
     return c.lower() == c and c.upper().lower() == c and ord(c) not in _casefix._EXTRA_CASES
-
-
-def _trie_regex(words: list[str], tail: Callable[[str], str], space: str) -> str:
-    r"""The words as a trie: at each node the longer continuations first, then the word ending there.
-
-    Siblings start with characters no text character matches both of (`_trie_safe`), so at a
-    position the words that match form a chain of prefixes, tried longest first as in the flat list.
-    A tail shared by every word below a node is written once after it: '(?:a|b)t' tries what
-    '(?:at|bt)' tries, in the same order.
-    """
-    root: dict = {}
-    for w in words:
-        node = root
-        for c in w:
-            node = node.setdefault(c, {})
-        node[None] = tail(w)
-
-    def emit(node: dict) -> tuple[str, str]:
-        """(regex without the tail, tail shared by every word below the node)."""
-        pieces = [((space if c == " " else re.escape(c)) + body, end)
-                  for c, child in node.items() if c is not None for body, end in [emit(child)]]
-        if None in node:
-            pieces.append(("", node[None]))
-        if len({end for _, end in pieces}) > 1:
-            pieces = [(body + end, "") for body, end in pieces]
-        bodies = [body for body, _ in pieces]
-        return (bodies[0] if len(bodies) == 1 else "(?:" + "|".join(bodies) + ")"), pieces[0][1]
-
-    body, end = emit(root)
-    return "(?:" + body + end + ")"
 
 
 _WORD = _alternation(_WORD_NUMBERS, word_boundary=False) + r"\b"
