@@ -312,6 +312,7 @@ class NumericClaimExtractor:
         self.figure_gate = gate(self.pattern)  # most sentences hold no digit and no number word
         self.lead_words = self._lead_words()
         self.units_re = re.compile(r"[\s-]*(" + _alternation(list(self.units)) + r")", re.IGNORECASE)
+        self.checks = [rule for rule in rules.exclusions if rule.check]
         self.patterns: list[tuple[ExclusionRule, re.Pattern[str], Gate | None, Scanner | None]] = []
         number = rf"(?:{DIGITS}|{WORD_NUMBER}|{_alternation(list(self.number_words))})"
         for rule in rules.exclusions:
@@ -552,14 +553,14 @@ class NumericClaimExtractor:
              doc: Doc | None) -> str | None:
         """Id of the first exclusion rule that vetoes the figure, or None."""
         n0, n1 = fig.num_start - sent_start, fig.num_end - sent_start
-        counted = fig.kind == "count" and _counts_things(doc, fig)
-        for rule in self.rules.exclusions:
-            if rule.check == "in_date" and not counted and any(d.start < n1 and n0 < d.end for d in dates):
+        for rule in self.checks:
+            if rule.check == "in_date" and any(d.start < n1 and n0 < d.end for d in dates) and \
+                    not self._counted(fig, doc):
                 return rule.id
             if rule.check == "time_frame" and any(s < n1 and n0 < e for s, e in frames):
                 return rule.id
-            if rule.check == "year_like" and fig.kind == "count" and fig.value_max is None and not counted and \
-                    _year_like(sent_text[n0:n1], fig.value):
+            if rule.check == "year_like" and fig.kind == "count" and fig.value_max is None and \
+                    _year_like(sent_text[n0:n1], fig.value) and not self._counted(fig, doc):
                 return rule.id
             if rule.check == "in_name" and fig.kind == "count" and self._in_name(fig, sent_text, sent_start, doc):
                 return rule.id
@@ -575,6 +576,12 @@ class NumericClaimExtractor:
         return None
 
     @staticmethod
+    def _counted(fig: Figure, doc: Doc | None) -> bool:
+        """A year-like count of things ('2000 troops'): no date (asked only of a figure a date or
+        the year test would veto)."""
+        return fig.kind == "count" and _counts_things(doc, fig)
+
+    @staticmethod
     def _in_name(fig: Figure, sent_text: str, sent_start: int, doc: Doc | None) -> bool:
         """A count right after a capitalised word ('Expo 2017') or counting a capitalised head."""
         before = sent_text[: fig.start - sent_start].rstrip()
@@ -584,7 +591,7 @@ class NumericClaimExtractor:
             return True  # "the Group of Seven", "the Big Four"
         if _headline(sent_text):
             return False  # in "China And Kazakhstan Sign 20 Deals" every word is capitalised
-        prev = re.search(r"([A-Za-z][\w'’.-]*)$", before)
+        prev = _PREV_WORD.search(before, len(before) - _WORDISH.match(before[::-1]).end())
         if prev and prev.group(1)[0].isupper() and before[: prev.start()].strip() and \
                 not re.search(r"['’]s?$", prev.group(1)) and prev.group(1).lower() not in _NAME_FREE:
             return True  # "Boeing 737", "Resolution 2231"; not a possessor ("China's 1.4 billion people")
@@ -862,6 +869,11 @@ def _key(words: str) -> str:
 def _fold(words: str) -> str:
     """Lower case with single spaces for hyphens and runs of spaces: 'Two-Thirds' gives 'two thirds'."""
     return re.sub(r"[\s-]+", " ", words.lower())
+
+
+#: The word a number follows ('Boeing' of 'Boeing 737'), and the characters it is made of.
+_PREV_WORD = re.compile(r"([A-Za-z][\w'’.-]*)$")
+_WORDISH = re.compile(r"[\w'’.-]*")
 
 
 def _last_text(func: Callable[[str], _T]) -> Callable[[str], _T]:
