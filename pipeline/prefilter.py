@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
-__all__ = ["DIGIT", "Gate", "Scanner", "required_words", "gate", "leading_words", "scanner", "trie_regex"]
+__all__ = ["DIGIT", "Gate", "Scanner", "required_words", "gate", "leading_words", "lowered", "scanner", "trie_regex"]
 
 #: The non-ASCII letters IGNORECASE matches to ASCII letters ('İ', 'ı', 'ſ', the Kelvin sign).
 ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
@@ -77,10 +77,10 @@ class Gate:
         if any(map(text.__contains__, self.exact)):
             return True
         if self.search is not None:
-            return self.search(_lowered(text)) is not None  # a digit is a digit in lower case too
+            return self.search(lowered(text)) is not None  # a digit is a digit in lower case too
         if self.digit is not None and self.digit.search(text):
             return True
-        return any(map(_lowered(text).__contains__, self.folded))  # map: no generator frame per word
+        return any(map(lowered(text).__contains__, self.folded))  # map: no generator frame per word
 
 
 #: From this many words a gate searches the lower case once with a trie of them ('t(?:en|wo)'),
@@ -124,7 +124,7 @@ def trie_regex(words: Iterable[str], tail: Callable[[str], str] = lambda word: "
 _last_lowered: tuple[str, str] = ("", "")
 
 
-def _lowered(text: str) -> str:
+def lowered(text: str) -> str:
     """`text.lower()`, computed once for a run of gates over the same text."""
     global _last_lowered
     if _last_lowered[0] is not text:
@@ -190,7 +190,7 @@ class Scanner:
 
     def _find_starts(self, text: str) -> list[int]:
         starts: set[int] = set()
-        for haystack, words in ((_lowered(text), self.folded), (text, self.exact)):
+        for haystack, words in ((lowered(text), self.folded), (text, self.exact)):
             for word in words:
                 i = haystack.find(word)
                 while i >= 0:

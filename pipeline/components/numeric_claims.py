@@ -47,7 +47,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import SMALL_NUMBERS, TENS, DateMention, find_dates, find_time_frames
 from pipeline.numbers import DIGITS, NumberParser
-from pipeline.prefilter import ASCII_FOLDS, Gate, Scanner, gate, scanner, trie_regex
+from pipeline.prefilter import ASCII_FOLDS, Gate, Scanner, gate, lowered, scanner, trie_regex
 from pipeline.records import NumericClaim, Qualifier
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 from pipeline.extensions import sentence_at, sentences_of, span_text, text_of
@@ -391,7 +391,8 @@ class NumericClaimExtractor:
         if self.lead_words is None or not text.isascii() and any(c in text for c in ASCII_FOLDS):
             return None
         lead = self.lead_words
-        return [m.start() for m in _START.finditer(text) if not m[1] or m[1].lower() in lead]
+        # In lower case (the same offsets: no letter folding onto ASCII here), as the gate reads it.
+        return [m.start() for m in _START.finditer(lowered(text)) if not m[1] or m[1] in lead]
 
     def _search(self, text: str, pos: int, starts: list[int] | None) -> re.Match[str] | None:
         """`self.pattern.search(text, pos)`, tried only at the offsets where a match can start."""
