@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.prefilter import (ASCII_FOLDS, DIGIT, LINE_START, TEXT_START, gate, leading_words, required_words, scanner,
-                                trie_regex)
+from pipeline.prefilter import (ASCII_FOLDS, DIGIT, LINE_START, TEXT_START, gate, leading_words, required_words,
+                                scanner, trie_regex)
 
 # pattern, flags, the words one of which every match holds (None: no requirement)
 REQUIRED = [
@@ -133,7 +133,8 @@ def test_scanner_finds_what_finditer_finds(text):
         assert scanner(pattern).spans(text) == [m.span() for m in pattern.finditer(text)]
 
 
-@pytest.mark.parametrize("text", ["a\n4. b\n 5)", "x (1) and\n2", "İn section 4", "ſection 4, Section 5", "at 4pm, ٣ pm"])
+@pytest.mark.parametrize("text", ["a\n4. b\n 5)", "x (1) and\n2", "İn section 4", "ſection 4, Section 5",
+                                  "at 4pm, ٣ pm"])
 def test_scanner_on_lines_and_folded_letters(text):
     for pattern in SCANNED:
         assert scanner(pattern).spans(text) == [m.span() for m in pattern.finditer(text)]

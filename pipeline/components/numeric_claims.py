@@ -217,8 +217,9 @@ def _alternation(words: list[str], word_boundary: bool = True, space: str = r"\s
     a space stands for `space` (a run of spaces by default).
 
     Written as a trie ('more(?:\s+than|)') when that matches exactly as the flat list does (see
-    `_trie_safe`, `prefilter.trie_regex`): a regex tries the alternatives in turn, so a flat list of a hundred currency
-    words costs a hundred tries at every position and makes a huge program to compile.
+    `_trie_safe`, `prefilter.trie_regex`): a regex tries the alternatives in turn, so a flat list
+    of a hundred currency words costs a hundred tries at every position and makes a huge program
+    to compile.
     """
     unique = sorted(set(words), key=lambda w: (-len(w), w))
     if not unique:
