@@ -10,6 +10,12 @@ The gate is always implied, never guessed: literals are matched case-insensitive
 the pattern is case-sensitive there, a digit class requires a digit (`DIGIT`), and whatever the
 analysis cannot read (another character class, an optional part, a back-reference) makes no
 requirement. A pattern with no requirement gets no gate.
+
+A text the gate admits is scanned; `leading_words(pattern)` reads, the same way, what every
+match starts with ('section', a digit, a line start), and `scanner(pattern)` tries the pattern
+at those offsets only, finding exactly the spans `finditer` finds: the regex engine itself tries
+a long alternation of words at every offset. `trie_regex` writes a list of words as one regex
+that tries one branch per letter.
 """
 from __future__ import annotations
 
@@ -125,7 +131,7 @@ _last_lowered: tuple[str, str] = ("", "")
 
 
 def lowered(text: str) -> str:
-    """`text.lower()`, computed once for a run of gates over the same text."""
+    """`text.lower()`, computed once for the gates and scanners that read the same text."""
     global _last_lowered
     if _last_lowered[0] is not text:
         _last_lowered = (text, text.lower())
