@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.components.numeric_claims import NumericClaimExtractor, PatternSpans, load_numeric_rules
+from pipeline.components.numeric_claims import NumericClaimExtractor, PatternSpans, _alternation, load_numeric_rules
 from pipeline.prefilter import gate
 from pipeline.nlp import BLANK, build_nlp
 from pipeline.rules.loader import RuleFileError, iter_rules
@@ -741,3 +741,33 @@ def test_search_at_start_offsets_never_misses_a_match(text):
     found = extractor._search(text, 0, starts)
     expected = extractor.pattern.search(text, 0)
     assert (found and found.span()) == (expected and expected.span())
+
+
+def _flat_alternation(words: list[str], space: str) -> str:
+    """The plain longest-first alternation the trie of `_alternation` must match like."""
+    tail = r"(?![A-Za-z])"
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", space) + (tail if w[-1:].isalnum() else "")
+                            for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
+
+
+_WORD_CHARS = "ab .-ł"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_WORD_CHARS, min_size=1, max_size=4), min_size=1, max_size=6),
+       st.text(alphabet=_WORD_CHARS + "AŁſ€\n", max_size=12), st.sampled_from([r"\s+", r"[\s-]+"]),
+       st.sampled_from(["", "(b|$)"]))
+def test_alternation_matches_like_the_flat_list(words, text, space, after):
+    """Trie or not, the alternation matches what the flat longest-first list matches, in the same
+    order: what follows it ('b' or the end) sees the same backtracking."""
+    trie = re.compile(rf"({_alternation(words, space=space)}){after}", re.IGNORECASE)
+    flat = re.compile(rf"({_flat_alternation(words, space)}){after}", re.IGNORECASE)
+    for pos in range(len(text) + 1):
+        found, expected = trie.match(text, pos), flat.match(text, pos)
+        assert (found and found.regs) == (expected and expected.regs)
+
+
+@pytest.mark.parametrize("words", [["ſa", "sa"], ["a  b", "a b"], ["a b", "a-b"], ["Ab", "ab"]])
+def test_alternation_keeps_the_flat_list_where_a_trie_could_differ(words):
+    """Letters with special folds, runs of spaces, a space beside '-' or capitals: no trie."""
+    assert _alternation(words, space=r"[\s-]+") == _flat_alternation(words, r"[\s-]+")

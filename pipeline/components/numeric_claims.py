@@ -33,12 +33,13 @@ nearest date in the sentence.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from re import _casefix  # type: ignore[attr-defined]
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 from spacy.language import Language
@@ -46,13 +47,14 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import SMALL_NUMBERS, TENS, DateMention, find_dates, find_time_frames
 from pipeline.numbers import DIGITS, NumberParser
-from pipeline.prefilter import ASCII_FOLDS, Gate, gate
+from pipeline.prefilter import ASCII_FOLDS, Gate, Scanner, gate, lowered, scanner, trie_regex
 from pipeline.records import NumericClaim, Qualifier
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
-from pipeline.extensions import sentence_at, sentences_of, text_of
+from pipeline.extensions import sentence_at, sentences_of, span_text, text_of
 from pipeline.components.spans import YEAR
 
 RULES_NAME = "numeric_claims"
+_T = TypeVar("_T")
 
 
 class CurrencyRule(Rule):
@@ -200,8 +202,6 @@ def default_number_parser() -> NumberParser:
 
 _BIG = ["hundred", "thousand", "million", "billion", "trillion"]
 _WORD_NUMBERS = ["zero", *SMALL_NUMBERS, *TENS, *_BIG]
-_WORD = r"(?:" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b"
-WORD_NUMBER = rf"\b{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*"
 _TIME_UNIT = r"(?:years?|months?|weeks?|days?|decades?|centuries|century|hours?)"
 #: What a figure never follows: a word character, a decimal point, a separator or a currency sign.
 _NOT_AFTER = r"(?<![\w.,/:\-–$€£¥])"
@@ -212,13 +212,50 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 _SENTENCE_PUNCT = set(".!?:;\"'“”«»(")
 
 
-def _alternation(words: list[str], word_boundary: bool = True) -> str:
-    """Longest-first alternation of literal words; a word ending in a letter must end there."""
-    parts = []
-    for w in sorted(set(words), key=len, reverse=True):
-        escaped = re.escape(w).replace(r"\ ", r"\s+")
-        parts.append(escaped + (r"(?![A-Za-z])" if word_boundary and w[-1:].isalnum() else ""))
-    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+def _alternation(words: list[str], word_boundary: bool = True, space: str = r"\s+") -> str:
+    r"""Longest-first alternation of literal words; a word ending in a letter must end there, and
+    a space stands for `space` (a run of spaces by default).
+
+    Written as a trie ('more(?:\s+than|)') when that matches exactly as the flat list does (see
+    `_trie_safe`, `prefilter.trie_regex`): a regex tries the alternatives in turn, so a flat list
+    of a hundred currency words costs a hundred tries at every position and makes a huge program
+    to compile.
+    """
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    if not unique:
+        return "(?!)"
+
+    def tail(w: str) -> str:
+        return r"(?![A-Za-z])" if word_boundary and w[-1:].isalnum() else ""
+
+    if _trie_safe(unique, space):
+        return trie_regex(unique, tail, space)
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", space) + tail(w) for w in unique) + ")"
+
+
+def _trie_safe(words: list[str], space: str) -> bool:
+    r"""A trie tries the words in the flat list's order when two alternatives of a node can never
+    match the same character (`_plain_char`, and no space beside a character `space` matches too)."""
+    chars = set("".join(words))
+    if not all(map(_plain_char, chars)):
+        return False
+    if any(a == " " and re.fullmatch(space, b) for w in words for a, b in zip(w, w[1:])):
+        return False  # "a  b": the first run of spaces could give way to the second
+    return " " not in chars or "-" not in chars or re.fullmatch(space, "-") is None
+
+
+def _plain_char(c: str) -> bool:
+    """A character that case-insensitively matches exactly the characters whose lower case it is:
+    lower-case ASCII, signs, lower-case letters without special folds ('ł'; not 'ſ', which is 's')."""
+    if c.isspace():
+        return c == " "
+    if c.isascii():
+        return not c.isupper()
+    return c.lower() == c and c.upper().lower() == c and ord(c) not in _casefix._EXTRA_CASES
+
+
+_WORD = _alternation(_WORD_NUMBERS, word_boundary=False) + r"\b"
+WORD_NUMBER = rf"\b{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*"
 
 
 @dataclass
@@ -276,16 +313,19 @@ class NumericClaimExtractor:
         self.figure_gate = gate(self.pattern)  # most sentences hold no digit and no number word
         self.lead_words = self._lead_words()
         self.units_re = re.compile(r"[\s-]*(" + _alternation(list(self.units)) + r")", re.IGNORECASE)
-        self.patterns: list[tuple[ExclusionRule, re.Pattern[str], Gate | None]] = []
+        self.checks = [rule for rule in rules.exclusions if rule.check]
+        self.patterns: list[tuple[ExclusionRule, re.Pattern[str], Gate | None, Scanner | None]] = []
         number = rf"(?:{DIGITS}|{WORD_NUMBER}|{_alternation(list(self.number_words))})"
         for rule in rules.exclusions:
             if rule.pattern:
                 source = rule.pattern.replace("{NUM}", number).replace("{UNIT}", _TIME_UNIT)
                 pattern = re.compile(source, re.IGNORECASE | re.MULTILINE)
                 # scanned only in sentences with a figure, which nearly all hold a digit
-                self.patterns.append((rule, pattern, gate(pattern, digits_common=True)))
-        self.unit_patterns = [(rule, re.compile(rule.pattern.replace("{NUM}", number), re.IGNORECASE))
-                              for rule in rules.unit_patterns]
+                self.patterns.append((rule, pattern, gate(pattern, digits_common=True), scanner(pattern)))
+        self.unit_patterns: list[tuple[UnitPatternRule, re.Pattern[str], Gate | None]] = []
+        for rule in rules.unit_patterns:
+            pattern = re.compile(rule.pattern.replace("{NUM}", number), re.IGNORECASE)
+            self.unit_patterns.append((rule, pattern, gate(pattern, digits_common=True)))
 
     # ------------------------------------------------------------------ candidates
     def _figure_pattern(self) -> re.Pattern[str]:
@@ -299,7 +339,7 @@ class NumericClaimExtractor:
         scale = _alternation([w for w in self.scales if len(w) > 1])
         if letters:
             scale = rf"(?:{scale}|(?<=\d){_alternation(letters)})"
-        pct = _alternation(list(self.percent)).replace(r"\s+", r"[\s-]+")  # "percentage-point"
+        pct = _alternation(list(self.percent), space=r"[\s-]+")  # "percentage-point"
 
         def part(n: str) -> str:
             return (rf"(?:(?P<cur{n}>{before})\s?)?(?P<num{n}>{number})(?:[\s-]?(?P<scale{n}>{scale}))?"
@@ -313,8 +353,8 @@ class NumericClaimExtractor:
             _alternation([w]) + (f"(?={self.word_figures[w].followed_by})" if self.word_figures[w].followed_by else "")
             for w in sorted(self.word_figures, key=len, reverse=True)
         ) + ")" if self.word_figures else "(?!)"
-        fraction = _alternation(list(self.fractions)).replace(r"\s+", r"[\s-]+")  # "two-thirds"
-        bare = _alternation([w for w, r in self.fractions.items() if r.before_determiner]).replace(r"\s+", r"[\s-]+")
+        fraction = _alternation(list(self.fractions), space=r"[\s-]+")  # "two-thirds"
+        bare = _alternation([w for w, r in self.fractions.items() if r.before_determiner], space=r"[\s-]+")
         determiner = r"\s+(?:the|its|their|our|his|her|this|these|those|all)\b"
         # A unit written right after the digits ("600MW", "1,300km") ends the figure like a space.
         glued = _alternation(list(self.units))
@@ -352,7 +392,8 @@ class NumericClaimExtractor:
         if self.lead_words is None or not text.isascii() and any(c in text for c in ASCII_FOLDS):
             return None
         lead = self.lead_words
-        return [m.start() for m in _START.finditer(text) if not m[1] or m[1].lower() in lead]
+        # In lower case (the same offsets: no letter folding onto ASCII here), as the gate reads it.
+        return [m.start() for m in _START.finditer(lowered(text)) if not m[1] or m[1] in lead]
 
     def _search(self, text: str, pos: int, starts: list[int] | None) -> re.Match[str] | None:
         """`self.pattern.search(text, pos)`, tried only at the offsets where a match can start."""
@@ -507,21 +548,21 @@ class NumericClaimExtractor:
         """(rule, matched spans) of every pattern exclusion in a sentence, each scanned once and only
         when a figure gets that far (most are vetoed before); a pattern whose gate rejects the
         sentence (it lacks every word the pattern needs) is not scanned."""
-        return [(rule, PatternSpans(pattern, test, sent_text)) for rule, pattern, test in self.patterns]
+        return [(rule, PatternSpans(pattern, test, sent_text, scan)) for rule, pattern, test, scan in self.patterns]
 
     def veto(self, fig: Figure, sent_text: str, sent_start: int, dates: list[DateMention],
              frames: list[tuple[int, int]], excluded: list[tuple[ExclusionRule, PatternSpans]],
              doc: Doc | None) -> str | None:
         """Id of the first exclusion rule that vetoes the figure, or None."""
         n0, n1 = fig.num_start - sent_start, fig.num_end - sent_start
-        counted = fig.kind == "count" and _counts_things(doc, fig)
-        for rule in self.rules.exclusions:
-            if rule.check == "in_date" and not counted and any(d.start < n1 and n0 < d.end for d in dates):
+        for rule in self.checks:
+            if rule.check == "in_date" and any(d.start < n1 and n0 < d.end for d in dates) and \
+                    not self._counted(fig, doc):
                 return rule.id
             if rule.check == "time_frame" and any(s < n1 and n0 < e for s, e in frames):
                 return rule.id
-            if rule.check == "year_like" and fig.kind == "count" and fig.value_max is None and not counted and \
-                    _year_like(sent_text[n0:n1], fig.value):
+            if rule.check == "year_like" and fig.kind == "count" and fig.value_max is None and \
+                    _year_like(sent_text[n0:n1], fig.value) and not self._counted(fig, doc):
                 return rule.id
             if rule.check == "in_name" and fig.kind == "count" and self._in_name(fig, sent_text, sent_start, doc):
                 return rule.id
@@ -530,11 +571,17 @@ class NumericClaimExtractor:
             if rule.check == "bare_whole" and fig.kind == "count" and _is_bare_whole(doc, fig):
                 return rule.id
         for rule, spans in excluded:
-            if any(s < n1 and n0 < e for s, e in spans):
+            if spans.overlaps(n0, n1):
                 if rule.unless_defined and _defined_here(doc, fig):
                     continue
                 return rule.id
         return None
+
+    @staticmethod
+    def _counted(fig: Figure, doc: Doc | None) -> bool:
+        """A year-like count of things ('2000 troops'): no date (asked only of a figure a date or
+        the year test would veto)."""
+        return fig.kind == "count" and _counts_things(doc, fig)
 
     @staticmethod
     def _in_name(fig: Figure, sent_text: str, sent_start: int, doc: Doc | None) -> bool:
@@ -546,7 +593,7 @@ class NumericClaimExtractor:
             return True  # "the Group of Seven", "the Big Four"
         if _headline(sent_text):
             return False  # in "China And Kazakhstan Sign 20 Deals" every word is capitalised
-        prev = re.search(r"([A-Za-z][\w'’.-]*)$", before)
+        prev = _PREV_WORD.search(before, len(before) - _WORDISH.match(before[::-1]).end())
         if prev and prev.group(1)[0].isupper() and before[: prev.start()].strip() and \
                 not re.search(r"['’]s?$", prev.group(1)) and prev.group(1).lower() not in _NAME_FREE:
             return True  # "Boeing 737", "Resolution 2231"; not a possessor ("China's 1.4 billion people")
@@ -596,7 +643,7 @@ class NumericClaimExtractor:
         root = _figure_root(doc, fig)
         if root is None:
             return None, None, None
-        headline = _headline(sent.text)
+        headline = _headline(span_text(sent))
         if not doc.has_annotation("DEP") or headline:  # the parse of a title-case line is unreliable
             words: list[Token] = []
             named = False  # inside a proper name that modifies the noun
@@ -629,9 +676,11 @@ class NumericClaimExtractor:
 
     def _pattern_unit(self, fig: Figure, doc: Doc, sent: Span) -> str | None:
         """Unit of the first unit pattern ('Mnangagwa, 75,' gives 'year') whose match holds the number."""
-        text = sent.text
+        text = span_text(sent)
         n0, n1 = fig.num_start - sent.start_char, fig.num_end - sent.start_char
-        for rule, pattern in self.unit_patterns:
+        for rule, pattern, test in self.unit_patterns:
+            if test is not None and not test.admits(text):
+                continue
             for m in pattern.finditer(text):
                 if not (m.start() <= n0 and n1 <= m.end()):
                     continue
@@ -644,11 +693,12 @@ class NumericClaimExtractor:
 
     def period_of(self, fig: Figure, doc: Doc, sent: Span, dates: list[DateMention]) -> str | None:
         """ISO period of the date that governs the figure; None for lasting properties."""
+        text = span_text(sent)
         usable = [
             d for d in dates
             if d.date.value is not None and d.date.modifier not in _OPEN_BOUNDS
             and (d.date.granularity not in ("day", "week") or d.date.modifier in ("as of", "by"))
-            and not (d.date.kind == "exact" and (d.date.modifier == "from" or _BASE.search(sent.text[: d.start])))
+            and not (d.date.kind == "exact" and (d.date.modifier == "from" or _BASE.search(text[: d.start])))
         ]
         if not usable or fig.timeless:
             return None
@@ -741,7 +791,7 @@ class NumericClaimExtractor:
             if fig.kind == "vague" and fig.value >= 1e6 and re.match(r"\s+(?:in|worth)\b", text_of(doc)[fig.end:]):
                 unit = codes.most_common(1)[0][0] if codes else None  # "billions in deals": money
                 fig.kind = "money"
-        sentence = sent.text.strip()
+        sentence = span_text(sent).strip()
         return NumericClaim(
             sentence=sentence,
             start=fig.start,
@@ -780,18 +830,37 @@ _NAME_FREE = {
 
 
 class PatternSpans:
-    """The (start, end) spans of a pattern's matches in a text, found on first iteration and kept;
-    none, unscanned, when the pattern's gate rejects the text."""
+    """The (start, end) spans of a pattern's matches in a text, found on first iteration and kept
+    (by the pattern's scanner when it has one); none, unscanned, when the pattern's gate rejects the text."""
 
-    def __init__(self, pattern: re.Pattern[str], test: Gate | None, text: str) -> None:
-        self.pattern, self.test, self.text = pattern, test, text
+    def __init__(self, pattern: re.Pattern[str], test: Gate | None, text: str, scan: Scanner | None = None) -> None:
+        self.pattern, self.test, self.text, self.scan = pattern, test, text, scan
         self._spans: list[tuple[int, int]] | None = None
+        self._ends: list[int] = []
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self._found())
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """A match overlaps start:end. The matches do not overlap and come in order, so their ends
+        rise too: the first ending after `start` is the only one to look at."""
+        spans = self._found()
+        if not spans:
+            return False
+        i = bisect_right(self._ends, start)
+        return i < len(spans) and spans[i][0] < end
+
+    def _found(self) -> list[tuple[int, int]]:
         if self._spans is None:
             admitted = self.test is None or self.test.admits(self.text)
-            self._spans = [m.span() for m in self.pattern.finditer(self.text)] if admitted else []
-        return iter(self._spans)
+            if not admitted:
+                self._spans = []
+            elif self.scan is not None:
+                self._spans = self.scan.spans(self.text)
+            else:
+                self._spans = [m.span() for m in self.pattern.finditer(self.text)]
+            self._ends = [e for _, e in self._spans]
+        return self._spans
 
 
 def _key(words: str) -> str:
@@ -804,6 +873,25 @@ def _fold(words: str) -> str:
     return re.sub(r"[\s-]+", " ", words.lower())
 
 
+#: The word a number follows ('Boeing' of 'Boeing 737'), and the characters it is made of.
+_PREV_WORD = re.compile(r"([A-Za-z][\w'’.-]*)$")
+_WORDISH = re.compile(r"[\w'’.-]*")
+
+
+def _last_text(func: Callable[[str], _T]) -> Callable[[str], _T]:
+    """`func(text)` kept for the last text object it was given: the figures of a sentence ask the
+    same question of the same text (one entry, so no text is remembered beyond its sentence)."""
+    last: list = [None, None]
+
+    def remembered(text: str) -> _T:
+        if last[0] is not text:
+            last[0], last[1] = text, func(text)
+        return last[1]
+
+    return remembered
+
+
+@_last_text
 def _headline(text: str) -> bool:
     """A title-case line: at least three quarters of its words of four letters or more capitalised."""
     words = re.findall(r"[A-Za-z][a-z’']{3,}", text)
@@ -868,7 +956,13 @@ _RATIO = re.compile(r"(?<![\d])(?<!\d[.,])(\d{1,3})[-–](\d{1,3})(?!\d|[.,\-–
 
 def _in_ratio(sent_text: str, n0: int, n1: int) -> bool:
     """The number at n0:n1 is one side of 'N-M' with M <= N: a ratio or score, never a range."""
-    return any(m.start() <= n0 and n1 <= m.end() and int(m[2]) <= int(m[1]) for m in _RATIO.finditer(sent_text))
+    return any(start <= n0 and n1 <= end for start, end in _ratios(sent_text))
+
+
+@_last_text
+def _ratios(sent_text: str) -> list[tuple[int, int]]:
+    """The spans of 'N-M' with M <= N in a sentence."""
+    return [m.span() for m in _RATIO.finditer(sent_text) if int(m[2]) <= int(m[1])]
 
 
 def _year_like(number: str, value: float) -> bool:
