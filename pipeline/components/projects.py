@@ -17,6 +17,7 @@ default. Without a parser only gazetteer names and capitalised trigger names are
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 from pydantic import Field, field_validator
@@ -32,7 +33,7 @@ from pipeline.components import spans
 from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.components.spans import ContextRule, MentionContext
 from pipeline.countries import to_iso3
-from pipeline.extensions import entity_of, sentence_at, sentences_of
+from pipeline.extensions import entity_of, sentence_at, sentences_of, span_text
 from pipeline.records import Project, ProjectKind, ProjectStatus
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 
@@ -232,7 +233,7 @@ class ProjectExtractor:
             and (to_iso3(t.text) is None or head.is_title or spans.country_pair(t))
         ]
 
-    def vetoed(self, head: Token, rule: HeadRule, name: Span, headline: bool) -> bool:
+    def vetoed(self, head: Token, rule: HeadRule, name: Span, headline: bool, contexts: _Contexts) -> bool:
         """Is the trigger part of something else: a headline (`headline`: its sentence is one), a
         predicate, a modifier, a venue, a place or an organisation's name?"""
         if head.pos_ not in ("NOUN", "PROPN") or headline:
@@ -250,7 +251,7 @@ class ProjectExtractor:
             return True  # "Belt and Road Forum", "the Beijing-based group China Policy"
         if head.dep_ == "pobj" and parent.head.lemma_.lower() in self.veto_parents:
             return True  # "director of the U.S. Development Policy Initiative"
-        ctx = MentionContext.of(head, False, name)
+        ctx = contexts.of(head, name)
         if ctx.prep in ("at", "in") and ctx.verb is not None and ctx.verb.lemma_.lower() in self.venue_verbs:
             return True  # "arrived at Beijing Capital International Airport"
         return rule.needs_cue_if_entity and _is_entity(name) and not set(ctx.cues) & self.project_cues
@@ -261,9 +262,9 @@ class ProjectExtractor:
         subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return subject is not None and subject.pos_ != "PROPN" and bool(self._named_tokens(head, spans.bare_span(head)))
 
-    def is_specific(self, head: Token, rule: HeadRule, name: Span, headline: bool) -> bool:
+    def is_specific(self, head: Token, rule: HeadRule, name: Span, headline: bool, contexts: _Contexts) -> bool:
         """One specific undertaking: named, placed, owned, priced, or acted on by a country."""
-        if self.vetoed(head, rule, name, headline):
+        if self.vetoed(head, rule, name, headline, contexts):
             return False
         bare = spans.bare_span(head)
         named = self._named_tokens(head, bare)
@@ -329,10 +330,8 @@ class ProjectExtractor:
         noun, and no place, person, organisation or known name already taken."""
         taken = {t.i for m in found for t in m.name}
         out: list[Mention] = []
-        for token in spans.tokens_with_pos(doc, "NOUN"):
+        for token in spans.tokens_with_pos(doc, "NOUN", self.works_nouns):
             lemma = token.lemma_.lower()
-            if lemma not in self.works_nouns:
-                continue
             rule = next(r for r in self.rules.works if lemma in r.nouns)
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
                 obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
@@ -399,7 +398,7 @@ class ProjectExtractor:
 
     # ------------------------------------------------------------------ main
 
-    def mentions(self, doc: Doc) -> list[Mention]:
+    def mentions(self, doc: Doc, contexts: _Contexts) -> list[Mention]:
         parsed = spans.has_parse(doc)
         out: list[Mention] = []
         agreements = [(a.start, a.end) for a in (doc._.agreements or [])] if Doc.has_extension("agreements") else []
@@ -409,7 +408,7 @@ class ProjectExtractor:
                 continue  # a generic head in a document's name: "Declaration on Zone of Peace, Freedom and Neutrality"
             if parsed:
                 name = self._route(spans.phrase_span(head, self.preps, infinitive=False, place_preps=PLACE_PREPS), head)
-                if not self.is_specific(head, rule, name, headlines.holds(head)):
+                if not self.is_specific(head, rule, name, headlines.holds(head), contexts):
                     continue
             else:
                 name = spans.blank_name(head)
@@ -456,13 +455,14 @@ class ProjectExtractor:
         parsed = spans.has_parse(doc)
         records: dict[str, Project] = {}
         heads: dict[int, str] = {}  # id(record) -> lemma of its head noun
-        found = self.mentions(doc)
+        contexts = _Contexts()
+        found = self.mentions(doc, contexts)
         placed: list[tuple[Mention, Project]] = []  # each mention with the record it went to
         for mention in found:
             text = _unquote(spans.clean_name(_without_measure(mention.name)))
             key = mention.named_id or _key(text, mention.head.lemma_ if mention.head is not None else "")
             if parsed and mention.head is not None and not self._modifies_other(mention):
-                ctx = MentionContext.of(mention.head, spans.in_title(mention.name), mention.name)
+                ctx = replace(contexts.of(mention.head, mention.name), in_title=spans.in_title(mention.name))
                 ctx.kind = "initiative" if mention.strategy else mention.kind
                 status_rule = spans.best_rule(self.rules.statuses, ctx)
             else:
@@ -481,7 +481,7 @@ class ProjectExtractor:
                 placed.append((mention, records[key]))
                 continue
             record = Project(
-                sentence=mention.name.sent.text.strip(),
+                sentence=span_text(sentence_at(doc, mention.name.start)).strip(),
                 start=mention.name.start_char,
                 end=mention.name.end_char,
                 rule=f"{mention.rule}+{status_id}",
@@ -558,7 +558,10 @@ def _determined(doc: Doc) -> set[int]:
 def _quoted(span: Span) -> set[int]:
     """Indices of tokens inside short quotations ('"Digital Kazakhstan" strategy'); a quoted
     sentence of speech is not a name."""
-    marks = [t.i for t in sentence_at(span.doc, span.start) if t.text in DOUBLE_QUOTES]
+    sentence = sentence_at(span.doc, span.start)
+    if not any(mark in span_text(sentence) for mark in DOUBLE_QUOTES):
+        return set()  # most sentences quote nothing: their text says so without a Token per word
+    marks = [t.i for t in sentence if t.text in DOUBLE_QUOTES]
     out: set[int] = set()
     for open_, close in zip(marks[::2], marks[1::2]):
         if close - open_ - 1 <= MAX_QUOTED_NAME:
@@ -572,6 +575,20 @@ def _is_entity(name: Span) -> bool:
     Only the entity holding the name's last word can cover the name to its end."""
     entity = entity_of(name.doc[name.end - 1])
     return entity is not None and entity.label_ in ("GPE", "LOC", "ORG", "FAC", "PERSON") and entity.start <= name.start + 1
+
+
+class _Contexts:
+    """The context of each mention of a Doc, computed once: its veto and its status read the same one."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[int, int, int], MentionContext] = {}
+
+    def of(self, head: Token, name: Span) -> MentionContext:
+        """`MentionContext.of(head, False, name)`, shared: change a copy (`dataclasses.replace`), never it."""
+        key = (head.i, name.start, name.end)
+        if key not in self.known:
+            self.known[key] = MentionContext.of(head, False, name)
+        return self.known[key]
 
 
 class _Headlines:

@@ -18,14 +18,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy
 from pydantic import Field
-from spacy.attrs import ORTH, POS
+from spacy.attrs import LEMMA, ORTH, POS
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.countries import to_iso3
-from pipeline.extensions import sentence_at, text_of
+from pipeline.extensions import sentence_at, span_text, text_of
 from pipeline.rules.loader import Rule
 
 Mood = Literal["future", "infinitive", "modal", "progressive", "finite", "participle", "gerund", "none"]
@@ -93,10 +94,17 @@ def matched_heads(matcher: AnchoredMatcher, doc: Doc, rules: dict[str, Rule]) ->
     return [(head, rule) for _, head, rule in sorted(best.values(), key=lambda x: x[1].i)]
 
 
-def tokens_with_pos(doc: Doc, pos: str) -> list[Token]:
-    """The tokens with a coarse tag ("NOUN"), in text order, found from one array read: reading
-    every token's `pos_` in Python cost more than what the extractors then did with the few found."""
-    return [doc[i] for i in (doc.to_array(POS) == POS_IDS[pos]).nonzero()[0].tolist()]
+def tokens_with_pos(doc: Doc, pos: str, lemmas: frozenset[str] | None = None) -> list[Token]:
+    """The tokens with a coarse tag ("NOUN"), in text order, and when `lemmas` is given only those
+    whose lower-case lemma is among them; found from one array read and one test per distinct lemma:
+    reading every token's `pos_` in Python cost more than what the extractors then did with the few found."""
+    tags, lemma_ids = doc.to_array([POS, LEMMA]).T
+    found = tags == POS_IDS[pos]
+    if lemmas is not None:
+        strings = doc.vocab.strings
+        wanted = [w for w in numpy.unique(lemma_ids[found]).tolist() if strings[w].lower() in lemmas]
+        found &= numpy.isin(lemma_ids, numpy.array(wanted, dtype=numpy.uint64))
+    return [doc[i] for i in found.nonzero()[0].tolist()]
 
 
 def country_pair(token: Token) -> bool:
@@ -650,11 +658,10 @@ def best_rule(rules: list, ctx: MentionContext):
 def in_title(span: Span) -> bool:
     """Is the span in the document's title line (its first sentence, or the sentence equal to `doc._.title`)?"""
     doc = span.doc
-    sent = span.sent if has_parse(doc) or doc.has_annotation("SENT_START") else None
-    title = getattr(doc._, "title", None) if Doc.has_extension("title") else None
-    if sent is None:
+    if not (has_parse(doc) or doc.has_annotation("SENT_START")):
         return False
-    first = next(iter(doc.sents), None)
-    if first is not None and first.start == sent.start:
-        return True
-    return bool(title) and re.sub(r"\s+", " ", sent.text).strip() == re.sub(r"\s+", " ", title).strip()
+    sent = sentence_at(doc, span.start)
+    if sent.start == 0:
+        return True  # the first sentence
+    title = getattr(doc._, "title", None) if Doc.has_extension("title") else None
+    return bool(title) and re.sub(r"\s+", " ", span_text(sent)).strip() == re.sub(r"\s+", " ", title).strip()
