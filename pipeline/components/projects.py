@@ -513,19 +513,22 @@ class ProjectExtractor:
         a bare definite "the project" or "the <same head>" later in the paragraph refers to the
         nearest project before it; its context cue gives that project's status when none was given."""
         taken = {m.head.i for m, _ in placed if m.head is not None}
-        for token in (doc[i] for i in sorted(_determined(doc))):
-            if token.pos_ != "NOUN" or token.i in taken or spans.is_plural(token):
+        antecedents = [(m, r, m.head.lemma_.lower()) for m, r in placed if m.head is not None and not m.strategy]
+        for i in _determined_nouns(doc):
+            if i in taken:
+                continue
+            token = doc[i]
+            if spans.is_plural(token):
                 continue
             if [c.lower_ for c in token.children if c.dep_ != "punct"] not in ([w] for w in ANAPHOR_DETERMINERS):
                 continue
             lemma = token.lemma_.lower()
-            before = [(m, r) for m, r in placed if m.head is not None and m.name.end <= token.i
-                      and not spans.has_blank_line(doc, m.name.end, token.i) and not m.strategy]
-            if lemma not in self.anaphor_heads:
-                before = [(m, r) for m, r in before if m.head.lemma_.lower() == lemma]
-            if not before or lemma not in self.anaphor_heads | {m.head.lemma_.lower() for m, _ in before}:
+            anaphor = lemma in self.anaphor_heads
+            mention, record = next(((m, r) for m, r, head in reversed(antecedents)
+                                    if m.name.end <= i and (anaphor or head == lemma)
+                                    and not spans.has_blank_line(doc, m.name.end, i)), (None, None))
+            if mention is None:
                 continue
-            mention, record = before[-1]
             ctx = MentionContext.of(token, False)
             ctx.kind = mention.kind
             rule = spans.best_rule(self.rules.statuses, ctx)
@@ -546,13 +549,14 @@ def _without_measure(name: Span) -> Span:
     return doc[k:name.end]
 
 
-def _determined(doc: Doc) -> set[int]:
-    """Indices of the tokens that have an anaphor determiner among their children, from one array
-    read: `_resolve_anaphors` then lists the children of those nouns only."""
-    lower, head = doc.to_array([LOWER, HEAD]).astype(np.int64).T
+def _determined_nouns(doc: Doc) -> list[int]:
+    """Indices of the nouns that have an anaphor determiner among their children, in text order,
+    from one array read: `_resolve_anaphors` then makes Tokens of those nouns only."""
+    lower, head, pos = doc.to_array([LOWER, HEAD, POS]).astype(np.int64).T
     ids = np.array([get_string_id(w) for w in ANAPHOR_DETERMINERS], dtype=np.uint64).astype(np.int64)
     found = np.isin(lower, ids).nonzero()[0]
-    return set((found + head[found]).tolist())
+    parents = np.unique(found + head[found])
+    return parents[pos[parents] == POS_IDS["NOUN"]].tolist()
 
 
 def _quoted(span: Span) -> set[int]:

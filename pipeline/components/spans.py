@@ -535,34 +535,17 @@ class MentionContext:
         if node.dep_ == "pobj":
             ctx.prep = node.head.lower_
         ctx.dep = node.dep_
-        while node.head != node:
-            parent = node.head
+        parent = node.head
+        while parent != node:
             nodes.append(parent)
             if parent.pos_ in ("VERB", "AUX") and parent.dep_ not in ("amod", "prep"):
                 break
-            node = parent
+            node, parent = parent, parent.head
         ctx.nodes = nodes
         cues = ctx.cues
         for pos, t in enumerate(nodes):
-            lemma = t.lemma_.lower()
-            if t.pos_ != "PROPN":
-                cues.setdefault(lemma, pos)
-            for p in t.children:
-                if t.pos_ == "NOUN" and p.dep_ in ("amod", "compound") and p.i < t.i:
-                    cues.setdefault(f"{p.lemma_.lower()} {lemma}", pos)  # "groundbreaking ceremony"
-                if t.pos_ in ("VERB", "AUX") and p.dep_ == "nsubj" and p.pos_ == "NOUN":
-                    cues.setdefault(f"{p.lemma_.lower()} {lemma}", pos)  # "work began on X"
-                if p.dep_ == "prt":
-                    cues.setdefault(f"{lemma} {p.lower_}", pos)  # "draw up", "take over"
-                if p.dep_ == "prep" and t.pos_ in ("VERB", "AUX"):
-                    for o in p.children:  # "put into operation", "entered into force"
-                        if o.dep_ == "pobj":
-                            cues.setdefault(f"{lemma} {p.lower_} {o.lemma_.lower()}", pos)
-            if pos and nodes[pos - 1].dep_ == "prep" and t.pos_ in ("VERB", "AUX"):
-                cues.setdefault(f"{lemma} {nodes[pos - 1].lower_}", pos)  # "work for", "strive for"
-                for obj in (c for c in t.children if c.dep_ == "dobj" and c.pos_ == "NOUN"):
-                    # "launching studies for the construction of X": the parser hangs "for" on the verb
-                    cues.setdefault(obj.lemma_.lower(), pos)
+            below = nodes[pos - 1] if pos else None
+            _add_cues(cues, t, pos, below.lower_ if below is not None and below.dep_ == "prep" else None)
         verbs = [t for t in nodes if t.pos_ in ("VERB", "AUX") and t.dep_ != "prep"]
         if verbs and verbs[0].dep_ == "conj" and verbs[0].head.pos_ == "VERB":
             cues.setdefault(verbs[0].head.lemma_.lower(), nodes.index(verbs[0]))  # "signed and issued"
@@ -579,6 +562,34 @@ class MentionContext:
             for m in (c, *c.conjuncts)  # "Chinese-built and operated"
         }
         return ctx
+
+
+def _add_cues(cues: dict[str, int], t: Token, pos: int, prep: str | None) -> None:
+    """The cues node `t` of a governing chain gives at position `pos`, unless an earlier node gave
+    them: its lemma and the pairs and triples it makes with its children. `prep` is the preposition
+    the chain came up through, when the node below it is one ("work for", "strive for")."""
+    lemma = t.lemma_.lower()
+    tag = t.pos_
+    verbal = tag in ("VERB", "AUX")
+    if tag != "PROPN":
+        cues.setdefault(lemma, pos)
+    for p in t.children:
+        dep = p.dep_
+        if tag == "NOUN" and dep in ("amod", "compound") and p.i < t.i:
+            cues.setdefault(f"{p.lemma_.lower()} {lemma}", pos)  # "groundbreaking ceremony"
+        if verbal and dep == "nsubj" and p.pos_ == "NOUN":
+            cues.setdefault(f"{p.lemma_.lower()} {lemma}", pos)  # "work began on X"
+        if dep == "prt":
+            cues.setdefault(f"{lemma} {p.lower_}", pos)  # "draw up", "take over"
+        if dep == "prep" and verbal:
+            for o in p.children:  # "put into operation", "entered into force"
+                if o.dep_ == "pobj":
+                    cues.setdefault(f"{lemma} {p.lower_} {o.lemma_.lower()}", pos)
+    if prep is not None and verbal:
+        cues.setdefault(f"{lemma} {prep}", pos)  # "work for", "strive for"
+        for obj in (c for c in t.children if c.dep_ == "dobj" and c.pos_ == "NOUN"):
+            # "launching studies for the construction of X": the parser hangs "for" on the verb
+            cues.setdefault(obj.lemma_.lower(), pos)
 
 
 class ContextRule(Rule):
