@@ -17,7 +17,6 @@ default. Without a parser only gazetteer names and capitalised trigger names are
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import numpy as np
 from pydantic import Field, field_validator
@@ -462,7 +461,7 @@ class ProjectExtractor:
             text = _unquote(spans.clean_name(_without_measure(mention.name)))
             key = mention.named_id or _key(text, mention.head.lemma_ if mention.head is not None else "")
             if parsed and mention.head is not None and not self._modifies_other(mention):
-                ctx = replace(contexts.of(mention.head, mention.name), in_title=spans.in_title(mention.name))
+                ctx = contexts.of(mention.head, mention.name, spans.in_title(mention.name))
                 ctx.kind = "initiative" if mention.strategy else mention.kind
                 status_rule = spans.best_rule(self.rules.statuses, ctx)
             else:
@@ -587,12 +586,15 @@ class _Contexts:
     def __init__(self) -> None:
         self.known: dict[tuple[int, int, int], MentionContext] = {}
 
-    def of(self, head: Token, name: Span) -> MentionContext:
-        """`MentionContext.of(head, False, name)`, shared: change a copy (`dataclasses.replace`), never it."""
+    def of(self, head: Token, name: Span, in_title: bool = False) -> MentionContext:
+        """`MentionContext.of(head, in_title, name)`: the same object each time, `in_title` set as asked
+        (a reader that sets `kind` sets it before each use)."""
         key = (head.i, name.start, name.end)
         if key not in self.known:
-            self.known[key] = MentionContext.of(head, False, name)
-        return self.known[key]
+            self.known[key] = MentionContext.of(head, in_title, name)
+        ctx = self.known[key]
+        ctx.in_title = in_title
+        return ctx
 
 
 class _Headlines:

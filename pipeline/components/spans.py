@@ -15,6 +15,7 @@ title line. A rule fires when all its stated conditions hold; the highest priori
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -40,6 +41,15 @@ BE_FORMS = frozenset({"is", "are", "was", "were", "am", "be", "been", "'s", "'re
 POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _ES_ENDINGS = ("s", "sh", "ch", "x", "z")
+
+
+def _marks(words: Iterable[str]) -> re.Pattern:
+    """A pattern finding any of the words in a text, for `_may_hold`."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words)))
+
+
+#: Marks `_trim` looks for in a name's text before it reads the name's tokens.
+_OPENING, _QUOTE_MARK, _POSSESSIVE_MARK = _marks({"("}), _marks(QUOTES), _marks(POSSESSIVE_MARKS)
 
 
 def plural_forms(word: str) -> set[str]:
@@ -132,11 +142,35 @@ def has_parse(doc: Doc) -> bool:
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop leading owners ("President Trump's"), determiners and stray punctuation; balance quotes."""
+    start = _after_owner(doc, start, end)
+    start = _after_leading_words(doc, start, end)
+    while end > start + 1 and _trailing_junk(doc[end - 1]):
+        end -= 1
+    if _may_hold(doc, start, end, _OPENING):
+        end = _close_parenthesis(doc, start, end)
+    if _may_hold(doc, start, end, _QUOTE_MARK):
+        quotes = sum(t.text in QUOTES for t in doc[start:end])
+        if quotes % 2 and end < len(doc) and doc[end].text in QUOTES:
+            end += 1
+        elif quotes % 2 and doc[end - 1].text in QUOTES:
+            end -= 1
+    return start, end
+
+
+def _after_owner(doc: Doc, start: int, end: int) -> int:
+    """Start after the last owner ("President Trump's") before the first preposition, verb or conjunction."""
+    if not _may_hold(doc, start, end - 1, _POSSESSIVE_MARK):
+        return start  # every possessive mark holds an apostrophe: no Token per word without one
     for tok in doc[start:end - 1]:
         if tok.pos_ in ("ADP", "VERB", "SCONJ"):
             break
         if tok.dep_ == "case" and tok.lower_ in POSSESSIVE_MARKS and tok.head.i < tok.i:
             start = tok.i + 1
+    return start
+
+
+def _after_leading_words(doc: Doc, start: int, end: int) -> int:
+    """Start after leading determiners, owners, superlatives and stray punctuation."""
     while start < end - 1:
         tok = doc[start]
         if tok.is_currency:
@@ -153,8 +187,16 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
             start += 1
         else:
             break
-    while end > start + 1 and (doc[end - 1].is_punct and doc[end - 1].text not in QUOTES or doc[end - 1].is_space):
-        end -= 1
+    return start
+
+
+def _trailing_junk(tok: Token) -> bool:
+    """Punctuation other than a quote mark, or white space: never the last word of a name."""
+    return tok.is_punct and tok.text not in QUOTES or tok.is_space
+
+
+def _close_parenthesis(doc: Doc, start: int, end: int) -> int:
+    """End after the ")" of a parenthesis the name opens, or before the parenthesis when it stays open."""
     opened = [t.i for t in doc[start:end] if t.text == "("]
     if opened and not any(t.text == ")" for t in doc[opened[-1]:end]):
         if end < len(doc) and doc[end].text == ")":
@@ -163,12 +205,19 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
             end = opened[-1]
             while end > start + 1 and doc[end - 1].is_punct and doc[end - 1].text not in QUOTES:
                 end -= 1
-    quotes = sum(t.text in QUOTES for t in doc[start:end])
-    if quotes % 2 and end < len(doc) and doc[end].text in QUOTES:
-        end += 1
-    elif quotes % 2 and doc[end - 1].text in QUOTES:
-        end -= 1
-    return start, end
+    return end
+
+
+def _may_hold(doc: Doc, start: int, end: int, marks: re.Pattern) -> bool:
+    """Could a token of `doc[start:end]` be one of the `marks` (`_marks`)? Read from the Doc's text, and
+    never wrong when it says no: the spans that hold none cost no Token per word."""
+    return end > start and marks.search(text_of(doc), *_char_bounds(doc, start, end)) is not None
+
+
+def _char_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character offsets of `doc[start:end]` (not empty) in the Doc's text."""
+    last = doc[end - 1]
+    return doc[start].idx, last.idx + len(last.text)
 
 
 def complement_span(prep: Token) -> Span:
@@ -373,8 +422,7 @@ def has_blank_line(doc: Doc, start: int, end: int) -> bool:
     text by character offsets: joining a long span's tokens once per mention was quadratic."""
     if end <= start:
         return False
-    last = doc[end - 1]
-    return text_of(doc).find("\n\n", doc[start].idx, last.idx + len(last.text)) != -1
+    return text_of(doc).find("\n\n", *_char_bounds(doc, start, end)) != -1
 
 
 def clean_name(span: Span) -> str:
@@ -627,13 +675,13 @@ class ContextRule(Rule):
                     or self.verb_tags or self.not_agent or self.in_title is not None)
 
     def fires(self, ctx: MentionContext) -> bool:
-        if self.chain and not set(self.chain) & set(ctx.chain):
+        if self.chain and set(ctx.chain).isdisjoint(self.chain):
             return False
         if self.mood and ctx.mood not in self.mood:
             return False
         if self.preps and ctx.prep not in self.preps:
             return False
-        if self.modifiers and not set(self.modifiers) & ctx.modifiers:
+        if self.modifiers and ctx.modifiers.isdisjoint(self.modifiers):
             return False
         if self.deps and ctx.dep not in self.deps or self.kinds and ctx.kind not in self.kinds:
             return False
