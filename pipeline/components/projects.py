@@ -20,7 +20,7 @@ import re
 
 import numpy as np
 from pydantic import Field, field_validator
-from spacy.attrs import HEAD, IS_ALPHA, IS_TITLE, IS_UPPER, LENGTH, LOWER, POS
+from spacy.attrs import DEP, HEAD, IS_ALPHA, IS_TITLE, IS_UPPER, LENGTH, LOWER, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.parts_of_speech import IDS as POS_IDS
@@ -293,11 +293,11 @@ class ProjectExtractor:
         ctx = MentionContext.of(head, False)
         if ctx.verb is None:
             return False
-        countries_named = any(to_iso3(e.text) for e in head.sent.ents)
         for child in ctx.verb.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 phrase = head.doc[child.left_edge.i:child.i + 1].text
-                return bool(to_iso3(phrase)) or child.lower_ in ("it", "they") and countries_named
+                return bool(to_iso3(phrase)) or child.lower_ in ("it", "they") and any(
+                    to_iso3(e.text) for e in head.sent.ents)  # a country named in the sentence
         return False
 
     def _sector_word(self, head: Token, name: Span) -> KindKeyword | None:
@@ -513,13 +513,11 @@ class ProjectExtractor:
         nearest project before it; its context cue gives that project's status when none was given."""
         taken = {m.head.i for m, _ in placed if m.head is not None}
         antecedents = [(m, r, m.head.lemma_.lower()) for m, r in placed if m.head is not None and not m.strategy]
-        for i in _determined_nouns(doc):
+        for i in _bare_determined_nouns(doc):
             if i in taken:
                 continue
             token = doc[i]
             if spans.is_plural(token):
-                continue
-            if [c.lower_ for c in token.children if c.dep_ != "punct"] not in ([w] for w in ANAPHOR_DETERMINERS):
                 continue
             lemma = token.lemma_.lower()
             anaphor = lemma in self.anaphor_heads
@@ -548,21 +546,30 @@ def _without_measure(name: Span) -> Span:
     return doc[k:name.end]
 
 
-def _determined_nouns(doc: Doc) -> list[int]:
-    """Indices of the nouns that have an anaphor determiner among their children, in text order,
-    from one array read: `_resolve_anaphors` then makes Tokens of those nouns only."""
-    lower, head, pos = doc.to_array([LOWER, HEAD, POS]).astype(np.int64).T
-    ids = np.array([get_string_id(w) for w in ANAPHOR_DETERMINERS], dtype=np.uint64).astype(np.int64)
-    found = np.isin(lower, ids).nonzero()[0]
-    parents = np.unique(found + head[found])
-    return parents[pos[parents] == POS_IDS["NOUN"]].tolist()
+def _bare_determined_nouns(doc: Doc) -> list[int]:
+    """Indices of the nouns whose one child other than punctuation is an anaphor determiner ("the
+    port", "this project"), in text order, from one array read: a Token per noun cost more than
+    the few anaphors found."""
+    lower, head, pos, dep = doc.to_array([LOWER, HEAD, POS, DEP]).astype(np.int64).T
+    parent = np.arange(len(doc)) + head
+    child = (head != 0) & (dep != _as_int64(get_string_id("punct")))
+    determiner = child & np.isin(lower, [_as_int64(get_string_id(w)) for w in ANAPHOR_DETERMINERS])
+    children = np.bincount(parent[child], minlength=len(doc))
+    determiners = np.bincount(parent[determiner], minlength=len(doc))
+    return ((children == 1) & (determiners == 1) & (pos == POS_IDS["NOUN"])).nonzero()[0].tolist()
+
+
+def _as_int64(string_id: int) -> int:
+    """A string's hash as `Doc.to_array(...).astype(np.int64)` holds it."""
+    return int(np.array([string_id], dtype=np.uint64).astype(np.int64)[0])
 
 
 def _quoted(span: Span) -> set[int]:
     """Indices of tokens inside short quotations ('"Digital Kazakhstan" strategy'); a quoted
     sentence of speech is not a name."""
     sentence = sentence_at(span.doc, span.start)
-    if not any(mark in span_text(sentence) for mark in DOUBLE_QUOTES):
+    text = span_text(sentence)
+    if not any(mark in text for mark in DOUBLE_QUOTES):
         return set()  # most sentences quote nothing: their text says so without a Token per word
     marks = [t.i for t in sentence if t.text in DOUBLE_QUOTES]
     out: set[int] = set()
