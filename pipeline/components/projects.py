@@ -182,6 +182,11 @@ class ProjectExtractor:
         for rule in self.rules.named:
             self.phrases.add(rule.id, [nlp.make_doc(n) for n in rule.names])
         self.keywords = self.rules.kind_keywords
+        #: Each sector word's first keyword (its index in `keywords`): one look-up per word, not one per keyword.
+        self.keyword_rank: dict[str, int] = {}
+        for rank, keyword in enumerate(self.keywords):
+            for word in keyword.words:
+                self.keyword_rank.setdefault(word, rank)
         self.initiative_terms = {w for r in self.rules.heads if r.kind == "initiative" for w in r.terms}
         self.anaphor_heads = frozenset(self.rules.anaphor_heads)
         self.common_words = TITLE_WORDS | {w for r in self.keywords for w in r.words}
@@ -271,11 +276,7 @@ class ProjectExtractor:
             return bool(named)
         complement = [t for t in name if t.i > head.i]
         place = any(t.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or t.pos_ == "PROPN" for t in complement)
-        content = any(t.is_alpha and not t.is_stop and t.lemma_.lower() not in self.generic for t in complement)
-        owner = any(spans.is_possessor(t) for t in bare if t.i != head.i) or any(c.dep_ == "poss" for c in head.children)
-        money = any(t.like_num or t.is_currency for t in bare if t.i < head.i)
-        sector = self._sector_word(head, name) is not None
-        if rule.needs_sector and not sector:
+        if rule.needs_sector and self._sector_word(head, name) is None:
             return False
         if spans.is_plural(head):
             one_of = head.dep_ == "pobj" and head.head.head.lower_ == "one" and any(t.ent_type_ == "GPE" for t in complement)
@@ -283,10 +284,12 @@ class ProjectExtractor:
             return titled and not any(c.dep_ == "nummod" for c in head.children) or one_of and place
         if named or place:
             return True
-        if rule.needs_name and not (sector or content):
+        content = any(t.is_alpha and not t.is_stop and t.lemma_.lower() not in self.generic for t in complement)
+        if rule.needs_name and not (self._sector_word(head, name) is not None or content):
             return False
         definite = any(c.lower_ in ("the", "this", "that") for c in head.children)
-        return owner or money or (content and not definite) or (not definite and self._has_country_subject(head))
+        return (_owned_or_priced(head, bare) or (content and not definite)
+                or (not definite and self._has_country_subject(head)))
 
     def _has_country_subject(self, head: Token) -> bool:
         """"Pakistan lopped $2 billion off plans for a railway": a country acts on the project."""
@@ -304,10 +307,9 @@ class ProjectExtractor:
         """The kind keyword nearest the head: its modifiers right to left, then its complement."""
         ordered = [t for t in reversed(name) if t.i < head.i] + [t for t in name if t.i > head.i]
         for token in ordered:
-            lemma = token.lemma_.lower()
-            for keyword in self.keywords:
-                if lemma in keyword.words or token.lower_ in keyword.words:
-                    return keyword
+            found = [self.keyword_rank[w] for w in (token.lemma_.lower(), token.lower_) if w in self.keyword_rank]
+            if found:
+                return self.keywords[min(found)]  # the first keyword in file order holding either form
         return None
 
     def kind(self, head: Token, rule: HeadRule, name: Span) -> str:
@@ -531,6 +533,12 @@ class ProjectExtractor:
             rule = spans.best_rule(self.rules.statuses, ctx)
             if rule.priority >= ANAPHOR_MIN_PRIORITY:
                 spans.take_status(record, rule.status, rule.id)
+
+
+def _owned_or_priced(head: Token, bare: Span) -> bool:
+    """An owner ("Djibouti's port", "its port") or a number or price before the head ("$2 billion port")."""
+    return (any(spans.is_possessor(t) for t in bare if t.i != head.i) or any(c.dep_ == "poss" for c in head.children)
+            or any(t.like_num or t.is_currency for t in bare if t.i < head.i))
 
 
 def _without_measure(name: Span) -> Span:
