@@ -57,15 +57,3 @@ def test_tokens_with_pos_and_lemma():
     assert spans.tokens_with_pos(doc, "NOUN", frozenset()) == []
     assert spans.tokens_with_pos(doc, "NOUN", frozenset({"dam"})) == []
 
-
-def test_may_hold_never_misses_a_mark(nlp):
-    """The text test may say yes for a span without the token (a mark inside a word), never no for one with it."""
-    doc = nlp.make_doc('The "Digital Silk Road" (DSR) and China\'s port, don\'t; “New” Port\'s (phase')
-    for marks, words in ((spans._OPENING, {"("}), (spans._QUOTE_MARK, spans.QUOTES),
-                         (spans._POSSESSIVE_MARK, spans.POSSESSIVE_MARKS)):
-        for start in range(len(doc) + 1):
-            for end in range(start, len(doc) + 1):
-                if any(t.text in words or t.lower_ in words for t in doc[start:end]):
-                    assert spans._may_hold(doc, start, end, marks), (start, end)
-    assert not spans._may_hold(doc, 2, 4, spans._OPENING)  # "Digital Silk"
-    assert not spans._may_hold(doc, 3, 3, spans._QUOTE_MARK)  # empty

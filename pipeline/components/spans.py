@@ -44,12 +44,12 @@ _ES_ENDINGS = ("s", "sh", "ch", "x", "z")
 
 
 def _marks(words: Iterable[str]) -> re.Pattern:
-    """A pattern finding any of the words in a text, for `_may_hold`."""
+    """A pattern finding any of the words in a text."""
     return re.compile("|".join(re.escape(w) for w in sorted(words)))
 
 
 #: Marks `_trim` looks for in a name's text before it reads the name's tokens.
-_OPENING, _QUOTE_MARK, _POSSESSIVE_MARK = _marks({"("}), _marks(QUOTES), _marks(POSSESSIVE_MARKS)
+_QUOTE_MARK, _POSSESSIVE_MARK = _marks(QUOTES), _marks(POSSESSIVE_MARKS)
 
 
 def plural_forms(word: str) -> set[str]:
@@ -141,14 +141,19 @@ def has_parse(doc: Doc) -> bool:
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop leading owners ("President Trump's"), determiners and stray punctuation; balance quotes."""
-    start = _after_owner(doc, start, end)
+    """Drop leading owners ("President Trump's"), determiners and stray punctuation; balance quotes.
+
+    The steps that look for marks read the tokens only when the text of `doc[start:end]` holds such
+    a mark (each step works inside it, a closing ")" aside): most names hold none."""
+    text = span_text(doc[start:end])
+    if _POSSESSIVE_MARK.search(text):
+        start = _after_owner(doc, start, end)
     start = _after_leading_words(doc, start, end)
     while end > start + 1 and _trailing_junk(doc[end - 1]):
         end -= 1
-    if _may_hold(doc, start, end, _OPENING):
+    if "(" in text:
         end = _close_parenthesis(doc, start, end)
-    if _may_hold(doc, start, end, _QUOTE_MARK):
+    if _QUOTE_MARK.search(text):
         quotes = sum(t.text in QUOTES for t in doc[start:end])
         if quotes % 2 and end < len(doc) and doc[end].text in QUOTES:
             end += 1
@@ -159,8 +164,6 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 def _after_owner(doc: Doc, start: int, end: int) -> int:
     """Start after the last owner ("President Trump's") before the first preposition, verb or conjunction."""
-    if not _may_hold(doc, start, end - 1, _POSSESSIVE_MARK):
-        return start  # every possessive mark holds an apostrophe: no Token per word without one
     for tok in doc[start:end - 1]:
         if tok.pos_ in ("ADP", "VERB", "SCONJ"):
             break
@@ -206,18 +209,6 @@ def _close_parenthesis(doc: Doc, start: int, end: int) -> int:
             while end > start + 1 and doc[end - 1].is_punct and doc[end - 1].text not in QUOTES:
                 end -= 1
     return end
-
-
-def _may_hold(doc: Doc, start: int, end: int, marks: re.Pattern) -> bool:
-    """Could a token of `doc[start:end]` be one of the `marks` (`_marks`)? Read from the Doc's text, and
-    never wrong when it says no: the spans that hold none cost no Token per word."""
-    return end > start and marks.search(text_of(doc), *_char_bounds(doc, start, end)) is not None
-
-
-def _char_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Character offsets of `doc[start:end]` (not empty) in the Doc's text."""
-    last = doc[end - 1]
-    return doc[start].idx, last.idx + len(last.text)
 
 
 def complement_span(prep: Token) -> Span:
@@ -422,7 +413,8 @@ def has_blank_line(doc: Doc, start: int, end: int) -> bool:
     text by character offsets: joining a long span's tokens once per mention was quadratic."""
     if end <= start:
         return False
-    return text_of(doc).find("\n\n", *_char_bounds(doc, start, end)) != -1
+    last = doc[end - 1]
+    return text_of(doc).find("\n\n", doc[start].idx, last.idx + len(last.text)) != -1
 
 
 def clean_name(span: Span) -> str:
@@ -567,9 +559,9 @@ class MentionContext:
         connecting A and B") says what the thing does, not what happened to it."""
         ctx = cls(in_title=in_title)
         inside = range(name.start, name.end) if name is not None else range(head.i, head.i + 1)
-        own = [
-            t for t in head.doc[inside.start:min(inside.stop + 3, len(head.doc))]
-            if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX") and t.head.i in inside and t.i >= inside.stop
+        own = [  # the three words after the mention
+            t for t in head.doc[inside.stop:min(inside.stop + 3, len(head.doc))]
+            if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX") and t.head.i in inside
             and not (t.dep_ == "acl" and t.tag_ == "VBG")
         ]
         # "the Land Bridge and economic corridor construction": the parser makes "construction"
