@@ -215,7 +215,7 @@ class ProjectExtractor:
         of the Congo" takes its "from" complement and the "to"/"through" phrase closing it; "the Zambia-Lobito
         railway line from eastern Angola" is named already and ends before "from"."""
         doc = name.doc
-        start = next((t.i for t in name if t.lower_ == "from" and t.i > head.i), None)
+        start = next((t.i for t in doc[max(name.start, head.i + 1):name.end] if t.lower_ == "from"), None)
         if start is None:
             return name
         if self._named_tokens(head, spans.bare_span(head)):
@@ -228,8 +228,9 @@ class ProjectExtractor:
     def _named_tokens(self, head: Token, bare: Span) -> list[Token]:
         """Capitalised or quoted words of the name that are not owners or sentence-initial."""
         owners = {t.i for c in bare if spans.is_possessor(c) for t in c.subtree}
-        quoted = _quoted(bare)
-        first = sentence_at(head.doc, head.i).start  # the bare span lies inside the head's sentence
+        sentence = sentence_at(head.doc, head.i)  # the bare span lies inside the head's sentence
+        quoted = _quoted(sentence)
+        first = sentence.start
         return [
             t for t in bare
             if t.i not in owners and t.i != head.i and (t.is_alpha or t.text[:1].isupper() and any(c.isalpha() for c in t.text))
@@ -572,10 +573,9 @@ def _as_int64(string_id: int) -> int:
     return int(np.array([string_id], dtype=np.uint64).astype(np.int64)[0])
 
 
-def _quoted(span: Span) -> set[int]:
-    """Indices of tokens inside short quotations ('"Digital Kazakhstan" strategy'); a quoted
-    sentence of speech is not a name."""
-    sentence = sentence_at(span.doc, span.start)
+def _quoted(sentence: Span) -> set[int]:
+    """Indices of the sentence's tokens inside short quotations ('"Digital Kazakhstan" strategy'); a
+    quoted sentence of speech is not a name."""
     text = span_text(sentence)
     if not any(mark in text for mark in DOUBLE_QUOTES):
         return set()  # most sentences quote nothing: their text says so without a Token per word
