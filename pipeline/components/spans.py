@@ -566,7 +566,8 @@ class MentionContext:
         ]
         # "the Land Bridge and economic corridor construction": the parser makes "construction"
         # a conjunct of "Bridge", yet it is the event noun of both.
-        shared = [c for c in head.children if c.dep_ == "conj" and c.pos_ == "NOUN"
+        children = list(head.children)
+        shared = [c for c in children if c.dep_ == "conj" and c.pos_ == "NOUN"
                   and any(g.dep_ == "compound" for g in c.children)]
         nodes: list[Token] = own[:1] + shared[:1]
         node = head
@@ -594,10 +595,11 @@ class MentionContext:
             ctx.verb = verbs[0]
             ctx.verb_tag = verbs[0].tag_
             ctx.mood = verb_mood(verbs[0])
-            ctx.negated = any(c.dep_ == "neg" for c in verbs[0].children)
-            ctx.agent = ctx.dep == "nsubj" and any(c.dep_ == "dobj" for c in verbs[0].children)
+            deps = {c.dep_ for c in verbs[0].children}
+            ctx.negated = "neg" in deps
+            ctx.agent = ctx.dep == "nsubj" and "dobj" in deps
         ctx.modifiers = {  # lower-case only: "New" in "New START Treaty" is part of the name
-            m.lemma_.lower() for c in head.children
+            m.lemma_.lower() for c in children
             if c.dep_ in ("amod", "compound", "nmod", "advmod") and not c.is_title and not c.is_upper
             for m in (c, *c.conjuncts)  # "Chinese-built and operated"
         }
