@@ -268,9 +268,12 @@ class ProjectExtractor:
         return subject is not None and subject.pos_ != "PROPN" and bool(self._named_tokens(head, spans.bare_span(head)))
 
     def is_specific(self, head: Token, rule: HeadRule, name: Span, headline: bool, contexts: _Contexts) -> bool:
-        """One specific undertaking: named, placed, owned, priced, or acted on by a country."""
-        if self.vetoed(head, rule, name, headline, contexts):
-            return False
+        """One specific undertaking, not part of something else (`vetoed`). The veto, which reads the
+        mention's context, comes last: most candidates fail the cheaper tests of `_singled_out` first."""
+        return self._singled_out(head, rule, name) and not self.vetoed(head, rule, name, headline, contexts)
+
+    def _singled_out(self, head: Token, rule: HeadRule, name: Span) -> bool:
+        """Named, placed, owned, priced, or acted on by a country."""
         bare = spans.bare_span(head)
         named = self._named_tokens(head, bare)
         if rule.needs_proper_name:
