@@ -273,3 +273,19 @@ def test_bare_determined_nouns_from_arrays():
               heads=[1, 2, 2, 2, 6, 6, 2, 6, 9, 6, 9, 2, 2],
               deps=["det", "nsubj", "ROOT", "punct", "det", "amod", "dobj", "cc", "det", "conj", "punct", "dep", "punct"])
     assert _bare_determined_nouns(doc) == [1, 9]
+
+
+@pytest.mark.parametrize("words, pos, expected", [
+    (["Uganda", "Launches", "China-Built", "Isimba", "Dam"], ["PROPN", "VERB", "ADJ", "PROPN", "PROPN"], True),
+    (["Uganda", "launches", "the", "Isimba", "Dam"], ["PROPN", "VERB", "DET", "PROPN", "PROPN"], False),  # a low verb
+    (["Port", "Of", "Call", "for", "Tea"], ["NOUN", "ADP", "NOUN", "ADP", "NOUN"], False),  # two long words only
+    (["Kenya", "Hosts", "Large", "Summit", "With", "leaders"], ["PROPN", "VERB", "ADJ", "NOUN", "ADP", "NOUN"], True),
+    (["Kenya", "Hosts", "Large", "summit", "With", "leaders"], ["PROPN", "VERB", "ADJ", "NOUN", "ADP", "NOUN"], False),
+])
+def test_is_headline(words, pos, expected):
+    """Most (four in five) alphabetic words longer than three letters capitalised, and no lower-case verb."""
+    from spacy.tokens import Doc
+
+    from pipeline.components.projects import _is_headline
+
+    assert _is_headline(Doc(spacy.blank("en").vocab, words=words, pos=pos)[:]) is expected

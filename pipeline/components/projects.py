@@ -20,7 +20,7 @@ import re
 
 import numpy as np
 from pydantic import Field, field_validator
-from spacy.attrs import DEP, HEAD, IS_ALPHA, IS_TITLE, IS_UPPER, LENGTH, LOWER, POS
+from spacy.attrs import DEP, HEAD, LOWER, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.parts_of_speech import IDS as POS_IDS
@@ -32,7 +32,7 @@ from pipeline.components import spans
 from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.components.spans import ContextRule, MentionContext
 from pipeline.countries import to_iso3
-from pipeline.extensions import entity_of, sentence_at, sentences_of, span_text
+from pipeline.extensions import entity_of, sentence_at, span_text
 from pipeline.records import Project, ProjectKind, ProjectStatus
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 
@@ -62,9 +62,7 @@ ANAPHOR_MIN_PRIORITY = 50
 DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»", "``", "''"})
 #: Longest quotation (in tokens) still read as a name rather than as quoted speech.
 MAX_QUOTED_NAME = 6
-#: Token attributes `_headline_starts` reads, in one array per Doc instead of one Token per word.
-_HEADLINE_ATTRS = [IS_ALPHA, LENGTH, IS_TITLE, IS_UPPER, POS]
-_VERB_POS = np.array([POS_IDS["VERB"], POS_IDS["AUX"]], dtype=np.uint64)
+_VERB_POS = frozenset({POS_IDS["VERB"], POS_IDS["AUX"]})
 #: Determiners of a bare anaphor ("the project", "this port").
 ANAPHOR_DETERMINERS = ("the", "this")
 
@@ -238,10 +236,10 @@ class ProjectExtractor:
             and (to_iso3(t.text) is None or head.is_title or spans.country_pair(t))
         ]
 
-    def vetoed(self, head: Token, rule: HeadRule, name: Span, headline: bool, contexts: _Contexts) -> bool:
-        """Is the trigger part of something else: a headline (`headline`: its sentence is one), a
-        predicate, a modifier, a venue, a place or an organisation's name?"""
-        if head.pos_ not in ("NOUN", "PROPN") or headline:
+    def vetoed(self, head: Token, rule: HeadRule, name: Span, headlines: _Headlines, contexts: _Contexts) -> bool:
+        """Is the trigger part of something else: a headline (as `headlines` tells), a predicate, a
+        modifier, a venue, a place or an organisation's name?"""
+        if head.pos_ not in ("NOUN", "PROPN") or headlines.holds(head):
             return True
         if head.dep_ in ("attr", "oprd") and not self._names_predicate(head):
             return True  # "X is Africa's first electrified railway" describes X
@@ -267,10 +265,10 @@ class ProjectExtractor:
         subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return subject is not None and subject.pos_ != "PROPN" and bool(self._named_tokens(head, spans.bare_span(head)))
 
-    def is_specific(self, head: Token, rule: HeadRule, name: Span, headline: bool, contexts: _Contexts) -> bool:
+    def is_specific(self, head: Token, rule: HeadRule, name: Span, headlines: _Headlines, contexts: _Contexts) -> bool:
         """One specific undertaking, not part of something else (`vetoed`). The veto, which reads the
         mention's context, comes last: most candidates fail the cheaper tests of `_singled_out` first."""
-        return self._singled_out(head, rule, name) and not self.vetoed(head, rule, name, headline, contexts)
+        return self._singled_out(head, rule, name) and not self.vetoed(head, rule, name, headlines, contexts)
 
     def _singled_out(self, head: Token, rule: HeadRule, name: Span) -> bool:
         """Named, placed, owned, priced, or acted on by a country."""
@@ -413,7 +411,7 @@ class ProjectExtractor:
                 continue  # a generic head in a document's name: "Declaration on Zone of Peace, Freedom and Neutrality"
             if parsed:
                 name = self._route(spans.phrase_span(head, self.preps, infinitive=False, place_preps=PLACE_PREPS), head)
-                if not self.is_specific(head, rule, name, headlines.holds(head), contexts):
+                if not self.is_specific(head, rule, name, headlines, contexts):
                     continue
             else:
                 name = spans.blank_name(head)
@@ -616,36 +614,34 @@ class _Contexts:
 
 
 class _Headlines:
-    """Which sentences of a Doc are headlines, all tested at once (when a trigger head first asks)
-    from one array of the Doc's token attributes: a Token per word for every head cost more than the test."""
+    """Which sentences of a Doc are headlines, each tested once, when a trigger head in it first asks:
+    the few sentences with a candidate that passed the naming tests cost less than reading the whole Doc."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.starts: set[int] | None = None
+        self.known: dict[int, bool] = {}
 
     def holds(self, token: Token) -> bool:
         """Is the sentence of `token` a headline?"""
-        if self.starts is None:
-            self.starts = _headline_starts(self.doc)
-        return sentence_at(self.doc, token.i).start in self.starts
+        sentence = sentence_at(self.doc, token.i)
+        if sentence.start not in self.known:
+            self.known[sentence.start] = _is_headline(sentence)
+        return self.known[sentence.start]
 
 
-def _headline_starts(doc: Doc) -> set[int]:
-    """The starts of the headline sentences ("Uganda Launches China-Built Isimba Dam"): most words
-    and every verb capitalised, so capitals say nothing about names. A word is alphabetic and longer
-    than three characters; "most" is four in five."""
-    starts = [sent.start for sent in sentences_of(doc)]
-    if not starts:
-        return set()
-    alpha, length, title, upper, pos = doc.to_array(_HEADLINE_ATTRS).T
-    words = (alpha != 0) & (length > 3)
-    capital = words & ((title != 0) | (upper != 0))
-    low_verbs = words & ~capital & np.isin(pos, _VERB_POS)
-    counts = np.add.reduceat(words.astype(np.int64), starts)
-    capitals = np.add.reduceat(capital.astype(np.int64), starts)
-    verbs = np.add.reduceat(low_verbs.astype(np.int64), starts)
-    found = (counts >= 3) & (capitals >= 0.8 * counts) & (verbs == 0)
-    return {start for start, yes in zip(starts, found.tolist()) if yes}
+def _is_headline(sentence: Span) -> bool:
+    """A headline ("Uganda Launches China-Built Isimba Dam"): most words and every verb capitalised,
+    so capitals say nothing about names. A word is alphabetic and longer than three characters;
+    "most" is four in five."""
+    words = capitals = 0
+    for token in sentence:
+        if token.is_alpha and len(token) > 3:
+            words += 1
+            if token.is_title or token.is_upper:
+                capitals += 1
+            elif token.pos in _VERB_POS:
+                return False  # a lower-case verb
+    return words >= 3 and capitals >= 0.8 * words
 
 
 def _unquote(text: str) -> str:
