@@ -62,6 +62,7 @@ ANAPHOR_MIN_PRIORITY = 50
 DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»", "``", "''"})
 #: Longest quotation (in tokens) still read as a name rather than as quoted speech.
 MAX_QUOTED_NAME = 6
+#: Coarse tags (ids) of verbs: a sentence with a lower-case one is no headline.
 _VERB_POS = frozenset({POS_IDS["VERB"], POS_IDS["AUX"]})
 #: Determiners of a bare anaphor ("the project", "this port").
 ANAPHOR_DETERMINERS = ("the", "this")
@@ -517,6 +518,8 @@ class ProjectExtractor:
         nearest project before it; its context cue gives that project's status when none was given."""
         taken = {m.head.i for m, _ in placed if m.head is not None}
         antecedents = [(m, r, m.head.lemma_.lower()) for m, r in placed if m.head is not None and not m.strategy]
+        if not antecedents:
+            return  # nothing to refer back to: no need to look for anaphors
         for i in _bare_determined_nouns(doc):
             if i in taken:
                 continue
