@@ -225,7 +225,11 @@ class ProjectExtractor:
         return doc[name.start:end]
 
     def _named_tokens(self, head: Token, bare: Span) -> list[Token]:
-        """Capitalised or quoted words of the name that are not owners or sentence-initial."""
+        """Capitalised or quoted words of the name that are not owners or sentence-initial.
+
+        The owners and quotations are looked for only when the name has words besides its head."""
+        if len(bare) == 1 and bare.start == head.i:
+            return []
         owners = {t.i for c in bare if spans.is_possessor(c) for t in c.subtree}
         sentence = sentence_at(head.doc, head.i)  # the bare span lies inside the head's sentence
         quoted = _quoted(sentence)
@@ -565,8 +569,8 @@ def _bare_determined_nouns(doc: Doc) -> list[int]:
     the few anaphors found."""
     lower, head, pos, dep = doc.to_array([LOWER, HEAD, POS, DEP]).astype(np.int64).T
     parent = np.arange(len(doc)) + head
-    child = (head != 0) & (dep != _as_int64(get_string_id("punct")))
-    determiner = child & np.isin(lower, [_as_int64(get_string_id(w)) for w in ANAPHOR_DETERMINERS])
+    child = (head != 0) & (dep != _PUNCT)
+    determiner = child & np.logical_or.reduce([lower == w for w in _DETERMINER_IDS])
     children = np.bincount(parent[child], minlength=len(doc))
     determiners = np.bincount(parent[determiner], minlength=len(doc))
     return ((children == 1) & (determiners == 1) & (pos == POS_IDS["NOUN"])).nonzero()[0].tolist()
@@ -575,6 +579,11 @@ def _bare_determined_nouns(doc: Doc) -> list[int]:
 def _as_int64(string_id: int) -> int:
     """A string's hash as `Doc.to_array(...).astype(np.int64)` holds it."""
     return int(np.array([string_id], dtype=np.uint64).astype(np.int64)[0])
+
+
+#: The hashes `_bare_determined_nouns` compares, as its int64 arrays hold them.
+_PUNCT = _as_int64(get_string_id("punct"))
+_DETERMINER_IDS = [_as_int64(get_string_id(w)) for w in ANAPHOR_DETERMINERS]
 
 
 def _quoted(sentence: Span) -> set[int]:
