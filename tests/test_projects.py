@@ -258,3 +258,34 @@ def test_different_projects_with_shared_words_stay_apart(nlp):
 ])
 def test_works_noun_objects(nlp, sentence, expected):
     assert [(r.name, r.kind) for r in projects(nlp, sentence)] == expected
+
+
+def test_bare_determined_nouns_from_arrays():
+    """Nouns whose one child besides punctuation is "the" or "this": not "the new port", not a
+    determiner without a noun."""
+    from spacy.tokens import Doc
+
+    from pipeline.components.projects import _bare_determined_nouns
+
+    words = ["The", "port", "opened", ";", "the", "new", "port", "and", "this", "dam", ",", "the", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words,
+              pos=["DET", "NOUN", "VERB", "PUNCT", "DET", "ADJ", "NOUN", "CCONJ", "DET", "NOUN", "PUNCT", "DET", "PUNCT"],
+              heads=[1, 2, 2, 2, 6, 6, 2, 6, 9, 6, 9, 2, 2],
+              deps=["det", "nsubj", "ROOT", "punct", "det", "amod", "dobj", "cc", "det", "conj", "punct", "dep", "punct"])
+    assert _bare_determined_nouns(doc) == [1, 9]
+
+
+@pytest.mark.parametrize("words, pos, expected", [
+    (["Uganda", "Launches", "China-Built", "Isimba", "Dam"], ["PROPN", "VERB", "ADJ", "PROPN", "PROPN"], True),
+    (["Uganda", "launches", "the", "Isimba", "Dam"], ["PROPN", "VERB", "DET", "PROPN", "PROPN"], False),  # a low verb
+    (["Port", "Of", "Call", "for", "Tea"], ["NOUN", "ADP", "NOUN", "ADP", "NOUN"], False),  # two long words only
+    (["Kenya", "Hosts", "Large", "Summit", "With", "leaders"], ["PROPN", "VERB", "ADJ", "NOUN", "ADP", "NOUN"], True),
+    (["Kenya", "Hosts", "Large", "summit", "With", "leaders"], ["PROPN", "VERB", "ADJ", "NOUN", "ADP", "NOUN"], False),
+])
+def test_is_headline(words, pos, expected):
+    """Most (four in five) alphabetic words longer than three letters capitalised, and no lower-case verb."""
+    from spacy.tokens import Doc
+
+    from pipeline.components.projects import _is_headline
+
+    assert _is_headline(Doc(spacy.blank("en").vocab, words=words, pos=pos)[:]) is expected

@@ -46,3 +46,14 @@ def test_tokens_with_pos_in_text_order():
               pos=["DET", "NOUN", "VERB", "PRON", "NOUN"])
     assert [t.i for t in spans.tokens_with_pos(doc, "NOUN")] == [1, 4]
     assert spans.tokens_with_pos(doc, "ADJ") == []
+
+
+def test_tokens_with_pos_and_lemma():
+    """Only the nouns whose lower-case lemma is wanted: "Expansion" counts, the verb "expands" does not."""
+    words = ["Expansion", "of", "the", "port", "expands", "the", "upgrade", "terminals"]
+    doc = Doc(spacy.blank("en").vocab, words=words, pos=["NOUN", "ADP", "DET", "NOUN", "VERB", "DET", "NOUN", "NOUN"],
+              lemmas=["Expansion", "of", "the", "port", "expansion", "the", "upgrade", "terminal"])
+    assert [t.i for t in spans.tokens_with_pos(doc, "NOUN", frozenset({"expansion", "upgrade"}))] == [0, 6]
+    assert spans.tokens_with_pos(doc, "NOUN", frozenset()) == []
+    assert spans.tokens_with_pos(doc, "NOUN", frozenset({"dam"})) == []
+

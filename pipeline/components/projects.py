@@ -20,7 +20,7 @@ import re
 
 import numpy as np
 from pydantic import Field, field_validator
-from spacy.attrs import HEAD, IS_ALPHA, IS_TITLE, IS_UPPER, LENGTH, LOWER, POS
+from spacy.attrs import DEP, HEAD, LOWER, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.parts_of_speech import IDS as POS_IDS
@@ -32,7 +32,7 @@ from pipeline.components import spans
 from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.components.spans import ContextRule, MentionContext
 from pipeline.countries import to_iso3
-from pipeline.extensions import entity_of, sentence_at, sentences_of
+from pipeline.extensions import entity_of, sentence_at, span_text
 from pipeline.records import Project, ProjectKind, ProjectStatus
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 
@@ -62,9 +62,8 @@ ANAPHOR_MIN_PRIORITY = 50
 DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»", "``", "''"})
 #: Longest quotation (in tokens) still read as a name rather than as quoted speech.
 MAX_QUOTED_NAME = 6
-#: Token attributes `_headline_starts` reads, in one array per Doc instead of one Token per word.
-_HEADLINE_ATTRS = [IS_ALPHA, LENGTH, IS_TITLE, IS_UPPER, POS]
-_VERB_POS = np.array([POS_IDS["VERB"], POS_IDS["AUX"]], dtype=np.uint64)
+#: Coarse tags (ids) of verbs: a sentence with a lower-case one is no headline.
+_VERB_POS = frozenset({POS_IDS["VERB"], POS_IDS["AUX"]})
 #: Determiners of a bare anaphor ("the project", "this port").
 ANAPHOR_DETERMINERS = ("the", "this")
 
@@ -182,6 +181,11 @@ class ProjectExtractor:
         for rule in self.rules.named:
             self.phrases.add(rule.id, [nlp.make_doc(n) for n in rule.names])
         self.keywords = self.rules.kind_keywords
+        #: Each sector word's first keyword (its index in `keywords`): one look-up per word, not one per keyword.
+        self.keyword_rank: dict[str, int] = {}
+        for rank, keyword in enumerate(self.keywords):
+            for word in keyword.words:
+                self.keyword_rank.setdefault(word, rank)
         self.initiative_terms = {w for r in self.rules.heads if r.kind == "initiative" for w in r.terms}
         self.anaphor_heads = frozenset(self.rules.anaphor_heads)
         self.common_words = TITLE_WORDS | {w for r in self.keywords for w in r.words}
@@ -210,7 +214,7 @@ class ProjectExtractor:
         of the Congo" takes its "from" complement and the "to"/"through" phrase closing it; "the Zambia-Lobito
         railway line from eastern Angola" is named already and ends before "from"."""
         doc = name.doc
-        start = next((t.i for t in name if t.lower_ == "from" and t.i > head.i), None)
+        start = next((t.i for t in doc[max(name.start, head.i + 1):name.end] if t.lower_ == "from"), None)
         if start is None:
             return name
         if self._named_tokens(head, spans.bare_span(head)):
@@ -221,10 +225,15 @@ class ProjectExtractor:
         return doc[name.start:end]
 
     def _named_tokens(self, head: Token, bare: Span) -> list[Token]:
-        """Capitalised or quoted words of the name that are not owners or sentence-initial."""
+        """Capitalised or quoted words of the name that are not owners or sentence-initial.
+
+        The owners and quotations are looked for only when the name has words besides its head."""
+        if len(bare) == 1 and bare.start == head.i:
+            return []
         owners = {t.i for c in bare if spans.is_possessor(c) for t in c.subtree}
-        quoted = _quoted(bare)
-        first = sentence_at(head.doc, head.i).start  # the bare span lies inside the head's sentence
+        sentence = sentence_at(head.doc, head.i)  # the bare span lies inside the head's sentence
+        quoted = _quoted(sentence)
+        first = sentence.start
         return [
             t for t in bare
             if t.i not in owners and t.i != head.i and (t.is_alpha or t.text[:1].isupper() and any(c.isalpha() for c in t.text))
@@ -232,10 +241,10 @@ class ProjectExtractor:
             and (to_iso3(t.text) is None or head.is_title or spans.country_pair(t))
         ]
 
-    def vetoed(self, head: Token, rule: HeadRule, name: Span, headline: bool) -> bool:
-        """Is the trigger part of something else: a headline (`headline`: its sentence is one), a
-        predicate, a modifier, a venue, a place or an organisation's name?"""
-        if head.pos_ not in ("NOUN", "PROPN") or headline:
+    def vetoed(self, head: Token, rule: HeadRule, name: Span, headlines: _Headlines, contexts: _Contexts) -> bool:
+        """Is the trigger part of something else: a headline (as `headlines` tells), a predicate, a
+        modifier, a venue, a place or an organisation's name?"""
+        if head.pos_ not in ("NOUN", "PROPN") or headlines.holds(head):
             return True
         if head.dep_ in ("attr", "oprd") and not self._names_predicate(head):
             return True  # "X is Africa's first electrified railway" describes X
@@ -250,7 +259,7 @@ class ProjectExtractor:
             return True  # "Belt and Road Forum", "the Beijing-based group China Policy"
         if head.dep_ == "pobj" and parent.head.lemma_.lower() in self.veto_parents:
             return True  # "director of the U.S. Development Policy Initiative"
-        ctx = MentionContext.of(head, False, name)
+        ctx = contexts.of(head, name)
         if ctx.prep in ("at", "in") and ctx.verb is not None and ctx.verb.lemma_.lower() in self.venue_verbs:
             return True  # "arrived at Beijing Capital International Airport"
         return rule.needs_cue_if_entity and _is_entity(name) and not set(ctx.cues) & self.project_cues
@@ -261,21 +270,20 @@ class ProjectExtractor:
         subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         return subject is not None and subject.pos_ != "PROPN" and bool(self._named_tokens(head, spans.bare_span(head)))
 
-    def is_specific(self, head: Token, rule: HeadRule, name: Span, headline: bool) -> bool:
-        """One specific undertaking: named, placed, owned, priced, or acted on by a country."""
-        if self.vetoed(head, rule, name, headline):
-            return False
+    def is_specific(self, head: Token, rule: HeadRule, name: Span, headlines: _Headlines, contexts: _Contexts) -> bool:
+        """One specific undertaking, not part of something else (`vetoed`). The veto, which reads the
+        mention's context, comes last: most candidates fail the cheaper tests of `_singled_out` first."""
+        return self._singled_out(head, rule, name) and not self.vetoed(head, rule, name, headlines, contexts)
+
+    def _singled_out(self, head: Token, rule: HeadRule, name: Span) -> bool:
+        """Named, placed, owned, priced, or acted on by a country."""
         bare = spans.bare_span(head)
         named = self._named_tokens(head, bare)
         if rule.needs_proper_name:
             return bool(named)
         complement = [t for t in name if t.i > head.i]
         place = any(t.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or t.pos_ == "PROPN" for t in complement)
-        content = any(t.is_alpha and not t.is_stop and t.lemma_.lower() not in self.generic for t in complement)
-        owner = any(spans.is_possessor(t) for t in bare if t.i != head.i) or any(c.dep_ == "poss" for c in head.children)
-        money = any(t.like_num or t.is_currency for t in bare if t.i < head.i)
-        sector = self._sector_word(head, name) is not None
-        if rule.needs_sector and not sector:
+        if rule.needs_sector and self._sector_word(head, name) is None:
             return False
         if spans.is_plural(head):
             one_of = head.dep_ == "pobj" and head.head.head.lower_ == "one" and any(t.ent_type_ == "GPE" for t in complement)
@@ -283,31 +291,32 @@ class ProjectExtractor:
             return titled and not any(c.dep_ == "nummod" for c in head.children) or one_of and place
         if named or place:
             return True
-        if rule.needs_name and not (sector or content):
+        content = any(t.is_alpha and not t.is_stop and t.lemma_.lower() not in self.generic for t in complement)
+        if rule.needs_name and not (self._sector_word(head, name) is not None or content):
             return False
         definite = any(c.lower_ in ("the", "this", "that") for c in head.children)
-        return owner or money or (content and not definite) or (not definite and self._has_country_subject(head))
+        return (_owned_or_priced(head, bare) or (content and not definite)
+                or (not definite and self._has_country_subject(head)))
 
     def _has_country_subject(self, head: Token) -> bool:
         """"Pakistan lopped $2 billion off plans for a railway": a country acts on the project."""
         ctx = MentionContext.of(head, False)
         if ctx.verb is None:
             return False
-        countries_named = any(to_iso3(e.text) for e in head.sent.ents)
         for child in ctx.verb.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 phrase = head.doc[child.left_edge.i:child.i + 1].text
-                return bool(to_iso3(phrase)) or child.lower_ in ("it", "they") and countries_named
+                return bool(to_iso3(phrase)) or child.lower_ in ("it", "they") and any(
+                    to_iso3(e.text) for e in head.sent.ents)  # a country named in the sentence
         return False
 
     def _sector_word(self, head: Token, name: Span) -> KindKeyword | None:
         """The kind keyword nearest the head: its modifiers right to left, then its complement."""
         ordered = [t for t in reversed(name) if t.i < head.i] + [t for t in name if t.i > head.i]
         for token in ordered:
-            lemma = token.lemma_.lower()
-            for keyword in self.keywords:
-                if lemma in keyword.words or token.lower_ in keyword.words:
-                    return keyword
+            found = [self.keyword_rank[w] for w in (token.lemma_.lower(), token.lower_) if w in self.keyword_rank]
+            if found:
+                return self.keywords[min(found)]  # the first keyword in file order holding either form
         return None
 
     def kind(self, head: Token, rule: HeadRule, name: Span) -> str:
@@ -329,10 +338,8 @@ class ProjectExtractor:
         noun, and no place, person, organisation or known name already taken."""
         taken = {t.i for m in found for t in m.name}
         out: list[Mention] = []
-        for token in spans.tokens_with_pos(doc, "NOUN"):
+        for token in spans.tokens_with_pos(doc, "NOUN", self.works_nouns):
             lemma = token.lemma_.lower()
-            if lemma not in self.works_nouns:
-                continue
             rule = next(r for r in self.rules.works if lemma in r.nouns)
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
                 obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
@@ -399,7 +406,7 @@ class ProjectExtractor:
 
     # ------------------------------------------------------------------ main
 
-    def mentions(self, doc: Doc) -> list[Mention]:
+    def mentions(self, doc: Doc, contexts: _Contexts) -> list[Mention]:
         parsed = spans.has_parse(doc)
         out: list[Mention] = []
         agreements = [(a.start, a.end) for a in (doc._.agreements or [])] if Doc.has_extension("agreements") else []
@@ -409,7 +416,7 @@ class ProjectExtractor:
                 continue  # a generic head in a document's name: "Declaration on Zone of Peace, Freedom and Neutrality"
             if parsed:
                 name = self._route(spans.phrase_span(head, self.preps, infinitive=False, place_preps=PLACE_PREPS), head)
-                if not self.is_specific(head, rule, name, headlines.holds(head)):
+                if not self.is_specific(head, rule, name, headlines, contexts):
                     continue
             else:
                 name = spans.blank_name(head)
@@ -456,13 +463,14 @@ class ProjectExtractor:
         parsed = spans.has_parse(doc)
         records: dict[str, Project] = {}
         heads: dict[int, str] = {}  # id(record) -> lemma of its head noun
-        found = self.mentions(doc)
+        contexts = _Contexts()
+        found = self.mentions(doc, contexts)
         placed: list[tuple[Mention, Project]] = []  # each mention with the record it went to
         for mention in found:
             text = _unquote(spans.clean_name(_without_measure(mention.name)))
             key = mention.named_id or _key(text, mention.head.lemma_ if mention.head is not None else "")
             if parsed and mention.head is not None and not self._modifies_other(mention):
-                ctx = MentionContext.of(mention.head, spans.in_title(mention.name), mention.name)
+                ctx = contexts.of(mention.head, mention.name, spans.in_title(mention.name))
                 ctx.kind = "initiative" if mention.strategy else mention.kind
                 status_rule = spans.best_rule(self.rules.statuses, ctx)
             else:
@@ -481,7 +489,7 @@ class ProjectExtractor:
                 placed.append((mention, records[key]))
                 continue
             record = Project(
-                sentence=mention.name.sent.text.strip(),
+                sentence=span_text(sentence_at(doc, mention.name.start)).strip(),
                 start=mention.name.start_char,
                 end=mention.name.end_char,
                 rule=f"{mention.rule}+{status_id}",
@@ -513,24 +521,33 @@ class ProjectExtractor:
         a bare definite "the project" or "the <same head>" later in the paragraph refers to the
         nearest project before it; its context cue gives that project's status when none was given."""
         taken = {m.head.i for m, _ in placed if m.head is not None}
-        for token in (doc[i] for i in sorted(_determined(doc))):
-            if token.pos_ != "NOUN" or token.i in taken or spans.is_plural(token):
+        antecedents = [(m, r, m.head.lemma_.lower()) for m, r in placed if m.head is not None and not m.strategy]
+        if not antecedents:
+            return  # nothing to refer back to: no need to look for anaphors
+        for i in _bare_determined_nouns(doc):
+            if i in taken:
                 continue
-            if [c.lower_ for c in token.children if c.dep_ != "punct"] not in ([w] for w in ANAPHOR_DETERMINERS):
+            token = doc[i]
+            if spans.is_plural(token):
                 continue
             lemma = token.lemma_.lower()
-            before = [(m, r) for m, r in placed if m.head is not None and m.name.end <= token.i
-                      and not spans.has_blank_line(doc, m.name.end, token.i) and not m.strategy]
-            if lemma not in self.anaphor_heads:
-                before = [(m, r) for m, r in before if m.head.lemma_.lower() == lemma]
-            if not before or lemma not in self.anaphor_heads | {m.head.lemma_.lower() for m, _ in before}:
+            anaphor = lemma in self.anaphor_heads
+            mention, record = next(((m, r) for m, r, head in reversed(antecedents)
+                                    if m.name.end <= i and (anaphor or head == lemma)
+                                    and not spans.has_blank_line(doc, m.name.end, i)), (None, None))
+            if mention is None:
                 continue
-            mention, record = before[-1]
             ctx = MentionContext.of(token, False)
             ctx.kind = mention.kind
             rule = spans.best_rule(self.rules.statuses, ctx)
             if rule.priority >= ANAPHOR_MIN_PRIORITY:
                 spans.take_status(record, rule.status, rule.id)
+
+
+def _owned_or_priced(head: Token, bare: Span) -> bool:
+    """An owner ("Djibouti's port", "its port") or a number or price before the head ("$2 billion port")."""
+    return (any(spans.is_possessor(t) for t in bare if t.i != head.i) or any(c.dep_ == "poss" for c in head.children)
+            or any(t.like_num or t.is_currency for t in bare if t.i < head.i))
 
 
 def _without_measure(name: Span) -> Span:
@@ -546,19 +563,36 @@ def _without_measure(name: Span) -> Span:
     return doc[k:name.end]
 
 
-def _determined(doc: Doc) -> set[int]:
-    """Indices of the tokens that have an anaphor determiner among their children, from one array
-    read: `_resolve_anaphors` then lists the children of those nouns only."""
-    lower, head = doc.to_array([LOWER, HEAD]).astype(np.int64).T
-    ids = np.array([get_string_id(w) for w in ANAPHOR_DETERMINERS], dtype=np.uint64).astype(np.int64)
-    found = np.isin(lower, ids).nonzero()[0]
-    return set((found + head[found]).tolist())
+def _bare_determined_nouns(doc: Doc) -> list[int]:
+    """Indices of the nouns whose one child other than punctuation is an anaphor determiner ("the
+    port", "this project"), in text order, from one array read: a Token per noun cost more than
+    the few anaphors found."""
+    lower, head, pos, dep = doc.to_array([LOWER, HEAD, POS, DEP]).astype(np.int64).T
+    parent = np.arange(len(doc)) + head
+    child = (head != 0) & (dep != _PUNCT)
+    determiner = child & np.logical_or.reduce([lower == w for w in _DETERMINER_IDS])
+    children = np.bincount(parent[child], minlength=len(doc))
+    determiners = np.bincount(parent[determiner], minlength=len(doc))
+    return ((children == 1) & (determiners == 1) & (pos == POS_IDS["NOUN"])).nonzero()[0].tolist()
 
 
-def _quoted(span: Span) -> set[int]:
-    """Indices of tokens inside short quotations ('"Digital Kazakhstan" strategy'); a quoted
-    sentence of speech is not a name."""
-    marks = [t.i for t in sentence_at(span.doc, span.start) if t.text in DOUBLE_QUOTES]
+def _as_int64(string_id: int) -> int:
+    """A string's hash as `Doc.to_array(...).astype(np.int64)` holds it."""
+    return int(np.array([string_id], dtype=np.uint64).astype(np.int64)[0])
+
+
+#: The hashes `_bare_determined_nouns` compares, as its int64 arrays hold them.
+_PUNCT = _as_int64(get_string_id("punct"))
+_DETERMINER_IDS = [_as_int64(get_string_id(w)) for w in ANAPHOR_DETERMINERS]
+
+
+def _quoted(sentence: Span) -> set[int]:
+    """Indices of the sentence's tokens inside short quotations ('"Digital Kazakhstan" strategy'); a
+    quoted sentence of speech is not a name."""
+    text = span_text(sentence)
+    if not any(mark in text for mark in DOUBLE_QUOTES):
+        return set()  # most sentences quote nothing: their text says so without a Token per word
+    marks = [t.i for t in sentence if t.text in DOUBLE_QUOTES]
     out: set[int] = set()
     for open_, close in zip(marks[::2], marks[1::2]):
         if close - open_ - 1 <= MAX_QUOTED_NAME:
@@ -574,37 +608,52 @@ def _is_entity(name: Span) -> bool:
     return entity is not None and entity.label_ in ("GPE", "LOC", "ORG", "FAC", "PERSON") and entity.start <= name.start + 1
 
 
+class _Contexts:
+    """The context of each mention of a Doc, computed once: its veto and its status read the same one."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[int, int, int], MentionContext] = {}
+
+    def of(self, head: Token, name: Span, in_title: bool = False) -> MentionContext:
+        """`MentionContext.of(head, in_title, name)`: the same object each time, `in_title` set as asked
+        (a reader that sets `kind` sets it before each use)."""
+        key = (head.i, name.start, name.end)
+        if key not in self.known:
+            self.known[key] = MentionContext.of(head, in_title, name)
+        ctx = self.known[key]
+        ctx.in_title = in_title
+        return ctx
+
+
 class _Headlines:
-    """Which sentences of a Doc are headlines, all tested at once (when a trigger head first asks)
-    from one array of the Doc's token attributes: a Token per word for every head cost more than the test."""
+    """Which sentences of a Doc are headlines, each tested once, when a trigger head in it first asks:
+    the few sentences with a candidate that passed the naming tests cost less than reading the whole Doc."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.starts: set[int] | None = None
+        self.known: dict[int, bool] = {}
 
     def holds(self, token: Token) -> bool:
         """Is the sentence of `token` a headline?"""
-        if self.starts is None:
-            self.starts = _headline_starts(self.doc)
-        return sentence_at(self.doc, token.i).start in self.starts
+        sentence = sentence_at(self.doc, token.i)
+        if sentence.start not in self.known:
+            self.known[sentence.start] = _is_headline(sentence)
+        return self.known[sentence.start]
 
 
-def _headline_starts(doc: Doc) -> set[int]:
-    """The starts of the headline sentences ("Uganda Launches China-Built Isimba Dam"): most words
-    and every verb capitalised, so capitals say nothing about names. A word is alphabetic and longer
-    than three characters; "most" is four in five."""
-    starts = [sent.start for sent in sentences_of(doc)]
-    if not starts:
-        return set()
-    alpha, length, title, upper, pos = doc.to_array(_HEADLINE_ATTRS).T
-    words = (alpha != 0) & (length > 3)
-    capital = words & ((title != 0) | (upper != 0))
-    low_verbs = words & ~capital & np.isin(pos, _VERB_POS)
-    counts = np.add.reduceat(words.astype(np.int64), starts)
-    capitals = np.add.reduceat(capital.astype(np.int64), starts)
-    verbs = np.add.reduceat(low_verbs.astype(np.int64), starts)
-    found = (counts >= 3) & (capitals >= 0.8 * counts) & (verbs == 0)
-    return {start for start, yes in zip(starts, found.tolist()) if yes}
+def _is_headline(sentence: Span) -> bool:
+    """A headline ("Uganda Launches China-Built Isimba Dam"): most words and every verb capitalised,
+    so capitals say nothing about names. A word is alphabetic and longer than three characters;
+    "most" is four in five."""
+    words = capitals = 0
+    for token in sentence:
+        if token.is_alpha and len(token) > 3:
+            words += 1
+            if token.is_title or token.is_upper:
+                capitals += 1
+            elif token.pos in _VERB_POS:
+                return False  # a lower-case verb
+    return words >= 3 and capitals >= 0.8 * words
 
 
 def _unquote(text: str) -> str:

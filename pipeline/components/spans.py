@@ -15,17 +15,19 @@ title line. A rule fires when all its stated conditions hold; the highest priori
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy
 from pydantic import Field
-from spacy.attrs import ORTH, POS
+from spacy.attrs import LEMMA, ORTH, POS
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.components.phrase_matching import AnchoredMatcher
 from pipeline.countries import to_iso3
-from pipeline.extensions import sentence_at, text_of
+from pipeline.extensions import sentence_at, span_text, text_of
 from pipeline.rules.loader import Rule
 
 Mood = Literal["future", "infinitive", "modal", "progressive", "finite", "participle", "gerund", "none"]
@@ -39,6 +41,15 @@ BE_FORMS = frozenset({"is", "are", "was", "were", "am", "be", "been", "'s", "'re
 POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _ES_ENDINGS = ("s", "sh", "ch", "x", "z")
+
+
+def _marks(words: Iterable[str]) -> re.Pattern:
+    """A pattern finding any of the words in a text."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words)))
+
+
+#: Marks `_trim` looks for in a name's text before it reads the name's tokens.
+_QUOTE_MARK, _POSSESSIVE_MARK = _marks(QUOTES), _marks(POSSESSIVE_MARKS)
 
 
 def plural_forms(word: str) -> set[str]:
@@ -93,10 +104,17 @@ def matched_heads(matcher: AnchoredMatcher, doc: Doc, rules: dict[str, Rule]) ->
     return [(head, rule) for _, head, rule in sorted(best.values(), key=lambda x: x[1].i)]
 
 
-def tokens_with_pos(doc: Doc, pos: str) -> list[Token]:
-    """The tokens with a coarse tag ("NOUN"), in text order, found from one array read: reading
-    every token's `pos_` in Python cost more than what the extractors then did with the few found."""
-    return [doc[i] for i in (doc.to_array(POS) == POS_IDS[pos]).nonzero()[0].tolist()]
+def tokens_with_pos(doc: Doc, pos: str, lemmas: frozenset[str] | None = None) -> list[Token]:
+    """The tokens with a coarse tag ("NOUN"), in text order, and when `lemmas` is given only those
+    whose lower-case lemma is among them; found from one array read and one test per distinct lemma:
+    reading every token's `pos_` in Python cost more than what the extractors then did with the few found."""
+    tags, lemma_ids = doc.to_array([POS, LEMMA]).T
+    found = tags == POS_IDS[pos]
+    if lemmas is not None:
+        strings = doc.vocab.strings
+        wanted = [w for w in numpy.unique(lemma_ids[found]).tolist() if strings[w].lower() in lemmas]
+        found &= numpy.isin(lemma_ids, numpy.array(wanted, dtype=numpy.uint64))
+    return [doc[i] for i in found.nonzero()[0].tolist()]
 
 
 def country_pair(token: Token) -> bool:
@@ -123,12 +141,39 @@ def has_parse(doc: Doc) -> bool:
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop leading owners ("President Trump's"), determiners and stray punctuation; balance quotes."""
+    """Drop leading owners ("President Trump's"), determiners and stray punctuation; balance quotes.
+
+    The steps that look for marks read the tokens only when the text of `doc[start:end]` holds such
+    a mark (each step works inside it, a closing ")" aside): most names hold none."""
+    text = span_text(doc[start:end])
+    if _POSSESSIVE_MARK.search(text):
+        start = _after_owner(doc, start, end)
+    start = _after_leading_words(doc, start, end)
+    while end > start + 1 and _trailing_junk(doc[end - 1]):
+        end -= 1
+    if "(" in text:
+        end = _close_parenthesis(doc, start, end)
+    if _QUOTE_MARK.search(text):
+        quotes = sum(t.text in QUOTES for t in doc[start:end])
+        if quotes % 2 and end < len(doc) and doc[end].text in QUOTES:
+            end += 1
+        elif quotes % 2 and doc[end - 1].text in QUOTES:
+            end -= 1
+    return start, end
+
+
+def _after_owner(doc: Doc, start: int, end: int) -> int:
+    """Start after the last owner ("President Trump's") before the first preposition, verb or conjunction."""
     for tok in doc[start:end - 1]:
         if tok.pos_ in ("ADP", "VERB", "SCONJ"):
             break
         if tok.dep_ == "case" and tok.lower_ in POSSESSIVE_MARKS and tok.head.i < tok.i:
             start = tok.i + 1
+    return start
+
+
+def _after_leading_words(doc: Doc, start: int, end: int) -> int:
+    """Start after leading determiners, owners, superlatives and stray punctuation."""
     while start < end - 1:
         tok = doc[start]
         if tok.is_currency:
@@ -145,8 +190,16 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
             start += 1
         else:
             break
-    while end > start + 1 and (doc[end - 1].is_punct and doc[end - 1].text not in QUOTES or doc[end - 1].is_space):
-        end -= 1
+    return start
+
+
+def _trailing_junk(tok: Token) -> bool:
+    """Punctuation other than a quote mark, or white space: never the last word of a name."""
+    return tok.is_punct and tok.text not in QUOTES or tok.is_space
+
+
+def _close_parenthesis(doc: Doc, start: int, end: int) -> int:
+    """End after the ")" of a parenthesis the name opens, or before the parenthesis when it stays open."""
     opened = [t.i for t in doc[start:end] if t.text == "("]
     if opened and not any(t.text == ")" for t in doc[opened[-1]:end]):
         if end < len(doc) and doc[end].text == ")":
@@ -155,12 +208,7 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
             end = opened[-1]
             while end > start + 1 and doc[end - 1].is_punct and doc[end - 1].text not in QUOTES:
                 end -= 1
-    quotes = sum(t.text in QUOTES for t in doc[start:end])
-    if quotes % 2 and end < len(doc) and doc[end].text in QUOTES:
-        end += 1
-    elif quotes % 2 and doc[end - 1].text in QUOTES:
-        end -= 1
-    return start, end
+    return end
 
 
 def complement_span(prep: Token) -> Span:
@@ -511,14 +559,15 @@ class MentionContext:
         connecting A and B") says what the thing does, not what happened to it."""
         ctx = cls(in_title=in_title)
         inside = range(name.start, name.end) if name is not None else range(head.i, head.i + 1)
-        own = [
-            t for t in head.doc[inside.start:min(inside.stop + 3, len(head.doc))]
-            if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX") and t.head.i in inside and t.i >= inside.stop
+        own = [  # the three words after the mention
+            t for t in head.doc[inside.stop:min(inside.stop + 3, len(head.doc))]
+            if t.dep_ in ("acl", "relcl") and t.pos_ in ("VERB", "AUX") and t.head.i in inside
             and not (t.dep_ == "acl" and t.tag_ == "VBG")
         ]
         # "the Land Bridge and economic corridor construction": the parser makes "construction"
         # a conjunct of "Bridge", yet it is the event noun of both.
-        shared = [c for c in head.children if c.dep_ == "conj" and c.pos_ == "NOUN"
+        children = list(head.children)
+        shared = [c for c in children if c.dep_ == "conj" and c.pos_ == "NOUN"
                   and any(g.dep_ == "compound" for g in c.children)]
         nodes: list[Token] = own[:1] + shared[:1]
         node = head
@@ -527,34 +576,17 @@ class MentionContext:
         if node.dep_ == "pobj":
             ctx.prep = node.head.lower_
         ctx.dep = node.dep_
-        while node.head != node:
-            parent = node.head
+        parent = node.head
+        while parent != node:
             nodes.append(parent)
             if parent.pos_ in ("VERB", "AUX") and parent.dep_ not in ("amod", "prep"):
                 break
-            node = parent
+            node, parent = parent, parent.head
         ctx.nodes = nodes
         cues = ctx.cues
         for pos, t in enumerate(nodes):
-            lemma = t.lemma_.lower()
-            if t.pos_ != "PROPN":
-                cues.setdefault(lemma, pos)
-            for p in t.children:
-                if t.pos_ == "NOUN" and p.dep_ in ("amod", "compound") and p.i < t.i:
-                    cues.setdefault(f"{p.lemma_.lower()} {lemma}", pos)  # "groundbreaking ceremony"
-                if t.pos_ in ("VERB", "AUX") and p.dep_ == "nsubj" and p.pos_ == "NOUN":
-                    cues.setdefault(f"{p.lemma_.lower()} {lemma}", pos)  # "work began on X"
-                if p.dep_ == "prt":
-                    cues.setdefault(f"{lemma} {p.lower_}", pos)  # "draw up", "take over"
-                if p.dep_ == "prep" and t.pos_ in ("VERB", "AUX"):
-                    for o in p.children:  # "put into operation", "entered into force"
-                        if o.dep_ == "pobj":
-                            cues.setdefault(f"{lemma} {p.lower_} {o.lemma_.lower()}", pos)
-            if pos and nodes[pos - 1].dep_ == "prep" and t.pos_ in ("VERB", "AUX"):
-                cues.setdefault(f"{lemma} {nodes[pos - 1].lower_}", pos)  # "work for", "strive for"
-                for obj in (c for c in t.children if c.dep_ == "dobj" and c.pos_ == "NOUN"):
-                    # "launching studies for the construction of X": the parser hangs "for" on the verb
-                    cues.setdefault(obj.lemma_.lower(), pos)
+            below = nodes[pos - 1] if pos else None
+            _add_cues(cues, t, pos, below.lower_ if below is not None and below.dep_ == "prep" else None)
         verbs = [t for t in nodes if t.pos_ in ("VERB", "AUX") and t.dep_ != "prep"]
         if verbs and verbs[0].dep_ == "conj" and verbs[0].head.pos_ == "VERB":
             cues.setdefault(verbs[0].head.lemma_.lower(), nodes.index(verbs[0]))  # "signed and issued"
@@ -563,14 +595,43 @@ class MentionContext:
             ctx.verb = verbs[0]
             ctx.verb_tag = verbs[0].tag_
             ctx.mood = verb_mood(verbs[0])
-            ctx.negated = any(c.dep_ == "neg" for c in verbs[0].children)
-            ctx.agent = ctx.dep == "nsubj" and any(c.dep_ == "dobj" for c in verbs[0].children)
+            deps = {c.dep_ for c in verbs[0].children}
+            ctx.negated = "neg" in deps
+            ctx.agent = ctx.dep == "nsubj" and "dobj" in deps
         ctx.modifiers = {  # lower-case only: "New" in "New START Treaty" is part of the name
-            m.lemma_.lower() for c in head.children
+            m.lemma_.lower() for c in children
             if c.dep_ in ("amod", "compound", "nmod", "advmod") and not c.is_title and not c.is_upper
             for m in (c, *c.conjuncts)  # "Chinese-built and operated"
         }
         return ctx
+
+
+def _add_cues(cues: dict[str, int], t: Token, pos: int, prep: str | None) -> None:
+    """The cues node `t` of a governing chain gives at position `pos`, unless an earlier node gave
+    them: its lemma and the pairs and triples it makes with its children. `prep` is the preposition
+    the chain came up through, when the node below it is one ("work for", "strive for")."""
+    lemma = t.lemma_.lower()
+    tag = t.pos_
+    verbal = tag in ("VERB", "AUX")
+    if tag != "PROPN":
+        cues.setdefault(lemma, pos)
+    for p in t.children:
+        dep = p.dep_
+        if tag == "NOUN" and dep in ("amod", "compound") and p.i < t.i:
+            cues.setdefault(f"{p.lemma_.lower()} {lemma}", pos)  # "groundbreaking ceremony"
+        if verbal and dep == "nsubj" and p.pos_ == "NOUN":
+            cues.setdefault(f"{p.lemma_.lower()} {lemma}", pos)  # "work began on X"
+        if dep == "prt":
+            cues.setdefault(f"{lemma} {p.lower_}", pos)  # "draw up", "take over"
+        if dep == "prep" and verbal:
+            for o in p.children:  # "put into operation", "entered into force"
+                if o.dep_ == "pobj":
+                    cues.setdefault(f"{lemma} {p.lower_} {o.lemma_.lower()}", pos)
+    if prep is not None and verbal:
+        cues.setdefault(f"{lemma} {prep}", pos)  # "work for", "strive for"
+        for obj in (c for c in t.children if c.dep_ == "dobj" and c.pos_ == "NOUN"):
+            # "launching studies for the construction of X": the parser hangs "for" on the verb
+            cues.setdefault(obj.lemma_.lower(), pos)
 
 
 class ContextRule(Rule):
@@ -608,13 +669,13 @@ class ContextRule(Rule):
                     or self.verb_tags or self.not_agent or self.in_title is not None)
 
     def fires(self, ctx: MentionContext) -> bool:
-        if self.chain and not set(self.chain) & set(ctx.chain):
+        if self.chain and set(ctx.chain).isdisjoint(self.chain):
             return False
         if self.mood and ctx.mood not in self.mood:
             return False
         if self.preps and ctx.prep not in self.preps:
             return False
-        if self.modifiers and not set(self.modifiers) & ctx.modifiers:
+        if self.modifiers and ctx.modifiers.isdisjoint(self.modifiers):
             return False
         if self.deps and ctx.dep not in self.deps or self.kinds and ctx.kind not in self.kinds:
             return False
@@ -650,11 +711,10 @@ def best_rule(rules: list, ctx: MentionContext):
 def in_title(span: Span) -> bool:
     """Is the span in the document's title line (its first sentence, or the sentence equal to `doc._.title`)?"""
     doc = span.doc
-    sent = span.sent if has_parse(doc) or doc.has_annotation("SENT_START") else None
-    title = getattr(doc._, "title", None) if Doc.has_extension("title") else None
-    if sent is None:
+    if not (has_parse(doc) or doc.has_annotation("SENT_START")):
         return False
-    first = next(iter(doc.sents), None)
-    if first is not None and first.start == sent.start:
-        return True
-    return bool(title) and re.sub(r"\s+", " ", sent.text).strip() == re.sub(r"\s+", " ", title).strip()
+    sent = sentence_at(doc, span.start)
+    if sent.start == 0:
+        return True  # the first sentence
+    title = getattr(doc._, "title", None) if Doc.has_extension("title") else None
+    return bool(title) and re.sub(r"\s+", " ", span_text(sent)).strip() == re.sub(r"\s+", " ", title).strip()
