@@ -12,7 +12,7 @@ import bisect
 from collections.abc import Callable, Collection
 from functools import cached_property
 
-from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_ALPHA, POS, SPACY
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_ALPHA, LENGTH, POS, SPACY
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc, Span, Token
 
@@ -70,11 +70,9 @@ class Tokens:
     def text(self) -> list[str]:
         """Cut from the Doc's text between token offsets: no look-up in the string store per word."""
         text = text_of(self.doc)
-        starts = self.idx
-        ends = [start - 1 if space else start for start, space in zip(starts[1:], self.spaces[:-1])]
-        if starts:
-            ends.append(len(text) - 1 if self.spaces[-1] else len(text))
-        return [text[start:end] for start, end in zip(starts, ends)]
+        offsets = self.doc.to_array([IDX, LENGTH])
+        ends = (offsets[:, 0] + offsets[:, 1]).tolist()
+        return [text[start:end] for start, end in zip(self.idx, ends)]
 
     @cached_property
     def lower(self) -> list[str]:
@@ -98,15 +96,12 @@ class Tokens:
 
     @cached_property
     def is_alpha(self) -> list[bool]:
-        return [bool(i) for i in self.doc.to_array(IS_ALPHA).tolist()]
+        return self.doc.to_array(IS_ALPHA).astype(bool).tolist()
 
     @cached_property
     def spaces(self) -> list[bool]:
-        return [bool(i) for i in self.doc.to_array(SPACY).tolist()]
-
-    @cached_property
-    def whitespace(self) -> list[str]:
-        return [" " if space else "" for space in self.spaces]
+        """Whether a space follows the token (`token.whitespace_` is that space or nothing)."""
+        return self.doc.to_array(SPACY).astype(bool).tolist()
 
     @cached_property
     def idx(self) -> list[int]:
@@ -206,8 +201,8 @@ class NameShape:
     @staticmethod
     def glued(doc: Tokens, j: int) -> bool:
         """Is token j a hyphen joining two words with no space ("Kassym-Jomart", "Jong-un")?"""
-        return (0 < j < len(doc) - 1 and doc.text[j] in GLUE and doc.whitespace[j - 1] == ""
-                and doc.whitespace[j] == "" and doc.is_alpha[j + 1] and doc.is_alpha[j - 1])
+        return (0 < j < len(doc) - 1 and doc.text[j] in GLUE and not doc.spaces[j - 1]
+                and not doc.spaces[j] and doc.is_alpha[j + 1] and doc.is_alpha[j - 1])
 
     def unit_end(self, doc: Tokens, i: int, limit: int) -> int:
         """End of the hyphen-glued unit starting at token i."""
@@ -245,8 +240,6 @@ class NameShape:
             elif not (words and unit == j + 1 and doc.lower[j] in PARTICLES):
                 break
             j = unit
-            if "\n" in doc.whitespace[j - 1]:
-                break
         while j > i and doc.lower[j - 1] in PARTICLES:
             j -= 1
         return j if self._has_long_word(doc, i, j) else i
@@ -262,8 +255,6 @@ class NameShape:
             elif not (words and k - start == 1 and doc.lower[start] in PARTICLES):
                 break
             k = start
-            if k > 0 and "\n" in doc.whitespace[k - 1]:
-                break
         while k < end and doc.lower[k] in PARTICLES:
             k += 1
         return k if self._has_long_word(doc, k, end) else end

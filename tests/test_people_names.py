@@ -85,7 +85,7 @@ def test_tokens_read_what_each_token_says(text: str) -> None:
     assert tokens.ent_iob == [t.ent_iob_ for t in doc]
     assert tokens.ent_type == [t.ent_type_ for t in doc]
     assert tokens.is_alpha == [t.is_alpha for t in doc]
-    assert tokens.whitespace == [t.whitespace_ for t in doc]
+    assert tokens.spaces == [bool(t.whitespace_) for t in doc]
     assert tokens.idx == [t.idx for t in doc]
     assert tokens.pos == [t.pos_ for t in doc]
     for t in doc:

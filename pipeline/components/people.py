@@ -407,7 +407,7 @@ class PeopleExtractor:
             name_start = j + 1 if comma else j
             if name_start >= len(doc) or (comma and not self._introduces(doc, span.start)):
                 continue
-            if any("\n" in doc.text[k] or "\n" in doc.whitespace[k] for k in range(span.start, name_start)):
+            if any("\n" in doc.text[k] for k in range(span.start, name_start)):
                 continue  # a title ending a line (a heading, a caption) does not introduce the next line
             while name_start in by_start:  # "The First Lady, Dr. Jill Biden": a title after the comma
                 after, arule = by_start[name_start]
@@ -806,17 +806,42 @@ class PeopleExtractor:
         found = self._mentions(tokens)
         people = [p for c in self._fold(tokens, found) if (p := self._record(tokens, c))]
         doc._.people = sorted(people, key=lambda p: p.start)
-        self._set_ents(doc, [m for m in found if m.rule != self.forms.get("model")])
+        self._set_ents(tokens, [m for m in found if m.rule != self.forms.get("model")])
         return doc
 
-    def _set_ents(self, doc: Doc, mentions: list[Mention]) -> None:
+    def _set_ents(self, doc: Tokens, mentions: list[Mention]) -> None:
         """Make every name found by a title or the gazetteer a PERSON entity, replacing overlapping labels;
-        the entity's id is the leader's gazetteer id, else the form rule's."""
-        ours = filter_spans([Span(doc, m.start, m.end, label="PERSON", span_id=m.leader.id if m.leader else m.rule)
-                             for m in mentions])
+        the entity's id is the leader's gazetteer id, else the form rule's. What `doc.ents = ours + others`
+        does, written as a change: the other entities stay as they are, and what they lose (an entity
+        that overlaps ours, a token with no entity tag) becomes outside."""
+        ours = filter_spans([Span(doc.doc, m.start, m.end, label="PERSON",
+                                  span_id=m.leader.id if m.leader else m.rule) for m in mentions])
         taken = {i for s in ours for i in range(s.start, s.end)}
-        others = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
-        doc.set_ents(filter_spans([*ours, *others]))  # what `doc.ents = ...` does, without re-making each Span
+        doc.doc.set_ents(ours, outside=[Span(doc.doc, start, end) for start, end in _runs(_cleared(doc, taken))],
+                         default="unmodified")
+
+
+def _cleared(doc: Tokens, taken: set[int]) -> list[int]:
+    """The tokens outside `taken` that must become outside: tagged, but not in an entity of `doc.ents`
+    that keeps all its tokens out of `taken`."""
+    iob, types = doc.ent_iob, doc.ent_type
+    kept: set[int] = set()
+    for start in [i for i, tag in enumerate(iob) if tag == "B" and types[i]]:
+        entity = range(start, _entity_end(doc, start))
+        if taken.isdisjoint(entity):
+            kept.update(entity)
+    return [i for i, tag in enumerate(iob) if (tag != "O" or types[i]) and i not in taken and i not in kept]
+
+
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of each run of consecutive indices (in ascending order)."""
+    runs: list[tuple[int, int]] = []
+    for i in indices:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
 
 
 @Language.factory("diplo_people", assigns=["doc._.people", "doc.ents"], default_config={"rules_dirs": []})
