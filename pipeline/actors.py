@@ -221,8 +221,15 @@ def _load_cached(rules_dirs: tuple[str, ...]) -> ActorRules:
     return ActorRules(load_rules("actors", ActorFile, rules_dirs))
 
 
+#: Patterns `resolve` applies to every phrase, compiled once (not looked up in `re`'s cache per call).
+_SPACES = re.compile(r"\s+")
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|or|,)\s+", re.I)
+_LEADING_DETERMINER = re.compile(r"^(?:the|all) ")
+_LEADING_ARTICLE = re.compile(r"^(?:the|all|The|All)\s+")
+
+
 def _norm_phrase(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'")).strip(" ,.;:").casefold()
+    return _SPACES.sub(" ", text.replace("’", "'")).strip(" ,.;:").casefold()
 
 
 def _strip_titles(text: str) -> str:
@@ -496,7 +503,7 @@ class ActorResolver:
         if self._title_only(self._phrase(head, stop_at_conj=True)):
             return True  # a person, even when the text does not say who
         norm = _norm_phrase(span_text(phrase))
-        if norm in self.rules.collectives or re.sub(r"^(?:the|all) ", "", norm) in self.rules.collectives:
+        if norm in self.rules.collectives or _LEADING_DETERMINER.sub("", norm) in self.rules.collectives:
             return True
         return head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") and head.lower_ not in self.rules.non_actor_heads
 
@@ -523,7 +530,7 @@ class ActorResolver:
     def _resolve_one(self, head: Token, phrase: Span) -> list[str]:
         lower = _pronoun(head)
         text = span_text(phrase)
-        norm = _norm_phrase(re.sub(r"^(?:and|or|,)\s+", "", text, flags=re.I))
+        norm = _norm_phrase(_LEADING_CONJUNCTION.sub("", text))
         if lower in _WE and len(phrase) <= 2:
             apposed = [c for c in head.children if c.dep_ == "appos"]
             if apposed:  # "We, the Heads of State of the ASEAN Member States, ..."
@@ -546,7 +553,7 @@ class ActorResolver:
         named_org = self._org_prefix(text)  # "ASEAN Member States", "the SCO member countries"
         if named_org and self.rules.collectives.get(named_org[1]) == "organisation":
             return [named_org[0]]
-        kind = self.rules.collectives.get(norm) or self.rules.collectives.get(re.sub(r"^(?:the|all) ", "", norm))
+        kind = self.rules.collectives.get(norm) or self.rules.collectives.get(_LEADING_DETERMINER.sub("", norm))
         if kind is None and lower == "both" and len(phrase) == 1:
             kind = "main_parties"
         if kind == "main_parties":
@@ -616,7 +623,7 @@ class ActorResolver:
     def _org_prefix(self, text: str) -> tuple[str, str] | None:
         """(organisation, rest of the phrase normalised) for a phrase opening with an organisation's
         form: "the ASEAN Member States" -> ("ASEAN", "member states")."""
-        stripped = re.sub(r"^(?:the|all|The|All)\s+", "", text.strip())
+        stripped = _LEADING_ARTICLE.sub("", text.strip())
         for pattern, name in self.rules.org_forms_opening(stripped):
             match = pattern.match(stripped)
             if match:

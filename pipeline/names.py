@@ -67,9 +67,13 @@ class Tokens:
         return self.doc[key]
 
     @cached_property
+    def doc_text(self) -> str:
+        return text_of(self.doc)
+
+    @cached_property
     def text(self) -> list[str]:
         """Cut from the Doc's text between token offsets: no look-up in the string store per word."""
-        text = text_of(self.doc)
+        text = self.doc_text
         offsets = self.doc.to_array([IDX, LENGTH])
         ends = (offsets[:, 0] + offsets[:, 1]).tolist()
         return [text[start:end] for start, end in zip(self.idx, ends)]
@@ -131,7 +135,7 @@ class Tokens:
         """`doc[start:end].text`, cut from the Doc's text."""
         if end <= start:
             return ""
-        return text_of(self.doc)[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
+        return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
 
 
 def sent_start(doc: Doc, i: int) -> int:
