@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.actors import ActorResolver, ActorRules, is_country_code
 from pipeline.countries import to_iso3
 from pipeline.dates import resolve_date
-from pipeline.extensions import DocEntities, records_of, sentence_at, span_text
+from pipeline.extensions import records_of, sentence_at, span_text
 from pipeline.records import Agreement, AgreementKind, AgreementStatus
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 from pipeline.components import spans
@@ -253,7 +253,7 @@ class AgreementExtractor:
         """Countries and organisations in the name, then the signers: the subject or agent of the
         verb that gave the status ("China and Kazakhstan signed ..."), not of any verb ("We discussed ...")."""
         found: list[str] = []
-        for ent in reads.entities.within(name):
+        for ent in _entities_in(name):
             code = to_iso3(ent.text)
             if code and (ent.label_ == "NORP" or ent.start > head.i):  # "Paris Agreement": a place, not a party
                 found.append(code)
@@ -403,16 +403,11 @@ class AgreementExtractor:
 
 class _DocReads:
     """What `parties` reads of the whole document, built once per Doc and only when a mention
-    needs it: the entities (`Span.ents` rebuilds every entity of the Doc on each call) and the
-    actor resolver (whose set-up reads the whole text)."""
+    needs it: the actor resolver (whose set-up reads the whole text)."""
 
     def __init__(self, doc: Doc, actor_rules: ActorRules) -> None:
         self.doc = doc
         self.actor_rules = actor_rules
-
-    @functools.cached_property
-    def entities(self) -> DocEntities:
-        return DocEntities(self.doc)
 
     @functools.cached_property
     def resolver(self) -> ActorResolver:
@@ -603,6 +598,28 @@ def _org_party(ent: Span) -> str:
     return re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE)
 
 
+def _entities_in(span: Span) -> list[Span]:
+    """`span.ents` (the entities of `doc.ents` from the span's start up to the first that runs past
+    its end), read from the entity tags of the span's own tokens: `doc.ents` makes every entity of
+    the Doc."""
+    doc = span.doc
+    found = []
+    k = span.start
+    while k < span.end:
+        token = doc[k]
+        if token.ent_iob_ != "B" or not token.ent_type:
+            k += 1
+            continue
+        end = k + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        if end > span.end:
+            break
+        found.append(Span(doc, k, end, label=token.ent_type, kb_id=token.ent_kb_id, span_id=token.ent_id))
+        k = end
+    return found
+
+
 def _party_list(token: Token, reads: _DocReads) -> list[str]:
     """Each conjunct of a subject phrase, resolved to actors: countries as ISO3 (people and
     agencies by their country), organisations by name only when the phrase is one."""
@@ -612,7 +629,7 @@ def _party_list(token: Token, reads: _DocReads) -> list[str]:
         sub = conj.doc[conj.left_edge.i:conj.i + 1]
         actors = reads.resolver.resolve(sub)
         if not actors:
-            codes = [to_iso3(e.text) for e in reads.entities.within(conj.doc[conj.left_edge.i:conj.right_edge.i + 1])]
+            codes = [to_iso3(e.text) for e in _entities_in(conj.doc[conj.left_edge.i:conj.right_edge.i + 1])]
             actors = [c for c in codes if c][:1]
         is_org = conj.ent_type_ == "ORG"
         out.extend(
