@@ -274,6 +274,11 @@ class ActorResolver:
         return DocEntities(self.doc)
 
     @cached_property
+    def _parsed(self) -> bool:
+        """Whether the document has a dependency parse (`Doc.has_annotation` scans its tokens)."""
+        return self.doc.has_annotation("DEP")
+
+    @cached_property
     def _sent_starts(self) -> list[int]:
         """Token index of each sentence start."""
         return [sent.start for sent in sentences_of(self.doc)]
@@ -515,7 +520,7 @@ class ActorResolver:
         """Noun phrase of a head token: left modifiers, 'of'/'from' complements and (unless
         `stop_at_conj`) coordinated heads; never a relative clause."""
         doc = head.doc
-        if not doc.has_annotation("DEP"):
+        if not (self._parsed if doc is self.doc else doc.has_annotation("DEP")):
             return doc[head.i: head.i + 1]
         right = head.i
         for child in head.rights:
