@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from pydantic import Field, field_validator
-from spacy.attrs import LOWER
+from spacy.attrs import DEP, LOWER
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.countries import countries
@@ -272,6 +272,18 @@ class ActorResolver:
     @cached_property
     def _entities(self) -> DocEntities:
         return DocEntities(self.doc)
+
+    @cached_property
+    def _subject_positions(self) -> list[int]:
+        """Indices of the tokens whose dependency is a subject's (`_SUBJECT_DEPS`), in order, from one
+        array read."""
+        wanted = {self.doc.vocab.strings[dep] for dep in _SUBJECT_DEPS}
+        return [i for i, dep in enumerate(self.doc.to_array(DEP).tolist()) if dep in wanted]
+
+    @cached_property
+    def _people_mentioned(self) -> list[tuple[int, int, str]]:
+        """(start offset, end token, text) of each PERSON entity, in order."""
+        return [(e.start_char, e.end, e.text) for e in self._entities.all if e.label_ == "PERSON"]
 
     @cached_property
     def _parsed(self) -> bool:
@@ -699,7 +711,10 @@ class ActorResolver:
         Xi's visit" names no actor)."""
         names: list[str] = []
         # the head's entity may reach past the phrase: "Joseph R. Biden, Jr." parses as two subjects
-        ents = self._entities.within(phrase) if head is None else [e for e in [entity_of(head)] if e is not None]
+        if head is None:
+            ents = self._entities.within(phrase)
+        else:  # `entity_of` finds nothing outside an entity's tags
+            ents = [e for e in [entity_of(head) if head.ent_iob_ in ("B", "I") else None] if e is not None]
         for ent in ents:
             if ent.label_ == "PERSON":
                 names.append(self.person_name(ent.text))
@@ -860,9 +875,9 @@ class ActorResolver:
 
     def _previous_person(self, token: Token) -> str | None:
         """Nearest person mentioned before `token` (within the document)."""
-        for ent in reversed(self._entities.before(token.i)):
-            if ent.label_ == "PERSON":
-                return self.person_name(ent.text)
+        for _, end, text in reversed(self._people_mentioned):
+            if end <= token.i:
+                return self.person_name(text)
         return self.author
 
     def _people_in_context(self, token: Token, roles: tuple[str, ...] | None) -> list[str]:
@@ -883,9 +898,9 @@ class ActorResolver:
 
     def _people_between(self, start: int, token: Token, roles: tuple[str, ...] | None) -> list[str]:
         names: list[str] = []
-        for ent in self._entities.all:
-            if ent.label_ == "PERSON" and start <= ent.start_char and ent.end <= token.i:
-                name = self.person_name(ent.text)
+        for start_char, end, text in self._people_mentioned:
+            if start <= start_char and end <= token.i:
+                name = self.person_name(text)
                 if roles is None or not self._role or self._role.get(name) in roles:
                     if name in names:
                         names.remove(name)
@@ -938,11 +953,10 @@ class ActorResolver:
     def _earlier_subjects(self, token: Token) -> list[Token]:
         """Subjects before `token` in its sentence and the previous one, nearest first."""
         sent = sentence_at(self.doc, token.i)
-        candidates = [t for t in sent if t.i < token.i]
-        if sent.start > 0:
-            candidates = [*sentence_at(self.doc, sent.start - 1), *candidates]
-        subjects = [t for t in reversed(candidates)
-                    if t.dep_ in _SUBJECT_DEPS and t.lower_.rstrip(".") not in _NAME_SUFFIXES]
+        start = sentence_at(self.doc, sent.start - 1).start if sent.start > 0 else sent.start
+        positions = self._subject_positions
+        found = positions[bisect.bisect_left(positions, start):bisect.bisect_left(positions, token.i)]
+        subjects = [t for t in (self.doc[i] for i in reversed(found)) if t.lower_.rstrip(".") not in _NAME_SUFFIXES]
         named = [t for t in subjects if t.lower_ not in _THEY | _IT]
         # "They also committed ..." after "Together, they committed ...": the earlier 'they' refers
         return named or [t for t in subjects if t.lower_ in _THEY and t.i < sent.start][:1]
