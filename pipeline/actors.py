@@ -36,6 +36,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+import numpy
 from pydantic import Field, field_validator
 from spacy.attrs import DEP, LOWER
 from spacy.tokens import Doc, Span, Token
@@ -277,13 +278,13 @@ class ActorResolver:
     def _subject_positions(self) -> list[int]:
         """Indices of the tokens whose dependency is a subject's (`_SUBJECT_DEPS`), in order, from one
         array read."""
-        wanted = {self.doc.vocab.strings[dep] for dep in _SUBJECT_DEPS}
-        return [i for i, dep in enumerate(self.doc.to_array(DEP).tolist()) if dep in wanted]
+        wanted = numpy.array([self.doc.vocab.strings[dep] for dep in _SUBJECT_DEPS], dtype=numpy.uint64)
+        return numpy.flatnonzero(numpy.isin(self.doc.to_array(DEP), wanted)).tolist()
 
     @cached_property
     def _people_mentioned(self) -> list[tuple[int, int, str]]:
         """(start offset, end token, text) of each PERSON entity, in order."""
-        return [(e.start_char, e.end, e.text) for e in self._entities.all if e.label_ == "PERSON"]
+        return [(e.start_char, e.end, span_text(e)) for e in self._entities.all if e.label_ == "PERSON"]
 
     @cached_property
     def _parsed(self) -> bool:
@@ -305,7 +306,7 @@ class ActorResolver:
         counts: Counter[str] = Counter()
         for ent in self._entities.all:
             if ent.label_ in ("GPE", "NORP"):
-                code = _iso3(ent.text)
+                code = _iso3(span_text(ent))
                 if code:
                     counts[code] += 1
         for code in self._countries_in(str(getattr(self.doc._, "title", "") or "")):
@@ -747,7 +748,7 @@ class ActorResolver:
     @cached_property
     def _org_names(self) -> list[tuple[int, str]]:
         """(end token, name without a leading 'the') of each ORG entity, in order."""
-        return [(e.end, re.sub(r"^(?:the|The)\s+", "", e.text)) for e in self._entities.all if e.label_ == "ORG"]
+        return [(e.end, re.sub(r"^(?:the|The)\s+", "", span_text(e))) for e in self._entities.all if e.label_ == "ORG"]
 
     def _with_company_name(self, tokens: list[Token]) -> list[Token]:
         """"LLC" alone -> "Shamekh IV Solutions, LLC": a legal form after a comma belongs to the
