@@ -771,8 +771,10 @@ class ActorResolver:
 
     def _person_by_title(self, phrase: Span) -> list[str]:
         """"the President" -> the one person the document gives that title (main leaders first)."""
+        if not self.people:
+            return []
         words = [t.text for t in phrase if t.dep_ != "det" and not t.is_punct]
-        if not words or not self.people or any(w.casefold() not in _TITLE_WORDS for w in words):
+        if not words or any(w.casefold() not in _TITLE_WORDS for w in words):
             return []
         title = " ".join(words).casefold()
         holders = [p.name for p in self.people if any(t.casefold() == title for t in p.titles)] or [
