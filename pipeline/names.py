@@ -16,7 +16,7 @@ from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_ALPHA, LENGTH, POS, SPACY
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.extensions import sentence_at, sentences_of, text_of
+from pipeline.extensions import sentences_of, text_of
 
 ARTICLES = {"a", "an", "the"}
 #: Capitalised words that begin sentences or clauses but never names (looking back from a title).
@@ -121,12 +121,12 @@ class Tokens:
         return list(zip(starts, [*starts[1:], self.length]))
 
     def sent_start(self, i: int) -> int:
-        """`sent_start(doc, i)` from the boundaries read once."""
+        """First token of the sentence holding token i; 0 when the Doc has no sentence boundaries."""
         starts = self.sent_starts
         return starts[bisect.bisect_right(starts, i) - 1]
 
     def sent_end(self, i: int) -> int:
-        """`sent_end(doc, i)` from the boundaries read once."""
+        """End of the sentence holding token i; the Doc's end when it has no sentence boundaries."""
         starts = self.sent_starts
         n = bisect.bisect_right(starts, i)
         return starts[n] if n < len(starts) else self.length
@@ -136,16 +136,6 @@ class Tokens:
         if end <= start:
             return ""
         return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
-
-
-def sent_start(doc: Doc, i: int) -> int:
-    """First token of the sentence holding token i; 0 when the doc has no sentence boundaries."""
-    return sentence_at(doc, i).start if doc.has_annotation("SENT_START") else 0
-
-
-def sent_end(doc: Doc, i: int) -> int:
-    """End of the sentence holding token i; the doc's end when it has no sentence boundaries."""
-    return sentence_at(doc, i).end if doc.has_annotation("SENT_START") else len(doc)
 
 
 def is_headline(sent: Span) -> bool:
