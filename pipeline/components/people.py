@@ -825,12 +825,13 @@ def _cleared(doc: Tokens, taken: set[int]) -> list[int]:
     """The tokens outside `taken` that must become outside: tagged, but not in an entity of `doc.ents`
     that keeps all its tokens out of `taken`."""
     iob, types = doc.ent_iob, doc.ent_type
+    tagged = [i for i, (tag, label) in enumerate(zip(iob, types)) if tag != "O" or label]
     kept: set[int] = set()
-    for start in [i for i, tag in enumerate(iob) if tag == "B" and types[i]]:
+    for start in [i for i in tagged if iob[i] == "B" and types[i]]:
         entity = range(start, _entity_end(doc, start))
         if taken.isdisjoint(entity):
             kept.update(entity)
-    return [i for i, tag in enumerate(iob) if (tag != "O" or types[i]) and i not in taken and i not in kept]
+    return [i for i in tagged if i not in taken and i not in kept]
 
 
 def _runs(indices: list[int]) -> list[tuple[int, int]]:
