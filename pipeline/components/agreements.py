@@ -254,10 +254,11 @@ class AgreementExtractor:
         verb that gave the status ("China and Kazakhstan signed ..."), not of any verb ("We discussed ...")."""
         found: list[str] = []
         for ent in _entities_in(name):
-            code = to_iso3(ent.text)
+            text = span_text(ent)
+            code = to_iso3(text)
             if code and (ent.label_ == "NORP" or ent.start > head.i):  # "Paris Agreement": a place, not a party
                 found.append(code)
-            elif ent.label_ == "ORG" and (ent.ent_id_ or ent.text.isupper() and len(ent.text) <= 6):
+            elif ent.label_ == "ORG" and (ent.ent_id_ or text.isupper() and len(text) <= 6):
                 found.append(_org_party(ent))
         for token in name:
             if spans.country_pair(token):
