@@ -560,13 +560,12 @@ class PeopleExtractor:
                 k, marked = k - 1, True
             if k <= floor:
                 continue
-            title = self._make_title(doc, span, rule)
             prev_text, prev_lower = doc.text[k - 1], doc.lower[k - 1]
             if prev_lower == "and" and mentions and mentions[-1].end < k and \
                     _sentence_bounds(doc, span.start, span.end) == \
                     _sentence_bounds(doc, mentions[-1].start, mentions[-1].start + 1):
                 if not _holds_person(doc, mentions[-1].end, k - 1):
-                    mentions[-1].titles.append(title)
+                    mentions[-1].titles.append(self._make_title(doc, span, rule))
                 continue
             last = span
             while (nxt := self._next_title(doc, last.end, by_start)) is not None:
@@ -584,8 +583,8 @@ class PeopleExtractor:
             name = doc.span_text(start, end)
             supported = (len(name_key(name).split()) > 1 or _holds_person(doc, start, end)
                          or self.gazetteer.lookup(name) is not None)
-            if supported:
-                mentions.append(Mention(start, end, rule_id, [title]))
+            if supported:  # the title is read only now: most titles have no name before them
+                mentions.append(Mention(start, end, rule_id, [self._make_title(doc, span, rule)]))
         return mentions
 
     def _country_start(self, doc: Tokens, floor: int, k: int) -> int:
