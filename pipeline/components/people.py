@@ -388,6 +388,7 @@ class PeopleExtractor:
         by_start = {s.start: (s, r) for s, r in titles}
         title_ends = {s.end for s, _ in titles}
         title_ends |= {e + 1 for e in title_ends if e < len(doc) and doc.lower[e] == "and"}
+        title_starts = set(by_start)
         mentions = []
         for span, rule in titles:
             if span.start in title_ends:
@@ -395,10 +396,6 @@ class PeopleExtractor:
             chain = [(span, rule)]
             while (nxt := self._next_title(doc, chain[-1][0].end, by_start)) is not None:
                 chain.append(nxt)
-            made = [self._make_title(doc, s, r) for s, r in chain]
-            for title, (tspan, trule) in zip(made, chain):
-                if trule.inherit_role:
-                    title.role = self._previous_role(doc, tspan, mentions)
             _, j, _ = self._country_after(doc, chain[-1][0].end)
             j = self._host_country_end(doc, j)
             j = self._topic_end(doc, j, gazetteer_starts)
@@ -409,15 +406,21 @@ class PeopleExtractor:
                 continue
             if any("\n" in doc.text[k] for k in range(span.start, name_start)):
                 continue  # a title ending a line (a heading, a caption) does not introduce the next line
+            following = []
             while name_start in by_start:  # "The First Lady, Dr. Jill Biden": a title after the comma
-                after, arule = by_start[name_start]
-                made.append(self._make_title(doc, after, arule))
-                name_start = after.end
+                following.append(by_start[name_start])
+                name_start = following[-1][0].end
             if name_start >= len(doc):
                 continue
-            name_end = self._read_name(doc, name_start, set(by_start))
+            name_end = self._read_name(doc, name_start, title_starts)
             if name_end == name_start:
                 continue
+            # the titles are read only now: most titles have no name after them
+            made = [self._make_title(doc, s, r) for s, r in chain]
+            for title, (tspan, trule) in zip(made, chain):
+                if trule.inherit_role:
+                    title.role = self._previous_role(doc, tspan, mentions)
+            made += [self._make_title(doc, s, r) for s, r in following]
             after_name, after_end, _ = self._country_after(doc, name_end)
             if after_name and not made[-1].country:
                 made[-1].country = after_name
@@ -425,7 +428,7 @@ class PeopleExtractor:
             alias = None if comma or last.end != name_start else f"{last.text} {doc.span_text(name_start, name_end)}"
             mentions.append(Mention(name_start, name_end, rule_id, made, title_alias=alias))
             if any(r.plural for _, r in chain):
-                mentions += self._coordinated(doc, after_end, made, rule_id, set(by_start))
+                mentions += self._coordinated(doc, after_end, made, rule_id, title_starts)
         return mentions
 
     @staticmethod
