@@ -28,7 +28,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
+from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -43,6 +45,8 @@ from pipeline.rules.loader import Rule, RuleFile, load_rules
 FormName = Literal["title_name", "name_title", "gazetteer", "model"]
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _COPULA = {"is", "was"}
+#: `ENT_IOB` of a token outside every entity ("O").
+_OUTSIDE = 2
 #: Capitalised portfolio words allowed between a country and a title ("Chinese Agriculture Minister").
 PORTFOLIO_WORDS = 3
 #: Words looked at before a title for its country phrase ("the People's Republic of China").
@@ -779,14 +783,16 @@ class PeopleExtractor:
         headlines = headline_starts(doc)
         if not headlines:
             return mentions
-        body = {word for start, end in doc.sentences() if start not in headlines
-                for word in doc.text[start:end] if word[:1].isupper()}
+        body: set[str] | None = None  # the capitalised words outside headlines, read once a name needs them
         kept = []
         for m in mentions:
             if doc.sent_start(m.start) not in headlines or m.leader is not None \
                     or self.gazetteer.lookup(m.text(doc)) is not None:
                 kept.append(m)
                 continue
+            if body is None:
+                body = {word for start, end in doc.sentences() if start not in headlines
+                        for word in doc.text[start:end] if word[:1].isupper()}
             span = range(m.start, m.end)
             known = [k for k in span if doc.is_alpha[k] and len(doc.text[k]) > 1 and doc.text[k] in body]
             if known:  # "Envoy Aminata Traore Praises Ties": the name ends at its last word seen in the body
@@ -827,7 +833,8 @@ def _cleared(doc: Tokens, taken: set[int]) -> list[int]:
     """The tokens outside `taken` that must become outside: tagged, but not in an entity of `doc.ents`
     that keeps all its tokens out of `taken`."""
     iob, types = doc.ent_iob, doc.ent_type
-    tagged = [i for i, (tag, label) in enumerate(zip(iob, types)) if tag != "O" or label]
+    tags = doc.doc.to_array([ENT_IOB, ENT_TYPE])
+    tagged = np.flatnonzero((tags[:, 0] != _OUTSIDE) | (tags[:, 1] != 0)).tolist()
     kept: set[int] = set()
     for start in [i for i in tagged if iob[i] == "B" and types[i]]:
         entity = range(start, _entity_end(doc, start))
