@@ -36,8 +36,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+import numpy
 from pydantic import Field, field_validator
-from spacy.attrs import LOWER
+from spacy.attrs import DEP, LOWER
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.countries import countries
@@ -221,8 +222,15 @@ def _load_cached(rules_dirs: tuple[str, ...]) -> ActorRules:
     return ActorRules(load_rules("actors", ActorFile, rules_dirs))
 
 
+#: Patterns `resolve` applies to every phrase, compiled once (not looked up in `re`'s cache per call).
+_SPACES = re.compile(r"\s+")
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|or|,)\s+", re.I)
+_LEADING_DETERMINER = re.compile(r"^(?:the|all) ")
+_LEADING_ARTICLE = re.compile(r"^(?:the|all|The|All)\s+")
+
+
 def _norm_phrase(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'")).strip(" ,.;:").casefold()
+    return _SPACES.sub(" ", text.replace("’", "'")).strip(" ,.;:").casefold()
 
 
 def _strip_titles(text: str) -> str:
@@ -267,6 +275,23 @@ class ActorResolver:
         return DocEntities(self.doc)
 
     @cached_property
+    def _subject_positions(self) -> list[int]:
+        """Indices of the tokens whose dependency is a subject's (`_SUBJECT_DEPS`), in order, from one
+        array read."""
+        wanted = numpy.array([self.doc.vocab.strings[dep] for dep in _SUBJECT_DEPS], dtype=numpy.uint64)
+        return numpy.flatnonzero(numpy.isin(self.doc.to_array(DEP), wanted)).tolist()
+
+    @cached_property
+    def _people_mentioned(self) -> list[tuple[int, int, str]]:
+        """(start offset, end token, text) of each PERSON entity, in order."""
+        return [(e.start_char, e.end, span_text(e)) for e in self._entities.all if e.label_ == "PERSON"]
+
+    @cached_property
+    def _parsed(self) -> bool:
+        """Whether the document has a dependency parse (`Doc.has_annotation` scans its tokens)."""
+        return self.doc.has_annotation("DEP")
+
+    @cached_property
     def _sent_starts(self) -> list[int]:
         """Token index of each sentence start."""
         return [sent.start for sent in sentences_of(self.doc)]
@@ -281,7 +306,7 @@ class ActorResolver:
         counts: Counter[str] = Counter()
         for ent in self._entities.all:
             if ent.label_ in ("GPE", "NORP"):
-                code = _iso3(ent.text)
+                code = _iso3(span_text(ent))
                 if code:
                     counts[code] += 1
         for code in self._countries_in(str(getattr(self.doc._, "title", "") or "")):
@@ -496,7 +521,7 @@ class ActorResolver:
         if self._title_only(self._phrase(head, stop_at_conj=True)):
             return True  # a person, even when the text does not say who
         norm = _norm_phrase(span_text(phrase))
-        if norm in self.rules.collectives or re.sub(r"^(?:the|all) ", "", norm) in self.rules.collectives:
+        if norm in self.rules.collectives or _LEADING_DETERMINER.sub("", norm) in self.rules.collectives:
             return True
         return head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") and head.lower_ not in self.rules.non_actor_heads
 
@@ -508,7 +533,7 @@ class ActorResolver:
         """Noun phrase of a head token: left modifiers, 'of'/'from' complements and (unless
         `stop_at_conj`) coordinated heads; never a relative clause."""
         doc = head.doc
-        if not doc.has_annotation("DEP"):
+        if not (self._parsed if doc is self.doc else doc.has_annotation("DEP")):
             return doc[head.i: head.i + 1]
         right = head.i
         for child in head.rights:
@@ -523,7 +548,7 @@ class ActorResolver:
     def _resolve_one(self, head: Token, phrase: Span) -> list[str]:
         lower = _pronoun(head)
         text = span_text(phrase)
-        norm = _norm_phrase(re.sub(r"^(?:and|or|,)\s+", "", text, flags=re.I))
+        norm = _norm_phrase(_LEADING_CONJUNCTION.sub("", text))
         if lower in _WE and len(phrase) <= 2:
             apposed = [c for c in head.children if c.dep_ == "appos"]
             if apposed:  # "We, the Heads of State of the ASEAN Member States, ..."
@@ -546,7 +571,7 @@ class ActorResolver:
         named_org = self._org_prefix(text)  # "ASEAN Member States", "the SCO member countries"
         if named_org and self.rules.collectives.get(named_org[1]) == "organisation":
             return [named_org[0]]
-        kind = self.rules.collectives.get(norm) or self.rules.collectives.get(re.sub(r"^(?:the|all) ", "", norm))
+        kind = self.rules.collectives.get(norm) or self.rules.collectives.get(_LEADING_DETERMINER.sub("", norm))
         if kind is None and lower == "both" and len(phrase) == 1:
             kind = "main_parties"
         if kind == "main_parties":
@@ -616,7 +641,7 @@ class ActorResolver:
     def _org_prefix(self, text: str) -> tuple[str, str] | None:
         """(organisation, rest of the phrase normalised) for a phrase opening with an organisation's
         form: "the ASEAN Member States" -> ("ASEAN", "member states")."""
-        stripped = re.sub(r"^(?:the|all|The|All)\s+", "", text.strip())
+        stripped = _LEADING_ARTICLE.sub("", text.strip())
         for pattern, name in self.rules.org_forms_opening(stripped):
             match = pattern.match(stripped)
             if match:
@@ -687,7 +712,10 @@ class ActorResolver:
         Xi's visit" names no actor)."""
         names: list[str] = []
         # the head's entity may reach past the phrase: "Joseph R. Biden, Jr." parses as two subjects
-        ents = self._entities.within(phrase) if head is None else [e for e in [entity_of(head)] if e is not None]
+        if head is None:
+            ents = self._entities.within(phrase)
+        else:  # `entity_of` finds nothing outside an entity's tags
+            ents = [e for e in [entity_of(head) if head.ent_iob_ in ("B", "I") else None] if e is not None]
         for ent in ents:
             if ent.label_ == "PERSON":
                 names.append(self.person_name(ent.text))
@@ -720,7 +748,7 @@ class ActorResolver:
     @cached_property
     def _org_names(self) -> list[tuple[int, str]]:
         """(end token, name without a leading 'the') of each ORG entity, in order."""
-        return [(e.end, re.sub(r"^(?:the|The)\s+", "", e.text)) for e in self._entities.all if e.label_ == "ORG"]
+        return [(e.end, re.sub(r"^(?:the|The)\s+", "", span_text(e))) for e in self._entities.all if e.label_ == "ORG"]
 
     def _with_company_name(self, tokens: list[Token]) -> list[Token]:
         """"LLC" alone -> "Shamekh IV Solutions, LLC": a legal form after a comma belongs to the
@@ -743,8 +771,10 @@ class ActorResolver:
 
     def _person_by_title(self, phrase: Span) -> list[str]:
         """"the President" -> the one person the document gives that title (main leaders first)."""
+        if not self.people:
+            return []
         words = [t.text for t in phrase if t.dep_ != "det" and not t.is_punct]
-        if not words or not self.people or any(w.casefold() not in _TITLE_WORDS for w in words):
+        if not words or any(w.casefold() not in _TITLE_WORDS for w in words):
             return []
         title = " ".join(words).casefold()
         holders = [p.name for p in self.people if any(t.casefold() == title for t in p.titles)] or [
@@ -848,9 +878,9 @@ class ActorResolver:
 
     def _previous_person(self, token: Token) -> str | None:
         """Nearest person mentioned before `token` (within the document)."""
-        for ent in reversed(self._entities.before(token.i)):
-            if ent.label_ == "PERSON":
-                return self.person_name(ent.text)
+        for _, end, text in reversed(self._people_mentioned):
+            if end <= token.i:
+                return self.person_name(text)
         return self.author
 
     def _people_in_context(self, token: Token, roles: tuple[str, ...] | None) -> list[str]:
@@ -871,9 +901,9 @@ class ActorResolver:
 
     def _people_between(self, start: int, token: Token, roles: tuple[str, ...] | None) -> list[str]:
         names: list[str] = []
-        for ent in self._entities.all:
-            if ent.label_ == "PERSON" and start <= ent.start_char and ent.end <= token.i:
-                name = self.person_name(ent.text)
+        for start_char, end, text in self._people_mentioned:
+            if start <= start_char and end <= token.i:
+                name = self.person_name(text)
                 if roles is None or not self._role or self._role.get(name) in roles:
                     if name in names:
                         names.remove(name)
@@ -926,11 +956,10 @@ class ActorResolver:
     def _earlier_subjects(self, token: Token) -> list[Token]:
         """Subjects before `token` in its sentence and the previous one, nearest first."""
         sent = sentence_at(self.doc, token.i)
-        candidates = [t for t in sent if t.i < token.i]
-        if sent.start > 0:
-            candidates = [*sentence_at(self.doc, sent.start - 1), *candidates]
-        subjects = [t for t in reversed(candidates)
-                    if t.dep_ in _SUBJECT_DEPS and t.lower_.rstrip(".") not in _NAME_SUFFIXES]
+        start = sentence_at(self.doc, sent.start - 1).start if sent.start > 0 else sent.start
+        positions = self._subject_positions
+        found = positions[bisect.bisect_left(positions, start):bisect.bisect_left(positions, token.i)]
+        subjects = [t for t in (self.doc[i] for i in reversed(found)) if t.lower_.rstrip(".") not in _NAME_SUFFIXES]
         named = [t for t in subjects if t.lower_ not in _THEY | _IT]
         # "They also committed ..." after "Together, they committed ...": the earlier 'they' refers
         return named or [t for t in subjects if t.lower_ in _THEY and t.i < sent.start][:1]

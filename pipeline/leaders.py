@@ -107,14 +107,16 @@ class Gazetteer:
     """Look leaders up by full name or, when unambiguous, by surname."""
 
     def __init__(self, rules_dirs: Iterable[Path | str] = ()) -> None:
-        data = merge_rule_files([load_rule_file(p, LeaderFile) for p in leader_files(rules_dirs)])
+        files = [load_rule_file(p, LeaderFile) for p in leader_files(rules_dirs)]
+        # the merge copies the shipped file so as not to change it; a file loaded alone is ours already
+        data = files[0] if len(files) == 1 else merge_rule_files(files)
         self.leaders: dict[str, Leader] = {leader.id: leader for leader in data.leaders}
         self.full: dict[str, list[Leader]] = {}
         self.surnames: dict[str, list[Leader]] = {}
         for leader in self.leaders.values():
             for form in self.forms(leader):
-                index = self.full if " " in name_key(form) else self.surnames
-                bucket = index.setdefault(name_key(form), [])
+                key = name_key(form)
+                bucket = (self.full if " " in key else self.surnames).setdefault(key, [])
                 if leader not in bucket:
                     bucket.append(leader)
 

@@ -8,12 +8,15 @@ it runs without a tagger; with one, verbs and function words end a name ("Trump 
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Collection
+from functools import cached_property
 
-import numpy as np
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_ALPHA, LENGTH, POS, SPACY
+from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.extensions import sentence_at, word_table
+from pipeline.extensions import sentences_of, text_of
 
 ARTICLES = {"a", "an", "the"}
 #: Capitalised words that begin sentences or clauses but never names (looking back from a title).
@@ -41,14 +44,98 @@ HEADLINE_LOWER = {"the", "and", "for", "with", "from", "into", "over", "amid", "
 HEADLINE_WORDS = 3
 
 
-def sent_start(doc: Doc, i: int) -> int:
-    """First token of the sentence holding token i; 0 when the doc has no sentence boundaries."""
-    return sentence_at(doc, i).start if doc.has_annotation("SENT_START") else 0
+_IOB = ("", "I", "O", "B")
+_POS = {int(k): v for k, v in POS_NAMES.items()}
 
 
-def sent_end(doc: Doc, i: int) -> int:
-    """End of the sentence holding token i; the doc's end when it has no sentence boundaries."""
-    return sentence_at(doc, i).end if doc.has_annotation("SENT_START") else len(doc)
+class Tokens:
+    """A Doc's token attributes as plain lists, read in bulk once per call of a component: `doc[i]`
+    makes a Token object per access, which cost more than the rules that read it. Each list is
+    built on first use (`lower[i]` is `doc[i].lower_`, ...); indexing or slicing reaches the Doc
+    itself. Build it after the last change to the Doc it reads (entities, sentence starts)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.length = len(doc)
+        self.tagged = doc.has_annotation("TAG")
+        self.sentenced = doc.has_annotation("SENT_START")
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, key: int | slice) -> Token | Span:
+        return self.doc[key]
+
+    @cached_property
+    def doc_text(self) -> str:
+        return text_of(self.doc)
+
+    @cached_property
+    def text(self) -> list[str]:
+        """Cut from the Doc's text between token offsets: no look-up in the string store per word."""
+        text = self.doc_text
+        offsets = self.doc.to_array([IDX, LENGTH])
+        ends = (offsets[:, 0] + offsets[:, 1]).tolist()
+        return [text[start:end] for start, end in zip(self.idx, ends)]
+
+    @cached_property
+    def lower(self) -> list[str]:
+        """`token.lower_`: the lexeme's lower form, which spaCy sets as `str.lower()` of its text."""
+        return [text.lower() for text in self.text]
+
+    @cached_property
+    def ent_type(self) -> list[str]:
+        ids = self.doc.to_array(ENT_TYPE).tolist()
+        strings = self.doc.vocab.strings
+        labels = {i: strings[i] for i in set(ids)}
+        return [labels[i] for i in ids]
+
+    @cached_property
+    def ent_iob(self) -> list[str]:
+        return [_IOB[i] for i in self.doc.to_array(ENT_IOB).tolist()]
+
+    @cached_property
+    def pos(self) -> list[str]:
+        return [_POS[i] for i in self.doc.to_array(POS).tolist()]
+
+    @cached_property
+    def is_alpha(self) -> list[bool]:
+        return self.doc.to_array(IS_ALPHA).astype(bool).tolist()
+
+    @cached_property
+    def spaces(self) -> list[bool]:
+        """Whether a space follows the token (`token.whitespace_` is that space or nothing)."""
+        return self.doc.to_array(SPACY).astype(bool).tolist()
+
+    @cached_property
+    def idx(self) -> list[int]:
+        return self.doc.to_array(IDX).tolist()
+
+    @cached_property
+    def sent_starts(self) -> list[int]:
+        return [s.start for s in sentences_of(self.doc)] if self.sentenced else [0]
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """(start, end) of every sentence, in order."""
+        starts = self.sent_starts
+        return list(zip(starts, [*starts[1:], self.length]))
+
+    def sent_start(self, i: int) -> int:
+        """First token of the sentence holding token i; 0 when the Doc has no sentence boundaries."""
+        starts = self.sent_starts
+        return starts[bisect.bisect_right(starts, i) - 1]
+
+    def sent_end(self, i: int) -> int:
+        """End of the sentence holding token i; the Doc's end when it has no sentence boundaries."""
+        starts = self.sent_starts
+        n = bisect.bisect_right(starts, i)
+        return starts[n] if n < len(starts) else self.length
+
+    def span_text(self, start: int, end: int) -> str:
+        """`doc[start:end].text`, cut from the Doc's text."""
+        if end <= start:
+            return ""
+        return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
 
 
 def is_headline(sent: Span) -> bool:
@@ -58,26 +145,27 @@ def is_headline(sent: Span) -> bool:
     return len(words) >= HEADLINE_WORDS and all(t.text[:1].isupper() for t in words)
 
 
-def _word_flags(text: str) -> tuple[bool, bool]:
-    return text[:1].isupper(), text.isalpha() and len(text) >= 3 and text.lower() not in HEADLINE_LOWER
+def _headline_word(text: str) -> bool:
+    """A word `is_headline` counts: three letters or more, not a short function word."""
+    return text.isalpha() and len(text) >= 3 and text.lower() not in HEADLINE_LOWER
 
 
-def word_flags(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
-    """Per token: whether its text begins with a capital, and whether `is_headline` counts it (a word
-    of three letters or more, not a short function word)."""
-    flags = word_table(doc, _word_flags)
-    return flags[:, 0], flags[:, 1]
-
-
-def headline_starts(starts: list[int], caps: np.ndarray, words: np.ndarray) -> set[int]:
-    """The sentence starts (of `starts`, every sentence's, in order) whose sentence `is_headline`
-    accepts, all at once; `caps` and `words` are `word_flags(doc)`."""
-    if not starts:
-        return set()
-    counts = np.add.reduceat(words.astype(np.int64), starts)
-    lower_case = np.add.reduceat((words & ~caps).astype(np.int64), starts)
-    return {start for start, n, low in zip(starts, counts.tolist(), lower_case.tolist())
-            if n >= HEADLINE_WORDS and low == 0}
+def headline_starts(doc: Tokens) -> set[int]:
+    """The sentence starts whose sentence `is_headline` accepts. Each sentence is read up to its first
+    lower-case word that counts, which ends most sentences after a few words."""
+    found = set()
+    text = doc.text
+    for start, end in doc.sentences():
+        words = 0
+        for k in range(start, end):
+            if _headline_word(text[k]):
+                if not text[k][:1].isupper():
+                    break
+                words += 1
+        else:
+            if words >= HEADLINE_WORDS:
+                found.add(start)
+    return found
 
 
 class NameShape:
@@ -86,83 +174,81 @@ class NameShape:
     def __init__(self, is_country: Callable[[str], bool]) -> None:
         self.is_country = is_country
 
-    def is_name_token(self, tok: Token, tagged: bool, backward: bool = False) -> bool:
+    def is_name_token(self, doc: Tokens, i: int, backward: bool = False) -> bool:
         """A capitalised word that can be part of a name. Looking backwards from a title, capitalised
         function words ("According", "Today") and places end the name; after a title function words
         rarely occur and some are surnames ("He Lifeng"), and the model's GPE spans often swallow the
         name ("the Kyrgyz Republic Adylbek Kasymaliev"), so only country words end it."""
-        text = tok.text
-        if not text[:1].isupper() or tok.lower_ in (FUNCTION_WORDS if backward else ARTICLES):
+        text = doc.text[i]
+        if not text[:1].isupper() or doc.lower[i] in (FUNCTION_WORDS if backward else ARTICLES):
             return False
         if not (any(c.isalpha() for c in text) and all(c.isalpha() or c in ".'’" for c in text)):
             return False
         if text.endswith(".") and not (len(text) == 2 or text in SUFFIXES):
             return False
-        if tagged and tok.pos_ in NOT_NAME_POS:
+        if doc.tagged and doc.pos[i] in NOT_NAME_POS:
             return False
-        if tok.ent_type_ in (NOT_NAME_ENT if backward else NUMERIC_ENT):
+        if doc.ent_type[i] in (NOT_NAME_ENT if backward else NUMERIC_ENT):
             return False  # forward: "the Chinese president, April 20, 2015" has no name
         return not self.is_country(text)
 
     @staticmethod
-    def glued(doc: Doc, j: int) -> bool:
+    def glued(doc: Tokens, j: int) -> bool:
         """Is token j a hyphen joining two words with no space ("Kassym-Jomart", "Jong-un")?"""
-        return (0 < j < len(doc) - 1 and doc[j].text in GLUE and doc[j - 1].whitespace_ == ""
-                and doc[j].whitespace_ == "" and doc[j + 1].is_alpha and doc[j - 1].is_alpha)
+        return (0 < j < len(doc) - 1 and doc.text[j] in GLUE and not doc.spaces[j - 1]
+                and not doc.spaces[j] and doc.is_alpha[j + 1] and doc.is_alpha[j - 1])
 
-    def unit_end(self, doc: Doc, i: int, limit: int) -> int:
+    def unit_end(self, doc: Tokens, i: int, limit: int) -> int:
         """End of the hyphen-glued unit starting at token i."""
         j = i + 1
         while j + 1 < limit and self.glued(doc, j):
             j += 2
         return j
 
-    def unit_start(self, doc: Doc, k: int, floor: int) -> int:
+    def unit_start(self, doc: Tokens, k: int, floor: int) -> int:
         """Start of the hyphen-glued unit ending at token k - 1."""
         while k - 2 > floor and self.glued(doc, k - 2):
             k -= 2
         return k - 1
 
-    def is_unit_name(self, doc: Doc, start: int, end: int, tagged: bool, backward: bool = False) -> bool:
+    def is_unit_name(self, doc: Tokens, start: int, end: int, backward: bool = False) -> bool:
         """A name word: capitalised ("Al-Sudani"), or a lowercase particle glued to one ("el-Sisi")."""
-        first = doc[start]
-        if end - start > 1 and first.lower_ in PARTICLES:
-            return doc[start + 2].text[:1].isupper()
-        return self.is_name_token(first, tagged, backward)
+        if end - start > 1 and doc.lower[start] in PARTICLES:
+            return doc.text[start + 2][:1].isupper()
+        return self.is_name_token(doc, start, backward)
 
-    def forward(self, doc: Doc, i: int, stops: Collection[int] = ()) -> int:
+    @staticmethod
+    def _has_long_word(doc: Tokens, start: int, end: int) -> bool:
+        """Does a word of two letters or more stand in tokens start..end?"""
+        return any(len(doc.text[k]) > 1 for k in range(start, end) if doc.is_alpha[k])
+
+    def forward(self, doc: Tokens, i: int, stops: Collection[int] = ()) -> int:
         """End token of a name starting at i (i itself when there is none); `stops` are token
         indices where a name cannot continue (the next title)."""
-        tagged = doc.has_annotation("TAG")
-        limit = sent_end(doc, i)
+        limit = doc.sent_end(i)
         j, words = i, 0
         while j < limit and words < MAX_NAME_WORDS and not (words and j in stops):
             unit = self.unit_end(doc, j, limit)
-            if self.is_unit_name(doc, j, unit, tagged):
+            if self.is_unit_name(doc, j, unit):
                 words += 1
-            elif not (words and unit == j + 1 and doc[j].lower_ in PARTICLES):
+            elif not (words and unit == j + 1 and doc.lower[j] in PARTICLES):
                 break
             j = unit
-            if "\n" in doc[j - 1].whitespace_:
-                break
-        while j > i and doc[j - 1].lower_ in PARTICLES:
+        while j > i and doc.lower[j - 1] in PARTICLES:
             j -= 1
-        return j if any(len(t.text) > 1 for t in doc[i:j] if t.is_alpha) else i
+        return j if self._has_long_word(doc, i, j) else i
 
-    def backward(self, doc: Doc, end: int) -> int:
+    def backward(self, doc: Tokens, end: int) -> int:
         """Start token of a name ending just before `end` (end itself when there is none)."""
-        tagged = doc.has_annotation("TAG")
-        floor = sent_start(doc, end - 1) if end else 0
+        floor = doc.sent_start(end - 1) if end else 0
         k, words = end, 0
         while k > floor and words < MAX_NAME_WORDS:
             start = self.unit_start(doc, k, floor)
-            if self.is_unit_name(doc, start, k, tagged, backward=True):
+            if self.is_unit_name(doc, start, k, backward=True):
                 words += 1
-            elif not (words and k - start == 1 and doc[start].lower_ in PARTICLES):
+            elif not (words and k - start == 1 and doc.lower[start] in PARTICLES):
                 break
             k = start
-            if k > 0 and "\n" in doc[k - 1].whitespace_:
-                break
-        while k < end and doc[k].lower_ in PARTICLES:
+        while k < end and doc.lower[k] in PARTICLES:
             k += 1
-        return k if any(len(t.text) > 1 for t in doc[k:end] if t.is_alpha) else end
+        return k if self._has_long_word(doc, k, end) else end

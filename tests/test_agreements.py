@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from pipeline.components.agreements import AgreementExtractor, load_agreement_rules
+from pipeline.components.agreements import AgreementExtractor, _entities_in, load_agreement_rules
 from pipeline.rules.loader import RuleFileError
 
 
@@ -425,3 +425,17 @@ def test_signatories_are_resolved_with_the_user_s_actor_rules(tmp_path):
     (shipped,) = extract(text).agreements
     (extended,) = extract(text, rules_dirs=[str(tmp_path)]).agreements
     assert (shipped.parties, extended.parties) == (["UCF", "KEN"], ["Union of Coastal Federations", "KEN"])
+
+
+def test_entities_in_a_span_are_those_span_ents_gives() -> None:
+    doc = spacy.blank("en")("The China - Kazakhstan Agreement was signed by Xi Jinping in Astana on Monday .")
+    doc.set_ents([spacy.tokens.Span(doc, 1, 2, label="GPE", kb_id="k", span_id="CHN"),
+                  spacy.tokens.Span(doc, 3, 5, label="ORG"), spacy.tokens.Span(doc, 9, 11, label="PERSON"),
+                  spacy.tokens.Span(doc, 12, 13, label="GPE")])
+    for i in range(len(doc)):
+        for j in range(i, len(doc) + 1):
+            assert _described(_entities_in(doc[i:j])) == _described(doc[i:j].ents), (i, j)
+
+
+def _described(ents) -> list[tuple]:
+    return [(e.start, e.end, e.label_, e.kb_id_, e.id_) for e in ents]

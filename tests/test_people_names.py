@@ -5,7 +5,7 @@ import pytest
 import spacy
 
 from pipeline.countries import to_iso3
-from pipeline.names import NameShape, headline_starts, is_headline, word_flags
+from pipeline.names import NameShape, Tokens, headline_starts, is_headline
 
 NLP = spacy.blank("en")
 SHAPE = NameShape(lambda text: to_iso3(text) is not None)
@@ -29,13 +29,13 @@ SHAPE = NameShape(lambda text: to_iso3(text) is not None)
 )
 def test_name_forward(text: str, name: str) -> None:
     doc = NLP(text)
-    assert doc[0:SHAPE.forward(doc, 0)].text == name
+    assert doc[0:SHAPE.forward(Tokens(doc), 0)].text == name
 
 
 @pytest.mark.parametrize("text", ["the talks were productive.", "Kazakhstan welcomed it.", "J. said so.", "bin Salman"])
 def test_no_name_forward(text: str) -> None:
     doc = NLP(text)
-    assert SHAPE.forward(doc, 0) == 0
+    assert SHAPE.forward(Tokens(doc), 0) == 0
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_no_name_forward(text: str) -> None:
 def test_name_backward(text: str, name: str) -> None:
     doc = NLP(text)
     comma = max(t.i for t in doc if t.text == ",")
-    assert doc[SHAPE.backward(doc, comma):comma].text == name
+    assert doc[SHAPE.backward(Tokens(doc), comma):comma].text == name
 
 
 HEADLINE_TEXTS = [
@@ -69,6 +69,25 @@ def test_headline_starts_agree_with_is_headline(text: str) -> None:
     nlp.add_pipe("sentencizer")
     doc = nlp(text)
     sentences = list(doc.sents)
-    caps, words = word_flags(doc)
-    assert headline_starts([s.start for s in sentences], caps, words) == {s.start for s in sentences if is_headline(s)}
-    assert caps.tolist() == [t.text[:1].isupper() for t in doc]
+    assert headline_starts(Tokens(doc)) == {s.start for s in sentences if is_headline(s)}
+
+
+@pytest.mark.parametrize("text", [*HEADLINE_TEXTS, "  Xi  Jinping met İlham Aliyev.\n\nThe  END ", "x"])
+def test_tokens_read_what_each_token_says(text: str) -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp(text)
+    if len(doc) > 1:
+        doc.set_ents([doc.char_span(0, len(doc[0].text) + 0, label="PERSON") or doc[0:1]], default="missing")
+    tokens = Tokens(doc)
+    assert tokens.text == [t.text for t in doc]
+    assert tokens.lower == [t.lower_ for t in doc]
+    assert tokens.ent_iob == [t.ent_iob_ for t in doc]
+    assert tokens.ent_type == [t.ent_type_ for t in doc]
+    assert tokens.is_alpha == [t.is_alpha for t in doc]
+    assert tokens.spaces == [bool(t.whitespace_) for t in doc]
+    assert tokens.idx == [t.idx for t in doc]
+    assert tokens.pos == [t.pos_ for t in doc]
+    for t in doc:
+        assert (tokens.sent_start(t.i), tokens.sent_end(t.i)) == (t.sent.start, t.sent.end)
+    assert all(tokens.span_text(i, j) == doc[i:j].text for i in range(len(doc)) for j in range(i, len(doc) + 1))

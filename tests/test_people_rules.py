@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from pipeline.components.people import PeopleExtractor, PeopleFile
+from pipeline.components.people import PeopleExtractor, PeopleFile, _runs
 from pipeline.leaders import Gazetteer, LeaderFile, leader_files
 from pipeline.nlp import build_nlp
 from pipeline.rules.loader import RuleFileError, iter_rules, load_rule_file, load_rules
@@ -162,3 +162,8 @@ def test_invalid_rule_files_fail_fast(tmp_path: Path, name: str, text: str, entr
     with pytest.raises(RuleFileError) as err:
         build_nlp(model="blank", rules_dirs=[str(tmp_path)], extractors=["diplo_people"])
     assert err.value.path == str(path) and entry in err.value.entry
+
+
+@pytest.mark.parametrize(("indices", "runs"), [([], []), ([3], [(3, 4)]), ([1, 2, 3, 7, 9, 10], [(1, 4), (7, 8), (9, 11)])])
+def test_runs_of_consecutive_indices(indices: list[int], runs: list[tuple[int, int]]) -> None:
+    assert _runs(indices) == runs

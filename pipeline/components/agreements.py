@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.actors import ActorResolver, ActorRules, is_country_code
 from pipeline.countries import to_iso3
 from pipeline.dates import resolve_date
-from pipeline.extensions import DocEntities, records_of, sentence_at
+from pipeline.extensions import records_of, sentence_at, span_text
 from pipeline.records import Agreement, AgreementKind, AgreementStatus
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 from pipeline.components import spans
@@ -172,7 +172,7 @@ class AgreementExtractor:
         owners = {t.i for c in bare if spans.is_possessor(c) for t in c.subtree}
         sent = sentence_at(head.doc, head.i)  # bare lies inside the head's sentence
         named = any(t.i not in owners and (t.pos_ == "PROPN" or t.is_title and t.i != sent.start) for t in bare if t.i != head.i)
-        named = named or (head.is_title and head.i != sent.start and not sent.text.istitle())
+        named = named or (head.is_title and head.i != sent.start and not span_text(sent).istitle())
         complement = name.end > head.i + 1 and any(
             t.is_alpha and not t.is_stop and t.pos_ != "ADP" and t.lemma_.lower() not in self.generic
             for t in name if t.i > head.i
@@ -190,7 +190,7 @@ class AgreementExtractor:
             if quantified and not named:
                 return False
             determined = any(spans.is_possessor(c) or c.lower_ in ("the", "our", "their") for c in head.children)
-            between = complement and name.text.lower().split()[len(bare):][:1] == ["between"]
+            between = complement and span_text(name).lower().split()[len(bare):][:1] == ["between"]
             if not (head.is_title or determined or between):
                 return False  # "plans to renegotiate CPEC agreements": a generic plural, unlike "the Minsk agreements"
             return named or between or (determined and bool(specific))
@@ -211,10 +211,10 @@ class AgreementExtractor:
 
     def coordinated_pairs(self, head: Token, name: Span) -> list[Span]:
         """"agreements between A and B ..., and between C and D": one more agreement per pair."""
-        if not spans.is_plural(head) or "between" not in name.text.lower().split():
+        if not spans.is_plural(head) or "between" not in span_text(name).lower().split():
             return []
         return [
-            spans.complement_span(t) for t in name.sent
+            spans.complement_span(t) for t in _sentence(name)
             if t.i >= name.end and t.lower_ == "between" and t.dep_ in ("conj", "prep") and t.head.i not in range(name.start, name.end)
             and any(c.dep_ == "pobj" for c in t.children)
         ][:MAX_PAIRS]
@@ -253,11 +253,12 @@ class AgreementExtractor:
         """Countries and organisations in the name, then the signers: the subject or agent of the
         verb that gave the status ("China and Kazakhstan signed ..."), not of any verb ("We discussed ...")."""
         found: list[str] = []
-        for ent in reads.entities.within(name):
-            code = to_iso3(ent.text)
+        for ent in _entities_in(name):
+            text = span_text(ent)
+            code = to_iso3(text)
             if code and (ent.label_ == "NORP" or ent.start > head.i):  # "Paris Agreement": a place, not a party
                 found.append(code)
-            elif ent.label_ == "ORG" and (ent.ent_id_ or ent.text.isupper() and len(ent.text) <= 6):
+            elif ent.label_ == "ORG" and (ent.ent_id_ or text.isupper() and len(text) <= 6):
                 found.append(_org_party(ent))
         for token in name:
             if spans.country_pair(token):
@@ -279,7 +280,7 @@ class AgreementExtractor:
                     if child.dep_ in ("agent", "prep"):
                         target = next((c for c in child.children if c.dep_ == "pobj"), None)
                     if target is not None and target.i not in range(name.start, name.end):
-                        found.extend(_party_list(target, reads.resolver))
+                        found.extend(_party_list(target, reads))
         return list(dict.fromkeys(p for p in found if p))
 
     def date(self, doc: Doc, name: Span, ctx: MentionContext, rule: StatusRule, year: str | None) -> str | None:
@@ -287,7 +288,8 @@ class AgreementExtractor:
         published = getattr(doc._, "published", None)
         status = rule.status
         if status == "referenced":
-            before = name.sent.text[: name.start_char - name.sent.start_char]
+            sent = _sentence(name)
+            before = span_text(sent)[: name.start_char - sent.start_char]
             ordinals = list(_YEAR_ANNIVERSARY.finditer(before))
             return str(published.year - int(ordinals[-1].group(1))) if ordinals and published else None
         if status not in ("signed", "adopted", "in_force"):
@@ -378,7 +380,7 @@ class AgreementExtractor:
                 continue
             kind = (self.document_kind(head, name, kinds_at, defined) if rule.kind_from_document else None) or rule.kind
             record = Agreement(
-                sentence=full.sent.text.strip(),
+                sentence=span_text(_sentence(full)).strip(),
                 start=full.start_char,
                 end=full.end_char,
                 rule=f"{rule.id}+{status_rule.id}",
@@ -402,16 +404,11 @@ class AgreementExtractor:
 
 class _DocReads:
     """What `parties` reads of the whole document, built once per Doc and only when a mention
-    needs it: the entities (`Span.ents` rebuilds every entity of the Doc on each call) and the
-    actor resolver (whose set-up reads the whole text)."""
+    needs it: the actor resolver (whose set-up reads the whole text)."""
 
     def __init__(self, doc: Doc, actor_rules: ActorRules) -> None:
         self.doc = doc
         self.actor_rules = actor_rules
-
-    @functools.cached_property
-    def entities(self) -> DocEntities:
-        return DocEntities(self.doc)
 
     @functools.cached_property
     def resolver(self) -> ActorResolver:
@@ -454,10 +451,11 @@ def _qualified(head: Token, rule: HeadRule, name: Span) -> bool:
     statement that is a document, unlike "Statement by Press Secretary ..." or "a Statement on the
     situation" (the complement of a document's title is capitalised, in a body sentence)."""
     doc = head.doc
-    before = doc[max(head.left_edge.i, head.sent.start):head.i]
+    sent_start = sentence_at(doc, head.i).start
+    before = doc[max(head.left_edge.i, sent_start):head.i]
     if any(_is_qualifier(t, rule) for t in before):
         return True
-    if head.i == head.sent.start or head.i + 1 >= len(doc) or doc[head.i + 1].lower_ != "on" or name.end <= head.i + 2:
+    if head.i == sent_start or head.i + 1 >= len(doc) or doc[head.i + 1].lower_ != "on" or name.end <= head.i + 2:
         return False
     if spans.in_title(name) or any(spans.is_possessor(c) for c in head.children):
         return False  # a title line is capitalised anyway; "the Press Secretary's Statement on ..." is one person's
@@ -483,7 +481,7 @@ def _with_owner(name: Span, head: Token, rule: HeadRule) -> Span:
     collective = owner.is_title and owner.lower_.endswith("s") and mark.lower_ in ("'", "’")
     if not (collective or _is_qualifier(owner, rule)):
         return name
-    start = max(min(head.left_edge.i, owner.left_edge.i), head.sent.start)
+    start = max(min(head.left_edge.i, owner.left_edge.i), sentence_at(doc, head.i).start)
     while start < owner.i and (doc[start].dep_ == "det" or doc[start].is_punct):
         start += 1
     return doc[start:name.end]
@@ -506,11 +504,28 @@ def _organisation_owned(head: Token) -> bool:
     return first.is_upper and len(first.text) > 1 or first.ent_type_ == "ORG"
 
 
+def _sentence_bounds(span: Span) -> tuple[int, int]:
+    """Token bounds of `span.sent`: from the start of the sentence holding its first token to the end of
+    the one holding its last (read from the per-Doc boundaries; `Span.sent` walks the tokens)."""
+    return sentence_at(span.doc, span.start).start, sentence_at(span.doc, span.end - 1).end
+
+
+def _sentence(span: Span) -> Span:
+    """`span.sent`, from the per-Doc boundaries."""
+    return span.doc[slice(*_sentence_bounds(span))]
+
+
+def _same_sentence(one: Span, other: Span) -> bool:
+    """`one.sent == other.sent`."""
+    return _sentence_bounds(one) == _sentence_bounds(other)
+
+
 def _is_title_document(head: Token, name: Span) -> bool:
     """Is the agreement the document the title names, not one named inside it ("Statement on
     Cooperation on the ASEAN Outlook ...": the Statement, not the Outlook)?"""
-    sent = name.sent
-    lead = [t for t in sent if t.i < name.start and not (t.is_punct or t.is_space or t.dep_ == "det")]
+    doc = name.doc
+    before = doc[sentence_at(doc, name.start).start:name.start]
+    lead = [t for t in before if not (t.is_punct or t.is_space or t.dep_ == "det")]
     return not lead or head.dep_ == "ROOT"
 
 
@@ -527,7 +542,7 @@ def _term_complement(name: Span, head: Token, preps: frozenset[str]) -> Span:
     if not (end == head.i + 3 and doc[head.i + 1].lower_ == "of" and end < len(doc) and doc[end].lower_ in preps):
         return name
     objects = [c for c in doc[end].children if c.dep_ in ("pobj", "pcomp")]
-    if not objects or objects[0].ent_type_ in ("DATE", "TIME") or doc[end].sent != name.sent:
+    if not objects or objects[0].ent_type_ in ("DATE", "TIME") or not _same_sentence(doc[end:end + 1], name):
         return name
     return doc[name.start:spans.complement_span(doc[end]).end]
 
@@ -543,7 +558,7 @@ def _purpose(name: Span) -> Span | None:
         return None
     verb = doc[i + 1]
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
-    if not verb.is_title or verb.pos_ != "VERB" or verb.sent != name.sent or obj is None:
+    if not verb.is_title or verb.pos_ != "VERB" or not _same_sentence(doc[verb.i:verb.i + 1], name) or obj is None:
         return None
     end = verb.i + 1
     for tok in doc[verb.i + 1:obj.right_edge.i + 1]:
@@ -584,16 +599,38 @@ def _org_party(ent: Span) -> str:
     return re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE)
 
 
-def _party_list(token: Token, resolver: ActorResolver) -> list[str]:
+def _entities_in(span: Span) -> list[Span]:
+    """`span.ents` (the entities of `doc.ents` from the span's start up to the first that runs past
+    its end), read from the entity tags of the span's own tokens: `doc.ents` makes every entity of
+    the Doc."""
+    doc = span.doc
+    found = []
+    k = span.start
+    while k < span.end:
+        token = doc[k]
+        if token.ent_iob_ != "B" or not token.ent_type:
+            k += 1
+            continue
+        end = k + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        if end > span.end:
+            break
+        found.append(Span(doc, k, end, label=token.ent_type, kb_id=token.ent_kb_id, span_id=token.ent_id))
+        k = end
+    return found
+
+
+def _party_list(token: Token, reads: _DocReads) -> list[str]:
     """Each conjunct of a subject phrase, resolved to actors: countries as ISO3 (people and
     agencies by their country), organisations by name only when the phrase is one."""
     out: list[str] = []
     people = {p.name: p.country for p in records_of(token.doc, "people")}
     for conj in [token, *[c for c in token.subtree if c.dep_ == "conj" and c.head.i in {token.i, *(x.i for x in token.conjuncts)}]]:
         sub = conj.doc[conj.left_edge.i:conj.i + 1]
-        actors = resolver.resolve(sub)
+        actors = reads.resolver.resolve(sub)
         if not actors:
-            codes = [to_iso3(e.text) for e in conj.doc[conj.left_edge.i:conj.right_edge.i + 1].ents]
+            codes = [to_iso3(e.text) for e in _entities_in(conj.doc[conj.left_edge.i:conj.right_edge.i + 1])]
             actors = [c for c in codes if c][:1]
         is_org = conj.ent_type_ == "ORG"
         out.extend(
