@@ -69,7 +69,9 @@ def bare_spacy(corpus: Path, model: str, batch_size: int) -> None:
     from pipeline.clean import clean_text
     from pipeline.nlp import UNUSED_COMPONENTS
     from pipeline.readers import RawDocument, iter_documents
+    from pipeline.runtime import tune_for_batch_work
 
+    tune_for_batch_work()  # the process settings `pipeline run` uses, so that (b)/(a) measures only the extraction layer
     nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
     texts = [clean_text(d.text).text for d in iter_documents([corpus]) if isinstance(d, RawDocument)]
     words = sum(sum(not t.is_space for t in doc) for doc in nlp.pipe(texts, batch_size=batch_size))

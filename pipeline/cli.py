@@ -7,7 +7,6 @@ invalid; 6 --strict stopped at the first failure.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,10 +100,9 @@ def run(
     Example: pipeline run data/raw --out data/processed --published 2024-07-02
     """
     from pipeline.run import RunOptions, StrictModeError, run as run_corpus
+    from pipeline.runtime import tune_for_batch_work
 
-    # This process is a batch job: a young generation of 10,000 objects instead of 700 lets the
-    # collector run once per few sentences rather than every few tokens (same peak memory).
-    gc.set_threshold(10_000, 10, 10)
+    tune_for_batch_work()
     if engine not in ("local", "dask"):
         raise typer.BadParameter("--engine must be 'local' or 'dask'")
     opts = RunOptions(

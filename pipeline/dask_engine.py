@@ -25,6 +25,9 @@ class DaskEngine:
             self.client = Client(self.cluster)
         else:
             self.client = Client(scheduler)
+        from pipeline.runtime import tune_for_batch_work
+
+        self.client.run(tune_for_batch_work)  # the batch-job process settings, on every worker
         self.kwargs = {"model": model, "rules_dirs": rules_dirs, "batch_size": batch_size}
         self.in_flight = 2 * max(len(self.client.scheduler_info().get("workers", {})), 1)
 

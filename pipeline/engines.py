@@ -51,9 +51,12 @@ class LocalEngine:
 
 
 def _warm_up(model: str, rules_dirs: tuple[str, ...]) -> None:
-    """Pool initializer: load the pipeline once per worker process."""
+    """Pool initializer: load the pipeline once per worker process (with the batch-job process
+    settings, which a spawned worker does not inherit)."""
     from pipeline.nlp import get_nlp
+    from pipeline.runtime import tune_for_batch_work
 
+    tune_for_batch_work()
     get_nlp(model, rules_dirs)
 
 
