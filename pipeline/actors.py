@@ -991,10 +991,21 @@ def _iso3(text: str) -> str | None:
 
 
 class _CountryForm(NamedTuple):
-    pattern: re.Pattern
+    form: str
     code: str
     lowered: str | None  # the form's lower case when it is ASCII: a substring test gates it
     gate: Gate
+
+    @property
+    def pattern(self) -> re.Pattern:
+        """The form as a whole word, any case; compiled when a text first passes its gate (most of
+        the ~800 forms never do, and compiling them all cost each process ~30 ms)."""
+        return _country_regex(self.form)
+
+
+@lru_cache(maxsize=None)  # bounded by the country forms, one entry each
+def _country_regex(form: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -1003,8 +1014,7 @@ def _country_patterns() -> list[_CountryForm]:
     scan of a text that lacks the form."""
     forms = countries().surface_forms()
     ordered = sorted(forms.items(), key=lambda x: -len(x[0]))
-    return [_CountryForm(re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])", re.IGNORECASE), code,
-                         f.lower() if f.isascii() else None, Gate(frozenset({(f, True)})))
+    return [_CountryForm(f, code, f.lower() if f.isascii() else None, Gate(frozenset({(f, True)})))
             for f, code in ordered if len(f) > 2]
 
 
