@@ -54,6 +54,14 @@ def test_an_empty_list_in_a_user_file_adds_nothing_and_removes_nothing(tmp_path:
     assert [r.id for r in merged.rules] == ["r.one.v1"] and merged.words == {"a": "x"}
 
 
+def test_a_file_merged_alone_is_the_result_and_a_merge_leaves_the_shipped_file_unchanged(tmp_path: Path) -> None:
+    shipped = load_rule_file(write(tmp_path / "a.yaml", "description: s\nrules: [{id: r.one.v1}]\n"), Demo)
+    assert merge_rule_files([shipped]) is shipped
+    user = load_rule_file(write(tmp_path / "b.yaml", "description: u\nrules: [{id: r.two.v1}]\n"), Demo)
+    assert [r.id for r in merge_rule_files([shipped, user]).rules] == ["r.one.v1", "r.two.v1"]
+    assert [r.id for r in shipped.rules] == ["r.one.v1"]
+
+
 @pytest.mark.parametrize(
     "text, entry",
     [

@@ -116,7 +116,10 @@ def merge_rule_files(files: list[F]) -> F:
     Lists of rules: the same id replaces, a new id appends. Mappings: keys are added or
     replaced. Any other section a user file sets (a single settings block) replaces the
     shipped one; the header (`description`, `source`, `updated`) stays the shipped file's.
+    The first file is copied rather than changed, unless it is the only one: then it is the result.
     """
+    if len(files) == 1:  # the usual run, without user files: a deep copy would cost more than the merge
+        return files[0]
     merged = files[0].model_copy(deep=True)
     for extra in files[1:]:
         for name in type(merged).model_fields:
