@@ -134,21 +134,14 @@ class ActorRules:
             _norm_phrase(p): c.resolves_to for c in data.collectives for p in c.phrases
         }
         forms = sorted(((f, o.name) for o in data.organisations for f in o.forms), key=lambda x: -len(x[0]))
-        self.org_forms: list[tuple[re.Pattern, str]] = [
-            (re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])"), name) for f, name in forms
-        ]
         agencies = sorted(((f, a.country) for a in data.national_agencies for f in a.forms), key=lambda x: -len(x[0]))
-        self.agency_forms: list[tuple[re.Pattern, str]] = [
-            (re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])"), code) for f, code in agencies
-        ]
         # A form is matched case-sensitively, so a text without it as a substring skips its scan:
         # most texts name no organisation.
-        self._org_texts = [f for f, _ in forms]
-        self._org_by_initial: dict[str, list[tuple[tuple[re.Pattern, str], str]]] = {}
-        for form, literal in zip(self.org_forms, self._org_texts):  # longest first, kept per initial
-            self._org_by_initial.setdefault(literal[:1], []).append((form, literal))
-        self._orgs_in = _Literals(self.org_forms, self._org_texts)
-        self._agencies_in = _Literals(self.agency_forms, [f for f, _ in agencies])
+        self._org_by_initial: dict[str, list[tuple[str, str]]] = {}
+        for form, name in forms:  # longest first, kept per initial
+            self._org_by_initial.setdefault(form[:1], []).append((form, name))
+        self._orgs_in = _Literals(forms)
+        self._agencies_in = _Literals(agencies)
         self.non_actor_heads = {n.casefold() for n in data.non_actor_heads}
         self.agency_nouns = {n.casefold() for n in data.agency_nouns}
         self.own_agency_nouns = {n.casefold() for n in data.own_agency_nouns}
@@ -175,7 +168,8 @@ class ActorRules:
 
     def org_forms_opening(self, text: str) -> list[tuple[re.Pattern, str]]:
         """The organisation forms (longest first) that `text` starts with: only they can match there."""
-        return [form for form, literal in self._org_by_initial.get(text[:1], ()) if text.startswith(literal)]
+        opening = self._org_by_initial.get(text[:1], ())
+        return [(_whole_form(form), name) for form, name in opening if text.startswith(form)]
 
     def national_agency_in(self, text: str, covering: int) -> str | None:
         """Country of the named national agency that covers the character `covering` of `text`."""
@@ -203,18 +197,24 @@ class ActorRules:
 
 
 class _Literals:
-    """Forms (longest first) with the literal each needs; one search of all the literals at once
-    answers most texts, which hold none of them."""
+    """Forms (longest first) with what each names; one search of all the forms at once answers
+    most texts, which hold none of them. A form's regex is compiled when a text first holds it."""
 
-    def __init__(self, forms: list[tuple[re.Pattern, str]], literals: list[str]) -> None:
-        self.pairs = list(zip(forms, literals))
-        self.any = re.compile("|".join(map(re.escape, literals)))
+    def __init__(self, forms: list[tuple[str, str]]) -> None:
+        self.forms = forms
+        self.any = re.compile("|".join(re.escape(form) for form, _ in forms))
 
     def __call__(self, text: str) -> list[tuple[re.Pattern, str]]:
-        """The forms (in order) whose literal `text` contains: the others cannot match it."""
+        """(regex, name) of the forms (in order) that `text` contains: the others cannot match it."""
         if not self.any.search(text):
             return []
-        return [form for form, literal in self.pairs if literal in text]
+        return [(_whole_form(form), name) for form, name in self.forms if form in text]
+
+
+@lru_cache(maxsize=4096)
+def _whole_form(form: str, flags: int = 0) -> re.Pattern:
+    """A literal form as a whole word (no letter, digit, '_' or '-' on either side)."""
+    return re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])", flags)
 
 
 @lru_cache(maxsize=8)
@@ -991,10 +991,16 @@ def _iso3(text: str) -> str | None:
 
 
 class _CountryForm(NamedTuple):
-    pattern: re.Pattern
+    form: str
     code: str
     lowered: str | None  # the form's lower case when it is ASCII: a substring test gates it
     gate: Gate
+
+    @property
+    def pattern(self) -> re.Pattern:
+        """The form as a whole word, any case; compiled when a text first passes its gate (most of
+        the ~800 forms never do, and compiling them all cost each process ~30 ms)."""
+        return _whole_form(self.form, re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -1003,8 +1009,7 @@ def _country_patterns() -> list[_CountryForm]:
     scan of a text that lacks the form."""
     forms = countries().surface_forms()
     ordered = sorted(forms.items(), key=lambda x: -len(x[0]))
-    return [_CountryForm(re.compile(rf"(?<![\w-]){re.escape(f)}(?![\w-])", re.IGNORECASE), code,
-                         f.lower() if f.isascii() else None, Gate(frozenset({(f, True)})))
+    return [_CountryForm(f, code, f.lower() if f.isascii() else None, Gate(frozenset({(f, True)})))
             for f, code in ordered if len(f) > 2]
 
 

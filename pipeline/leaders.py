@@ -108,8 +108,7 @@ class Gazetteer:
 
     def __init__(self, rules_dirs: Iterable[Path | str] = ()) -> None:
         files = [load_rule_file(p, LeaderFile) for p in leader_files(rules_dirs)]
-        # the merge copies the shipped file so as not to change it; a file loaded alone is ours already
-        data = files[0] if len(files) == 1 else merge_rule_files(files)
+        data = merge_rule_files(files)
         self.leaders: dict[str, Leader] = {leader.id: leader for leader in data.leaders}
         self.full: dict[str, list[Leader]] = {}
         self.surnames: dict[str, list[Leader]] = {}

@@ -1,6 +1,7 @@
 """Actor resolution: subject phrases to ISO3 codes, people and organisations; parties; speakers."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -419,3 +420,14 @@ def test_country_offsets_skip_exactly_what_each_form_s_gate_rejects(text):
                 if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in found):
                     found.append((m.start(), m.end(), form.code))
     assert _country_offsets.__wrapped__(text) == tuple((code, start) for start, _, code in sorted(found))
+
+
+def test_whole_form_matches_a_form_only_as_a_whole_word_and_compiles_it_once():
+    """Organisation, agency and country forms share one cached whole-word regex per form and flags."""
+    from pipeline.actors import _whole_form
+
+    form = _whole_form("U.S.")
+    assert [m.start() for m in form.finditer("U.S. and the U.S.-led; U.S.A. and xU.S.")] == [0]
+    assert _whole_form("SCO").search("the SCO summit") and not _whole_form("SCO").search("the sco summit")
+    assert _whole_form("sco", re.IGNORECASE).search("the SCO summit")
+    assert _whole_form("SCO") is _whole_form("SCO")

@@ -70,12 +70,23 @@ def _entry_name(data: object, loc: tuple) -> str:
 
 #: libyaml's safe loader when available (several times faster on the gazetteers); both are safe.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _RuleLoader(_SAFE_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader, building a string node (most nodes of a rule file) without the generic
+    dispatch: the same value `construct_yaml_str` gives, a quarter less time on the gazetteer."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+            return node.value
+        return super().construct_object(node, deep)
 
 
 def read_yaml(path: Path) -> object:
     """Safe YAML load: no Python object construction from rule files."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_RuleLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise RuleFileError(path, "file", f"not valid YAML: {exc}") from exc
     except OSError as exc:
@@ -116,7 +127,10 @@ def merge_rule_files(files: list[F]) -> F:
     Lists of rules: the same id replaces, a new id appends. Mappings: keys are added or
     replaced. Any other section a user file sets (a single settings block) replaces the
     shipped one; the header (`description`, `source`, `updated`) stays the shipped file's.
+    The first file is copied rather than changed, unless it is the only one: then it is the result.
     """
+    if len(files) == 1:  # the usual run, without user files: a deep copy would cost more than the merge
+        return files[0]
     merged = files[0].model_copy(deep=True)
     for extra in files[1:]:
         for name in type(merged).model_fields:
