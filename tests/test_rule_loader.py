@@ -4,10 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rule_file, merge_rule_files, read_yaml
+from pipeline.rules.loader import Rule, RuleFile, RuleFileError, load_rule_file, merge_rule_files
 
 
 class Settings(BaseModel):
@@ -53,32 +52,6 @@ def test_an_empty_list_in_a_user_file_adds_nothing_and_removes_nothing(tmp_path:
     user = load_rule_file(write(tmp_path / "b.yaml", "description: u\nrules: []\nwords: {}\n"), Demo)
     merged = merge_rule_files([shipped, user])
     assert [r.id for r in merged.rules] == ["r.one.v1"] and merged.words == {"a": "x"}
-
-
-_YAML_SHAPES = """\
-base: &base {name: "Xi", n: 3, on: yes, none: ~, day: 2024-01-02, f: 1.5, s: !!str 12}
-other:
-  <<: *base
-  name: 'Li'
-  words: [plain, "quoted", 'single', !!str true, 0x10, null]
-  text: >
-    folded
-    lines
-  again: *base
-"""
-
-
-_SHIPPED_YAML = sorted(MODELS_DIR.rglob("*.yaml"))
-
-
-@pytest.mark.parametrize("path", [None, *_SHIPPED_YAML], ids=lambda p: p.name if p else "shapes")
-def test_read_yaml_gives_what_the_safe_loader_gives(tmp_path: Path, path: Path | None) -> None:
-    """Strings are built by a shortcut: every value, type and shared node stays the safe loader's."""
-    path = path or write(tmp_path / "shapes.yaml", _YAML_SHAPES)
-    expected = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data = read_yaml(path)
-    assert data == expected
-    assert repr(data) == repr(expected)  # same types too (True vs 'true', 1 vs 1.0, dates)
 
 
 def test_a_file_merged_alone_is_the_result_and_a_merge_leaves_the_shipped_file_unchanged(tmp_path: Path) -> None:
