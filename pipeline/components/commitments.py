@@ -39,7 +39,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code
-from pipeline.components.phrase_matching import AnchoredMatcher
+from pipeline.components.phrase_matching import AnchoredMatcher, isin_sorted
 from pipeline.dates import find_dates
 from pipeline.prefilter import gate
 from pipeline.records import Commitment, Modality, Strength
@@ -182,7 +182,7 @@ class CommitmentExtractor:
         sayings = "|".join(rf"\b{re.escape(w)}\b" for w in self.data.saying_markers)
         self.sayings = re.compile(sayings, re.I) if sayings else None
         self.sayings_gate = gate(self.sayings) if self.sayings else None  # most texts hold no marker
-        self.conditional_ids = {get_string_id(w.casefold()) for w in self.data.conditional_marks}
+        self.conditional_ids = frozenset(get_string_id(w.casefold()) for w in self.data.conditional_marks)
         self.reporting = {w.casefold() for w in self.data.reporting_verbs}
         self.governors = {w.casefold() for w in self.data.noun_governors}
         self.bearing = {w.casefold() for w in self.data.actor_bearing_nouns}
@@ -496,18 +496,14 @@ class CommitmentExtractor:
     def _conditional(self, i: int, parse: Subtrees) -> bool:
         """The trigger's clause (of token `i`) is, or is governed by, an 'if' clause."""
         dep, heads = parse.dep, parse.heads
+        marked = parse.governing(_MARK, self.conditional_ids)  # the tokens with an 'if' dependent
         for _ in range(len(heads) + 1):  # token i, then its ancestors (as many as spaCy walks)
-            if self._marked_conditional(i, parse) or any(
-                    dep[clause] == _ADVCL and self._marked_conditional(clause, parse) for clause in parse.children(i)):
+            if i in marked or any(dep[clause] == _ADVCL and clause in marked for clause in parse.children(i)):
                 return True
             if dep[i] not in _CLAUSE_DEP_IDS or heads[i] == i:
                 break
             i = heads[i]
         return False
-
-    def _marked_conditional(self, i: int, parse: Subtrees) -> bool:
-        """Token `i` has an 'if' among its dependents."""
-        return any(parse.dep[c] == _MARK and parse.lower[c] in self.conditional_ids for c in parse.children(i))
 
     def _reported(self, token: Token) -> bool:
         head = token
@@ -970,6 +966,19 @@ class Subtrees:
         #: the children of token i are `self.order[self.bounds[i]: self.bounds[i + 1]]` (less i itself)
         self.order: list[int] = order.tolist()
         self.bounds: list[int] = numpy.searchsorted(heads[order], numpy.arange(len(doc) + 1)).tolist()
+        self._table, self._head_array = table, heads
+        self._governing: dict[tuple[int, frozenset[int]], set[int]] = {}
+
+    def governing(self, dep: int, lowers: frozenset[int]) -> set[int]:
+        """The tokens with a dependent (not themselves) of relation `dep` whose `lower_` is one of
+        `lowers`, found once per Doc for each question: a veto asks it of many tokens."""
+        key = (dep, lowers)
+        if key not in self._governing:
+            table, heads = self._table, self._head_array
+            words = isin_sorted(table[:, 2], numpy.array(sorted(lowers), dtype=numpy.uint64))
+            found = (table[:, 1] == dep) & words & (heads != numpy.arange(len(heads)))
+            self._governing[key] = set(heads[found].tolist())
+        return self._governing[key]
 
     def __call__(self, i: int) -> list[int]:
         """The subtree of token `i` in `Token.subtree` order: the left children's subtrees, the
