@@ -505,3 +505,6 @@ def test_subtrees_governing_lists_the_heads_of_matching_dependents(nlp):
     expected = {t.i for t in doc if any(c.dep_ == "mark" and c.lower_ == "if" for c in t.children)}
     assert expected and subtrees.governing(doc.vocab.strings["mark"], lowers) == expected
     assert subtrees.governing(doc.vocab.strings["mark"], frozenset()) == set()
+    assert subtrees.governing(lowers=lowers) == expected
+    assert subtrees.governing(dep=doc.vocab.strings["nsubj"]) == {t.head.i for t in doc if t.dep_ == "nsubj"}
+    assert subtrees.governing() == {t.head.i for t in doc if t.head.i != t.i}

@@ -228,7 +228,7 @@ class CommitmentExtractor:
                 frame = None
             best = None
             if not (item is not None and frame[2]):  # a trigger in the frame governs its items
-                best = self._best(by_sent.get(sent.start, []), resolver, subtrees)
+                best = self._best(by_sent[sent.start], resolver, subtrees) if sent.start in by_sent else None
             if best is None and item is not None:
                 best = Candidate(frame[0], sent[item.i - sent.start: item.i - sent.start + 1], item, item, frame[1])
             if best is None and parsed and self._headline(sent, title):
@@ -918,7 +918,8 @@ class CommitmentExtractor:
         if parse is None:
             return False
         tokens = [*(t.i for t in (cand.anchor, cand.action) if t is not None), *range(cand.match.start, cand.match.end)]
-        return any(parse.dep[c] == _NEG or parse.lower[c] in _NEVER for i in tokens for c in parse.children(i))
+        negated = parse.governing(dep=_NEG) | parse.governing(lowers=_NEVER)
+        return any(i in negated for i in tokens)
 
     @staticmethod
     def _counterparty(tokens: list[int], actor: list[str], resolver: ActorResolver, columns: Columns) -> list[str]:
@@ -967,16 +968,19 @@ class Subtrees:
         self.order: list[int] = order.tolist()
         self.bounds: list[int] = numpy.searchsorted(heads[order], numpy.arange(len(doc) + 1)).tolist()
         self._table, self._head_array = table, heads
-        self._governing: dict[tuple[int, frozenset[int]], set[int]] = {}
+        self._governing: dict[tuple[int | None, frozenset[int] | None], set[int]] = {}
 
-    def governing(self, dep: int, lowers: frozenset[int]) -> set[int]:
+    def governing(self, dep: int | None = None, lowers: frozenset[int] | None = None) -> set[int]:
         """The tokens with a dependent (not themselves) of relation `dep` whose `lower_` is one of
-        `lowers`, found once per Doc for each question: a veto asks it of many tokens."""
+        `lowers` (None: any), found once per Doc for each question: a veto asks it of many tokens."""
         key = (dep, lowers)
         if key not in self._governing:
             table, heads = self._table, self._head_array
-            words = isin_sorted(table[:, 2], numpy.array(sorted(lowers), dtype=numpy.uint64))
-            found = (table[:, 1] == dep) & words & (heads != numpy.arange(len(heads)))
+            found = heads != numpy.arange(len(heads))
+            if dep is not None:
+                found &= table[:, 1] == dep
+            if lowers is not None:
+                found &= isin_sorted(table[:, 2], numpy.array(sorted(lowers), dtype=numpy.uint64))
             self._governing[key] = set(heads[found].tolist())
         return self._governing[key]
 
