@@ -754,8 +754,12 @@ class CommitmentExtractor:
 
     def _list_item(self, sent: Span, previous: Span) -> bool:
         """'First, realize the docking of ...' right after a commitment: an item of its list."""
-        words = list(islice((t for t in sent if not t.is_punct and not t.is_space), 3))
-        if len(words) < 3 or words[0].lower_ not in self.list_markers:
+        tokens = (t for t in sent if not t.is_punct and not t.is_space)
+        first = next(tokens, None)  # most sentences fail here: read no further
+        if first is None or first.lower_ not in self.list_markers:
+            return False
+        words = [first, *islice(tokens, 2)]
+        if len(words) < 3:
             return False
         return text_of(sent.doc).find("\n", previous[-1].idx, sent.start_char) < 0 and words[1].tag_ == "VB"
 
