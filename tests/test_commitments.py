@@ -495,3 +495,16 @@ def test_columns_read_like_tokens(nlp):
         tokens = sorted(rng.sample(range(len(doc)), rng.randint(1, len(doc))))
         spaced = "".join(doc[i].text + (doc[i].whitespace_ if i + 1 in tokens else " ") for i in tokens)
         assert columns.join(tokens) == re.sub(r"\s+", " ", spaced).strip()
+
+
+def test_subtrees_governing_lists_the_heads_of_matching_dependents(nlp):
+    """`Subtrees.governing` gives the tokens with a dependent of the relation and word asked for."""
+    doc = nlp("If funds allow, work will start in 2026. China will build the road if Kazakhstan pays.")
+    subtrees = Subtrees(doc)
+    lowers = frozenset({doc.vocab.strings["if"]})
+    expected = {t.i for t in doc if any(c.dep_ == "mark" and c.lower_ == "if" for c in t.children)}
+    assert expected and subtrees.governing(doc.vocab.strings["mark"], lowers) == expected
+    assert subtrees.governing(doc.vocab.strings["mark"], frozenset()) == set()
+    assert subtrees.governing(lowers=lowers) == expected
+    assert subtrees.governing(dep=doc.vocab.strings["nsubj"]) == {t.head.i for t in doc if t.dep_ == "nsubj"}
+    assert subtrees.governing() == {t.head.i for t in doc if t.head.i != t.i}

@@ -39,7 +39,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.actors import ActorResolver, ActorRules, in_quotation, is_country_code
-from pipeline.components.phrase_matching import AnchoredMatcher
+from pipeline.components.phrase_matching import AnchoredMatcher, isin_sorted
 from pipeline.dates import find_dates
 from pipeline.prefilter import gate
 from pipeline.records import Commitment, Modality, Strength
@@ -182,7 +182,7 @@ class CommitmentExtractor:
         sayings = "|".join(rf"\b{re.escape(w)}\b" for w in self.data.saying_markers)
         self.sayings = re.compile(sayings, re.I) if sayings else None
         self.sayings_gate = gate(self.sayings) if self.sayings else None  # most texts hold no marker
-        self.conditional_ids = {get_string_id(w.casefold()) for w in self.data.conditional_marks}
+        self.conditional_ids = frozenset(get_string_id(w.casefold()) for w in self.data.conditional_marks)
         self.reporting = {w.casefold() for w in self.data.reporting_verbs}
         self.governors = {w.casefold() for w in self.data.noun_governors}
         self.bearing = {w.casefold() for w in self.data.actor_bearing_nouns}
@@ -228,7 +228,7 @@ class CommitmentExtractor:
                 frame = None
             best = None
             if not (item is not None and frame[2]):  # a trigger in the frame governs its items
-                best = self._best(by_sent.get(sent.start, []), resolver, subtrees)
+                best = self._best(by_sent[sent.start], resolver, subtrees) if sent.start in by_sent else None
             if best is None and item is not None:
                 best = Candidate(frame[0], sent[item.i - sent.start: item.i - sent.start + 1], item, item, frame[1])
             if best is None and parsed and self._headline(sent, title):
@@ -496,18 +496,14 @@ class CommitmentExtractor:
     def _conditional(self, i: int, parse: Subtrees) -> bool:
         """The trigger's clause (of token `i`) is, or is governed by, an 'if' clause."""
         dep, heads = parse.dep, parse.heads
+        marked = parse.governing(_MARK, self.conditional_ids)  # the tokens with an 'if' dependent
         for _ in range(len(heads) + 1):  # token i, then its ancestors (as many as spaCy walks)
-            if self._marked_conditional(i, parse) or any(
-                    dep[clause] == _ADVCL and self._marked_conditional(clause, parse) for clause in parse.children(i)):
+            if i in marked or any(dep[clause] == _ADVCL and clause in marked for clause in parse.children(i)):
                 return True
             if dep[i] not in _CLAUSE_DEP_IDS or heads[i] == i:
                 break
             i = heads[i]
         return False
-
-    def _marked_conditional(self, i: int, parse: Subtrees) -> bool:
-        """Token `i` has an 'if' among its dependents."""
-        return any(parse.dep[c] == _MARK and parse.lower[c] in self.conditional_ids for c in parse.children(i))
 
     def _reported(self, token: Token) -> bool:
         head = token
@@ -758,8 +754,12 @@ class CommitmentExtractor:
 
     def _list_item(self, sent: Span, previous: Span) -> bool:
         """'First, realize the docking of ...' right after a commitment: an item of its list."""
-        words = list(islice((t for t in sent if not t.is_punct and not t.is_space), 3))
-        if len(words) < 3 or words[0].lower_ not in self.list_markers:
+        tokens = (t for t in sent if not t.is_punct and not t.is_space)
+        first = next(tokens, None)  # most sentences fail here: read no further
+        if first is None or first.lower_ not in self.list_markers:
+            return False
+        words = [first, *islice(tokens, 2)]
+        if len(words) < 3:
             return False
         return text_of(sent.doc).find("\n", previous[-1].idx, sent.start_char) < 0 and words[1].tag_ == "VB"
 
@@ -922,7 +922,8 @@ class CommitmentExtractor:
         if parse is None:
             return False
         tokens = [*(t.i for t in (cand.anchor, cand.action) if t is not None), *range(cand.match.start, cand.match.end)]
-        return any(parse.dep[c] == _NEG or parse.lower[c] in _NEVER for i in tokens for c in parse.children(i))
+        negated = parse.governing(dep=_NEG) | parse.governing(lowers=_NEVER)
+        return any(i in negated for i in tokens)
 
     @staticmethod
     def _counterparty(tokens: list[int], actor: list[str], resolver: ActorResolver, columns: Columns) -> list[str]:
@@ -970,6 +971,22 @@ class Subtrees:
         #: the children of token i are `self.order[self.bounds[i]: self.bounds[i + 1]]` (less i itself)
         self.order: list[int] = order.tolist()
         self.bounds: list[int] = numpy.searchsorted(heads[order], numpy.arange(len(doc) + 1)).tolist()
+        self._table, self._head_array = table, heads
+        self._governing: dict[tuple[int | None, frozenset[int] | None], set[int]] = {}
+
+    def governing(self, dep: int | None = None, lowers: frozenset[int] | None = None) -> set[int]:
+        """The tokens with a dependent (not themselves) of relation `dep` whose `lower_` is one of
+        `lowers` (None: any), found once per Doc for each question: a veto asks it of many tokens."""
+        key = (dep, lowers)
+        if key not in self._governing:
+            table, heads = self._table, self._head_array
+            found = heads != numpy.arange(len(heads))
+            if dep is not None:
+                found &= table[:, 1] == dep
+            if lowers is not None:
+                found &= isin_sorted(table[:, 2], numpy.array(sorted(lowers), dtype=numpy.uint64))
+            self._governing[key] = set(heads[found].tolist())
+        return self._governing[key]
 
     def __call__(self, i: int) -> list[int]:
         """The subtree of token `i` in `Token.subtree` order: the left children's subtrees, the
