@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.components.numeric_claims import NumericClaimExtractor, PatternSpans, _alternation, load_numeric_rules
-from pipeline.prefilter import gate
+from pipeline.prefilter import GateSet, gate
 from pipeline.nlp import BLANK, build_nlp
 from pipeline.rules.loader import RuleFileError, iter_rules
 
@@ -712,7 +712,7 @@ def test_any_document_of_known_sentences_runs(nc_nlp, sentences, joiner):
 ])
 def test_pattern_spans_found_once_on_first_use(text, spans):
     pattern = re.compile(r"\btop\s+\d+", re.IGNORECASE)
-    found = PatternSpans(pattern, gate(pattern), text)
+    found = PatternSpans(pattern, 0, GateSet([gate(pattern)]), text)
     assert list(found) == spans and list(found) == spans
 
 

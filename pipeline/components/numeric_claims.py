@@ -47,7 +47,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import SMALL_NUMBERS, TENS, DateMention, find_dates, find_time_frames
 from pipeline.numbers import DIGITS, NumberParser
-from pipeline.prefilter import ASCII_FOLDS, Gate, Scanner, gate, lowered, scanner, trie_regex
+from pipeline.prefilter import ASCII_FOLDS, Gate, GateSet, Scanner, gate, lowered, scanner, trie_regex
 from pipeline.records import NumericClaim, Qualifier
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 from pipeline.extensions import sentence_at, sentences_of, span_text, text_of
@@ -314,14 +314,17 @@ class NumericClaimExtractor:
         self.lead_words = self._lead_words()
         self.units_re = re.compile(r"[\s-]*(" + _alternation(list(self.units)) + r")", re.IGNORECASE)
         self.checks = [rule for rule in rules.exclusions if rule.check]
-        self.patterns: list[tuple[ExclusionRule, re.Pattern[str], Gate | None, Scanner | None]] = []
+        self.patterns: list[tuple[ExclusionRule, re.Pattern[str], Scanner | None]] = []
+        gates: list[Gate | None] = []
         number = rf"(?:{DIGITS}|{WORD_NUMBER}|{_alternation(list(self.number_words))})"
         for rule in rules.exclusions:
             if rule.pattern:
                 source = rule.pattern.replace("{NUM}", number).replace("{UNIT}", _TIME_UNIT)
                 pattern = re.compile(source, re.IGNORECASE | re.MULTILINE)
                 # scanned only in sentences with a figure, which nearly all hold a digit
-                self.patterns.append((rule, pattern, gate(pattern, digits_common=True), scanner(pattern)))
+                self.patterns.append((rule, pattern, scanner(pattern)))
+                gates.append(gate(pattern, digits_common=True))
+        self.exclusion_gates = GateSet(gates)  # the words of every gate found in one pass per sentence
         self.unit_patterns: list[tuple[UnitPatternRule, re.Pattern[str], Gate | None]] = []
         for rule in rules.unit_patterns:
             pattern = re.compile(rule.pattern.replace("{NUM}", number), re.IGNORECASE)
@@ -548,7 +551,9 @@ class NumericClaimExtractor:
         """(rule, matched spans) of every pattern exclusion in a sentence, each scanned once and only
         when a figure gets that far (most are vetoed before); a pattern whose gate rejects the
         sentence (it lacks every word the pattern needs) is not scanned."""
-        return [(rule, PatternSpans(pattern, test, sent_text, scan)) for rule, pattern, test, scan in self.patterns]
+        gates = self.exclusion_gates
+        return [(rule, PatternSpans(pattern, k, gates, sent_text, scan))
+                for k, (rule, pattern, scan) in enumerate(self.patterns)]
 
     def veto(self, fig: Figure, sent_text: str, sent_start: int, dates: list[DateMention],
              frames: list[tuple[int, int]], excluded: list[tuple[ExclusionRule, PatternSpans]],
@@ -831,10 +836,12 @@ _NAME_FREE = {
 
 class PatternSpans:
     """The (start, end) spans of a pattern's matches in a text, found on first iteration and kept
-    (by the pattern's scanner when it has one); none, unscanned, when the pattern's gate rejects the text."""
+    (by the pattern's scanner when it has one); none, unscanned, when the pattern's gate (number
+    `index` of `gates`) rejects the text."""
 
-    def __init__(self, pattern: re.Pattern[str], test: Gate | None, text: str, scan: Scanner | None = None) -> None:
-        self.pattern, self.test, self.text, self.scan = pattern, test, text, scan
+    def __init__(self, pattern: re.Pattern[str], index: int, gates: GateSet, text: str,
+                 scan: Scanner | None = None) -> None:
+        self.pattern, self.index, self.gates, self.text, self.scan = pattern, index, gates, text, scan
         self._spans: list[tuple[int, int]] | None = None
         self._ends: list[int] = []
 
@@ -852,7 +859,7 @@ class PatternSpans:
 
     def _found(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            admitted = self.test is None or self.test.admits(self.text)
+            admitted = self.gates.admits(self.index, self.text)
             if not admitted:
                 self._spans = []
             elif self.scan is not None:
