@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.prefilter import (ASCII_FOLDS, DIGIT, LINE_START, TEXT_START, GateSet, gate, leading_words, required_words,
-                                scanner, trie_regex)
+from pipeline.prefilter import (ASCII_FOLDS, DIGIT, LINE_START, TEXT_START, GateSet, gate, leading_words,
+                                required_words, scanner, trie_regex)
 
 # pattern, flags, the words one of which every match holds (None: no requirement)
 REQUIRED = [

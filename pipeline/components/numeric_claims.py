@@ -205,9 +205,6 @@ _WORD_NUMBERS = ["zero", *SMALL_NUMBERS, *TENS, *_BIG]
 _TIME_UNIT = r"(?:years?|months?|weeks?|days?|decades?|centuries|century|hours?)"
 #: What a figure never follows: a word character, a decimal point, a separator or a currency sign.
 _NOT_AFTER = r"(?<![\w.,/:\-–$€£¥])"
-#: Where a figure may start: a run of ASCII letters (group 1), or one other character but a
-#: space, not right after what a figure never follows.
-_START = re.compile(rf"{_NOT_AFTER}(?:([A-Za-z]+)|[^A-Za-z\s])")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _SENTENCE_PUNCT = set(".!?:;\"'“”«»(")
 
@@ -311,7 +308,7 @@ class NumericClaimExtractor:
         self.units = {_key(w): r for r in rules.units for w in r.words}
         self.pattern = self._figure_pattern()
         self.figure_gate = gate(self.pattern)  # most sentences hold no digit and no number word
-        self.lead_words = self._lead_words()
+        self.lead_starts = self._lead_starts()
         self.units_re = re.compile(r"[\s-]*(" + _alternation(list(self.units)) + r")", re.IGNORECASE)
         self.checks = [rule for rule in rules.exclusions if rule.check]
         self.patterns: list[tuple[ExclusionRule, re.Pattern[str], Scanner | None]] = []
@@ -374,6 +371,15 @@ class NumericClaimExtractor:
         )
         return re.compile(source, re.IGNORECASE)
 
+    def _lead_starts(self) -> re.Pattern[str] | None:
+        """Where a figure may start, not right after what a figure never follows: a run of ASCII
+        letters that is one of the lead words (`_lead_words`), or one other character but a space;
+        None when there are no lead words to tell."""
+        lead = self._lead_words()
+        if lead is None:
+            return None
+        return re.compile(rf"{_NOT_AFTER}(?:{trie_regex(lead)}(?![A-Za-z])|[^A-Za-z\s])")
+
     def _lead_words(self) -> frozenset[str] | None:
         """The lower-case leading letters of every literal a figure can start with ('more' of
         'more than', 'us' of 'US$'), or None when one starts with a space (no filter then).
@@ -389,14 +395,12 @@ class NumericClaimExtractor:
         return frozenset(m[0] for w in literals if (m := _LETTERS.match(w)))
 
     def _starts(self, text: str) -> list[int] | None:
-        """Offsets where a figure can start (see `_START`): a run of letters that is a lead word, or
-        any other character but a space; None (every offset) when the text holds a letter IGNORECASE folds
-        to an ASCII one ('ſ'), which a run of ASCII letters would not see."""
-        if self.lead_words is None or not text.isascii() and any(c in text for c in ASCII_FOLDS):
+        """Offsets where a figure can start (see `_lead_starts`); None (every offset) when the text
+        holds a letter IGNORECASE folds to an ASCII one ('ſ'), which a run of ASCII letters would not see."""
+        if self.lead_starts is None or not text.isascii() and any(c in text for c in ASCII_FOLDS):
             return None
-        lead = self.lead_words
         # In lower case (the same offsets: no letter folding onto ASCII here), as the gate reads it.
-        return [m.start() for m in _START.finditer(lowered(text)) if not m[1] or m[1] in lead]
+        return [m.start() for m in self.lead_starts.finditer(lowered(text))]
 
     def _search(self, text: str, pos: int, starts: list[int] | None) -> re.Match[str] | None:
         """`self.pattern.search(text, pos)`, tried only at the offsets where a match can start."""
