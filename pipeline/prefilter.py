@@ -90,12 +90,12 @@ class Gate:
 
 
 class GateSet:
-    """Many gates asked of the same texts: the words of all of them are found in one pass over a
-    text (the first time one of them is asked about it), rather than a search per gate.
+    """Many gates asked of the same text: the words of all of them are found in one pass over
+    it, rather than a search per gate.
 
     A pass finds, at each offset, the longest of the words starting there; every shorter word
     starting there is a prefix of it, so the words present are those and their prefixes among the
-    words. Each answer is the one its gate's `admits` gives.
+    words. Each answer is the one its gate's `admits` gives (True for no gate).
     """
 
     def __init__(self, gates: Iterable[Gate | None]) -> None:
@@ -104,20 +104,15 @@ class GateSet:
         self.ascii = all(g is None or g.ascii for g in self.gates)
         self.find = re.compile("(?=(" + trie_regex(words) + "))").finditer if words else None
         self.prefixes = {w: frozenset(p for p in words if w.startswith(p)) for w in words}
-        self._last: tuple[str | None, frozenset[str], bool] = (None, frozenset(), False)
 
-    def admits(self, index: int, text: str) -> bool:
-        """What `self.gates[index].admits(text)` says (True for a pattern without a gate)."""
-        gate_ = self.gates[index]
-        if gate_ is None:
-            return True
+    def admitted(self, text: str) -> list[bool]:
+        """What each gate's `admits(text)` says, in order."""
         if not self.ascii or not text.isascii() and any(c in text for c in ASCII_FOLDS):
-            return gate_.admits(text)
-        if self._last[0] is not text:
-            self._last = (text, self._present(text), _DIGITS.search(text) is not None)
-        _, present, digit = self._last
-        return (any(map(text.__contains__, gate_.exact)) or gate_.digit is not None and digit
-                or not present.isdisjoint(gate_.folded))
+            return [g is None or g.admits(text) for g in self.gates]
+        present = self._present(text)
+        digit = _DIGITS.search(text) is not None
+        return [g is None or any(map(text.__contains__, g.exact)) or g.digit is not None and digit
+                or not present.isdisjoint(g.folded) for g in self.gates]
 
     def _present(self, text: str) -> frozenset[str]:
         """The words found in the lower case of `text`."""

@@ -551,16 +551,14 @@ class NumericClaimExtractor:
         return value
 
     # ------------------------------------------------------------------ vetoes
-    def exclusion_spans(self, sent_text: str) -> list[tuple[ExclusionRule, PatternSpans]]:
-        """(rule, matched spans) of every pattern exclusion in a sentence, each scanned once and only
-        when a figure gets that far (most are vetoed before); a pattern whose gate rejects the
-        sentence (it lacks every word the pattern needs) is not scanned."""
-        gates = self.exclusion_gates
-        return [(rule, PatternSpans(pattern, k, gates, sent_text, scan))
-                for k, (rule, pattern, scan) in enumerate(self.patterns)]
+    def exclusion_spans(self, sent_text: str) -> Exclusions:
+        """The pattern exclusions of a sentence, each scanned once and only when a figure gets that
+        far (most are vetoed before); a pattern whose gate rejects the sentence (it lacks every
+        word the pattern needs) is not scanned."""
+        return Exclusions(self.patterns, self.exclusion_gates, sent_text)
 
     def veto(self, fig: Figure, sent_text: str, sent_start: int, dates: list[DateMention],
-             frames: list[tuple[int, int]], excluded: list[tuple[ExclusionRule, PatternSpans]],
+             frames: list[tuple[int, int]], excluded: Exclusions,
              doc: Doc | None) -> str | None:
         """Id of the first exclusion rule that vetoes the figure, or None."""
         n0, n1 = fig.num_start - sent_start, fig.num_end - sent_start
@@ -579,11 +577,10 @@ class NumericClaimExtractor:
                 return rule.id
             if rule.check == "bare_whole" and fig.kind == "count" and _is_bare_whole(doc, fig):
                 return rule.id
-        for rule, spans in excluded:
-            if spans.overlaps(n0, n1):
-                if rule.unless_defined and _defined_here(doc, fig):
-                    continue
-                return rule.id
+        for rule in excluded.overlapping(n0, n1):
+            if rule.unless_defined and _defined_here(doc, fig):
+                continue
+            return rule.id
         return None
 
     @staticmethod
@@ -838,14 +835,31 @@ _NAME_FREE = {
 }
 
 
+class Exclusions:
+    """The pattern exclusions of one sentence: which of them its gates admit, asked once when a
+    figure first gets that far (most are vetoed before), and the spans of each admitted one,
+    scanned when first needed."""
+
+    def __init__(self, patterns: list[tuple[ExclusionRule, re.Pattern[str], Scanner | None]], gates: GateSet,
+                 text: str) -> None:
+        self.patterns, self.gates, self.text = patterns, gates, text
+        self._spans: list[tuple[ExclusionRule, PatternSpans]] | None = None
+
+    def overlapping(self, start: int, end: int) -> Iterator[ExclusionRule]:
+        """The rules, in file order, with a match overlapping start:end (each scanned only when reached)."""
+        if self._spans is None:
+            self._spans = [(rule, PatternSpans(pattern, self.text, scan))
+                           for (rule, pattern, scan), admitted in zip(self.patterns, self.gates.admitted(self.text))
+                           if admitted]
+        return (rule for rule, spans in self._spans if spans.overlaps(start, end))
+
+
 class PatternSpans:
     """The (start, end) spans of a pattern's matches in a text, found on first iteration and kept
-    (by the pattern's scanner when it has one); none, unscanned, when the pattern's gate (number
-    `index` of `gates`) rejects the text."""
+    (by the pattern's scanner when it has one)."""
 
-    def __init__(self, pattern: re.Pattern[str], index: int, gates: GateSet, text: str,
-                 scan: Scanner | None = None) -> None:
-        self.pattern, self.index, self.gates, self.text, self.scan = pattern, index, gates, text, scan
+    def __init__(self, pattern: re.Pattern[str], text: str, scan: Scanner | None = None) -> None:
+        self.pattern, self.text, self.scan = pattern, text, scan
         self._spans: list[tuple[int, int]] | None = None
         self._ends: list[int] = []
 
@@ -863,10 +877,7 @@ class PatternSpans:
 
     def _found(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            admitted = self.gates.admits(self.index, self.text)
-            if not admitted:
-                self._spans = []
-            elif self.scan is not None:
+            if self.scan is not None:
                 self._spans = self.scan.spans(self.text)
             else:
                 self._spans = [m.span() for m in self.pattern.finditer(self.text)]
