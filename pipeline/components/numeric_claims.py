@@ -983,7 +983,9 @@ def _in_ratio(sent_text: str, n0: int, n1: int) -> bool:
 
 @_last_text
 def _ratios(sent_text: str) -> list[tuple[int, int]]:
-    """The spans of 'N-M' with M <= N in a sentence."""
+    """The spans of 'N-M' with M <= N in a sentence (none without a dash, unscanned)."""
+    if "-" not in sent_text and "–" not in sent_text:
+        return []
     return [m.span() for m in _RATIO.finditer(sent_text) if int(m[2]) <= int(m[1])]
 
 
