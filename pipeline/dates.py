@@ -759,10 +759,10 @@ _ABSOLUTE_HINT = re.compile(
 
 def _dateparser_fallback(text: str, published: dt.date | None) -> ResolvedDate:
     """Absolute forms the grammar lacks, via dateparser; a relative reading needs `published`."""
-    from dateparser.date import DateDataParser  # imported lazily: it costs a second at start-up
-
     if not _ABSOLUTE_HINT.search(text):
         return UNRESOLVED
+    from dateparser.date import DateDataParser  # imported lazily, by the first text worth it: it costs a second
+
     readings = []
     for base in (dt.datetime(2001, 2, 3), dt.datetime(2011, 12, 13)):
         parser = DateDataParser(languages=["en"], settings={"RELATIVE_BASE": base, "PREFER_DAY_OF_MONTH": "first"})

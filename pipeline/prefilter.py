@@ -25,7 +25,7 @@ from functools import cached_property, lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
-__all__ = ["DIGIT", "Gate", "Scanner", "required_words", "gate", "leading_words", "lowered", "scanner", "trie_regex"]
+__all__ = ["DIGIT", "Gate", "GateSet", "Scanner", "required_words", "gate", "leading_words", "lowered", "scanner", "trie_regex"]
 
 #: The non-ASCII letters IGNORECASE matches to ASCII letters ('İ', 'ı', 'ſ', the Kelvin sign).
 ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
@@ -87,6 +87,39 @@ class Gate:
         if self.digit is not None and self.digit.search(text):
             return True
         return any(map(lowered(text).__contains__, self.folded))  # map: no generator frame per word
+
+
+class GateSet:
+    """Many gates asked of the same text: the words of all of them are found in one pass over
+    it, rather than a search per gate.
+
+    A pass finds, at each offset, the longest of the words starting there; every shorter word
+    starting there is a prefix of it, so the words present are those and their prefixes among the
+    words. Each answer is the one its gate's `admits` gives (True for no gate).
+    """
+
+    def __init__(self, gates: Iterable[Gate | None]) -> None:
+        self.gates = list(gates)
+        words = sorted({word for g in self.gates if g is not None for word in g.folded})
+        self.ascii = all(g is None or g.ascii for g in self.gates)
+        self.find = re.compile("(?=(" + trie_regex(words) + "))").finditer if words else None
+        self.prefixes = {w: frozenset(p for p in words if w.startswith(p)) for w in words}
+
+    def admitted(self, text: str) -> list[bool]:
+        """What each gate's `admits(text)` says, in order."""
+        if not self.ascii or not text.isascii() and any(c in text for c in ASCII_FOLDS):
+            return [g is None or g.admits(text) for g in self.gates]
+        present = self._present(text)
+        digit = _DIGITS.search(text) is not None
+        return [g is None or any(map(text.__contains__, g.exact)) or g.digit is not None and digit
+                or not present.isdisjoint(g.folded) for g in self.gates]
+
+    def _present(self, text: str) -> frozenset[str]:
+        """The words found in the lower case of `text`."""
+        if self.find is None:
+            return frozenset()
+        prefixes = self.prefixes
+        return frozenset().union(*(prefixes[m[1]] for m in self.find(lowered(text))))
 
 
 #: From this many words a gate searches the lower case once with a trie of them ('t(?:en|wo)'),

@@ -1,7 +1,11 @@
 """The shared date resolver: tables of exact dates, ranges, quarters, relative and unresolved forms."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -9,6 +13,8 @@ from hypothesis import strategies as st
 
 from pipeline import dates
 from pipeline.dates import find_dates, find_time_frames, iso_value, resolve_date
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PUB_2024 = date(2024, 7, 2)  # a Tuesday
 PUB_2018 = date(2018, 7, 11)  # a Wednesday
@@ -291,3 +297,10 @@ def test_repeated_calls_share_no_mutable_result():
     frames = find_time_frames("over the past four years")
     frames.append((0, 1))
     assert find_time_frames("over the past four years") == [(0, 24), (5, 24)]
+
+
+def test_dateparser_is_imported_only_for_a_text_worth_it():
+    """Importing dateparser costs a second; 'just one week' holds no absolute date to hand it."""
+    script = ("import sys; from pipeline.dates import resolve_date; "
+              "assert resolve_date('just one week').value is None; assert 'dateparser' not in sys.modules")
+    subprocess.run([sys.executable, "-c", script], check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.components.numeric_claims import NumericClaimExtractor, PatternSpans, _alternation, load_numeric_rules
-from pipeline.prefilter import gate
 from pipeline.nlp import BLANK, build_nlp
 from pipeline.rules.loader import RuleFileError, iter_rules
 
@@ -708,12 +707,20 @@ def test_any_document_of_known_sentences_runs(nc_nlp, sentences, joiner):
 
 @pytest.mark.parametrize("text,spans", [
     ("the top 10 and the Top 5", [(4, 10), (19, 24)]),
-    ("ten of the best", []),  # the gate rejects it: no scan
+    ("ten of the best", []),
 ])
 def test_pattern_spans_found_once_on_first_use(text, spans):
-    pattern = re.compile(r"\btop\s+\d+", re.IGNORECASE)
-    found = PatternSpans(pattern, gate(pattern), text)
+    found = PatternSpans(re.compile(r"\btop\s+\d+", re.IGNORECASE), text)
     assert list(found) == spans and list(found) == spans
+
+
+def test_exclusions_give_the_rules_whose_admitted_matches_overlap():
+    extractor = _extractor()
+    text = "the top 10 and article 5"
+    excluded = extractor.exclusion_spans(text)
+    assert [rule.id for rule in excluded.overlapping(8, 10)] == ["numeric_claims.exclude.ranking.v1"]
+    assert [rule.id for rule in excluded.overlapping(23, 24)] == ["numeric_claims.exclude.numbering.v1"]
+    assert list(excluded.overlapping(0, 3)) == []
 
 
 @pytest.mark.parametrize("text", [

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.prefilter import (ASCII_FOLDS, DIGIT, LINE_START, TEXT_START, gate, leading_words, required_words,
-                                scanner, trie_regex)
+from pipeline.prefilter import (ASCII_FOLDS, DIGIT, LINE_START, TEXT_START, GateSet, gate, leading_words,
+                                required_words, scanner, trie_regex)
 
 # pattern, flags, the words one of which every match holds (None: no requirement)
 REQUIRED = [
@@ -147,3 +147,21 @@ def test_trie_regex_matches_the_words_and_nothing_else(words, other):
     trie = re.compile(trie_regex(words))
     assert all(trie.fullmatch(word) for word in words)
     assert bool(trie.fullmatch(other)) == (other in words)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["section", "sections", "SECTION", "4", "٣", "a.m.", "PM", "Q3", "report", "Monday",
+                                 "monday", "Tel:", "tel:", "top", "and", "more", "ten", "twelve", "two", "ukusd",
+                                 "us$", "ſ", "K"]) | st.text(max_size=3),
+                max_size=8).map(" ".join))
+def test_gate_set_answers_as_each_gate(text):
+    gates = [gate(pattern) for pattern in GATED]
+    together = GateSet(gates)
+    assert together.admitted(text) == [test is None or test.admits(text) for test in gates]
+
+
+def test_gate_set_finds_words_that_prefix_each_other():
+    together = GateSet([gate(re.compile(r"\bin\s+x")), gate(re.compile(r"\binto\b")),
+                        gate(re.compile(r"\bint(?:er|o)")), None])
+    assert together.admitted("into 4") == [True, True, True, True]
+    assert together.admitted("inter") == [True, False, True, True]

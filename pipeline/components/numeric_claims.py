@@ -47,7 +47,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import SMALL_NUMBERS, TENS, DateMention, find_dates, find_time_frames
 from pipeline.numbers import DIGITS, NumberParser
-from pipeline.prefilter import ASCII_FOLDS, Gate, Scanner, gate, lowered, scanner, trie_regex
+from pipeline.prefilter import ASCII_FOLDS, Gate, GateSet, Scanner, gate, lowered, scanner, trie_regex
 from pipeline.records import NumericClaim, Qualifier
 from pipeline.rules.loader import MODELS_DIR, Rule, RuleFile, RuleFileError, load_rules
 from pipeline.extensions import sentence_at, sentences_of, span_text, text_of
@@ -205,9 +205,6 @@ _WORD_NUMBERS = ["zero", *SMALL_NUMBERS, *TENS, *_BIG]
 _TIME_UNIT = r"(?:years?|months?|weeks?|days?|decades?|centuries|century|hours?)"
 #: What a figure never follows: a word character, a decimal point, a separator or a currency sign.
 _NOT_AFTER = r"(?<![\w.,/:\-–$€£¥])"
-#: Where a figure may start: a run of ASCII letters (group 1), or one other character but a
-#: space, not right after what a figure never follows.
-_START = re.compile(rf"{_NOT_AFTER}(?:([A-Za-z]+)|[^A-Za-z\s])")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _SENTENCE_PUNCT = set(".!?:;\"'“”«»(")
 
@@ -311,17 +308,20 @@ class NumericClaimExtractor:
         self.units = {_key(w): r for r in rules.units for w in r.words}
         self.pattern = self._figure_pattern()
         self.figure_gate = gate(self.pattern)  # most sentences hold no digit and no number word
-        self.lead_words = self._lead_words()
+        self.lead_starts = self._lead_starts()
         self.units_re = re.compile(r"[\s-]*(" + _alternation(list(self.units)) + r")", re.IGNORECASE)
         self.checks = [rule for rule in rules.exclusions if rule.check]
-        self.patterns: list[tuple[ExclusionRule, re.Pattern[str], Gate | None, Scanner | None]] = []
+        self.patterns: list[tuple[ExclusionRule, re.Pattern[str], Scanner | None]] = []
+        gates: list[Gate | None] = []
         number = rf"(?:{DIGITS}|{WORD_NUMBER}|{_alternation(list(self.number_words))})"
         for rule in rules.exclusions:
             if rule.pattern:
                 source = rule.pattern.replace("{NUM}", number).replace("{UNIT}", _TIME_UNIT)
                 pattern = re.compile(source, re.IGNORECASE | re.MULTILINE)
                 # scanned only in sentences with a figure, which nearly all hold a digit
-                self.patterns.append((rule, pattern, gate(pattern, digits_common=True), scanner(pattern)))
+                self.patterns.append((rule, pattern, scanner(pattern)))
+                gates.append(gate(pattern, digits_common=True))
+        self.exclusion_gates = GateSet(gates)  # the words of every gate found in one pass per sentence
         self.unit_patterns: list[tuple[UnitPatternRule, re.Pattern[str], Gate | None]] = []
         for rule in rules.unit_patterns:
             pattern = re.compile(rule.pattern.replace("{NUM}", number), re.IGNORECASE)
@@ -371,6 +371,15 @@ class NumericClaimExtractor:
         )
         return re.compile(source, re.IGNORECASE)
 
+    def _lead_starts(self) -> re.Pattern[str] | None:
+        """Where a figure may start, not right after what a figure never follows: a run of ASCII
+        letters that is one of the lead words (`_lead_words`), or one other character but a space;
+        None when there are no lead words to tell."""
+        lead = self._lead_words()
+        if lead is None:
+            return None
+        return re.compile(rf"{_NOT_AFTER}(?:{trie_regex(lead)}(?![A-Za-z])|[^A-Za-z\s])")
+
     def _lead_words(self) -> frozenset[str] | None:
         """The lower-case leading letters of every literal a figure can start with ('more' of
         'more than', 'us' of 'US$'), or None when one starts with a space (no filter then).
@@ -386,14 +395,12 @@ class NumericClaimExtractor:
         return frozenset(m[0] for w in literals if (m := _LETTERS.match(w)))
 
     def _starts(self, text: str) -> list[int] | None:
-        """Offsets where a figure can start (see `_START`): a run of letters that is a lead word, or
-        any other character but a space; None (every offset) when the text holds a letter IGNORECASE folds
-        to an ASCII one ('ſ'), which a run of ASCII letters would not see."""
-        if self.lead_words is None or not text.isascii() and any(c in text for c in ASCII_FOLDS):
+        """Offsets where a figure can start (see `_lead_starts`); None (every offset) when the text
+        holds a letter IGNORECASE folds to an ASCII one ('ſ'), which a run of ASCII letters would not see."""
+        if self.lead_starts is None or not text.isascii() and any(c in text for c in ASCII_FOLDS):
             return None
-        lead = self.lead_words
         # In lower case (the same offsets: no letter folding onto ASCII here), as the gate reads it.
-        return [m.start() for m in _START.finditer(lowered(text)) if not m[1] or m[1] in lead]
+        return [m.start() for m in self.lead_starts.finditer(lowered(text))]
 
     def _search(self, text: str, pos: int, starts: list[int] | None) -> re.Match[str] | None:
         """`self.pattern.search(text, pos)`, tried only at the offsets where a match can start."""
@@ -544,14 +551,14 @@ class NumericClaimExtractor:
         return value
 
     # ------------------------------------------------------------------ vetoes
-    def exclusion_spans(self, sent_text: str) -> list[tuple[ExclusionRule, PatternSpans]]:
-        """(rule, matched spans) of every pattern exclusion in a sentence, each scanned once and only
-        when a figure gets that far (most are vetoed before); a pattern whose gate rejects the
-        sentence (it lacks every word the pattern needs) is not scanned."""
-        return [(rule, PatternSpans(pattern, test, sent_text, scan)) for rule, pattern, test, scan in self.patterns]
+    def exclusion_spans(self, sent_text: str) -> Exclusions:
+        """The pattern exclusions of a sentence, each scanned once and only when a figure gets that
+        far (most are vetoed before); a pattern whose gate rejects the sentence (it lacks every
+        word the pattern needs) is not scanned."""
+        return Exclusions(self.patterns, self.exclusion_gates, sent_text)
 
     def veto(self, fig: Figure, sent_text: str, sent_start: int, dates: list[DateMention],
-             frames: list[tuple[int, int]], excluded: list[tuple[ExclusionRule, PatternSpans]],
+             frames: list[tuple[int, int]], excluded: Exclusions,
              doc: Doc | None) -> str | None:
         """Id of the first exclusion rule that vetoes the figure, or None."""
         n0, n1 = fig.num_start - sent_start, fig.num_end - sent_start
@@ -570,11 +577,10 @@ class NumericClaimExtractor:
                 return rule.id
             if rule.check == "bare_whole" and fig.kind == "count" and _is_bare_whole(doc, fig):
                 return rule.id
-        for rule, spans in excluded:
-            if spans.overlaps(n0, n1):
-                if rule.unless_defined and _defined_here(doc, fig):
-                    continue
-                return rule.id
+        for rule in excluded.overlapping(n0, n1):
+            if rule.unless_defined and _defined_here(doc, fig):
+                continue
+            return rule.id
         return None
 
     @staticmethod
@@ -829,12 +835,31 @@ _NAME_FREE = {
 }
 
 
+class Exclusions:
+    """The pattern exclusions of one sentence: which of them its gates admit, asked once when a
+    figure first gets that far (most are vetoed before), and the spans of each admitted one,
+    scanned when first needed."""
+
+    def __init__(self, patterns: list[tuple[ExclusionRule, re.Pattern[str], Scanner | None]], gates: GateSet,
+                 text: str) -> None:
+        self.patterns, self.gates, self.text = patterns, gates, text
+        self._spans: list[tuple[ExclusionRule, PatternSpans]] | None = None
+
+    def overlapping(self, start: int, end: int) -> Iterator[ExclusionRule]:
+        """The rules, in file order, with a match overlapping start:end (each scanned only when reached)."""
+        if self._spans is None:
+            self._spans = [(rule, PatternSpans(pattern, self.text, scan))
+                           for (rule, pattern, scan), admitted in zip(self.patterns, self.gates.admitted(self.text))
+                           if admitted]
+        return (rule for rule, spans in self._spans if spans.overlaps(start, end))
+
+
 class PatternSpans:
     """The (start, end) spans of a pattern's matches in a text, found on first iteration and kept
-    (by the pattern's scanner when it has one); none, unscanned, when the pattern's gate rejects the text."""
+    (by the pattern's scanner when it has one)."""
 
-    def __init__(self, pattern: re.Pattern[str], test: Gate | None, text: str, scan: Scanner | None = None) -> None:
-        self.pattern, self.test, self.text, self.scan = pattern, test, text, scan
+    def __init__(self, pattern: re.Pattern[str], text: str, scan: Scanner | None = None) -> None:
+        self.pattern, self.text, self.scan = pattern, text, scan
         self._spans: list[tuple[int, int]] | None = None
         self._ends: list[int] = []
 
@@ -852,10 +877,7 @@ class PatternSpans:
 
     def _found(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            admitted = self.test is None or self.test.admits(self.text)
-            if not admitted:
-                self._spans = []
-            elif self.scan is not None:
+            if self.scan is not None:
                 self._spans = self.scan.spans(self.text)
             else:
                 self._spans = [m.span() for m in self.pattern.finditer(self.text)]
@@ -961,7 +983,9 @@ def _in_ratio(sent_text: str, n0: int, n1: int) -> bool:
 
 @_last_text
 def _ratios(sent_text: str) -> list[tuple[int, int]]:
-    """The spans of 'N-M' with M <= N in a sentence."""
+    """The spans of 'N-M' with M <= N in a sentence (none without a dash, unscanned)."""
+    if "-" not in sent_text and "–" not in sent_text:
+        return []
     return [m.span() for m in _RATIO.finditer(sent_text) if int(m[2]) <= int(m[1])]
 
 
