@@ -119,7 +119,9 @@ class EventExtractor:
         self.cities = {c.casefold() for c in self.rules.city_names} | countries().capitals  # keep their names
         #: Casefolded word sets of the rules, built once rather than per match.
         self.object_vetoes = {r.id: {w.casefold() for w in r.object_vetoes} for r in self.rules.triggers}
-        self.cue_words = [{w.casefold() for w in cue.words} for cue in self.rules.status_cues]
+        #: A 'tense' cue's words are fine-grained tags, compared in upper case.
+        self.cue_words = [{w.casefold().upper() if cue.kind == "tense" else w.casefold() for w in cue.words}
+                          for cue in self.rules.status_cues]
         self.future_words = {w for c, words in zip(self.rules.status_cues, self.cue_words)
                              if c.kind == "aux" and c.status == "planned" for w in words}
         anaphora = self.rules.anaphora
@@ -682,7 +684,7 @@ class EventExtractor:
             verb = verbs[-1] if trigger.pos_ != "VERB" else trigger
             if verb.tag_ == "VBG":
                 return any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in syn.children(verb))
-            return verb.tag_.upper() in {w.upper() for w in words} and not any(
+            return verb.tag_.upper() in words and not any(
                 c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBN") for c in syn.children(verb))
         return False
 
