@@ -268,7 +268,12 @@ _SPECIFYING_PREPS = ("with", "between", "to", "in", "at", "on", "of", "among")
 
 def is_specific(noun: Token) -> bool:
     """Does a trigger noun name or pin down an event ('state visit', 'visit to X', 'talks between
-    X and Y', "Biden's meeting"), unlike a generic 'bilateral meetings'?"""
+    X and Y', "Biden's meeting"), unlike a generic 'bilateral meetings'? Read once per token
+    while its Doc is memoised: a match, its folding and its merging ask again."""
+    return kept("specific", noun, _is_specific)
+
+
+def _is_specific(noun: Token) -> bool:
     if is_named(noun) or noun.ent_type_ in ("EVENT", "ORG"):
         return True
     for child in children(noun):
