@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -41,9 +42,11 @@ class ParseMemo:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         #: What each kind of read ('children', 'ancestors', ...) gave, by token index.
-        self.tables: dict[str, dict[int, Any]] = {}
+        self.tables: defaultdict[str, dict[int, Any]] = defaultdict(dict)
 
 
+#: What `kept` finds for a read not made yet (None is a value it keeps).
+_UNKNOWN = object()
 #: The memo of the Doc being read (see `memoised`); None outside the component.
 _MEMO: ContextVar[ParseMemo | None] = ContextVar("event_parse_memo", default=None)
 
@@ -65,13 +68,11 @@ def kept(table: str, token: Token, make: Callable[[Token], T]) -> T:
     memo = _MEMO.get()
     if memo is None or memo.doc is not token.doc:
         return make(token)
-    known = memo.tables.get(table)
-    if known is None:
-        known = memo.tables[table] = {}
+    known = memo.tables[table]
     i = token.i
-    if i in known:
-        return known[i]
-    value = known[i] = make(token)
+    value = known.get(i, _UNKNOWN)
+    if value is _UNKNOWN:
+        value = known[i] = make(token)
     return value
 
 
@@ -267,7 +268,12 @@ _SPECIFYING_PREPS = ("with", "between", "to", "in", "at", "on", "of", "among")
 
 def is_specific(noun: Token) -> bool:
     """Does a trigger noun name or pin down an event ('state visit', 'visit to X', 'talks between
-    X and Y', "Biden's meeting"), unlike a generic 'bilateral meetings'?"""
+    X and Y', "Biden's meeting"), unlike a generic 'bilateral meetings'? Read once per token
+    while its Doc is memoised: a match, its folding and its merging ask again."""
+    return kept("specific", noun, _is_specific)
+
+
+def _is_specific(noun: Token) -> bool:
     if is_named(noun) or noun.ent_type_ in ("EVENT", "ORG"):
         return True
     for child in children(noun):

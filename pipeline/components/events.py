@@ -116,10 +116,14 @@ class EventExtractor:
         self.verb_lemmas = {w.casefold() for r in self.rules.triggers if r.pos == "verb" for w in r.lemmas}
         self.proposal_words = {w.casefold() for r in self.rules.vetoes if r.infinitive_only for w in r.governors}
         self.class_words = set().union(*self.classes.values()) if self.classes else set()
+        #: Class words but agreements': a trigger noun compounded to one of them is still an event.
+        self.gathering_words = self.class_words - self.classes.get("agreement", set())
         self.cities = {c.casefold() for c in self.rules.city_names} | countries().capitals  # keep their names
         #: Casefolded word sets of the rules, built once rather than per match.
         self.object_vetoes = {r.id: {w.casefold() for w in r.object_vetoes} for r in self.rules.triggers}
-        self.cue_words = [{w.casefold() for w in cue.words} for cue in self.rules.status_cues]
+        #: A 'tense' cue's words are fine-grained tags, compared in upper case.
+        self.cue_words = [{w.casefold().upper() if cue.kind == "tense" else w.casefold() for w in cue.words}
+                          for cue in self.rules.status_cues]
         self.future_words = {w for c, words in zip(self.rules.status_cues, self.cue_words)
                              if c.kind == "aux" and c.status == "planned" for w in words}
         anaphora = self.rules.anaphora
@@ -371,10 +375,11 @@ class EventExtractor:
         if lemma in rule.needs_name and not syn.is_named(noun):
             return []  # unnamed
         vetoes = self.object_vetoes[rule.id]
-        if any(syn.lemma(c) in vetoes for c in syn.children(noun) if c.dep_ in ("compound", "amod", "nmod")):
+        kids = syn.children(noun)
+        if any(syn.lemma(c) in vetoes for c in kids if c.dep_ in ("compound", "amod", "nmod")):
             return []  # object_veto: "the Regular Press Conference"
-        if noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN") and syn.lemma(noun.head) not in (
-                self.class_words - self.classes.get("agreement", set())):
+        if noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN") and \
+                syn.lemma(noun.head) not in self.gathering_words:
             return []  # name_part: "General Assembly Resolution", "45 years of Dialogue Partnership"
         if rule.preps and rule.pos == "noun":
             preps = [c for t in (noun, noun.head) for c in syn.children(t) if c.dep_ == "prep"]
@@ -382,13 +387,13 @@ class EventExtractor:
                     self._matches(o, rule.preps[p.lower_]) for o in syn.pobjs(p))) for p in preps):
                 return []  # no_prep
         anaphora = self.rules.anaphora
-        dets = {c.lower_ for c in syn.children(noun) if c.dep_ in ("det", "poss")}
+        dets = {c.lower_ for c in kids if c.dep_ in ("det", "poss")}
         specific = syn.is_specific(noun)
         plural = noun.tag_ in ("NNS", "NNPS") and lemma not in rule.plural_only
         if plural and not syn.is_named(noun) and not self._named_party(noun, resolver) \
                 and not dets & set(anaphora.pronouns):
             return []  # generic_plural: "talks with stakeholders", "negotiations with those affected"
-        possessed = any(c.dep_ == "poss" for c in syn.children(noun))
+        possessed = any(c.dep_ == "poss" for c in kids)
         if not specific and not possessed and not dets & set(anaphora.determiners):
             if not syn.has_indefinite(noun) or plural:
                 return []  # generic
@@ -406,7 +411,7 @@ class EventExtractor:
         elif noun.dep_ == "pobj" and noun.head.lower_ in ("on", "for") and syn.lemma(noun.head.head) in _GOING:
             # "is on a visit to", "arrived for talks"
             participants += self._actors(syn.subjects_of(noun.head.head), resolver)
-        own_parties = [p for c in syn.children(noun) if c.dep_ == "poss" for p in resolver.resolve(c)]
+        own_parties = [p for c in kids if c.dep_ == "poss" for p in resolver.resolve(c)]
         own_parties += syn.hyphen_countries(noun)
         participants += own_parties
         cand.participants = list(dict.fromkeys(participants))
@@ -682,7 +687,7 @@ class EventExtractor:
             verb = verbs[-1] if trigger.pos_ != "VERB" else trigger
             if verb.tag_ == "VBG":
                 return any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in syn.children(verb))
-            return verb.tag_.upper() in {w.upper() for w in words} and not any(
+            return verb.tag_.upper() in words and not any(
                 c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBN") for c in syn.children(verb))
         return False
 
