@@ -164,7 +164,7 @@ class _Starts:
             ungated = [any(g.ungated for g in index[value].values()) for value in values]
             self.values[column] = (_sorted_ids(values), numpy.array(ungated, dtype=bool))
             for group in (g for groups in index.values() for g in groups.values()):
-                next_values.update(v for values in group.next_values for v in values)
+                next_values.update(*group.next_values)
                 others.update(group.others)
         self.next_values = _sorted_ids(next_values)
         self.others = [[(column, _sorted_ids(accepted)) for column, accepted in e.tests] for e in others]
