@@ -17,6 +17,7 @@ from pipeline.build import DocMeta, document_rows
 from pipeline.clean import clean_text
 from pipeline.nlp import DEFAULT_MODEL, build_nlp, model_label
 from pipeline.readers import RawDocument, iter_documents
+from pipeline.runtime import tune_for_batch_work
 
 
 def ours(name: str) -> bool:
@@ -29,6 +30,7 @@ def main() -> None:
     ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--batch-size", type=int, default=32)
     args = ap.parse_args()
+    tune_for_batch_work()  # as in `pipeline run`
     texts = [clean_text(d.text).text for d in iter_documents([args.folder]) if isinstance(d, RawDocument)]
     nlp = build_nlp(args.model)
     seconds: Counter[str] = Counter()
