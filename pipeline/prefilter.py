@@ -339,21 +339,32 @@ def _leading(items, fold: bool, start: Word) -> frozenset[Word] | None:
 
 
 def _leading_item(op, av, fold: bool, start: Word) -> frozenset[Word] | None:
-    """What every match of one part (not fixed strings) starts with."""
+    """What every match of one part (not fixed strings) starts with; a group that changes the
+    line-start flag is not read (its `^` means something else)."""
+    if op is sre.SUBPATTERN and (av[1] | av[2]) & re.MULTILINE:
+        return None
+    return _part(op, av, fold, lambda body, inner_fold: _leading(body, inner_fold, start))
+
+
+def _part(op, av, fold: bool, read: Callable[[list, bool], frozenset[Word] | None]) -> frozenset[Word] | None:
+    """What one part of a pattern yields, `read` answering for the sequences nested in it: the
+    shape shared by the gate's reading (words required anywhere) and the scanner's (words every
+    match starts with). A digit class is `DIGIT`; a group reads its body under its case flags;
+    a repeat its body if it must occur; alternatives the union, when every branch yields."""
     if op is sre.IN and av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:
         return frozenset({DIGIT})
     if op is sre.SUBPATTERN:
         _, add_flags, del_flags, body = av
-        if (add_flags | del_flags) & re.MULTILINE:
-            return None
-        return _leading(body, (fold or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE, start)
+        return read(body, (fold or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE)
+    if op is sre.ATOMIC_GROUP:
+        return read(av, fold)
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
         low, _, body = av
-        return _leading(body, fold, start) if low >= 1 else None
+        return read(body, fold) if low >= 1 else None
     if op is sre.BRANCH:
         union: set[Word] = set()
         for branch in av[1]:
-            found = _leading(branch, fold, start)
+            found = read(branch, fold)
             if not found:
                 return None
             union |= found
@@ -379,26 +390,4 @@ def _selectivity(words: frozenset[Word], digit_rank: int) -> tuple[int, int]:
 
 
 def _item(op, av, fold: bool, digit_rank: int) -> frozenset[Word] | None:
-    if op is sre.IN and av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:
-        return frozenset({DIGIT})
-    if op is sre.SUBPATTERN:
-        _, add_flags, del_flags, body = av
-        if add_flags & re.IGNORECASE:
-            fold = True
-        if del_flags & re.IGNORECASE:
-            fold = False
-        return _sequence(body, fold, digit_rank)
-    if op is sre.ATOMIC_GROUP:
-        return _sequence(av, fold, digit_rank)
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-        low, _, body = av
-        return _sequence(body, fold, digit_rank) if low >= 1 else None
-    if op is sre.BRANCH:
-        union: set[Word] = set()
-        for branch in av[1]:
-            found = _sequence(branch, fold, digit_rank)
-            if not found:
-                return None
-            union |= found
-        return frozenset(union)
-    return None
+    return _part(op, av, fold, lambda body, inner_fold: _sequence(body, inner_fold, digit_rank))
