@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.components.commitments import Columns, CommitmentFile, Subtrees, _Hits
+from pipeline.components.commitments import CommitmentFile, Subtrees, _Hits
+from pipeline.token_columns import Tokens
 from pipeline.rules.loader import RuleFileError, load_rules
 
 
@@ -481,11 +482,12 @@ def test_hits_answer_like_a_search_of_each_part(seed: int):
             assert hits.search(part, start) == (regex.search(part) is not None), (text, start, end)
 
 
-def test_columns_read_like_tokens(nlp):
-    """`Columns` gives each token's end, space flag and dependency, and joins token runs with the
-    document's spacing inside a run and one space between runs."""
+def test_token_columns_read_like_tokens(nlp):
+    """`Tokens` (the commitments' action phrases) gives each token's end, space flag and
+    dependency, and joins token runs with the document's spacing inside a run and one space
+    between runs."""
     doc = nlp("China  will build\n\nthe road , and  Kazakhstan   will pay.\n")
-    columns = Columns(doc)
+    columns = Tokens(doc)
     for tok in doc:
         assert columns.end_char(tok.i) == tok.idx + len(tok)
         assert columns.is_space[tok.i] == tok.is_space

@@ -5,7 +5,8 @@ import pytest
 import spacy
 
 from pipeline.countries import to_iso3
-from pipeline.names import NameShape, Tokens, headline_starts, is_headline
+from pipeline.names import NameShape, headline_starts, is_headline
+from pipeline.token_columns import Tokens
 
 NLP = spacy.blank("en")
 SHAPE = NameShape(lambda text: to_iso3(text) is not None)

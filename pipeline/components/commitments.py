@@ -34,7 +34,7 @@ from itertools import chain, islice
 import numpy
 from pydantic import Field
 from spacy.language import Language
-from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LOWER, SPACY
+from spacy.attrs import DEP, HEAD, LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
@@ -45,6 +45,7 @@ from pipeline.prefilter import gate
 from pipeline.records import Commitment, Modality, Strength
 from pipeline.rules.loader import Rule, RuleFile, RuleFileError, load_rules
 from pipeline.extensions import sentence_at, sentences_of, span_text, text_of
+from pipeline.token_columns import Tokens
 
 FIRM: frozenset[str] = frozenset({"will", "agree", "decide", "pledge", "announce"})
 _SUBJ = ("nsubj", "csubj")
@@ -213,7 +214,7 @@ class CommitmentExtractor:
         sayings = self._sayings(text_of(doc))
         records: list[Commitment] = []
         subtrees = Subtrees(doc) if parsed else None
-        columns = Columns(doc)
+        columns = Tokens(doc)
         previous: tuple[Candidate, Span] | None = None
         frame: tuple[Trigger, list[str], bool] | None = None
         title = getattr(doc._, "title", None)
@@ -858,7 +859,7 @@ class CommitmentExtractor:
     # ------------------------------------------------------------------ records
 
     def _record(self, cand: Candidate, sent: Span, resolver: ActorResolver, subtrees: Subtrees | None,
-                columns: Columns) -> Commitment:
+                columns: Tokens) -> Commitment:
         """The record of a candidate; `subtrees` is None without a parse."""
         doc = sent.doc
         action_tokens = (self._action_tokens(cand.action, subtrees, columns) if subtrees is not None
@@ -898,7 +899,7 @@ class CommitmentExtractor:
         return None
 
     @staticmethod
-    def _action_tokens(head: Token, subtree: Subtrees, columns: Columns) -> list[int]:
+    def _action_tokens(head: Token, subtree: Subtrees, columns: Tokens) -> list[int]:
         """The verb phrase (token indices): the verb, its objects, complements and purpose ('to
         uphold ...'), coordinated verbs kept together; no subject, auxiliaries, or time/condition
         clauses. A noun complement ('commitment to the one-China principle') is its whole phrase."""
@@ -926,7 +927,7 @@ class CommitmentExtractor:
         return any(i in negated for i in tokens)
 
     @staticmethod
-    def _counterparty(tokens: list[int], actor: list[str], resolver: ActorResolver, columns: Columns) -> list[str]:
+    def _counterparty(tokens: list[int], actor: list[str], resolver: ActorResolver, columns: Tokens) -> list[str]:
         """Who the actor acts with or for: 'with' objects and country objects of the action."""
         out: list[str] = []
         doc, dep = resolver.doc, columns.dep
@@ -1070,33 +1071,6 @@ def _interruptible(phrases: list[str]) -> list[str]:
 
 def _pronoun_is_we(token: Token) -> bool:
     return token.lower_ in ("us", "ourselves", "we") and not token.text.isupper()
-
-
-class Columns:
-    """Per token, what the records read of every word of an action phrase (its place in the
-    text, whether it is white space, its dependency), from one `Doc.to_array` per Doc: a Token
-    object per word cost more than the record itself. The length, a lexeme attribute slower
-    to read in bulk, is derived from the offsets."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.text = text_of(doc)
-        self.idx, self.space_after, self.is_space, self.dep = doc.to_array([IDX, SPACY, IS_SPACE, DEP]).T.tolist()
-
-    def end_char(self, i: int) -> int:
-        """`token.idx + len(token)`: where the next token starts, less the space after this one."""
-        start = self.idx[i + 1] if i + 1 < len(self.idx) else len(self.text)
-        return start - self.space_after[i]
-
-    def join(self, tokens: list[int]) -> str:
-        """Text of possibly discontinuous tokens, keeping the document's spacing where they touch
-        (each run of adjacent tokens is cut from the text), one space where they do not."""
-        runs: list[str] = []
-        first = 0
-        for n in range(1, len(tokens) + 1):
-            if n == len(tokens) or tokens[n] != tokens[n - 1] + 1:
-                runs.append(self.text[self.idx[tokens[first]]: self.end_char(tokens[n - 1])])
-                first = n
-        return re.sub(r"\s+", " ", " ".join(runs)).strip()
 
 
 @Language.factory(

@@ -38,7 +38,8 @@ from spacy.util import filter_spans
 
 from pipeline.countries import countries
 from pipeline.leaders import ROLE_RANK, Gazetteer, Leader, name_key
-from pipeline.names import ARTICLES, FUNCTION_WORDS, NameShape, Tokens, headline_starts
+from pipeline.names import ARTICLES, FUNCTION_WORDS, NameShape, headline_starts
+from pipeline.token_columns import Tokens
 from pipeline.records import Person, Role
 from pipeline.rules.loader import Rule, RuleFile, load_rules
 
