@@ -7,17 +7,17 @@ The parser respects boundaries already set. Two kinds are set here:
   fragments ("President" | "Joseph R. Biden, Jr. spoke ..."; "Kenya" | "and" | "Japan
   signed ..."); well-edited press text only ends sentences at `.`, `!`, `?`, so the parser
   keeps its say exactly where a boundary is plausible ("Jr." or "R." inside a name).
-The boundaries are computed from token offsets and written in one `Doc.from_array` call:
+The boundaries are computed from token texts (once per distinct word) and written in one `Doc.from_array` call:
 building a Token object per position cost as much as a statistical component.
 """
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import DEP, HEAD, IDX, LENGTH, SENT_START
+from spacy.attrs import DEP, HEAD, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extensions import text_of, word_table
+from pipeline.extensions import word_table
 
 SENTENCE_FINAL = (".", "!", "?", "…")
 CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»"})
@@ -27,14 +27,6 @@ START, INSIDE, FREE = 1, -1, 0
 def _token_flags(text: str) -> tuple[bool, bool, bool, bool]:
     """Is white space, holds a line break, ends in final punctuation, is a closer."""
     return text.isspace(), "\n" in text, text.endswith(SENTENCE_FINAL), text in CLOSERS
-
-
-def _line_break_before(text: str, offsets: numpy.ndarray) -> numpy.ndarray:
-    """Per token: a line break in the white space between it and the token before."""
-    breaks = numpy.flatnonzero(numpy.frombuffer(text.encode("utf-32-le"), dtype="<u4") == ord("\n"))
-    gap_start = numpy.concatenate([[0], offsets[:-1, 0] + offsets[:-1, 1]])
-    gap_end = offsets[:, 0]
-    return numpy.searchsorted(breaks, gap_end) > numpy.searchsorted(breaks, gap_start)
 
 
 def sentence_starts(doc: Doc) -> numpy.ndarray:
@@ -49,8 +41,9 @@ def sentence_starts(doc: Doc) -> numpy.ndarray:
     # A word ends a sentence if it ends in final punctuation, or closes a quote/bracket after one.
     ends = final | (closer & numpy.where(word_before >= 0, final[numpy.maximum(word_before, 0)], False))
     previous_final = numpy.where(word_before >= 0, ends[numpy.maximum(word_before, 0)], False)
-    after_break = _line_break_before(text_of(doc), doc.to_array([IDX, LENGTH]).astype("int64"))
-    after_break[1:] |= space[:-1] & breaks_in[:-1]
+    # spaCy keeps at most one space between tokens, so a line break is always a white-space token.
+    after_break = numpy.zeros(n, dtype=bool)
+    after_break[1:] = space[:-1] & breaks_in[:-1]
     values = numpy.where(after_break, START, numpy.where(space | ~previous_final, INSIDE, FREE))
     values[0] = START
     return values
